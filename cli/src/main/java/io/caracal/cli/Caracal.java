@@ -1,0 +1,77 @@
+package io.caracal.cli;
+
+import io.caracal.core.error.CaracalException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * The {@code caracal} command. Every failure ends as one line on stderr and a non-zero exit code:
+ * 2 for a malformed command line, 1 for anything the command itself refused or could not do.
+ */
+public final class Caracal {
+    private static final Logger LOG = LoggerFactory.getLogger(Caracal.class);
+
+    private Caracal() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        System.exit(run(args, System.getenv(), out, err));
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
+        try (CliSession session = new CliSession(env, out, err)) {
+            CommandLine commandLine = new CommandLine(new CaracalCommand(session), new SessionFactory(session))
+                    .setCaseInsensitiveEnumValuesAllowed(true)
+                    .setOut(out)
+                    .setErr(err)
+                    .setParameterExceptionHandler((e, arguments) -> {
+                        err.println("Error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+                        return 2;
+                    })
+                    .setExecutionExceptionHandler((e, cmd, parseResult) -> fail(err, e, env));
+            int code = commandLine.execute(args);
+            out.flush();
+            err.flush();
+            return code;
+        } catch (RuntimeException e) {
+            // Closing the session (stopping the local database) failed after the command ran.
+            return fail(err, e, env);
+        }
+    }
+
+    private static int fail(PrintWriter err, Exception e, Map<String, String> env) {
+        if (e instanceof CaracalException) {
+            err.println("Error: " + e.getMessage());
+        } else {
+            err.println("Error: unexpected failure: " + e.toString().lines().findFirst().orElse("")
+                    + (env.containsKey("CARACAL_DEBUG") ? "" : " (set CARACAL_DEBUG=1 for details)"));
+            if (env.containsKey("CARACAL_DEBUG")) {
+                LOG.error("unexpected failure", e);
+            }
+        }
+        err.flush();
+        return 1;
+    }
+
+    /** Creates commands, handing the session to those that take it. */
+    private record SessionFactory(CliSession session) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            for (Constructor<?> constructor : type.getDeclaredConstructors()) {
+                if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == CliSession.class) {
+                    constructor.setAccessible(true);
+                    return type.cast(constructor.newInstance(session));
+                }
+            }
+            return CommandLine.defaultFactory().create(type);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package io.caracal.cli;
+
+import io.caracal.cli.agent.AgentCommand;
+import io.caracal.cli.allowlist.AllowlistCommand;
+import io.caracal.cli.db.DbCommand;
+import io.caracal.cli.policy.PolicyCommand;
+import io.caracal.cli.pricebook.PricebookCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+@Command(name = "caracal", mixinStandardHelpOptions = true, version = "caracal 0.1.0",
+        description = "Economic firewall for AI agents: manage agents, budgets, allowlists and prices.%n"
+                + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
+                + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
+        subcommands = {AgentCommand.class, PolicyCommand.class, AllowlistCommand.class, PricebookCommand.class, DbCommand.class})
+public final class CaracalCommand {
+    private final CliSession session;
+
+    CaracalCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "Config file (YAML) with a 'database:' section (default: $CARACAL_HOME/config.yaml if it exists).")
+    void configFile(Path file) {
+        session.useConfigFile(file);
+    }
+}

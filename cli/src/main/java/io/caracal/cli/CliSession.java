@@ -1,0 +1,127 @@
+package io.caracal.cli;
+
+import io.caracal.core.error.StorageUnavailableException;
+import io.caracal.core.store.SchemaMigrator;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.json.JsonMapper;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What one CLI invocation shares between its commands: the environment, the output streams and, started only
+ * when a command first needs it, the application context holding the stores. {@code --help} and usage errors
+ * never touch the database.
+ */
+public final class CliSession implements AutoCloseable {
+    private final Map<String, String> env;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private Path configFile;
+    private boolean configFileGiven;
+    private EmbeddedPostgresServer localPostgres;
+    private ApplicationContext context;
+
+    public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err) {
+        this.env = env;
+        this.out = out;
+        this.err = err;
+        this.configFile = home().resolve("config.yaml");
+    }
+
+    public PrintWriter out() {
+        return out;
+    }
+
+    public PrintWriter err() {
+        return err;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** The directory for local state: $CARACAL_HOME, or ~/.caracal. */
+    public Path home() {
+        String home = env.get("CARACAL_HOME");
+        return home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"), ".caracal");
+    }
+
+    void useConfigFile(Path file) {
+        this.configFile = file;
+        this.configFileGiven = true;
+    }
+
+    public ConnectionSettings connectionSettings() {
+        return ConnectionSettings.resolve(env, configFile, configFileGiven);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context().getBean(type);
+    }
+
+    public JsonMapper json() {
+        return bean(JsonMapper.class);
+    }
+
+    private ApplicationContext context() {
+        if (context == null) {
+            ConnectionSettings settings = connectionSettings();
+            if (settings.embedded()) {
+                settings = startLocalPostgres(settings);
+            }
+            Map<String, Object> properties = new HashMap<>();
+            properties.put("datasources.default.url", settings.jdbcUrl());
+            properties.put("datasources.default.username", settings.user());
+            properties.put("datasources.default.password", settings.password());
+            properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
+            properties.put("datasources.default.maximum-pool-size", 2);
+            properties.put("datasources.default.connection-timeout", 5000);
+            // Connect on first use, so an unreachable database is reported by the command as one clear line.
+            properties.put("datasources.default.initialization-fail-timeout", -1);
+            context = ApplicationContext.builder()
+                    .deduceEnvironment(false)
+                    .environments("cli")
+                    .banner(false)
+                    .properties(properties)
+                    .start();
+            if (localPostgres != null) {
+                // The local database is ours alone: keep its schema current so the first command just works.
+                context.getBean(SchemaMigrator.class).migrate();
+            }
+        }
+        return context;
+    }
+
+    private ConnectionSettings startLocalPostgres(ConnectionSettings settings) {
+        Path dataDirectory = home().resolve("postgres");
+        try {
+            java.nio.file.Files.createDirectories(dataDirectory.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            localPostgres = EmbeddedPostgresServer.startPersistent(dataDirectory);
+        } catch (RuntimeException e) {
+            throw new StorageUnavailableException("could not start the local embedded PostgreSQL in " + dataDirectory
+                    + " (set DB_HOST to use an external database): " + e.getMessage(), e);
+        }
+        localPostgres.createDatabase(settings.database());
+        return settings.withHostAndPort(localPostgres.host(), localPostgres.port());
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            context.close();
+        }
+        if (localPostgres != null) {
+            localPostgres.close();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.caracal.cli;
+
+import picocli.CommandLine.Mixin;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+
+/** A command that prints a result: in text by default, or as JSON with {@code -o json}. */
+public abstract class SessionCommand implements Callable<Integer> {
+    protected final CliSession session;
+
+    @Mixin
+    protected OutputOption output;
+
+    protected SessionCommand(CliSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public final Integer call() {
+        run();
+        session.out().flush();
+        return 0;
+    }
+
+    protected abstract void run();
+
+    protected PrintWriter out() {
+        return session.out();
+    }
+
+    /** Prints {@code view} as JSON when asked, otherwise runs the text renderer. */
+    protected void print(Object view, Runnable text) {
+        if (output.json()) {
+            try {
+                out().println(session.json().writeValueAsString(view));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        } else {
+            text.run();
+        }
+    }
+
+    /** A labelled line of a detail block, as the runbook prints them. */
+    protected void field(String label, Object value) {
+        if (value != null && !value.toString().isEmpty()) {
+            out().println("  " + label + ": " + value);
+        }
+    }
+
+    protected static String time(Instant instant) {
+        return instant == null ? "" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

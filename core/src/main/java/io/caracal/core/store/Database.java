@@ -1,0 +1,70 @@
+package io.caracal.core.store;
+
+import io.caracal.core.error.StorageUnavailableException;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * Runs units of work in one transaction each and turns database failures an operator can act on into
+ * messages that say what to do. Everything else is a bug and keeps its stack trace.
+ */
+public final class Database {
+    private final DataSource dataSource;
+
+    public Database(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    public <T> T transaction(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("42P01")) {
+            return new StorageUnavailableException("the database schema is not initialised: run `caracal db migrate up`", e);
+        }
+        if (state.startsWith("08") || state.equals("3D000") || state.equals("28P01") || state.equals("28000")) {
+            return new StorageUnavailableException("cannot reach the database: " + firstLine(rootMessage(e)), e);
+        }
+        return new IllegalStateException("database error " + state + ": " + firstLine(e.getMessage()), e);
+    }
+
+    /** A pool reports "connection not available"; the driver's own message under it says why. */
+    private static String rootMessage(Throwable e) {
+        String message = e.getMessage();
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null) {
+                message = cause.getMessage();
+            }
+        }
+        return message;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+}

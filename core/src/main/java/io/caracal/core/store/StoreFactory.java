@@ -1,0 +1,47 @@
+package io.caracal.core.store;
+
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+
+/** Wires the stores onto the Micronaut-managed data source; the stores themselves know no framework. */
+@Factory
+public class StoreFactory {
+
+    @Singleton
+    Database database(DataSource dataSource) {
+        return new Database(dataSource);
+    }
+
+    @Singleton
+    AgentStore agentStore(Database db, Clock clock) {
+        return new AgentStore(db, clock);
+    }
+
+    @Singleton
+    ApiKeyStore apiKeyStore(Database db, Clock clock) {
+        return new ApiKeyStore(db, clock);
+    }
+
+    @Singleton
+    PolicyStore policyStore(Database db, Clock clock) {
+        return new PolicyStore(db, clock);
+    }
+
+    @Singleton
+    AllowlistStore allowlistStore(Database db, Clock clock) {
+        return new AllowlistStore(db, clock);
+    }
+
+    @Singleton
+    PricebookStore pricebookStore(Database db, Clock clock) {
+        return new PricebookStore(db, clock);
+    }
+
+    @Singleton
+    SchemaMigrator schemaMigrator(DataSource dataSource) {
+        return new SchemaMigrator(dataSource);
+    }
+}
