@@ -84,6 +84,8 @@ public final class CliSession implements AutoCloseable {
             properties.put("datasources.default.connection-timeout", 5000);
             // Connect on first use, so an unreachable database is reported by the command as one clear line.
             properties.put("datasources.default.initialization-fail-timeout", -1);
+            // Scripts reading -o json find every field, null or empty ones included.
+            properties.put("micronaut.serde.serialization.inclusion", "always");
             context = ApplicationContext.builder()
                     .deduceEnvironment(false)
                     .environments("cli")
