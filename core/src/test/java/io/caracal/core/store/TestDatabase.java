@@ -1,0 +1,34 @@
+package io.caracal.core.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.embedded.SharedServices;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A freshly migrated database of its own on the shared embedded PostgreSQL, with a real connection pool. */
+final class TestDatabase {
+    private TestDatabase() {
+    }
+
+    static Database create(String name) {
+        EmbeddedPostgresServer postgres = SharedServices.postgres();
+        postgres.createDatabase(name);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl(name));
+        config.setUsername(EmbeddedPostgresServer.USER);
+        config.setMaximumPoolSize(16);
+        HikariDataSource dataSource = new HikariDataSource(config);
+        new SchemaMigrator(dataSource).migrate();
+        return new Database(dataSource);
+    }
+
+    static void execute(Database db, String sql) throws SQLException {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
