@@ -180,6 +180,22 @@ class CliEndToEndTest {
     }
 
     @Test
+    void initCreatesAMissingDatabaseAndIsSafeToRepeat() throws Exception {
+        var env = cli.env();
+        String name = "created_by_init_" + Long.toHexString(System.nanoTime());
+        env.put("DB_NAME", name);
+        CliRunner.Result first = cli.runWith(env, "db", "init");
+        assertEquals(0, first.exitCode(), first::toString);
+        assertTrue(first.out().startsWith("Database initialised successfully:"), first.out());
+        assertTrue(first.out().contains("/" + name), first.out());
+        CliRunner.Result again = cli.runWith(env, "db", "init");
+        assertEquals(0, again.exitCode(), again::toString);
+        assertTrue(again.out().startsWith("Database already initialised:"), again.out());
+        CliRunner.Result health = cli.runWith(env, "db", "health-check");
+        assertTrue(health.out().contains("Status: HEALTHY"), health.out());
+    }
+
+    @Test
     void healthCheckReportsSchemaAndEveryCommandHasHelp() throws Exception {
         JsonNode health = json("db", "health-check");
         assertEquals("HEALTHY", health.get("status").asText());

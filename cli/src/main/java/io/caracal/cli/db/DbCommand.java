@@ -10,6 +10,10 @@ import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 
 @Command(name = "db", mixinStandardHelpOptions = true, description = "Create, migrate and check the database.",
@@ -52,7 +56,30 @@ public final class DbCommand {
 
         @Override
         protected void run() {
+            ConnectionSettings settings = session.connectionSettings();
+            if (!settings.embedded()) {
+                createDatabaseIfMissing(settings);
+            }
             migrate("Database initialised successfully:", "Database already initialised:");
+        }
+
+        /** A fresh server has only its maintenance database; creating ours saves the operator a psql step. */
+        private static void createDatabaseIfMissing(ConnectionSettings settings) {
+            try (Connection ignored = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password())) {
+                return;
+            } catch (SQLException e) {
+                if (!"3D000".equals(e.getSQLState())) {
+                    return; // the migration reports connection problems in the usual way
+                }
+            }
+            String maintenance = "jdbc:postgresql://" + settings.host() + ":" + settings.port() + "/postgres";
+            try (Connection c = DriverManager.getConnection(maintenance, settings.user(), settings.password());
+                 Statement s = c.createStatement()) {
+                s.execute("CREATE DATABASE \"" + settings.database().replace("\"", "\"\"") + "\"");
+            } catch (SQLException e) {
+                throw new StorageUnavailableException("database " + settings.database() + " does not exist and could not be created: "
+                        + e.getMessage().lines().findFirst().orElse(""), e);
+            }
         }
     }
 
