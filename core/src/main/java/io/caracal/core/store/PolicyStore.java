@@ -197,6 +197,39 @@ public final class PolicyStore {
         }
     }
 
+    static BudgetPolicy find(Connection c, UUID id) throws SQLException {
+        return find(c, id, false);
+    }
+
+    /** The budgets a charge by an agent counts against: its own active policies, then each ancestor's, nearest first. */
+    public record Scope(List<BudgetPolicy> own, List<BudgetPolicy> inherited) {
+        public List<BudgetPolicy> all() {
+            List<BudgetPolicy> all = new ArrayList<>(own);
+            all.addAll(inherited);
+            return all;
+        }
+    }
+
+    public Scope scopeOf(UUID agentId) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE up(id, parent_id, depth) AS ("
+                    + " SELECT id, parent_id, 0 FROM agents WHERE id = ?"
+                    + " UNION SELECT a.id, a.parent_id, up.depth + 1 FROM agents a JOIN up ON a.id = up.parent_id WHERE up.depth < 1000)"
+                    + " SELECT " + COLUMNS.replaceAll("(\\w+)", "p.$1") + ", up.depth FROM up JOIN budget_policies p ON p.agent_id = up.id"
+                    + " WHERE p.active ORDER BY up.depth, p.created_at, p.id")) {
+                ps.setObject(1, agentId);
+                List<BudgetPolicy> own = new ArrayList<>();
+                List<BudgetPolicy> inherited = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        (rs.getInt("depth") == 0 ? own : inherited).add(policyRow(rs, "id", "created_at", "updated_at"));
+                    }
+                }
+                return new Scope(own, inherited);
+            }
+        });
+    }
+
     private static BudgetPolicy find(Connection c, UUID id, boolean forUpdate) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
             ps.setObject(1, id);

@@ -8,6 +8,8 @@ import io.caracal.core.money.Money;
 import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.pricing.PriceEntry;
 
+import java.math.BigDecimal;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -77,6 +79,22 @@ public final class PricebookStore {
                     + " FROM pricebook_entries WHERE effective_from <= ? ORDER BY resource_key, effective_from DESC")) {
                 Rows.setInstant(ps, 1, at);
                 return readAll(ps);
+            }
+        });
+    }
+
+    /**
+     * The value of one unit of {@code from} in {@code to} at {@code at}: the pricebook entry
+     * {@code fx:FROM:TO}, priced in {@code to}.
+     */
+    public java.util.Optional<BigDecimal> rate(CurrencyCode from, CurrencyCode to, Instant at) {
+        String key = "fx:" + from.code() + ":" + to.code();
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM pricebook_entries WHERE resource_key = ?"
+                    + " AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1")) {
+                ps.setString(1, key);
+                Rows.setInstant(ps, 2, at);
+                return readAll(ps).stream().filter(e -> e.unitPrice().currency().equals(to)).map(e -> e.unitPrice().amount()).findFirst();
             }
         });
     }

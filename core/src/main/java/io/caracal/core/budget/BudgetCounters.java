@@ -1,0 +1,50 @@
+package io.caracal.core.budget;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The fast, shared copy of every budget's figures: atomic across all gateway replicas, rebuilt from
+ * PostgreSQL whenever it has lost a budget. Implementations fail with {@link BudgetStoreUnavailableException}
+ * when they cannot be reached, and the engine then fails closed.
+ */
+public interface BudgetCounters {
+
+    /** One budget a hold applies to: its limit, the amount to hold, and the buckets that make up its window. */
+    record HoldLine(UUID policyId, String limitNanos, String amountNanos, List<String> bucketIds) {
+    }
+
+    /** One budget a closed hold applies to: what it finally costs there and the bucket the charge lands in. */
+    record CloseLine(UUID policyId, String amountNanos, String bucketId, Duration keep) {
+    }
+
+    enum Status { OK, DENIED, NOT_READY, DUPLICATE }
+
+    /** Spent and held nano-units per line, in line order; {@code failingLine} is 1-based, 0 when none failed. */
+    record Outcome(Status status, int failingLine, List<String[]> figures, List<UUID> notReady, String state) {
+    }
+
+    /** Checks every line and, when {@code place}, holds the amount on all of them or on none. */
+    Outcome hold(boolean place, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines);
+
+    /** Releases the hold and, when {@code settle}, adds each line's amount to its bucket. Idempotent by hold id. */
+    Outcome close(boolean settle, UUID holdId, List<CloseLine> lines);
+
+    /** Replaces a budget's figures with PostgreSQL's, unless another replica has already rebuilt it. */
+    void load(UUID policyId, RebuildState state);
+
+    /** What PostgreSQL knows about one budget now: spend per bucket, open holds, recently closed holds. */
+    record RebuildState(List<BucketSpend> buckets, List<OpenHold> openHolds, List<ClosedHold> closedHolds) {
+    }
+
+    record BucketSpend(String bucketId, String nanos, Duration keep) {
+    }
+
+    record OpenHold(UUID holdId, String nanos, Instant expiresAt) {
+    }
+
+    record ClosedHold(UUID holdId, String state) {
+    }
+}

@@ -1,0 +1,153 @@
+package io.caracal.core.store;
+
+import io.caracal.core.budget.BudgetCounters;
+import io.caracal.core.budget.BudgetStoreUnavailableException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Budget figures in Redis, changed only by Lua scripts so that every check-and-hold and every settlement is
+ * one atomic step across all replicas. Keys: {@code cb:p:<policy>:ready|held|holds|ha|s:<bucket>} per
+ * budget, {@code cb:h:<hold>} per hold. Run Redis with {@code maxmemory-policy noeviction}: an evicted
+ * counter would read as zero.
+ */
+public final class RedisBudgetCounters implements BudgetCounters {
+    /** A closed hold's record stays this long, so a retried settle or void is recognised and not counted twice. */
+    static final Duration RECORD_RETENTION = Duration.ofHours(1);
+
+    private final RedisCommands<String, String> redis;
+    private final Script holdScript;
+    private final Script closeScript;
+    private final Script loadScript;
+
+    public RedisBudgetCounters(StatefulRedisConnection<String, String> connection) {
+        this.redis = connection.sync();
+        String common = resource("common.lua");
+        this.holdScript = new Script(common + resource("hold.lua"));
+        this.closeScript = new Script(common + resource("close.lua"));
+        this.loadScript = new Script(common + resource("load.lua"));
+    }
+
+    @Override
+    public Outcome hold(boolean place, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines) {
+        List<String> args = new ArrayList<>(List.of(place ? "hold" : "check", holdId.toString(),
+                Long.toString(now.toEpochMilli()), Long.toString(expiresAt.toEpochMilli()),
+                Long.toString(expiresAt.toEpochMilli() - now.toEpochMilli() + RECORD_RETENTION.toMillis()),
+                Integer.toString(lines.size())));
+        for (HoldLine line : lines) {
+            args.add(line.policyId().toString());
+            args.add(line.limitNanos());
+            args.add(line.amountNanos());
+            args.add(Integer.toString(line.bucketIds().size()));
+            args.addAll(line.bucketIds());
+        }
+        return outcome(run(holdScript, args));
+    }
+
+    @Override
+    public Outcome close(boolean settle, UUID holdId, List<CloseLine> lines) {
+        List<String> args = new ArrayList<>(List.of(settle ? "settle" : "void", holdId.toString(),
+                Long.toString(RECORD_RETENTION.toMillis()), Integer.toString(lines.size())));
+        for (CloseLine line : lines) {
+            args.add(line.policyId().toString());
+            args.add(line.amountNanos());
+            args.add(line.bucketId());
+            args.add(Long.toString(Math.max(1, line.keep().toSeconds())));
+        }
+        return outcome(run(closeScript, args));
+    }
+
+    @Override
+    public void load(UUID policyId, RebuildState state) {
+        List<String> args = new ArrayList<>(List.of(policyId.toString(), Long.toString(RECORD_RETENTION.toMillis()),
+                Integer.toString(state.buckets().size())));
+        for (BucketSpend bucket : state.buckets()) {
+            args.add(bucket.bucketId());
+            args.add(bucket.nanos());
+            args.add(Long.toString(Math.max(1, bucket.keep().toSeconds())));
+        }
+        args.add(Integer.toString(state.openHolds().size()));
+        for (OpenHold hold : state.openHolds()) {
+            args.add(hold.holdId().toString());
+            args.add(hold.nanos());
+            args.add(Long.toString(hold.expiresAt().toEpochMilli()));
+        }
+        args.add(Integer.toString(state.closedHolds().size()));
+        for (ClosedHold hold : state.closedHolds()) {
+            args.add(hold.holdId().toString());
+            args.add(hold.state());
+        }
+        run(loadScript, args);
+    }
+
+    private static Outcome outcome(Object reply) {
+        @SuppressWarnings("unchecked")
+        List<Object> items = (List<Object>) reply;
+        Status status = Status.valueOf((String) items.get(0));
+        return switch (status) {
+            case NOT_READY -> new Outcome(status, 0, List.of(),
+                    items.subList(1, items.size()).stream().map(o -> UUID.fromString((String) o)).toList(), null);
+            case DUPLICATE -> new Outcome(status, 0, List.of(), List.of(), (String) items.get(1));
+            case OK, DENIED -> {
+                List<String[]> figures = new ArrayList<>();
+                for (int i = 2; i + 1 < items.size(); i += 2) {
+                    figures.add(new String[] {(String) items.get(i), (String) items.get(i + 1)});
+                }
+                yield new Outcome(status, items.size() > 1 ? Integer.parseInt((String) items.get(1)) : 0, figures, List.of(), null);
+            }
+        };
+    }
+
+    private Object run(Script script, List<String> args) {
+        String[] argv = args.toArray(String[]::new);
+        try {
+            try {
+                return redis.evalsha(script.sha(), ScriptOutputType.MULTI, new String[0], argv);
+            } catch (RedisNoScriptException e) {
+                // Redis restarted or its script cache was flushed: send the script itself once.
+                return redis.eval(script.source(), ScriptOutputType.MULTI, new String[0], argv);
+            }
+        } catch (RedisException e) {
+            throw new BudgetStoreUnavailableException("budget store (Redis) unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private record Script(String source, String sha) {
+        Script(String source) {
+            this(source, sha1(source));
+        }
+
+        private static String sha1(String source) {
+            try {
+                byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+                return java.util.HexFormat.of().formatHex(digest);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = RedisBudgetCounters.class.getResourceAsStream("/budget/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing script /budget/" + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

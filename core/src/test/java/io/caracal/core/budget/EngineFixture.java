@@ -1,0 +1,106 @@
+package io.caracal.core.budget;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.caracal.core.MutableClock;
+import io.caracal.core.agent.Agent;
+import io.caracal.core.agent.AgentDraft;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.policy.BudgetPolicy;
+import io.caracal.core.policy.PolicyChange;
+import io.caracal.core.policy.PolicyTerms;
+import io.caracal.core.policy.TimeWindow;
+import io.caracal.core.policy.WindowType;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.Database;
+import io.caracal.core.store.HoldStore;
+import io.caracal.core.store.PolicyStore;
+import io.caracal.core.store.PricebookStore;
+import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.core.store.SchemaMigrator;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.embedded.SharedServices;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real engine for tests: its own migrated database on the shared embedded PostgreSQL, the shared embedded
+ * Redis, and a clock the test moves. {@link #replica()} gives a second engine on its own connections, as a
+ * second gateway replica would have.
+ */
+final class EngineFixture implements AutoCloseable {
+    final MutableClock clock;
+    final Database db;
+    final AgentStore agents;
+    final PolicyStore policies;
+    final PricebookStore prices;
+    final HoldStore holds;
+    final RedisClient redisClient;
+    final StatefulRedisConnection<String, String> redis;
+    final BudgetEngine engine;
+    private final HikariDataSource dataSource;
+    private final String database;
+
+    EngineFixture(String database, Instant start) {
+        this(database, new MutableClock(start), true);
+    }
+
+    private EngineFixture(String database, MutableClock clock, boolean create) {
+        this.database = database;
+        this.clock = clock;
+        EmbeddedPostgresServer postgres = SharedServices.postgres();
+        if (create) {
+            postgres.createDatabase(database);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl(database));
+        config.setUsername(EmbeddedPostgresServer.USER);
+        config.setMaximumPoolSize(20);
+        dataSource = new HikariDataSource(config);
+        if (create) {
+            new SchemaMigrator(dataSource).migrate();
+        }
+        db = new Database(dataSource);
+        agents = new AgentStore(db, clock);
+        policies = new PolicyStore(db, clock);
+        prices = new PricebookStore(db, clock);
+        holds = new HoldStore(db, policies);
+        redisClient = RedisClient.create(SharedServices.redis().uri());
+        redis = redisClient.connect();
+        engine = new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
+    }
+
+    /** Another engine over the same database and Redis, with its own pool and connection. */
+    EngineFixture replica() {
+        return new EngineFixture(database, clock, false);
+    }
+
+    Agent agent(String name, UUID parent) {
+        return agents.create(new AgentDraft(name + "-" + UUID.randomUUID(), "", "ops@example.com", parent, Map.of()));
+    }
+
+    BudgetPolicy policy(Agent agent, String limit, TimeWindow window, WindowType type, UUID delegatedFrom) {
+        return policies.create(agent.id(), new PolicyTerms(usd(limit), window, type, null), delegatedFrom, new PolicyChange("test", "test"));
+    }
+
+    static Money usd(String amount) {
+        return new Money(new BigDecimal(amount), new CurrencyCode("USD"));
+    }
+
+    static Money eur(String amount) {
+        return new Money(new BigDecimal(amount), new CurrencyCode("EUR"));
+    }
+
+    @Override
+    public void close() {
+        redis.close();
+        redisClient.shutdown();
+        dataSource.close();
+    }
+}
