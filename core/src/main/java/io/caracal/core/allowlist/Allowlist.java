@@ -26,6 +26,10 @@ public final class Allowlist {
         if (resource.length() > MAX_RESOURCE_LENGTH) {
             throw new InvalidInputException("resource is longer than " + MAX_RESOURCE_LENGTH + " characters");
         }
+        if (resource.chars().anyMatch(Character::isISOControl)) {
+            // No URL holds a raw control character; refusing them keeps "*" meaning "any printable run".
+            throw new InvalidInputException("resource must not contain control characters");
+        }
         if (entries.isEmpty()) {
             return new AllowlistDecision(false, "no active allowlist entries (default deny)", null, 0);
         }

@@ -28,7 +28,7 @@ public record PolicyTerms(Money limit, TimeWindow timeWindow, WindowType windowT
         }
     }
 
-    /** An IANA zone name such as Europe/Berlin; fixed offsets are refused because they ignore DST. */
+    /** An IANA zone name such as Europe/Berlin; bare offsets (+02:00) and abbreviations (CET) are refused. */
     public static ZoneId parseZone(String text) {
         if (text == null || text.isBlank()) {
             return null;

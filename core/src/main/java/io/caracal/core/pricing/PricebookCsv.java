@@ -33,15 +33,19 @@ public final class PricebookCsv {
         Set<String> seen = new HashSet<>();
         try (BufferedReader reader = new BufferedReader(source)) {
             String header = reader.readLine();
-            if (header == null || header.isBlank()) {
+            int number = 1;
+            while (header != null && header.isBlank()) {
+                header = reader.readLine();
+                number++;
+            }
+            if (header == null) {
                 throw new InvalidInputException("CSV is empty: expected the header resource_key,unit_price,currency[,effective_from]");
             }
             List<String> columns = split(header.strip().replace("\uFEFF", ""));
             if (!columns.equals(HEADER) && !columns.equals(HEADER_WITH_START)) {
-                throw new InvalidInputException("line 1: expected the header resource_key,unit_price,currency[,effective_from], got '" + header + "'");
+                throw new InvalidInputException("line " + number + ": expected the header resource_key,unit_price,currency[,effective_from], got '" + header + "'");
             }
             String line;
-            int number = 1;
             while ((line = reader.readLine()) != null) {
                 number++;
                 if (line.isBlank()) {

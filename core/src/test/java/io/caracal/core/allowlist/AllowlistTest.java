@@ -36,6 +36,14 @@ class AllowlistTest {
     }
 
     @Test
+    void resourcesWithControlCharactersAreRefusedRatherThanMatched() {
+        Allowlist allowlist = new Allowlist(List.of(entry(PatternType.GLOB, "https://x.com/*")));
+        assertTrue(allowlist.check("https://x.com/a").allowed());
+        invalid(() -> allowlist.check("https://x.com/a\nb"), "control characters");
+        invalid(() -> allowlist.check("https://x.com/a\u0000"), "control characters");
+    }
+
+    @Test
     void reportsTheFirstMatchingEntry() {
         AllowlistEntry anthropic = entry(PatternType.GLOB, "https://api.anthropic.com/*");
         AllowlistEntry openaiRegex = entry(PatternType.REGEX, "https://api\\.openai\\.com/v1/.*");

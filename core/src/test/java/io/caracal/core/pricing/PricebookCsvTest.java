@@ -126,6 +126,13 @@ class PricebookCsvTest {
                 """).size());
     }
 
+    @Test
+    void blankLinesBeforeTheHeaderAreSkippedAndErrorsNameTheRealLine() {
+        assertEquals(1, parse("\n\nresource_key,unit_price,currency\na,1,USD\n").size());
+        invalid(() -> parse("\nresource_key,unit_price,currency\na,-1,USD\n"), "line 3: unit_price must not be negative");
+        invalid(() -> parse("\n\nresource,price\n"), "line 3: expected the header");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "\n", "  \n"})
     void rejectsAnEmptyFile(String csv) {
