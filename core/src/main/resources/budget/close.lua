@@ -1,10 +1,11 @@
--- Settles or voids a hold on every budget it applies to; idempotent by hold id.
--- ARGV: action ('settle' | 'void'), holdId, recordTtlMs, budgetCount, then per budget:
+-- Settles or voids a hold on every budget it applies to. Each budget remembers the holds it closed (for the
+-- retention period), so a retried settle or void adds nothing twice, even across rebuilds of single budgets.
+-- ARGV: action ('settle' | 'void'), holdId, nowMs, retentionMs, budgetCount, then per budget:
 --       policyId, amountNanos, bucketId, keepSeconds
--- Returns {'NOT_READY', policyIds...} | {'DUPLICATE', state} | {'OK'}
-local action, holdId, recordTtl = ARGV[1], ARGV[2], ARGV[3]
-local budgets, i = {}, 5
-for b = 1, tonumber(ARGV[4]) do
+-- Returns {'NOT_READY', policyIds...} | {'OK', closedCount}
+local action, holdId, now, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local budgets, i = {}, 6
+for b = 1, tonumber(ARGV[5]) do
   budgets[b] = { id = ARGV[i], amount = ARGV[i + 1], bucket = ARGV[i + 2], keep = ARGV[i + 3] }
   i = i + 4
 end
@@ -15,20 +16,19 @@ for _, budget in ipairs(budgets) do
 end
 if #missing > 1 then return missing end
 
-local record = 'cb:h:' .. holdId
-local state = redis.call('HGET', record, 'state')
-if state == 'settled' or state == 'voided' then return { 'DUPLICATE', state } end
-
+local closed = 0
 for _, budget in ipairs(budgets) do
-  release(budget.id, holdId)
-  if action == 'settle' then
-    local key = P .. budget.id .. ':s:' .. budget.bucket
-    redis.call('INCRBY', key, budget.amount)
-    redis.call('EXPIRE', key, budget.keep)
+  local key = P .. budget.id
+  redis.call('ZREMRANGEBYSCORE', key .. ':closed', '-inf', tonumber(now) - tonumber(retention))
+  if not redis.call('ZSCORE', key .. ':closed', holdId) then
+    release(budget.id, holdId)
+    if action == 'settle' then
+      local bucket = key .. ':s:' .. budget.bucket
+      redis.call('INCRBY', bucket, budget.amount)
+      redis.call('EXPIRE', bucket, budget.keep)
+    end
+    redis.call('ZADD', key .. ':closed', now, holdId)
+    closed = closed + 1
   end
 end
-local closed = 'voided'
-if action == 'settle' then closed = 'settled' end
-redis.call('HSET', record, 'state', closed)
-redis.call('PEXPIRE', record, recordTtl)
-return { 'OK' }
+return { 'OK', tostring(closed) }

@@ -1,10 +1,10 @@
 -- Checks, and in 'hold' mode places, one hold on every budget it applies to: all or none.
--- ARGV: mode ('hold' | 'check'), holdId, nowMs, expiresAtMs, recordTtlMs, budgetCount, then per budget:
+-- ARGV: mode ('hold' | 'check'), holdId, nowMs, expiresAtMs, budgetCount, then per budget:
 --       policyId, limitNanos, amountNanos, bucketCount, bucketIds...
--- Returns {'NOT_READY', policyIds...} | {'DUPLICATE', state} | {'OK' | 'DENIED', failingIndex, spent1, held1, ...}
-local mode, holdId, now, expiresAt, recordTtl = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local budgets, i = {}, 7
-for b = 1, tonumber(ARGV[6]) do
+-- Returns {'NOT_READY', policyIds...} | {'OK' | 'DENIED', failingIndex, spent1, held1, ...}
+local mode, holdId, now, expiresAt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local budgets, i = {}, 6
+for b = 1, tonumber(ARGV[5]) do
   local budget = { id = ARGV[i], limit = ARGV[i + 1], amount = ARGV[i + 2], buckets = {} }
   local count = tonumber(ARGV[i + 3])
   i = i + 4
@@ -21,14 +21,10 @@ for _, budget in ipairs(budgets) do
 end
 if #missing > 1 then return missing end
 
-local record = 'cb:h:' .. holdId
 if mode == 'hold' then
-  local state = redis.call('HGET', record, 'state')
-  if state then
-    if state ~= 'open' or redis.call('HGET', record, 'checked') == '1' then return { 'DUPLICATE', state } end
-    -- Placed by a rebuild from PostgreSQL before its own check ran: take it off and check it like a new hold.
-    for _, budget in ipairs(budgets) do release(budget.id, holdId) end
-  end
+  -- A rebuild from PostgreSQL may have placed this hold before its own check ran (the hold is written there
+  -- first): take it off and check it like a new one. Otherwise this releases nothing.
+  for _, budget in ipairs(budgets) do release(budget.id, holdId) end
 end
 
 local result, failing = { 'OK', '0' }, 0
@@ -55,9 +51,6 @@ end
 
 if failing > 0 then
   result[1], result[2] = 'DENIED', tostring(failing)
-  if mode == 'hold' and redis.call('EXISTS', record) == 1 then
-    redis.call('HSET', record, 'state', 'denied')
-  end
   return result
 end
 
@@ -68,7 +61,5 @@ if mode == 'hold' then
     redis.call('HSET', key .. ':ha', holdId, budget.amount)
     redis.call('INCRBY', key .. ':held', budget.amount)
   end
-  redis.call('HSET', record, 'state', 'open', 'checked', '1')
-  redis.call('PEXPIRE', record, recordTtl)
 end
 return result

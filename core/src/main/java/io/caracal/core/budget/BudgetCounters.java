@@ -20,17 +20,22 @@ public interface BudgetCounters {
     record CloseLine(UUID policyId, String amountNanos, String bucketId, Duration keep) {
     }
 
-    enum Status { OK, DENIED, NOT_READY, DUPLICATE }
+    enum Status { OK, DENIED, NOT_READY }
 
     /** Spent and held nano-units per line, in line order; {@code failingLine} is 1-based, 0 when none failed. */
-    record Outcome(Status status, int failingLine, List<String[]> figures, List<UUID> notReady, String state) {
+    record Outcome(Status status, int failingLine, List<String[]> figures, List<UUID> notReady) {
     }
 
     /** Checks every line and, when {@code place}, holds the amount on all of them or on none. */
     Outcome hold(boolean place, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines);
 
-    /** Releases the hold and, when {@code settle}, adds each line's amount to its bucket. Idempotent by hold id. */
-    Outcome close(boolean settle, UUID holdId, List<CloseLine> lines);
+    /**
+     * Releases the hold and, when {@code settle}, adds each line's amount to its bucket. Idempotent by hold id:
+     * each budget remembers the holds it closed for {@link #CLOSED_RETENTION}.
+     */
+    Outcome close(boolean settle, UUID holdId, Instant now, List<CloseLine> lines);
+
+    Duration CLOSED_RETENTION = Duration.ofHours(1);
 
     /** Replaces a budget's figures with PostgreSQL's, unless another replica has already rebuilt it. */
     void load(UUID policyId, RebuildState state);
@@ -45,6 +50,6 @@ public interface BudgetCounters {
     record OpenHold(UUID holdId, String nanos, Instant expiresAt) {
     }
 
-    record ClosedHold(UUID holdId, String state) {
+    record ClosedHold(UUID holdId, Instant closedAt) {
     }
 }

@@ -125,7 +125,8 @@ public final class BudgetEngine {
             Buckets.Bucket bucket = Buckets.bucketFor(line.policy(), settlement.occurredAt());
             return new BudgetCounters.CloseLine(line.policy().id(), Nanos.of(line.amount()), bucket.id(), bucket.keep());
         }).toList();
-        withRebuild(settlement.lines(), () -> counters.close(true, holdId, close));
+        Instant closedAt = now();
+        withRebuild(settlement.lines(), () -> counters.close(true, holdId, closedAt, close));
         return settlement;
     }
 
@@ -135,11 +136,12 @@ public final class BudgetEngine {
         if (hold.state() == HoldState.SETTLED) {
             throw new ConflictException("hold " + holdId + " is already settled");
         }
-        holds.close(holdId, HoldState.VOIDED, now());
+        Instant now = now();
+        holds.close(holdId, HoldState.VOIDED, now);
         if (hold.state() != HoldState.DENIED) {
             List<BudgetCounters.CloseLine> close = hold.lines().stream()
                     .map(line -> new BudgetCounters.CloseLine(line.policy().id(), "0", "void", Duration.ZERO)).toList();
-            withRebuild(hold.lines(), () -> counters.close(false, holdId, close));
+            withRebuild(hold.lines(), () -> counters.close(false, holdId, now, close));
         }
     }
 

@@ -149,13 +149,13 @@ public final class HoldStore {
                 }
             }
             List<BudgetCounters.ClosedHold> closed = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.state FROM budget_holds h JOIN budget_hold_lines l ON l.hold_id = h.id"
-                    + " WHERE l.policy_id = ? AND h.state <> 'open' AND h.closed_at > ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.closed_at FROM budget_holds h JOIN budget_hold_lines l ON l.hold_id = h.id"
+                    + " WHERE l.policy_id = ? AND h.state IN ('settled', 'voided') AND h.closed_at > ?")) {
                 ps.setObject(1, policy.id());
-                Rows.setInstant(ps, 2, now.minus(RedisBudgetCounters.RECORD_RETENTION));
+                Rows.setInstant(ps, 2, now.minus(BudgetCounters.CLOSED_RETENTION));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        closed.add(new BudgetCounters.ClosedHold(Rows.uuid(rs, "id"), rs.getString("state")));
+                        closed.add(new BudgetCounters.ClosedHold(Rows.uuid(rs, "id"), Rows.instant(rs, "closed_at")));
                     }
                 }
             }

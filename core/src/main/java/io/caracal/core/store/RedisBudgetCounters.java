@@ -20,14 +20,12 @@ import java.util.UUID;
 
 /**
  * Budget figures in Redis, changed only by Lua scripts so that every check-and-hold and every settlement is
- * one atomic step across all replicas. Keys: {@code cb:p:<policy>:ready|held|holds|ha|s:<bucket>} per
- * budget, {@code cb:h:<hold>} per hold. Run Redis with {@code maxmemory-policy noeviction}: an evicted
- * counter would read as zero.
+ * one atomic step across all replicas. Keys, per budget: {@code cb:p:<policy>:ready} (present once loaded),
+ * {@code :held} (total held), {@code :holds} (hold → expiry), {@code :ha} (hold → amount), {@code :closed}
+ * (recently closed holds) and {@code :s:<bucket>} (settled spend). Run Redis with
+ * {@code maxmemory-policy noeviction}: an evicted counter would read as zero.
  */
 public final class RedisBudgetCounters implements BudgetCounters {
-    /** A closed hold's record stays this long, so a retried settle or void is recognised and not counted twice. */
-    static final Duration RECORD_RETENTION = Duration.ofHours(1);
-
     private final RedisCommands<String, String> redis;
     private final Script holdScript;
     private final Script closeScript;
@@ -44,9 +42,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
     @Override
     public Outcome hold(boolean place, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines) {
         List<String> args = new ArrayList<>(List.of(place ? "hold" : "check", holdId.toString(),
-                Long.toString(now.toEpochMilli()), Long.toString(expiresAt.toEpochMilli()),
-                Long.toString(expiresAt.toEpochMilli() - now.toEpochMilli() + RECORD_RETENTION.toMillis()),
-                Integer.toString(lines.size())));
+                Long.toString(now.toEpochMilli()), Long.toString(expiresAt.toEpochMilli()), Integer.toString(lines.size())));
         for (HoldLine line : lines) {
             args.add(line.policyId().toString());
             args.add(line.limitNanos());
@@ -58,9 +54,9 @@ public final class RedisBudgetCounters implements BudgetCounters {
     }
 
     @Override
-    public Outcome close(boolean settle, UUID holdId, List<CloseLine> lines) {
+    public Outcome close(boolean settle, UUID holdId, Instant now, List<CloseLine> lines) {
         List<String> args = new ArrayList<>(List.of(settle ? "settle" : "void", holdId.toString(),
-                Long.toString(RECORD_RETENTION.toMillis()), Integer.toString(lines.size())));
+                Long.toString(now.toEpochMilli()), Long.toString(CLOSED_RETENTION.toMillis()), Integer.toString(lines.size())));
         for (CloseLine line : lines) {
             args.add(line.policyId().toString());
             args.add(line.amountNanos());
@@ -72,8 +68,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
 
     @Override
     public void load(UUID policyId, RebuildState state) {
-        List<String> args = new ArrayList<>(List.of(policyId.toString(), Long.toString(RECORD_RETENTION.toMillis()),
-                Integer.toString(state.buckets().size())));
+        List<String> args = new ArrayList<>(List.of(policyId.toString(), Integer.toString(state.buckets().size())));
         for (BucketSpend bucket : state.buckets()) {
             args.add(bucket.bucketId());
             args.add(bucket.nanos());
@@ -88,7 +83,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
         args.add(Integer.toString(state.closedHolds().size()));
         for (ClosedHold hold : state.closedHolds()) {
             args.add(hold.holdId().toString());
-            args.add(hold.state());
+            args.add(Long.toString(hold.closedAt().toEpochMilli()));
         }
         run(loadScript, args);
     }
@@ -99,14 +94,13 @@ public final class RedisBudgetCounters implements BudgetCounters {
         Status status = Status.valueOf((String) items.get(0));
         return switch (status) {
             case NOT_READY -> new Outcome(status, 0, List.of(),
-                    items.subList(1, items.size()).stream().map(o -> UUID.fromString((String) o)).toList(), null);
-            case DUPLICATE -> new Outcome(status, 0, List.of(), List.of(), (String) items.get(1));
+                    items.subList(1, items.size()).stream().map(o -> UUID.fromString((String) o)).toList());
             case OK, DENIED -> {
                 List<String[]> figures = new ArrayList<>();
                 for (int i = 2; i + 1 < items.size(); i += 2) {
                     figures.add(new String[] {(String) items.get(i), (String) items.get(i + 1)});
                 }
-                yield new Outcome(status, items.size() > 1 ? Integer.parseInt((String) items.get(1)) : 0, figures, List.of(), null);
+                yield new Outcome(status, status == Status.DENIED ? Integer.parseInt((String) items.get(1)) : 0, figures, List.of());
             }
         };
     }
