@@ -85,6 +85,9 @@ public final class BudgetEngine {
         }
         if (outcome.status() == BudgetCounters.Status.DENIED) {
             holds.close(hold.id(), HoldState.DENIED, now);
+            // A rebuild between the check and the line above would have loaded the still-open hold from
+            // PostgreSQL; take it off again so a refused hold never counts.
+            release(hold);
             return new HoldResult(null, null, decision(plan, outcome));
         }
         return new HoldResult(hold.id(), hold.expiresAt(), decision(plan, outcome));
@@ -136,13 +139,18 @@ public final class BudgetEngine {
         if (hold.state() == HoldState.SETTLED) {
             throw new ConflictException("hold " + holdId + " is already settled");
         }
-        Instant now = now();
-        holds.close(holdId, HoldState.VOIDED, now);
+        holds.close(holdId, HoldState.VOIDED, now());
         if (hold.state() != HoldState.DENIED) {
-            List<BudgetCounters.CloseLine> close = hold.lines().stream()
-                    .map(line -> new BudgetCounters.CloseLine(line.policy().id(), "0", "void", Duration.ZERO)).toList();
-            withRebuild(hold.lines(), () -> counters.close(false, holdId, now, close));
+            release(hold);
         }
+    }
+
+    /** Takes a hold off every budget in Redis without a charge; harmless when it is not there. */
+    private void release(Hold hold) {
+        Instant now = now();
+        List<BudgetCounters.CloseLine> close = hold.lines().stream()
+                .map(line -> new BudgetCounters.CloseLine(line.policy().id(), "0", "void", Duration.ZERO)).toList();
+        withRebuild(hold.lines(), () -> counters.close(false, hold.id(), now, close));
     }
 
     /** What a request would hold on each budget, or why it is refused before any budget is read. */
