@@ -33,7 +33,9 @@ public final class Caracal {
                     .setOut(out)
                     .setErr(err)
                     .setParameterExceptionHandler((e, arguments) -> {
-                        err.println("Error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+                        // Some picocli messages (argument groups) already start with "Error: ".
+                        String message = e.getMessage().replaceFirst("^Error: ", "");
+                        err.println("Error: " + message + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
                         return 2;
                     })
                     .setExecutionExceptionHandler((e, cmd, parseResult) -> fail(err, e, env));

@@ -143,6 +143,19 @@ class CliBadInputTest {
     }
 
     @Test
+    void aParentsPolicyCannotBeLoweredOrRemovedFromUnderItsDelegations() throws Exception {
+        String parent = idOf(cli.run("agent", "create", "--name", "delegating-parent", "--owner", "o", "-o", "json"), "agent_id");
+        String child = idOf(cli.run("agent", "create", "--name", "delegated-child", "--owner", "o", "--parent-id", parent, "-o", "json"), "agent_id");
+        String parentPolicy = idOf(cli.run("policy", "create", "--agent-id", parent, "--limit", "100", "-o", "json"), "policy_id");
+        assertEquals(0, cli.run("policy", "create", "--agent-id", child, "--limit", "50", "--delegated-from", parent).exitCode());
+        refused("would no longer fit", "policy", "update", "--policy-id", parentPolicy, "--limit", "20", "--change-reason", "cut");
+        refused("would no longer fit", "policy", "update", "--policy-id", parentPolicy, "--time-window", "weekly", "--change-reason", "re-window");
+        refused("would no longer fit", "policy", "deactivate", "--policy-id", parentPolicy, "--change-reason", "gone");
+        refused("delegated from its parent", "agent", "update", "--agent-id", child, "--clear-parent");
+        assertEquals(0, cli.run("policy", "update", "--policy-id", parentPolicy, "--limit", "50", "--change-reason", "still fits").exitCode());
+    }
+
+    @Test
     void badPricesAndImportsChangeNothing() throws Exception {
         refused("price must not be negative", "pricebook", "set", "--resource", "x.y", "--price", "-0.01");
         refused("unknown currency", "pricebook", "set", "--resource", "x.y", "--price", "1", "--currency", "ABC");
@@ -157,6 +170,9 @@ class CliBadInputTest {
         refused("line 3: a.b is priced twice", "pricebook", "import", "--file", csv.toString());
         Files.writeString(csv, "");
         refused("CSV is empty", "pricebook", "import", "--file", csv.toString());
+        Files.writeString(csv, "resource_key,unit_price,currency,effective_from\nonce.only,1,USD,2099-01-01T00:00:00Z\n");
+        assertEquals(0, cli.run("pricebook", "import", "--file", csv.toString()).exitCode());
+        refused("already exists: once.only, 2099-01-01", "pricebook", "import", "--file", csv.toString());
         refused("file not found", "pricebook", "import", "--file", cli.home().resolve("missing.csv").toString());
     }
 
@@ -165,7 +181,8 @@ class CliBadInputTest {
         assertTrue(refused(2, "agent", "create", "--owner", "o").contains("Missing required option: '--name=<name>'"));
         assertTrue(refused(2, "agent", "list", "-o", "xml").contains("--output"));
         assertTrue(refused(2, "agent", "frobnicate").contains("frobnicate"));
-        assertTrue(refused(2, "policy", "history").contains("--policy-id"));
+        String line = refused(2, "policy", "history");
+        assertTrue(line.contains("--policy-id") && !line.contains("Error: Error"), line);
         assertTrue(refused(2, "policy").contains("Missing required subcommand"));
     }
 

@@ -14,7 +14,7 @@ import java.util.Optional;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List agents.")
 final class AgentListCommand extends SessionCommand {
-    @Option(names = "--status", description = "Only agents with this status: ${COMPLETION-CANDIDATES}.")
+    @Option(names = "--status", description = "Only agents with this status: active or suspended.")
     AgentStatus status;
 
     AgentListCommand(CliSession session) {

@@ -9,7 +9,7 @@ final class ChangeOptions {
     @Option(names = "--changed-by", paramLabel = "WHO", description = "Who makes the change (default: the current OS user).")
     String changedBy;
 
-    @Option(names = "--change-reason", paramLabel = "TEXT", description = "Why; recorded in the policy history.")
+    @Option(names = "--change-reason", paramLabel = "TEXT", description = "Why; recorded in the policy history. Required by update and deactivate.")
     String changeReason;
 
     PolicyChange change(CliSession session, String defaultReason) {

@@ -101,6 +101,9 @@ public final class AgentStore {
             if (change.parentId().isPresent()) {
                 checkNewParent(c, id, change.parentId().get());
             }
+            if (!java.util.Objects.equals(parent, current.parentId())) {
+                requireNoDelegatedPolicy(c, id);
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE agents SET description = ?, owner = ?, parent_id = ?, metadata = ?::jsonb, updated_at = ? WHERE id = ?")) {
                 ps.setString(1, change.description().orElse(current.description()));
@@ -120,6 +123,19 @@ public final class AgentStore {
         find(c, newParent).orElseThrow(() -> new NotFoundException("parent agent", newParent));
         if (ancestorsOf(c, newParent).contains(id)) {
             throw new ConflictException("making " + newParent + " the parent of " + id + " would create a cycle");
+        }
+    }
+
+    /** A delegated budget is carved from the parent's: moving the agent away would orphan it. */
+    private static void requireNoDelegatedPolicy(Connection c, UUID id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM budget_policies WHERE agent_id = ? AND active AND delegated_from IS NOT NULL LIMIT 1")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new ConflictException("agent " + id + " has a policy delegated from its parent (" + Rows.uuid(rs, "id")
+                            + "); deactivate it before changing the parent");
+                }
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public final class Database {
     static RuntimeException translate(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (state.equals("42P01")) {
-            return new StorageUnavailableException("the database schema is not initialised: run `caracal db migrate up`", e);
+            return new StorageUnavailableException("the database schema is not initialised: run `caracal db init`", e);
         }
         if (state.startsWith("08") || state.equals("3D000") || state.equals("28P01") || state.equals("28000")) {
             return new StorageUnavailableException("cannot reach the database: " + firstLine(rootMessage(e)), e);

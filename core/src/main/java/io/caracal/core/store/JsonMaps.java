@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.Map;
 
 /** Flat string maps to and from JSONB text (agent metadata). */
@@ -32,8 +32,9 @@ final class JsonMaps {
         return out.toString();
     }
 
+    /** Keys come back sorted: JSONB does not keep the order they were written in. */
     static Map<String, String> read(String json) {
-        Map<String, String> map = new LinkedHashMap<>();
+        Map<String, String> map = new TreeMap<>();
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalStateException("metadata is not a JSON object");

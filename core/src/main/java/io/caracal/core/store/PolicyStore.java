@@ -90,6 +90,7 @@ public final class PolicyStore {
             checkDelegation(c, agent, current.delegatedFrom(), terms);
             BudgetPolicy updated = new BudgetPolicy(current.id(), current.agentId(), terms.limit(), terms.timeWindow(),
                     terms.windowType(), terms.timeZone(), current.delegatedFrom(), true, current.createdAt(), Rows.now(clock));
+            checkDelegationsStillFit(c, current, updated);
             try (PreparedStatement ps = c.prepareStatement("UPDATE budget_policies SET limit_amount = ?, time_window = ?, window_type = ?,"
                     + " time_zone = ?, updated_at = ? WHERE id = ?")) {
                 ps.setBigDecimal(1, updated.limit().amount());
@@ -110,6 +111,7 @@ public final class PolicyStore {
             BudgetPolicy current = requireActive(find(c, policyId, true));
             BudgetPolicy deactivated = new BudgetPolicy(current.id(), current.agentId(), current.limit(), current.timeWindow(),
                     current.windowType(), current.timeZone(), current.delegatedFrom(), false, current.createdAt(), Rows.now(clock));
+            checkDelegationsStillFit(c, current, null);
             try (PreparedStatement ps = c.prepareStatement("UPDATE budget_policies SET active = false, updated_at = ? WHERE id = ?")) {
                 Rows.setInstant(ps, 1, deactivated.updatedAt());
                 ps.setObject(2, policyId);
@@ -146,6 +148,40 @@ public final class PolicyStore {
             parentPolicies = readAll(ps);
         }
         Delegation.check(agent, delegatedFrom, terms, parentPolicies);
+    }
+
+    /**
+     * A parent's policy cannot be lowered, re-windowed or deactivated from under the policies it delegated:
+     * each delegated policy must still fit the parent's policies as they will be ({@code replacement} null
+     * means the policy goes away).
+     */
+    private void checkDelegationsStillFit(Connection c, BudgetPolicy changed, BudgetPolicy replacement) throws SQLException {
+        List<BudgetPolicy> delegated;
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE delegated_from = ? AND active")) {
+            ps.setObject(1, changed.agentId());
+            delegated = readAll(ps);
+        }
+        if (delegated.isEmpty()) {
+            return;
+        }
+        List<BudgetPolicy> parentAfter = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE agent_id = ? AND active AND id <> ?")) {
+            ps.setObject(1, changed.agentId());
+            ps.setObject(2, changed.id());
+            parentAfter.addAll(readAll(ps));
+        }
+        if (replacement != null) {
+            parentAfter.add(replacement);
+        }
+        for (BudgetPolicy child : delegated) {
+            Agent childAgent = AgentStore.find(c, child.agentId()).orElseThrow();
+            try {
+                Delegation.check(childAgent, changed.agentId(), termsOf(child), parentAfter);
+            } catch (ConflictException e) {
+                throw new ConflictException("policy " + child.id() + " of agent " + child.agentId() + " is delegated from this agent and would no"
+                        + " longer fit (" + e.getMessage() + "); lower or deactivate it first");
+            }
+        }
     }
 
     private static BudgetPolicy requireActive(BudgetPolicy policy) {

@@ -56,7 +56,7 @@ public final class PricebookStore {
                 ps.executeBatch();
             } catch (SQLException e) {
                 if (isUniqueViolation(e)) {
-                    throw new ConflictException("a price for the same resource and effective time already exists");
+                    throw new ConflictException("a price for the same resource and effective time already exists" + duplicateKey(e));
                 }
                 throw e;
             }
@@ -120,6 +120,19 @@ public final class PricebookStore {
             ps.setString(1, key);
             return readAll(ps);
         }
+    }
+
+    /** PostgreSQL names the clashing key in its detail line: "Key (resource_key, effective_from)=(…) already exists." */
+    private static String duplicateKey(SQLException e) {
+        for (SQLException cause = e; cause != null; cause = cause.getNextException()) {
+            String message = cause.getMessage() == null ? "" : cause.getMessage();
+            int start = message.indexOf("=(");
+            int end = message.indexOf(") already exists");
+            if (start >= 0 && end > start) {
+                return ": " + message.substring(start + 2, end);
+            }
+        }
+        return "";
     }
 
     private static boolean isUniqueViolation(SQLException e) {
