@@ -85,7 +85,8 @@ class CliDocsTest {
 
         Path script = dir.resolve("cli-docs.sh");
         Files.writeString(script, "set -euo pipefail\n"
-                + "caracal() { java -cp \"$CARACAL_TEST_CP\" io.caracal.cli.Caracal \"$@\"; }\n"
+                // The test classpath carries logback-test.xml; the CLI's own logging config is what users get.
+                + "caracal() { java -Dlogback.configurationFile=\"$CARACAL_LOGBACK\" -cp \"$CARACAL_TEST_CP\" io.caracal.cli.Caracal \"$@\"; }\n"
                 + String.join("\n", bashBlocks), StandardCharsets.UTF_8);
 
         EmbeddedPostgresServer postgres = SharedServices.postgres();
@@ -106,6 +107,7 @@ class CliDocsTest {
         env.put("DB_PASSWORD", "");
         env.put("CARACAL_HOME", home.toString());
         env.put("CARACAL_TEST_CP", System.getProperty("java.class.path"));
+        env.put("CARACAL_LOGBACK", Path.of("src", "main", "resources", "logback.xml").toAbsolutePath().toString());
         // The examples' java is the JDK running this test.
         env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
 

@@ -34,20 +34,20 @@ import java.util.UUID;
  * Redis, and a clock the test moves. {@link #replica()} gives a second engine on its own connections, as a
  * second gateway replica would have.
  */
-final class EngineFixture implements AutoCloseable {
-    final MutableClock clock;
-    final Database db;
-    final AgentStore agents;
-    final PolicyStore policies;
-    final PricebookStore prices;
-    final HoldStore holds;
-    final RedisClient redisClient;
-    final StatefulRedisConnection<String, String> redis;
-    final BudgetEngine engine;
+public final class EngineFixture implements AutoCloseable {
+    public final MutableClock clock;
+    public final Database db;
+    public final AgentStore agents;
+    public final PolicyStore policies;
+    public final PricebookStore prices;
+    public final HoldStore holds;
+    public final RedisClient redisClient;
+    public final StatefulRedisConnection<String, String> redis;
+    public final BudgetEngine engine;
     private final HikariDataSource dataSource;
     private final String database;
 
-    EngineFixture(String database, Instant start) {
+    public EngineFixture(String database, Instant start) {
         this(database, new MutableClock(start), true);
     }
 
@@ -77,23 +77,23 @@ final class EngineFixture implements AutoCloseable {
     }
 
     /** Another engine over the same database and Redis, with its own pool and connection. */
-    EngineFixture replica() {
+    public EngineFixture replica() {
         return new EngineFixture(database, clock, false);
     }
 
-    Agent agent(String name, UUID parent) {
+    public Agent agent(String name, UUID parent) {
         return agents.create(new AgentDraft(name + "-" + UUID.randomUUID(), "", "ops@example.com", parent, Map.of()));
     }
 
-    BudgetPolicy policy(Agent agent, String limit, TimeWindow window, WindowType type, UUID delegatedFrom) {
+    public BudgetPolicy policy(Agent agent, String limit, TimeWindow window, WindowType type, UUID delegatedFrom) {
         return policies.create(agent.id(), new PolicyTerms(usd(limit), window, type, null), delegatedFrom, new PolicyChange("test", "test"));
     }
 
-    static Money usd(String amount) {
+    public static Money usd(String amount) {
         return new Money(new BigDecimal(amount), new CurrencyCode("USD"));
     }
 
-    static Money eur(String amount) {
+    public static Money eur(String amount) {
         return new Money(new BigDecimal(amount), new CurrencyCode("EUR"));
     }
 

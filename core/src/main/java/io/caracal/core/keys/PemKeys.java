@@ -1,0 +1,149 @@
+package io.caracal.core.keys;
+
+import io.caracal.core.error.InvalidInputException;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.util.HexFormat;
+
+/**
+ * ECDSA P-256 keys in PEM, as {@code openssl ecparam -name prime256v1 -genkey -noout} writes them (SEC1) or
+ * in PKCS#8. A key id is the first 8 bytes of the SHA-256 of the public key's DER encoding, in hex.
+ */
+public final class PemKeys {
+    private PemKeys() {
+    }
+
+    public record SigningKey(String keyId, ECPrivateKey privateKey, ECPublicKey publicKey) {
+    }
+
+    public static SigningKey readPrivate(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new InvalidInputException("signing key not found or not readable: " + file);
+        }
+        try (Reader reader = Files.newBufferedReader(file)) {
+            return readPrivate(reader, file.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static SigningKey readPrivate(Reader reader, String source) throws IOException {
+        Object pem = new PEMParser(reader).readObject();
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        java.security.PrivateKey key;
+        if (pem instanceof PEMKeyPair pair) {
+            key = converter.getKeyPair(pair).getPrivate();
+        } else if (pem instanceof PrivateKeyInfo info) {
+            key = converter.getPrivateKey(info);
+        } else {
+            throw new InvalidInputException(source + " holds no EC private key in PEM");
+        }
+        if (!(key instanceof ECPrivateKey ec) || !isP256(ec.getParams())) {
+            throw new InvalidInputException(source + " is not an ECDSA P-256 (prime256v1) key");
+        }
+        ECPublicKey publicKey = publicOf(ec);
+        return new SigningKey(keyId(publicKey), ec, publicKey);
+    }
+
+    public static ECPublicKey readPublic(String pem) {
+        try {
+            Object parsed = new PEMParser(new StringReader(pem)).readObject();
+            if (!(parsed instanceof SubjectPublicKeyInfo info)) {
+                throw new InvalidInputException("not a PEM public key");
+            }
+            PublicKey key = new JcaPEMKeyConverter().getPublicKey(info);
+            if (!(key instanceof ECPublicKey ec) || !isP256(ec.getParams())) {
+                throw new InvalidInputException("not an ECDSA P-256 public key");
+            }
+            return ec;
+        } catch (IOException e) {
+            throw new InvalidInputException("unreadable PEM public key: " + e.getMessage());
+        }
+    }
+
+    public static String publicPem(PublicKey key) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            writer.writeObject(key);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    /** Writes a new P-256 key to {@code file} (PKCS#8 PEM, owner-only permissions) and returns it. */
+    public static SigningKey generate(Path file) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            StringWriter out = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+                writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null).generate());
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, out.toString());
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // Not a POSIX file system: the directory's protection is what there is.
+            }
+            ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
+            return new SigningKey(keyId(publicKey), (ECPrivateKey) pair.getPrivate(), publicKey);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("P-256 is required by every JVM", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String keyId(PublicKey key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ECPublicKey publicOf(ECPrivateKey key) {
+        try {
+            org.bouncycastle.jce.spec.ECNamedCurveParameterSpec spec = org.bouncycastle.jce.ECNamedCurveTable.getParameterSpec("secp256r1");
+            org.bouncycastle.math.ec.ECPoint q = spec.getG().multiply(key.getS()).normalize();
+            ECPoint point = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+            return (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, key.getParams()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isP256(java.security.spec.ECParameterSpec params) {
+        return params.getCurve().getField().getFieldSize() == 256
+                && params.getOrder().equals(new java.math.BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16));
+    }
+
+}
