@@ -2,6 +2,7 @@ package io.caracal.cli;
 
 import io.caracal.cli.agent.AgentCommand;
 import io.caracal.cli.allowlist.AllowlistCommand;
+import io.caracal.cli.budget.BudgetCommand;
 import io.caracal.cli.db.DbCommand;
 import io.caracal.cli.policy.PolicyCommand;
 import io.caracal.cli.pricebook.PricebookCommand;
@@ -14,7 +15,8 @@ import java.nio.file.Path;
         description = "Economic firewall for AI agents: manage agents, budgets, allowlists and prices.%n"
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
                 + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
-        subcommands = {AgentCommand.class, PolicyCommand.class, AllowlistCommand.class, PricebookCommand.class, DbCommand.class})
+        subcommands = {AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
+                DbCommand.class})
 public final class CaracalCommand {
     private final CliSession session;
 

@@ -1,6 +1,17 @@
 package io.caracal.cli;
 
+import io.caracal.core.budget.BudgetEngine;
+import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.caracal.core.error.StorageUnavailableException;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.HoldStore;
+import io.caracal.core.store.PolicyStore;
+import io.caracal.core.store.PricebookStore;
+import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.embedded.EmbeddedRedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.micronaut.context.ApplicationContext;
@@ -10,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,6 +38,9 @@ public final class CliSession implements AutoCloseable {
     private boolean configFileGiven;
     private EmbeddedPostgresServer localPostgres;
     private ApplicationContext context;
+    private EmbeddedRedisServer localRedis;
+    private RedisClient redisClient;
+    private StatefulRedisConnection<String, String> redisConnection;
 
     public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err) {
         this.env = env;
@@ -63,6 +78,29 @@ public final class CliSession implements AutoCloseable {
 
     public <T> T bean(Class<T> type) {
         return context().getBean(type);
+    }
+
+    /** The budget engine over this session's database and Redis (started only for commands that need it). */
+    public BudgetEngine budgetEngine() {
+        if (redisConnection == null) {
+            RedisSettings settings = RedisSettings.resolve(env, configFile, configFileGiven);
+            String uri;
+            if (settings.embedded()) {
+                localRedis = EmbeddedRedisServer.start();
+                uri = localRedis.uri();
+            } else {
+                uri = settings.uri();
+            }
+            redisClient = RedisClient.create(uri);
+            try {
+                redisConnection = redisClient.connect();
+            } catch (RedisException e) {
+                throw new BudgetStoreUnavailableException("cannot reach Redis at " + settings.host() + ":" + settings.port()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+        return new BudgetEngine(bean(AgentStore.class), bean(PolicyStore.class), bean(PricebookStore.class), bean(HoldStore.class),
+                new RedisBudgetCounters(redisConnection), bean(Clock.class));
     }
 
     public JsonMapper json() {
@@ -119,6 +157,15 @@ public final class CliSession implements AutoCloseable {
 
     @Override
     public void close() {
+        if (redisConnection != null) {
+            redisConnection.close();
+        }
+        if (redisClient != null) {
+            redisClient.shutdown();
+        }
+        if (localRedis != null) {
+            localRedis.close();
+        }
         if (context != null) {
             context.close();
         }

@@ -2,12 +2,7 @@ package io.caracal.cli;
 
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.embedded.EmbeddedPostgresServer;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.YAMLException;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -41,50 +36,20 @@ public record ConnectionSettings(String host, int port, String database, String 
     }
 
     public static ConnectionSettings resolve(Map<String, String> env, Path configFile, boolean configFileRequired) {
-        Map<String, Object> fromFile = databaseSection(configFile, configFileRequired);
+        Map<String, Object> fromFile = ConfigFile.section(configFile, "database", configFileRequired);
         String host = firstNonBlank(env.get("DB_HOST"), string(fromFile.get("host")));
         if (host == null) {
             return new ConnectionSettings(null, 0, DEFAULT_DATABASE, EmbeddedPostgresServer.USER, "");
         }
         String port = firstNonBlank(env.get("DB_PORT"), string(fromFile.get("port")), "5432");
-        return new ConnectionSettings(host, parsePort(port),
+        return new ConnectionSettings(host, parsePort("database", port),
                 firstNonBlank(env.get("DB_NAME"), string(fromFile.get("name")), DEFAULT_DATABASE),
                 firstNonBlank(env.get("DB_USER"), string(fromFile.get("user")), "caracal"),
                 // A password is taken as given: spaces may be part of it.
                 env.getOrDefault("DB_PASSWORD", Objects.requireNonNullElse(string(fromFile.get("password")), "")));
     }
 
-    private static Map<String, Object> databaseSection(Path configFile, boolean required) {
-        if (!Files.exists(configFile)) {
-            if (required) {
-                throw new InvalidInputException("config file not found: " + configFile);
-            }
-            return Map.of();
-        }
-        try (Reader reader = Files.newBufferedReader(configFile)) {
-            Object root = new Yaml().load(reader);
-            if (root == null) {
-                return Map.of();
-            }
-            if (!(root instanceof Map<?, ?> map)) {
-                throw new InvalidInputException("config file " + configFile + " must be a YAML mapping");
-            }
-            Object database = map.get("database");
-            if (database == null) {
-                return Map.of();
-            }
-            if (!(database instanceof Map<?, ?> section)) {
-                throw new InvalidInputException("config file " + configFile + ": 'database' must be a mapping");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> typed = (Map<String, Object>) section;
-            return typed;
-        } catch (IOException | YAMLException e) {
-            throw new InvalidInputException("cannot read config file " + configFile + ": " + e.getMessage().lines().findFirst().orElse(""));
-        }
-    }
-
-    private static int parsePort(String text) {
+    static int parsePort(String what, String text) {
         try {
             int port = Integer.parseInt(text.trim());
             if (port >= 1 && port <= 65535) {
@@ -93,14 +58,14 @@ public record ConnectionSettings(String host, int port, String database, String 
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw new InvalidInputException("database port must be a number from 1 to 65535, got '" + text + "'");
+        throw new InvalidInputException(what + " port must be a number from 1 to 65535, got '" + text + "'");
     }
 
-    private static String string(Object value) {
+    static String string(Object value) {
         return value == null ? null : value.toString();
     }
 
-    private static String firstNonBlank(String... values) {
+    static String firstNonBlank(String... values) {
         for (String value : values) {
             if (value != null && !value.isBlank()) {
                 return value.trim();

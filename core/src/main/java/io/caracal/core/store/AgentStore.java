@@ -77,6 +77,17 @@ public final class AgentStore {
         });
     }
 
+    /** The direct children of an agent, oldest first. */
+    public List<Agent> children(UUID id) {
+        return db.transaction(c -> {
+            find(c, id).orElseThrow(() -> new NotFoundException("agent", id));
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM agents WHERE parent_id = ? ORDER BY created_at, name")) {
+                ps.setObject(1, id);
+                return readAll(ps);
+            }
+        });
+    }
+
     public Agent setStatus(UUID id, AgentStatus status) {
         return db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET status = ?, updated_at = ? WHERE id = ? AND status <> ?")) {

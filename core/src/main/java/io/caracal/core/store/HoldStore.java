@@ -33,11 +33,9 @@ import java.util.UUID;
  */
 public final class HoldStore {
     private final Database db;
-    private final PolicyStore policies;
 
-    public HoldStore(Database db, PolicyStore policies) {
+    public HoldStore(Database db) {
         this.db = db;
-        this.policies = policies;
     }
 
     public void insertOpen(Hold hold) {
@@ -214,13 +212,14 @@ public final class HoldStore {
         }
     }
 
-    private List<BudgetLine> lines(Connection c, String table, String key, UUID id) throws SQLException {
+    private static List<BudgetLine> lines(Connection c, String table, String key, UUID id) throws SQLException {
         List<BudgetLine> lines = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT policy_id, amount FROM " + table + " WHERE " + key + " = ? ORDER BY policy_id")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.amount, p.* FROM " + table + " l JOIN budget_policies p ON p.id = l.policy_id"
+                + " WHERE l." + key + " = ? ORDER BY l.policy_id")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    lines.add(new BudgetLine(policies.find(c, Rows.uuid(rs, "policy_id")), rs.getBigDecimal("amount")));
+                    lines.add(new BudgetLine(PolicyStore.policyRow(rs, "id", "created_at", "updated_at"), rs.getBigDecimal("amount")));
                 }
             }
         }

@@ -233,10 +233,6 @@ public final class PolicyStore {
         }
     }
 
-    static BudgetPolicy find(Connection c, UUID id) throws SQLException {
-        return find(c, id, false);
-    }
-
     /** The budgets a charge by an agent counts against: its own active policies, then each ancestor's, nearest first. */
     public record Scope(List<BudgetPolicy> own, List<BudgetPolicy> inherited) {
         public List<BudgetPolicy> all() {
@@ -295,7 +291,7 @@ public final class PolicyStore {
     }
 
     /** Policies and their versions share the policy columns; only the id and time columns are named differently. */
-    private static BudgetPolicy policyRow(ResultSet rs, String idColumn, String createdColumn, String updatedColumn) throws SQLException {
+    static BudgetPolicy policyRow(ResultSet rs, String idColumn, String createdColumn, String updatedColumn) throws SQLException {
         return new BudgetPolicy(Rows.uuid(rs, idColumn), Rows.uuid(rs, "agent_id"),
                 new Money(rs.getBigDecimal("limit_amount"), new CurrencyCode(rs.getString("currency"))),
                 TimeWindow.parse(rs.getString("time_window")), WindowType.parse(rs.getString("window_type")),

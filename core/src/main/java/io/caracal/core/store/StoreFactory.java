@@ -41,6 +41,16 @@ public class StoreFactory {
     }
 
     @Singleton
+    HoldStore holdStore(Database db) {
+        return new HoldStore(db);
+    }
+
+    @Singleton
+    RevocationStore revocationStore(Database db, Clock clock) {
+        return new RevocationStore(db, clock);
+    }
+
+    @Singleton
     SchemaMigrator schemaMigrator(DataSource dataSource) {
         return new SchemaMigrator(dataSource);
     }

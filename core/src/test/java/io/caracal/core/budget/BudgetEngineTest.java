@@ -225,7 +225,7 @@ class BudgetEngineTest {
         RedisClient client = RedisClient.create(io.caracal.embedded.SharedServices.redis().uri());
         StatefulRedisConnection<String, String> connection = client.connect();
         connection.setTimeout(Duration.ofMillis(500));
-        BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, new HoldStore(f.db, f.policies),
+        BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, new HoldStore(f.db),
                 new RedisBudgetCounters(connection), f.clock);
         connection.close();
         assertThrows(BudgetStoreUnavailableException.class, () -> engine.hold(agent.id(), usd("1"), null));

@@ -70,7 +70,7 @@ public final class EngineFixture implements AutoCloseable {
         agents = new AgentStore(db, clock);
         policies = new PolicyStore(db, clock);
         prices = new PricebookStore(db, clock);
-        holds = new HoldStore(db, policies);
+        holds = new HoldStore(db);
         redisClient = RedisClient.create(SharedServices.redis().uri());
         redis = redisClient.connect();
         engine = new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
