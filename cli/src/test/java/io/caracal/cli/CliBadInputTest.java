@@ -65,6 +65,7 @@ class CliBadInputTest {
         refused("limit is required", "policy", "create", "--agent-id", agentId, "--limit", "");
         refused("more than 9 decimal places", "policy", "create", "--agent-id", agentId, "--limit", "0.0000000001");
         refused("too large", "policy", "create", "--agent-id", agentId, "--limit", "1" + "0".repeat(40));
+        refused("above the maximum of 1000000000", "policy", "create", "--agent-id", agentId, "--limit", "1000000000.000000001");
         refused("limit must be greater than zero", "policy", "update", "--policy-id", policyId, "--limit", "0", "--change-reason", "x");
         refused("limit must not be negative", "policy", "update", "--policy-id", policyId, "--limit", "-1", "--change-reason", "x");
     }

@@ -36,8 +36,7 @@ import java.util.UUID;
 public final class BudgetCommand {
 
     private static String amount(BigDecimal value) {
-        BigDecimal stripped = value.stripTrailingZeros();
-        return stripped.setScale(Math.max(2, stripped.scale())).toPlainString();
+        return Money.plain(value);
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)

@@ -119,6 +119,7 @@ public final class BudgetEngine {
             BigDecimal amount = convert(actual, line.policy().limit().currency(), now)
                     .orElseThrow(() -> new ConflictException("no conversion from " + actual.currency() + " to "
                             + line.policy().limit().currency() + " in the pricebook"));
+            Nanos.of(amount); // refuses a charge beyond the engine's bound before anything is recorded
             lines.add(new BudgetLine(line.policy(), amount));
         }
         Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, lines);

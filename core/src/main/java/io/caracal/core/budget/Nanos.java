@@ -2,6 +2,7 @@ package io.caracal.core.budget;
 
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.Money;
+import io.caracal.core.policy.PolicyTerms;
 
 import java.math.BigDecimal;
 
@@ -11,7 +12,7 @@ import java.math.BigDecimal;
  */
 public final class Nanos {
     /** One billion currency units per budget or per charge: 10^18 nano-units, under 2^63 with room for sums. */
-    public static final BigDecimal MAX_AMOUNT = new BigDecimal("1000000000");
+    public static final BigDecimal MAX_AMOUNT = PolicyTerms.MAX_LIMIT;
 
     private Nanos() {
     }

@@ -62,7 +62,12 @@ public record Money(BigDecimal amount, CurrencyCode currency) {
 
     /** The amount without padding zeros but with at least cents: 100 → "100.00", 0.000001 → "0.000001". */
     public String amountText() {
-        BigDecimal stripped = amount.stripTrailingZeros();
+        return plain(amount);
+    }
+
+    /** The same text for any decimal, such as a figure that may be negative ("available" after an overrun). */
+    public static String plain(BigDecimal value) {
+        BigDecimal stripped = value.stripTrailingZeros();
         return stripped.setScale(Math.max(2, stripped.scale())).toPlainString();
     }
 

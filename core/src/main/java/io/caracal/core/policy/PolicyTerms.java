@@ -12,9 +12,16 @@ import java.time.ZoneOffset;
  * The constructor holds every rule that needs no stored data.
  */
 public record PolicyTerms(Money limit, TimeWindow timeWindow, WindowType windowType, ZoneId timeZone) {
+    /** The largest limit, and the largest single charge, the budget engine counts exactly (see Nanos). */
+    public static final java.math.BigDecimal MAX_LIMIT = new java.math.BigDecimal("1000000000");
+
     public PolicyTerms {
         if (limit == null || limit.isZero()) {
             throw new InvalidInputException("limit must be greater than zero");
+        }
+        if (limit.amount().compareTo(MAX_LIMIT) > 0) {
+            // The budget engine counts in exact 64-bit nano-units; this bound keeps every sum inside them.
+            throw new InvalidInputException("limit " + limit.amountText() + " is above the maximum of " + MAX_LIMIT.toPlainString());
         }
         if (timeWindow == null || windowType == null) {
             throw new InvalidInputException("time window and window type are required");
