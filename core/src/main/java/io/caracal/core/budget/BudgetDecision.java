@@ -15,6 +15,21 @@ public record BudgetDecision(boolean allowed, String reason, BigDecimal remainin
         budgets = List.copyOf(budgets);
     }
 
+    /**
+     * What is left once a hold allowed by this decision settled: per budget, what was available before minus
+     * what the charge counted there; the smallest of those, never below zero.
+     */
+    public BigDecimal remainingAfter(Settlement settlement) {
+        BigDecimal smallest = null;
+        for (BudgetFigures figures : budgets) {
+            BigDecimal charged = settlement.lines().stream().filter(l -> l.policy().id().equals(figures.policyId()))
+                    .map(BudgetLine::amount).findFirst().orElse(BigDecimal.ZERO);
+            BigDecimal left = figures.available().subtract(charged);
+            smallest = smallest == null || left.compareTo(smallest) < 0 ? left : smallest;
+        }
+        return smallest == null ? null : smallest.max(BigDecimal.ZERO);
+    }
+
     static BudgetDecision denied(String reason) {
         return new BudgetDecision(false, reason, null, null, null, List.of());
     }

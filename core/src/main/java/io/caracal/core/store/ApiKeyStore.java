@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Agent API keys: issued once, stored as a hash, revoked but never deleted. */
@@ -52,6 +53,28 @@ public final class ApiKeyStore {
                 ps.executeUpdate();
             }
             return new Created(key, issued.plaintext());
+        });
+    }
+
+    /**
+     * The agent a presented key belongs to, if the key is ours, not revoked, and matches. One indexed lookup
+     * by prefix, then a constant-time comparison of hashes: no scan over agents or keys.
+     */
+    public Optional<UUID> authenticate(String presented) {
+        Optional<String> prefix = ApiKeys.prefixOf(presented);
+        if (prefix.isEmpty()) {
+            return Optional.empty();
+        }
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, secret_hash FROM agent_api_keys WHERE prefix = ? AND revoked_at IS NULL")) {
+                ps.setString(1, prefix.get());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && ApiKeys.matches(presented, rs.getBytes("secret_hash"))) {
+                        return Optional.of(Rows.uuid(rs, "agent_id"));
+                    }
+                    return Optional.<UUID>empty();
+                }
+            }
         });
     }
 

@@ -1,0 +1,56 @@
+package io.caracal.gateway.config;
+
+import io.caracal.core.budget.BudgetEngine;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.ApiKeyStore;
+import io.caracal.core.store.HoldStore;
+import io.caracal.core.store.PolicyStore;
+import io.caracal.core.store.PricebookStore;
+import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.gateway.auth.ApiKeyAuthenticator;
+import io.caracal.gateway.proxy.Proxy;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. */
+@Factory
+public class GatewayFactory {
+
+    @Singleton
+    @Bean(preDestroy = "shutdown")
+    RedisClient redisClient(@Value("${caracal.redis.uri}") String uri) {
+        RedisClient client = RedisClient.create(uri);
+        client.setDefaultTimeout(Duration.ofSeconds(2));
+        return client;
+    }
+
+    @Singleton
+    @Bean(preDestroy = "close")
+    StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
+        return client.connect();
+    }
+
+    @Singleton
+    BudgetEngine budgetEngine(AgentStore agents, PolicyStore policies, PricebookStore prices, HoldStore holds,
+                              StatefulRedisConnection<String, String> redis, Clock clock) {
+        return new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
+    }
+
+    @Singleton
+    Proxy proxy(ApiKeyStore keys, AgentStore agents, BudgetEngine engine, List<UpstreamSettings> upstreams, GatewaySettings settings) {
+        HttpClient client = HttpClient.newBuilder()
+                .connectTimeout(settings.getRequestTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+        return new Proxy(new ApiKeyAuthenticator(keys, agents), engine, upstreams, client, settings.getRequestTimeout(), settings.getHoldTtl());
+    }
+}

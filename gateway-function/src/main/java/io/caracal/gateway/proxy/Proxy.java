@@ -1,0 +1,171 @@
+package io.caracal.gateway.proxy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caracal.core.agent.Agent;
+import io.caracal.core.budget.BudgetDecision;
+import io.caracal.core.budget.BudgetEngine;
+import io.caracal.core.budget.BudgetStoreUnavailableException;
+import io.caracal.core.budget.Settlement;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.StorageUnavailableException;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.gateway.auth.ApiKeyAuthenticator;
+import io.caracal.gateway.config.UpstreamSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The proxy pipeline: authenticate, hold the estimate on every budget, forward, then settle to the actual cost
+ * (or void when the upstream failed, timed out or could not be reached). Everything that cannot be checked
+ * denies.
+ */
+public final class Proxy {
+    private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ApiKeyAuthenticator authenticator;
+    private final BudgetEngine engine;
+    private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
+    private final HttpClient client;
+    private final Duration timeout;
+    private final Duration holdTtl;
+
+    public Proxy(ApiKeyAuthenticator authenticator, BudgetEngine engine, List<UpstreamSettings> upstreams, HttpClient client,
+                 Duration timeout, Duration holdTtl) {
+        this.authenticator = authenticator;
+        this.engine = engine;
+        upstreams.forEach(u -> this.upstreams.put(u.getName(), u));
+        this.client = client;
+        this.timeout = timeout;
+        this.holdTtl = holdTtl;
+    }
+
+    public ProxyExchange.Response handle(ProxyExchange.Request request) {
+        String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
+                .orElseGet(() -> UUID.randomUUID().toString());
+        Optional<Agent> agent = authenticator.authenticate(request::header);
+        if (agent.isEmpty()) {
+            return error(401, "authentication_failed", "missing, unknown or revoked credentials", requestId, null);
+        }
+        UpstreamSettings upstream = upstreams.get(request.upstream());
+        if (upstream == null) {
+            return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
+        }
+        Money estimate;
+        CurrencyCode currency;
+        try {
+            currency = CurrencyCode.parse(Optional.ofNullable(request.header("X-Caracal-Currency")).orElse("USD"));
+            String estimateHeader = request.header("X-Caracal-Estimated-Cost");
+            estimate = estimateHeader == null ? null : Money.parse("X-Caracal-Estimated-Cost", estimateHeader, currency);
+        } catch (InvalidInputException e) {
+            return error(400, "invalid_request", e.getMessage(), requestId, null);
+        }
+
+        BudgetEngine.HoldResult hold;
+        try {
+            hold = engine.hold(agent.get().id(), estimate, holdTtl);
+        } catch (BudgetStoreUnavailableException | StorageUnavailableException e) {
+            LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
+            return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
+        }
+        BudgetDecision decision = hold.decision();
+        if (!decision.allowed()) {
+            return error(403, "budget_exceeded", decision.reason(), requestId, decision);
+        }
+
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(upstreamRequest(request, upstream), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            engine.voidHold(hold.holdId());
+            return error(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId, null);
+        } catch (IOException e) {
+            engine.voidHold(hold.holdId());
+            return error(502, "upstream_unreachable", "upstream could not be reached", requestId, null);
+        } catch (InterruptedException e) {
+            engine.voidHold(hold.holdId());
+            Thread.currentThread().interrupt();
+            return error(503, "request_aborted", "request aborted", requestId, null);
+        }
+
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.putAll(ForwardedHeaders.toClient(response.headers().map()));
+        headers.put("X-Request-ID", List.of(requestId));
+        if (response.statusCode() >= 500) {
+            // The upstream failed: nothing is charged.
+            engine.voidHold(hold.holdId());
+            return new ProxyExchange.Response(response.statusCode(), headers, response.body());
+        }
+        Money actual = actualCost(response, estimate, currency, requestId);
+        Settlement settlement = engine.settle(hold.holdId(), actual);
+        headers.put("X-Caracal-Charged", List.of(actual.amountText()));
+        BigDecimal remaining = decision.remainingAfter(settlement);
+        if (remaining != null) {
+            headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(remaining)));
+            headers.put("X-Caracal-Budget-Currency", List.of(decision.currency()));
+        }
+        return new ProxyExchange.Response(response.statusCode(), headers, response.body());
+    }
+
+    /** The upstream's X-Caracal-Actual-Cost, else the estimate, else zero; an unreadable header charges the estimate. */
+    private static Money actualCost(HttpResponse<byte[]> response, Money estimate, CurrencyCode currency, String requestId) {
+        Money fallback = estimate != null ? estimate : new Money(BigDecimal.ZERO, currency);
+        Optional<String> header = response.headers().firstValue("X-Caracal-Actual-Cost");
+        if (header.isEmpty()) {
+            return fallback;
+        }
+        try {
+            return Money.parse("X-Caracal-Actual-Cost", header.get(), currency);
+        } catch (InvalidInputException e) {
+            LOG.warn("request {}: unreadable X-Caracal-Actual-Cost from upstream, charging the estimate: {}", requestId, e.getMessage());
+            return fallback;
+        }
+    }
+
+    private HttpRequest upstreamRequest(ProxyExchange.Request request, UpstreamSettings upstream) {
+        String base = upstream.getUrl().toString().replaceAll("/+$", "");
+        String path = request.path() == null || request.path().isEmpty() ? "" : "/" + request.path().replaceAll("^/+", "");
+        URI uri = URI.create(base + path + (request.rawQuery() == null ? "" : "?" + request.rawQuery()));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout)
+                .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        ForwardedHeaders.toUpstream(request.headers(), upstream.getHeaders()).forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
+        return builder.build();
+    }
+
+    private static ProxyExchange.Response error(int status, String code, String message, String requestId, BudgetDecision decision) {
+        ObjectNode body = JSON.createObjectNode().put("error", code).put("message", message).put("request_id", requestId);
+        Map<String, List<String>> headers = new HashMap<>();
+        headers.put("Content-Type", List.of("application/json"));
+        headers.put("X-Request-ID", List.of(requestId));
+        if (decision != null) {
+            body.put("remaining_budget", decision.remaining() == null ? null : Money.plain(decision.remaining()));
+            body.put("currency", decision.currency());
+            body.put("failed_policy_id", decision.failingPolicyId() == null ? null : decision.failingPolicyId().toString());
+            if (decision.remaining() != null) {
+                headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(decision.remaining())));
+            }
+        }
+        try {
+            return new ProxyExchange.Response(status, headers, JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

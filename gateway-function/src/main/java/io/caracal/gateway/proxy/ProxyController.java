@@ -1,0 +1,67 @@
+package io.caracal.gateway.proxy;
+
+import io.micronaut.http.HttpRequest;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Delete;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Patch;
+import io.micronaut.http.annotation.PathVariable;
+import io.micronaut.http.annotation.Post;
+import io.micronaut.http.annotation.Put;
+import io.micronaut.scheduling.TaskExecutors;
+import io.micronaut.scheduling.annotation.ExecuteOn;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Thin HTTP edge: every {@code /<upstream>/<path>} request goes through the {@link Proxy} pipeline. */
+@Controller
+@ExecuteOn(TaskExecutors.BLOCKING)
+public class ProxyController {
+    private static final String ROUTE = "/{upstream}/{+path}";
+
+    private final Proxy proxy;
+
+    public ProxyController(Proxy proxy) {
+        this.proxy = proxy;
+    }
+
+    @Get(ROUTE)
+    public MutableHttpResponse<byte[]> get(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+        return handle(request, upstream, path);
+    }
+
+    @Post(ROUTE)
+    public MutableHttpResponse<byte[]> post(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+        return handle(request, upstream, path);
+    }
+
+    @Put(ROUTE)
+    public MutableHttpResponse<byte[]> put(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+        return handle(request, upstream, path);
+    }
+
+    @Patch(ROUTE)
+    public MutableHttpResponse<byte[]> patch(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+        return handle(request, upstream, path);
+    }
+
+    @Delete(ROUTE)
+    public MutableHttpResponse<byte[]> delete(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+        return handle(request, upstream, path);
+    }
+
+    private MutableHttpResponse<byte[]> handle(HttpRequest<byte[]> request, String upstream, String path) {
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+        ProxyExchange.Response response = proxy.handle(new ProxyExchange.Request(request.getMethodName(), upstream, path,
+                request.getUri().getRawQuery(), headers, request.getBody().orElse(null)));
+        MutableHttpResponse<byte[]> out = HttpResponse.status(io.micronaut.http.HttpStatus.valueOf(response.status()));
+        response.headers().forEach((name, values) -> values.forEach(v -> out.getHeaders().add(name, v)));
+        return out.body(response.body());
+    }
+}
