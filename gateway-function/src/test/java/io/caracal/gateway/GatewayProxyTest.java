@@ -208,6 +208,19 @@ class GatewayProxyTest {
     }
 
     @Test
+    void healthAndReadinessReportEachDependency() throws Exception {
+        HttpResponse<String> health = client.send(HttpRequest.newBuilder(base.resolve("/health")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), health.body());
+        assertEquals("ok", JSON.readTree(health.body()).get("status").asText());
+        HttpResponse<String> ready = client.send(HttpRequest.newBuilder(base.resolve("/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode(), ready.body());
+        JsonNode checks = JSON.readTree(ready.body()).get("checks");
+        assertEquals("ok", checks.get("database").get("status").asText());
+        assertEquals("ok", checks.get("redis").get("status").asText());
+        assertTrue(JSON.readTree(ready.body()).has("uptime_seconds"));
+    }
+
+    @Test
     void upstreamFailureAndTimeoutVoidTheHoldAndChargeNothing() throws Exception {
         Caller caller = caller("0.50");
         HttpResponse<String> failed = call(caller, "fail", "0.40");

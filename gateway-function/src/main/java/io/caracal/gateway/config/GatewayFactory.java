@@ -2,12 +2,14 @@ package io.caracal.gateway.config;
 
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.Database;
 import io.caracal.core.store.ApiKeyStore;
 import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.PolicyStore;
 import io.caracal.core.store.PricebookStore;
 import io.caracal.core.store.RedisBudgetCounters;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
+import io.caracal.gateway.health.Readiness;
 import io.caracal.gateway.proxy.Proxy;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -43,6 +45,11 @@ public class GatewayFactory {
     BudgetEngine budgetEngine(AgentStore agents, PolicyStore policies, PricebookStore prices, HoldStore holds,
                               StatefulRedisConnection<String, String> redis, Clock clock) {
         return new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
+    }
+
+    @Singleton
+    Readiness readiness(Database database, StatefulRedisConnection<String, String> redis, Clock clock) {
+        return new Readiness(database, redis, clock);
     }
 
     @Singleton

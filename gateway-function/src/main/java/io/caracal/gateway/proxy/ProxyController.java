@@ -22,7 +22,8 @@ import java.util.TreeMap;
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProxyController {
-    private static final String ROUTE = "/{upstream}/{+path}";
+    // The path must not be empty, so /health and /ready never match a proxy route.
+    private static final String ROUTE = "/{upstream}/{+path:.+}";
 
     private final Proxy proxy;
 
