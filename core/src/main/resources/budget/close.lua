@@ -1,8 +1,8 @@
 -- Settles or voids a hold on every budget it applies to. Each budget remembers the holds it closed (for the
 -- retention period), so a retried settle or void adds nothing twice, even across rebuilds of single budgets.
 -- ARGV: action ('settle' | 'void'), holdId, nowMs, retentionMs, budgetCount, then per budget:
---       policyId, amountNanos, bucketId, keepSeconds
--- Returns {'NOT_READY', policyIds...} | {'OK', closedCount}
+--       budgetKey, amountNanos, bucketId, keepSeconds
+-- Returns {'NOT_READY', budgetKeys...} | {'OK', closedCount}
 local action, holdId, now, retention = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local budgets, i = {}, 6
 for b = 1, tonumber(ARGV[5]) do
@@ -10,11 +10,8 @@ for b = 1, tonumber(ARGV[5]) do
   i = i + 4
 end
 
-local missing = { 'NOT_READY' }
-for _, budget in ipairs(budgets) do
-  if not ready(budget.id) then missing[#missing + 1] = budget.id end
-end
-if #missing > 1 then return missing end
+local lost = missing(budgets)
+if lost then return lost end
 
 local closed = 0
 for _, budget in ipairs(budgets) do

@@ -30,8 +30,14 @@ local function cmp(a, b)
   return 1
 end
 
-local function ready(id)
-  return redis.call('EXISTS', P .. id .. ':ready') == 1
+-- The budgets of a request whose state Redis lost (or never had); the caller rebuilds them and retries.
+local function missing(budgets)
+  local result = { 'NOT_READY' }
+  for _, budget in ipairs(budgets) do
+    if redis.call('EXISTS', P .. budget.id .. ':ready') == 0 then result[#result + 1] = budget.id end
+  end
+  if #result > 1 then return result end
+  return nil
 end
 
 -- Takes a hold off one budget if it is still counted there; expiry and closing both come through here.

@@ -1,10 +1,10 @@
 -- Checks, and in 'hold' mode places, one hold on every budget it applies to: all or none.
--- ARGV: mode ('hold' | 'check'), holdId, nowMs, expiresAtMs, budgetCount, then per budget:
---       policyId, limitNanos, amountNanos, bucketCount, bucketIds...
--- Returns {'NOT_READY', policyIds...} | {'OK' | 'DENIED', failingIndex, spent1, held1, ...}
-local mode, holdId, now, expiresAt = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local budgets, i = {}, 6
-for b = 1, tonumber(ARGV[5]) do
+-- ARGV: mode ('hold' | 'check'), estimated ('1' | '0'), holdId, nowMs, expiresAtMs, budgetCount, then per
+--       budget: budgetKey, limitNanos, amountNanos, bucketCount, bucketIds...
+-- Returns {'NOT_READY', budgetKeys...} | {'OK' | 'DENIED', failingIndex, spent1, held1, ...}
+local mode, estimated, holdId, now, expiresAt = ARGV[1], ARGV[2] == '1', ARGV[3], ARGV[4], ARGV[5]
+local budgets, i = {}, 7
+for b = 1, tonumber(ARGV[6]) do
   local budget = { id = ARGV[i], limit = ARGV[i + 1], amount = ARGV[i + 2], buckets = {} }
   local count = tonumber(ARGV[i + 3])
   i = i + 4
@@ -15,11 +15,8 @@ for b = 1, tonumber(ARGV[5]) do
   budgets[b] = budget
 end
 
-local missing = { 'NOT_READY' }
-for _, budget in ipairs(budgets) do
-  if not ready(budget.id) then missing[#missing + 1] = budget.id end
-end
-if #missing > 1 then return missing end
+local lost = missing(budgets)
+if lost then return lost end
 
 if mode == 'hold' then
   -- A rebuild from PostgreSQL may have placed this hold before its own check ran (the hold is written there
@@ -39,10 +36,10 @@ for b, budget in ipairs(budgets) do
   local held = redis.call('GET', P .. budget.id .. ':held') or '0'
   local used = add(spent, held)
   local ok
-  if budget.amount == '0' then
-    ok = cmp(used, budget.limit) < 0
-  else
+  if estimated then
     ok = cmp(add(used, budget.amount), budget.limit) <= 0
+  else
+    ok = cmp(used, budget.limit) < 0
   end
   if not ok and failing == 0 then failing = b end
   result[#result + 1] = spent

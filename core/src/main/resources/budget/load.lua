@@ -1,13 +1,13 @@
 -- Rebuilds one budget from PostgreSQL's figures, unless another replica already did.
--- ARGV: policyId, bucketCount, (bucketId, nanos, keepSeconds)..., holdCount, (holdId, nanos, expiresAtMs)...,
---       closedCount, (holdId, closedAtMs)...
+-- ARGV: budgetKey, readyTtlSeconds, bucketCount, (bucketId, nanos, keepSeconds)..., holdCount,
+--       (holdId, nanos, expiresAtMs)..., closedCount, (holdId, closedAtMs)...
 -- Returns 1 when it loaded, 0 when the budget was already ready.
-local id = ARGV[1]
-if ready(id) then return 0 end
+local id, readyTtl = ARGV[1], ARGV[2]
 local key = P .. id
+if redis.call('EXISTS', key .. ':ready') == 1 then return 0 end
 redis.call('DEL', key .. ':held', key .. ':holds', key .. ':ha', key .. ':closed')
-local i = 3
-for _ = 1, tonumber(ARGV[2]) do
+local i = 4
+for _ = 1, tonumber(ARGV[3]) do
   redis.call('SET', key .. ':s:' .. ARGV[i], ARGV[i + 1], 'EX', ARGV[i + 2])
   i = i + 3
 end
@@ -26,5 +26,6 @@ for _ = 1, closed do
   redis.call('ZADD', key .. ':closed', ARGV[i + 1], ARGV[i])
   i = i + 2
 end
-redis.call('SET', key .. ':ready', '1')
+-- Loaded state expires, so every budget is re-derived from PostgreSQL at least this often.
+redis.call('SET', key .. ':ready', '1', 'EX', readyTtl)
 return 1

@@ -99,7 +99,7 @@ public class BudgetBenchmark {
         BudgetPolicy roots = policy(policies, root, TimeWindow.MONTHLY, WindowType.CALENDAR);
         Instant now = Instant.now();
         for (BudgetPolicy p : List.of(own, parents, roots)) {
-            counters.load(p.id(), new BudgetCounters.RebuildState(List.of(), List.of(), List.of()));
+            counters.load(Buckets.counterKey(p), new BudgetCounters.RebuildState(List.of(), List.of(), List.of()));
         }
         oneBudget = List.of(holdLine(own, now));
         oneBudgetClose = List.of(closeLine(own, now));
@@ -114,13 +114,13 @@ public class BudgetBenchmark {
     }
 
     private static BudgetCounters.HoldLine holdLine(BudgetPolicy policy, Instant now) {
-        return new BudgetCounters.HoldLine(policy.id(), "1000000000000000000", "10000000",
+        return new BudgetCounters.HoldLine(Buckets.counterKey(policy), "1000000000000000000", "10000000",
                 Buckets.window(policy, now).stream().map(Buckets.Bucket::id).toList());
     }
 
     private static BudgetCounters.CloseLine closeLine(BudgetPolicy policy, Instant now) {
         Buckets.Bucket bucket = Buckets.bucketFor(policy, now);
-        return new BudgetCounters.CloseLine(policy.id(), "10000000", bucket.id(), bucket.keep());
+        return new BudgetCounters.CloseLine(Buckets.counterKey(policy), "10000000", bucket.id(), bucket.keep());
     }
 
     @TearDown(Level.Trial)
@@ -142,7 +142,7 @@ public class BudgetBenchmark {
     public BudgetCounters.Outcome holdAndSettleOneBudget() {
         UUID hold = UUID.randomUUID();
         Instant now = Instant.now();
-        counters.hold(true, hold, now, now.plusSeconds(300), oneBudget);
+        counters.hold(true, true, hold, now, now.plusSeconds(300), oneBudget);
         return counters.close(true, hold, now, oneBudgetClose);
     }
 
@@ -151,7 +151,7 @@ public class BudgetBenchmark {
     public BudgetCounters.Outcome holdAndSettleThreeBudgets() {
         UUID hold = UUID.randomUUID();
         Instant now = Instant.now();
-        counters.hold(true, hold, now, now.plusSeconds(300), threeBudgets);
+        counters.hold(true, true, hold, now, now.plusSeconds(300), threeBudgets);
         return counters.close(true, hold, now, threeBudgetsClose);
     }
 

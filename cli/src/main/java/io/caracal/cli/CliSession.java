@@ -8,6 +8,7 @@ import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.PolicyStore;
 import io.caracal.core.store.PricebookStore;
 import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.core.store.RedisConnections;
 import io.caracal.embedded.EmbeddedRedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
@@ -91,7 +92,7 @@ public final class CliSession implements AutoCloseable {
             } else {
                 uri = settings.uri();
             }
-            redisClient = RedisClient.create(uri);
+            redisClient = RedisConnections.client(uri);
             try {
                 redisConnection = redisClient.connect();
             } catch (RedisException e) {

@@ -18,6 +18,12 @@ record RedisSettings(String host, int port, String password) {
                 java.nio.charset.StandardCharsets.UTF_8) + "@") + host + ":" + port;
     }
 
+    @Override
+    public String toString() {
+        // Never the password: this ends up in messages.
+        return embedded() ? "local embedded Redis" : host + ":" + port;
+    }
+
     static RedisSettings resolve(Map<String, String> env, Path configFile, boolean required) {
         Map<String, Object> fromFile = ConfigFile.section(configFile, "redis", required);
         String host = ConnectionSettings.firstNonBlank(env.get("REDIS_HOST"), ConnectionSettings.string(fromFile.get("host")));

@@ -29,6 +29,16 @@ public final class Buckets {
     public record Bucket(String id, Instant start, Instant end, Duration keep) {
     }
 
+    /**
+     * The Redis key of a budget's counters: the policy and its window definition. Changing a policy's window,
+     * type or zone therefore starts from a key Redis has never seen, which is rebuilt from PostgreSQL for
+     * the new window, instead of reading spend kept under the old window's bucket names.
+     */
+    public static String counterKey(BudgetPolicy policy) {
+        return policy.id() + ":" + policy.timeWindow().label() + ":" + policy.windowType().label() + ":"
+                + (policy.timeZone() == null ? "UTC" : policy.timeZone().getId());
+    }
+
     public static Duration size(TimeWindow window) {
         return switch (window) {
             case HOURLY -> Duration.ofMinutes(1);

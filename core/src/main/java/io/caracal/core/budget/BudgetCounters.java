@@ -12,22 +12,29 @@ import java.util.UUID;
  */
 public interface BudgetCounters {
 
-    /** One budget a hold applies to: its limit, the amount to hold, and the buckets that make up its window. */
-    record HoldLine(UUID policyId, String limitNanos, String amountNanos, List<String> bucketIds) {
+    /**
+     * One budget a hold applies to (by its {@link Buckets#counterKey counter key}): its limit, the amount to
+     * hold, and the buckets that make up its window.
+     */
+    record HoldLine(String budgetKey, String limitNanos, String amountNanos, List<String> bucketIds) {
     }
 
     /** One budget a closed hold applies to: what it finally costs there and the bucket the charge lands in. */
-    record CloseLine(UUID policyId, String amountNanos, String bucketId, Duration keep) {
+    record CloseLine(String budgetKey, String amountNanos, String bucketId, Duration keep) {
     }
 
     enum Status { OK, DENIED, NOT_READY }
 
     /** Spent and held nano-units per line, in line order; {@code failingLine} is 1-based, 0 when none failed. */
-    record Outcome(Status status, int failingLine, List<String[]> figures, List<UUID> notReady) {
+    record Outcome(Status status, int failingLine, List<String[]> figures, List<String> notReady) {
     }
 
-    /** Checks every line and, when {@code place}, holds the amount on all of them or on none. */
-    Outcome hold(boolean place, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines);
+    /**
+     * Checks every line and, when {@code place}, holds the amount on all of them or on none. With
+     * {@code estimated}, a line passes when spent + held + amount ≤ limit; without an estimate, when
+     * spent + held < limit (something must be left).
+     */
+    Outcome hold(boolean place, boolean estimated, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines);
 
     /**
      * Releases the hold and, when {@code settle}, adds each line's amount to its bucket. Idempotent by hold id:
@@ -37,8 +44,14 @@ public interface BudgetCounters {
 
     Duration CLOSED_RETENTION = Duration.ofHours(1);
 
-    /** Replaces a budget's figures with PostgreSQL's, unless another replica has already rebuilt it. */
-    void load(UUID policyId, RebuildState state);
+    /**
+     * Replaces a budget's figures with PostgreSQL's, unless another replica has already rebuilt it. The
+     * loaded state lives for {@link #READY_TTL}; then the budget is rebuilt again, so any drift between Redis
+     * and PostgreSQL (a settlement whose Redis step failed, say) lasts at most that long.
+     */
+    void load(String budgetKey, RebuildState state);
+
+    Duration READY_TTL = Duration.ofMinutes(5);
 
     /** What PostgreSQL knows about one budget now: spend per bucket, open holds, recently closed holds. */
     record RebuildState(List<BucketSpend> buckets, List<OpenHold> openHolds, List<ClosedHold> closedHolds) {

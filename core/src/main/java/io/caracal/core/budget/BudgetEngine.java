@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * Decides whether an agent may spend, and keeps the books while it does: holds an estimate on every budget
  * that applies (the agent's own policies and every ancestor's) in one atomic step or on none, settles to the
  * actual cost, voids, and lets abandoned holds expire. PostgreSQL is written first and is the source of
- * truth; Redis enforces atomically across replicas and is rebuilt from PostgreSQL when it lost a budget.
- * Every failure to reach either store denies.
+ * truth; Redis enforces atomically across replicas and is rebuilt from PostgreSQL when it lost a budget (and
+ * at least every {@link BudgetCounters#READY_TTL}). Every failure to reach either store denies.
  */
 public final class BudgetEngine {
     public static final Duration DEFAULT_HOLD_TTL = Duration.ofSeconds(300);
@@ -61,8 +61,9 @@ public final class BudgetEngine {
     }
 
     /**
-     * Holds {@code estimate} (or nothing, when null: then every budget must merely have something left) for
-     * {@code ttl} (default 300 s, at most 3600 s).
+     * Holds {@code estimate} for {@code ttl} (default 300 s, at most 3600 s). With no estimate (null) nothing is
+     * held and every budget must merely have something left; an estimate of zero is allowed while nothing
+     * is over its limit.
      */
     public HoldResult hold(UUID agentId, Money estimate, Duration ttl) {
         Duration lifetime = ttl == null ? DEFAULT_HOLD_TTL : ttl;
@@ -74,11 +75,11 @@ public final class BudgetEngine {
         if (plan.refusal != null) {
             return new HoldResult(null, null, plan.refusal);
         }
-        Hold hold = new Hold(UUID.randomUUID(), agentId, plan.amount, now, now.plus(lifetime), HoldState.OPEN, null, plan.lines);
+        Hold hold = new Hold(UUID.randomUUID(), agentId, plan.amount, now, now.plus(lifetime), HoldState.OPEN, plan.lines);
         holds.insertOpen(hold);
         BudgetCounters.Outcome outcome;
         try {
-            outcome = withRebuild(plan.lines, () -> counters.hold(true, hold.id(), now, hold.expiresAt(), holdLines(plan.lines, now)));
+            outcome = withRebuild(plan.lines, () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.lines, now)));
         } catch (RuntimeException e) {
             holds.close(hold.id(), HoldState.DENIED, now);
             throw e;
@@ -101,11 +102,11 @@ public final class BudgetEngine {
             return plan.refusal;
         }
         return decision(plan, withRebuild(plan.lines,
-                () -> counters.hold(false, UUID.randomUUID(), now, now.plusSeconds(1), holdLines(plan.lines, now))));
+                () -> counters.hold(false, estimate != null, UUID.randomUUID(), now, now.plusSeconds(1), holdLines(plan.lines, now))));
     }
 
     /**
-     * Settles a hold to its actual cost, below or above the estimate, and records the charge. Settling twice
+     * Settles a hold to its actual cost, below or above the estimate, and records the charge. Settling again
      * returns the first settlement; settling after the hold expired still records the spend.
      */
     public Settlement settle(UUID holdId, Money actual) {
@@ -116,41 +117,46 @@ public final class BudgetEngine {
         Instant now = now();
         List<BudgetLine> lines = new ArrayList<>();
         for (BudgetLine line : hold.lines()) {
-            BigDecimal amount = convert(actual, line.policy().limit().currency(), now)
-                    .orElseThrow(() -> new ConflictException("no conversion from " + actual.currency() + " to "
-                            + line.policy().limit().currency() + " in the pricebook"));
-            Nanos.of(amount); // refuses a charge beyond the engine's bound before anything is recorded
-            lines.add(new BudgetLine(line.policy(), amount));
+            lines.add(line(line.policy(), actual, now).orElseThrow(() -> new ConflictException("no conversion from "
+                    + actual.currency() + " to " + line.policy().limit().currency() + " in the pricebook")));
         }
         Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, lines);
+        if (settlement.alreadySettled() && settlement.occurredAt().isBefore(now.minus(BudgetCounters.CLOSED_RETENTION))) {
+            // Redis no longer remembers closing this hold and would add it again; the periodic rebuild has long
+            // since taken the charge from the ledger.
+            return settlement;
+        }
         // Applied again on a repeated settle too: Redis recognises the hold and adds nothing, but a settle whose
         // first attempt never reached Redis is completed here.
         List<BudgetCounters.CloseLine> close = settlement.lines().stream().map(line -> {
             Buckets.Bucket bucket = Buckets.bucketFor(line.policy(), settlement.occurredAt());
-            return new BudgetCounters.CloseLine(line.policy().id(), Nanos.of(line.amount()), bucket.id(), bucket.keep());
+            return new BudgetCounters.CloseLine(Buckets.counterKey(line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
         }).toList();
-        Instant closedAt = now();
-        withRebuild(settlement.lines(), () -> counters.close(true, holdId, closedAt, close));
+        withRebuild(settlement.lines(), () -> counters.close(true, holdId, now, close));
         return settlement;
     }
 
     /** Releases a hold without a charge (upstream error, timeout, client abort). Voiding twice is harmless. */
     public void voidHold(UUID holdId) {
         Hold hold = holds.get(holdId);
-        if (hold.state() == HoldState.SETTLED) {
-            throw new ConflictException("hold " + holdId + " is already settled");
+        if (hold.state() == HoldState.DENIED) {
+            return;
         }
-        holds.close(holdId, HoldState.VOIDED, now());
-        if (hold.state() != HoldState.DENIED) {
-            release(hold);
+        if (hold.state() == HoldState.SETTLED || !holds.close(holdId, HoldState.VOIDED, now())) {
+            // Either it was settled, or a settle committed between the read above and the close: then the
+            // charge stands and Redis must not be told the hold closed without one.
+            if (holds.get(holdId).state() == HoldState.SETTLED) {
+                throw new ConflictException("hold " + holdId + " is already settled");
+            }
         }
+        release(hold);
     }
 
     /** Takes a hold off every budget in Redis without a charge; harmless when it is not there. */
     private void release(Hold hold) {
         Instant now = now();
         List<BudgetCounters.CloseLine> close = hold.lines().stream()
-                .map(line -> new BudgetCounters.CloseLine(line.policy().id(), "0", "void", Duration.ZERO)).toList();
+                .map(line -> new BudgetCounters.CloseLine(Buckets.counterKey(line.policy()), "0", "void", Duration.ZERO)).toList();
         withRebuild(hold.lines(), () -> counters.close(false, hold.id(), now, close));
     }
 
@@ -171,14 +177,12 @@ public final class BudgetEngine {
         Money amount = estimate != null ? estimate : new Money(BigDecimal.ZERO, scope.own().get(0).limit().currency());
         List<BudgetLine> lines = new ArrayList<>();
         for (BudgetPolicy policy : scope.all()) {
-            CurrencyCode currency = policy.limit().currency();
-            Optional<BigDecimal> converted = convert(amount, currency, now);
-            if (converted.isEmpty()) {
-                return refused("no conversion from " + amount.currency() + " to " + currency + " in the pricebook (fx:"
-                        + amount.currency() + ":" + currency + "), required by policy " + policy.id());
+            Optional<BudgetLine> line = line(policy, amount, now);
+            if (line.isEmpty()) {
+                return refused("no conversion from " + amount.currency() + " to " + policy.limit().currency() + " in the pricebook (fx:"
+                        + amount.currency() + ":" + policy.limit().currency() + "), required by policy " + policy.id());
             }
-            Nanos.of(converted.get()); // refuses amounts beyond the engine's bound before anything is stored
-            lines.add(new BudgetLine(policy, converted.get()));
+            lines.add(line.get());
         }
         return new Plan(amount, lines, null);
     }
@@ -187,16 +191,22 @@ public final class BudgetEngine {
         return new Plan(null, List.of(), BudgetDecision.denied(reason));
     }
 
-    /** Converted amounts are rounded up: a budget must never count less than was spent. */
-    private Optional<BigDecimal> convert(Money amount, CurrencyCode to, Instant at) {
-        if (amount.currency().equals(to) || amount.isZero()) {
-            return Optional.of(amount.amount());
-        }
-        return prices.rate(amount.currency(), to, at).map(rate -> amount.amount().multiply(rate).setScale(Money.SCALE, RoundingMode.CEILING));
+    /**
+     * What {@code amount} counts against {@code policy}: itself in the policy's currency, otherwise converted
+     * at the pricebook's rate and rounded up (a budget never counts less than was spent); empty when the
+     * pricebook has no rate. Amounts beyond the engine's exact range are refused before anything is stored.
+     */
+    private Optional<BudgetLine> line(BudgetPolicy policy, Money amount, Instant at) {
+        CurrencyCode to = policy.limit().currency();
+        Optional<BigDecimal> converted = amount.currency().equals(to) || amount.isZero()
+                ? Optional.of(amount.amount())
+                : prices.rate(amount.currency(), to, at).map(rate -> amount.amount().multiply(rate).setScale(Money.SCALE, RoundingMode.CEILING));
+        converted.ifPresent(Nanos::of);
+        return converted.map(value -> new BudgetLine(policy, value));
     }
 
     private static List<BudgetCounters.HoldLine> holdLines(List<BudgetLine> lines, Instant now) {
-        return lines.stream().map(line -> new BudgetCounters.HoldLine(line.policy().id(), Nanos.of(line.policy().limit()),
+        return lines.stream().map(line -> new BudgetCounters.HoldLine(Buckets.counterKey(line.policy()), Nanos.of(line.policy().limit()),
                 Nanos.of(line.amount()), Buckets.window(line.policy(), now).stream().map(Buckets.Bucket::id).toList())).toList();
     }
 
@@ -204,33 +214,38 @@ public final class BudgetEngine {
         List<BudgetFigures> figures = new ArrayList<>();
         for (int i = 0; i < plan.lines.size(); i++) {
             BudgetPolicy policy = plan.lines.get(i).policy();
-            String[] f = outcome.figures().isEmpty() ? new String[] {"0", "0"} : outcome.figures().get(i);
+            String[] f = outcome.figures().get(i);
             figures.add(new BudgetFigures(policy.id(), policy.agentId(), policy.limit().currency().code(), policy.limit().amount(),
                     Nanos.toAmount(f[0]), Nanos.toAmount(f[1])));
         }
         boolean allowed = outcome.status() != BudgetCounters.Status.DENIED;
-        // Remaining after this request when allowed; what was available when denied.
-        int tightest = 0;
+        // Remaining after this request when allowed, what was available when denied; the smallest across the
+        // budgets in the request's currency (amounts in different currencies do not compare), else across all.
+        String currency = plan.amount.currency().code();
+        boolean anyInCurrency = figures.stream().anyMatch(f -> f.currency().equals(currency));
         BigDecimal remaining = null;
+        String remainingCurrency = null;
         for (int i = 0; i < figures.size(); i++) {
+            if (anyInCurrency && !figures.get(i).currency().equals(currency)) {
+                continue;
+            }
             BigDecimal left = figures.get(i).available().subtract(allowed ? plan.lines.get(i).amount() : BigDecimal.ZERO);
             if (remaining == null || left.compareTo(remaining) < 0) {
                 remaining = left;
-                tightest = i;
+                remainingCurrency = figures.get(i).currency();
             }
         }
         remaining = remaining.max(BigDecimal.ZERO).setScale(Money.SCALE, RoundingMode.UNNECESSARY);
-        String currency = figures.get(tightest).currency();
         if (allowed) {
             return new BudgetDecision(true, "within budget (" + figures.size() + " polic" + (figures.size() == 1 ? "y" : "ies") + ")",
-                    remaining, currency, null, figures);
+                    remaining, remainingCurrency, null, figures);
         }
         BudgetFigures failing = figures.get(outcome.failingLine() - 1);
         BigDecimal needed = plan.lines.get(outcome.failingLine() - 1).amount();
         return new BudgetDecision(false, "budget exceeded: policy " + failing.policyId() + " has "
                 + failing.available().max(BigDecimal.ZERO).stripTrailingZeros().toPlainString() + " " + failing.currency() + " available"
                 + (needed.signum() > 0 ? ", " + needed.stripTrailingZeros().toPlainString() + " needed" : ""),
-                remaining, currency, failing.policyId(), figures);
+                remaining, remainingCurrency, failing.policyId(), figures);
     }
 
     private BudgetCounters.Outcome withRebuild(List<BudgetLine> lines, Supplier<BudgetCounters.Outcome> step) {
@@ -240,8 +255,9 @@ public final class BudgetEngine {
                 return outcome;
             }
             Instant now = now();
-            for (UUID missing : outcome.notReady()) {
-                BudgetPolicy policy = lines.stream().map(BudgetLine::policy).filter(p -> p.id().equals(missing)).findFirst().orElseThrow();
+            for (String missing : outcome.notReady()) {
+                BudgetPolicy policy = lines.stream().map(BudgetLine::policy).filter(p -> Buckets.counterKey(p).equals(missing))
+                        .findFirst().orElseThrow();
                 counters.load(missing, holds.rebuildState(policy, now));
             }
         }
@@ -251,5 +267,4 @@ public final class BudgetEngine {
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
-
 }

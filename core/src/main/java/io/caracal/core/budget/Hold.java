@@ -2,19 +2,13 @@ package io.caracal.core.budget;
 
 import io.caracal.core.money.Money;
 
-import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /** A reservation of an estimated cost on every budget that applies to an agent. */
-public record Hold(UUID id, UUID agentId, Money estimate, Instant createdAt, Instant expiresAt, HoldState state,
-                   BigDecimal actual, List<BudgetLine> lines) {
+public record Hold(UUID id, UUID agentId, Money estimate, Instant createdAt, Instant expiresAt, HoldState state, List<BudgetLine> lines) {
     public Hold {
         lines = List.copyOf(lines);
-    }
-
-    public boolean expiredAt(Instant now) {
-        return !expiresAt.isAfter(now);
     }
 }

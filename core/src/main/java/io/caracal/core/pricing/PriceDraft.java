@@ -1,6 +1,7 @@
 package io.caracal.core.pricing;
 
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 
 import java.time.Instant;
@@ -11,6 +12,28 @@ public record PriceDraft(String resourceKey, Money unitPrice, Instant effectiveF
         resourceKey = resourceKey(resourceKey);
         if (unitPrice == null) {
             throw new InvalidInputException("price is required");
+        }
+        checkConversion(resourceKey, unitPrice);
+    }
+
+    /**
+     * {@code fx:FROM:TO} entries are exchange rates the budget engine converts charges with: a rate of zero
+     * would make every converted charge free, so it must be positive, and priced in TO.
+     */
+    private static void checkConversion(String key, Money price) {
+        if (!key.startsWith("fx:")) {
+            return;
+        }
+        String[] parts = key.split(":");
+        if (parts.length != 3) {
+            throw new InvalidInputException("a conversion is keyed fx:FROM:TO, e.g. fx:EUR:USD, got '" + key + "'");
+        }
+        CurrencyCode.parse(parts[1]);
+        if (!price.currency().equals(CurrencyCode.parse(parts[2]))) {
+            throw new InvalidInputException("conversion " + key + " must be priced in " + parts[2] + ", not " + price.currency());
+        }
+        if (price.isZero()) {
+            throw new InvalidInputException("conversion " + key + " must have a rate greater than zero");
         }
     }
 

@@ -119,16 +119,24 @@ public final class HoldStore {
         List<Buckets.Bucket> buckets = Buckets.window(policy, now);
         return db.transaction(c -> {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // Summed per bucket by the database: a rebuild reads one row per bucket, not one per charge. The
+            // bucket index is computed as Buckets does (whole milliseconds, floored), so both agree on every charge.
             Map<String, BigDecimal> spent = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.occurred_at, l.amount FROM ledger_event_lines l"
-                    + " JOIN ledger_events e ON e.event_id = l.event_id WHERE l.policy_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?")) {
-                ps.setObject(1, policy.id());
-                Rows.setInstant(ps, 2, buckets.get(0).start());
-                Rows.setInstant(ps, 3, buckets.get(buckets.size() - 1).end());
+            boolean calendar = policy.windowType() == io.caracal.core.policy.WindowType.CALENDAR;
+            String bucket = calendar ? "0" : "floor(extract(epoch FROM e.occurred_at) * 1000 / ?)::bigint";
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + bucket + " AS bucket, sum(l.amount) AS amount FROM ledger_event_lines l"
+                    + " JOIN ledger_events e ON e.event_id = l.event_id WHERE l.policy_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?"
+                    + " GROUP BY 1")) {
+                int i = 1;
+                if (!calendar) {
+                    ps.setLong(i++, Buckets.size(policy.timeWindow()).toMillis());
+                }
+                ps.setObject(i++, policy.id());
+                Rows.setInstant(ps, i++, buckets.get(0).start());
+                Rows.setInstant(ps, i, buckets.get(buckets.size() - 1).end());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String bucket = Buckets.bucketFor(policy, Rows.instant(rs, "occurred_at")).id();
-                        spent.merge(bucket, rs.getBigDecimal("amount"), BigDecimal::add);
+                        spent.put(calendar ? buckets.get(0).id() : "r" + rs.getLong("bucket"), rs.getBigDecimal("amount"));
                     }
                 }
             }
@@ -207,7 +215,7 @@ public final class HoldStore {
                 return new Hold(holdId, Rows.uuid(rs, "agent_id"),
                         new Money(rs.getBigDecimal("estimate"), new CurrencyCode(rs.getString("currency"))),
                         Rows.instant(rs, "created_at"), Rows.instant(rs, "expires_at"), HoldState.fromLabel(rs.getString("state")),
-                        rs.getBigDecimal("actual"), lines(c, "budget_hold_lines", "hold_id", holdId));
+                        lines(c, "budget_hold_lines", "hold_id", holdId));
             }
         }
     }

@@ -20,7 +20,8 @@ import java.util.UUID;
 
 /**
  * Budget figures in Redis, changed only by Lua scripts so that every check-and-hold and every settlement is
- * one atomic step across all replicas. Keys, per budget: {@code cb:p:<policy>:ready} (present once loaded),
+ * one atomic step across all replicas. Keys, per budget ({@code <budget>} is its counter key: policy id and
+ * window definition): {@code cb:p:<budget>:ready} (present once loaded, for five minutes),
  * {@code :held} (total held), {@code :holds} (hold → expiry), {@code :ha} (hold → amount), {@code :closed}
  * (recently closed holds) and {@code :s:<bucket>} (settled spend). Run Redis with
  * {@code maxmemory-policy noeviction}: an evicted counter would read as zero.
@@ -40,11 +41,11 @@ public final class RedisBudgetCounters implements BudgetCounters {
     }
 
     @Override
-    public Outcome hold(boolean place, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines) {
-        List<String> args = new ArrayList<>(List.of(place ? "hold" : "check", holdId.toString(),
+    public Outcome hold(boolean place, boolean estimated, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines) {
+        List<String> args = new ArrayList<>(List.of(place ? "hold" : "check", estimated ? "1" : "0", holdId.toString(),
                 Long.toString(now.toEpochMilli()), Long.toString(expiresAt.toEpochMilli()), Integer.toString(lines.size())));
         for (HoldLine line : lines) {
-            args.add(line.policyId().toString());
+            args.add(line.budgetKey());
             args.add(line.limitNanos());
             args.add(line.amountNanos());
             args.add(Integer.toString(line.bucketIds().size()));
@@ -58,7 +59,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
         List<String> args = new ArrayList<>(List.of(settle ? "settle" : "void", holdId.toString(),
                 Long.toString(now.toEpochMilli()), Long.toString(CLOSED_RETENTION.toMillis()), Integer.toString(lines.size())));
         for (CloseLine line : lines) {
-            args.add(line.policyId().toString());
+            args.add(line.budgetKey());
             args.add(line.amountNanos());
             args.add(line.bucketId());
             args.add(Long.toString(Math.max(1, line.keep().toSeconds())));
@@ -67,8 +68,8 @@ public final class RedisBudgetCounters implements BudgetCounters {
     }
 
     @Override
-    public void load(UUID policyId, RebuildState state) {
-        List<String> args = new ArrayList<>(List.of(policyId.toString(), Integer.toString(state.buckets().size())));
+    public void load(String budgetKey, RebuildState state) {
+        List<String> args = new ArrayList<>(List.of(budgetKey, Long.toString(READY_TTL.toSeconds()), Integer.toString(state.buckets().size())));
         for (BucketSpend bucket : state.buckets()) {
             args.add(bucket.bucketId());
             args.add(bucket.nanos());
@@ -94,7 +95,7 @@ public final class RedisBudgetCounters implements BudgetCounters {
         Status status = Status.valueOf((String) items.get(0));
         return switch (status) {
             case NOT_READY -> new Outcome(status, 0, List.of(),
-                    items.subList(1, items.size()).stream().map(o -> UUID.fromString((String) o)).toList());
+                    items.subList(1, items.size()).stream().map(o -> (String) o).toList());
             case OK, DENIED -> {
                 List<String[]> figures = new ArrayList<>();
                 for (int i = 2; i + 1 < items.size(); i += 2) {

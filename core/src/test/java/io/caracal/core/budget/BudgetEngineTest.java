@@ -202,6 +202,10 @@ class BudgetEngineTest {
         BudgetDecision noRate = f.engine.hold(agent.id(), eur("1"), null).decision();
         assertFalse(noRate.allowed());
         assertTrue(noRate.reason().contains("no conversion from EUR to USD"), noRate.reason());
+        assertThrows(InvalidInputException.class, () -> f.prices.set(new PriceDraft("fx:EUR:USD", new Money(BigDecimal.ZERO,
+                new CurrencyCode("USD")), null)), "a zero rate would make converted charges free");
+        assertThrows(InvalidInputException.class, () -> f.prices.set(new PriceDraft("fx:EUR:USD", new Money(BigDecimal.ONE,
+                new CurrencyCode("EUR")), null)), "a rate is priced in the target currency");
         f.prices.set(new PriceDraft("fx:EUR:USD", new Money(new BigDecimal("1.083333333"), new CurrencyCode("USD")), null));
         BudgetEngine.HoldResult hold = f.engine.hold(agent.id(), eur("3"), null);
         assertTrue(hold.allowed(), hold.decision().reason());
@@ -211,6 +215,72 @@ class BudgetEngineTest {
         assertAmount("0.541666667", settled.lines().get(0).amount());
         assertEquals(Map.of(new CurrencyCode("EUR"), new BigDecimal("0.500000000")),
                 f.holds.spend(agent.id(), f.clock.instant().minusSeconds(60), f.clock.instant().plusSeconds(1), false));
+    }
+
+    @Test
+    void changingAPolicysWindowKeepsItsSpend() {
+        Agent agent = f.agent("rewindow", null);
+        BudgetPolicy policy = f.policy(agent, "10", DAILY, CALENDAR, null);
+        BudgetEngine.HoldResult hold = f.engine.hold(agent.id(), usd("9"), null);
+        f.engine.settle(hold.holdId(), usd("9"));
+        for (var edit : java.util.List.of(
+                new io.caracal.core.policy.PolicyEdit(java.util.Optional.empty(), java.util.Optional.of(MONTHLY), java.util.Optional.empty(), java.util.Optional.empty()),
+                new io.caracal.core.policy.PolicyEdit(java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.of(ROLLING), java.util.Optional.empty()))) {
+            f.policies.update(policy.id(), edit, new PolicyChange("test", "re-window"));
+            BudgetDecision after = f.engine.check(agent.id(), usd("5"));
+            assertAmount("9", after.budgets().get(0).spent());
+            assertFalse(after.allowed(), "the 9 already spent still counts in the new window");
+        }
+    }
+
+    @Test
+    void aSettlementWhoseRedisStepFailedIsRecoveredByThePeriodicRebuild() {
+        Agent agent = f.agent("lost-settle", null);
+        BudgetPolicy policy = f.policy(agent, "10", DAILY, CALENDAR, null);
+        BudgetEngine.HoldResult hold = f.engine.hold(agent.id(), usd("3"), Duration.ofSeconds(60));
+        RedisClient client = io.caracal.core.store.RedisConnections.client(io.caracal.embedded.SharedServices.redis().uri());
+        StatefulRedisConnection<String, String> connection = client.connect();
+        BudgetEngine broken = new BudgetEngine(f.agents, f.policies, f.prices, new HoldStore(f.db), new RedisBudgetCounters(connection), f.clock);
+        connection.close();
+        assertThrows(BudgetStoreUnavailableException.class, () -> broken.settle(hold.holdId(), usd("3")), "PostgreSQL has it, Redis not");
+        client.shutdown();
+        f.clock.advance(Duration.ofMinutes(2)); // the hold has expired: Redis alone would now show nothing at all
+        String ready = "cb:p:" + Buckets.counterKey(policy) + ":ready";
+        long ttl = f.redis.sync().ttl(ready);
+        assertTrue(ttl > 0 && ttl <= BudgetCounters.READY_TTL.toSeconds(), "loaded state expires, so it is re-derived: " + ttl);
+        f.redis.sync().del(ready); // what that expiry does, without waiting for it
+        assertAmount("3", f.engine.check(agent.id(), null).budgets().get(0).spent());
+        assertFalse(f.engine.hold(agent.id(), usd("7.01"), null).allowed());
+    }
+
+    @Test
+    void aSettleRepeatedAfterTheRetentionDoesNotCountTwice() {
+        Agent agent = f.agent("late-retry", null);
+        f.policy(agent, "10", DAILY, CALENDAR, null);
+        BudgetEngine.HoldResult hold = f.engine.hold(agent.id(), usd("3"), null);
+        f.engine.settle(hold.holdId(), usd("3"));
+        f.clock.advance(BudgetCounters.CLOSED_RETENTION.plusMinutes(1));
+        assertTrue(f.engine.settle(hold.holdId(), usd("3")).alreadySettled());
+        assertAmount("3", f.engine.check(agent.id(), null).budgets().get(0).spent());
+    }
+
+    @Test
+    void voidingASettledHoldIsRefusedAndTheChargeStands() {
+        Agent agent = f.agent("void-after-settle", null);
+        f.policy(agent, "10", DAILY, CALENDAR, null);
+        BudgetEngine.HoldResult hold = f.engine.hold(agent.id(), usd("3"), null);
+        f.engine.settle(hold.holdId(), usd("3"));
+        assertThrows(ConflictException.class, () -> f.engine.voidHold(hold.holdId()));
+        assertAmount("3", f.engine.check(agent.id(), null).budgets().get(0).spent());
+    }
+
+    @Test
+    void aZeroEstimateIsAllowedWhenNothingIsLeftButNoEstimateIsNot() {
+        Agent agent = f.agent("zero", null);
+        f.policy(agent, "1", DAILY, CALENDAR, null);
+        f.engine.settle(f.engine.hold(agent.id(), usd("1"), null).holdId(), usd("1"));
+        assertTrue(f.engine.check(agent.id(), usd("0")).allowed(), "0 ≤ 0 available");
+        assertFalse(f.engine.check(agent.id(), null).allowed(), "without an estimate something must be left");
     }
 
     @Test

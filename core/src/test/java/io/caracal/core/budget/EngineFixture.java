@@ -71,7 +71,7 @@ public final class EngineFixture implements AutoCloseable {
         policies = new PolicyStore(db, clock);
         prices = new PricebookStore(db, clock);
         holds = new HoldStore(db);
-        redisClient = RedisClient.create(SharedServices.redis().uri());
+        redisClient = io.caracal.core.store.RedisConnections.client(SharedServices.redis().uri());
         redis = redisClient.connect();
         engine = new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
     }

@@ -8,6 +8,7 @@ import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.PolicyStore;
 import io.caracal.core.store.PricebookStore;
 import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.core.store.RedisConnections;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.gateway.proxy.Proxy;
@@ -20,7 +21,6 @@ import jakarta.inject.Singleton;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 /** Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. */
@@ -30,9 +30,7 @@ public class GatewayFactory {
     @Singleton
     @Bean(preDestroy = "shutdown")
     RedisClient redisClient(@Value("${caracal.redis.uri}") String uri) {
-        RedisClient client = RedisClient.create(uri);
-        client.setDefaultTimeout(Duration.ofSeconds(2));
-        return client;
+        return RedisConnections.client(uri);
     }
 
     @Singleton
