@@ -191,7 +191,9 @@ class GatewayProxyTest {
     void unknownRevokedOrSuspendedCallersGet401() throws Exception {
         Caller caller = caller("10");
         assertEquals(401, call(null, "x", "0.1").statusCode());
-        assertEquals(401, call(new Caller(caller.agent, caller.key.substring(0, caller.key.length() - 1) + "A"), "x", "0.1").statusCode());
+        char last = caller.key.charAt(caller.key.length() - 1);
+        String tampered = caller.key.substring(0, caller.key.length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertEquals(401, call(new Caller(caller.agent, tampered), "x", "0.1").statusCode(), "one character off");
         assertEquals(401, call(new Caller(caller.agent, "cak_000000000000_nothing"), "x", "0.1").statusCode());
         gateway.getBean(AgentStore.class).setStatus(caller.agent.id(), AgentStatus.SUSPENDED);
         HttpResponse<String> suspended = call(caller, "x", "0.1");
