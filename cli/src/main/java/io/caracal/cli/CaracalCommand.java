@@ -4,6 +4,7 @@ import io.caracal.cli.agent.AgentCommand;
 import io.caracal.cli.allowlist.AllowlistCommand;
 import io.caracal.cli.budget.BudgetCommand;
 import io.caracal.cli.db.DbCommand;
+import io.caracal.cli.dev.DevCommand;
 import io.caracal.cli.policy.PolicyCommand;
 import io.caracal.cli.pricebook.PricebookCommand;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import java.nio.file.Path;
         description = "Economic firewall for AI agents: manage agents, budgets, allowlists and prices.%n"
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
                 + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
-        subcommands = {AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
+        subcommands = {DevCommand.class, AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
                 DbCommand.class})
 public final class CaracalCommand {
     private final CliSession session;

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * What one CLI invocation shares between its commands: the environment, the output streams and, started only
@@ -48,6 +49,42 @@ public final class CliSession implements AutoCloseable {
         this.out = out;
         this.err = err;
         this.configFile = home().resolve("config.yaml");
+    }
+
+    /**
+     * The environment, plus the connection settings of a running {@code caracal dev} when the environment
+     * names no database of its own: then commands in another terminal work on the dev stack.
+     */
+    private Map<String, String> effectiveEnv() {
+        if (env.containsKey("DB_HOST")) {
+            return env;
+        }
+        Path devEnv = home().resolve(io.caracal.cli.dev.DevStack.DEV_ENV);
+        if (!java.nio.file.Files.isRegularFile(devEnv)) {
+            return env;
+        }
+        Properties values = new Properties();
+        try (var reader = java.nio.file.Files.newBufferedReader(devEnv)) {
+            values.load(reader);
+        } catch (IOException e) {
+            return env;
+        }
+        if (!reachable(values.getProperty("DB_HOST"), values.getProperty("DB_PORT"))) {
+            return env; // left behind by a dev stack that did not stop cleanly
+        }
+        Map<String, String> merged = new HashMap<>();
+        values.stringPropertyNames().forEach(name -> merged.put(name, values.getProperty(name)));
+        merged.putAll(env);
+        return merged;
+    }
+
+    private static boolean reachable(String host, String port) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, Integer.parseInt(port)), 500);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     public PrintWriter out() {
@@ -74,7 +111,7 @@ public final class CliSession implements AutoCloseable {
     }
 
     public ConnectionSettings connectionSettings() {
-        return ConnectionSettings.resolve(env, configFile, configFileGiven);
+        return ConnectionSettings.resolve(effectiveEnv(), configFile, configFileGiven);
     }
 
     public <T> T bean(Class<T> type) {
@@ -84,7 +121,7 @@ public final class CliSession implements AutoCloseable {
     /** The budget engine over this session's database and Redis (started only for commands that need it). */
     public BudgetEngine budgetEngine() {
         if (redisConnection == null) {
-            RedisSettings settings = RedisSettings.resolve(env, configFile, configFileGiven);
+            RedisSettings settings = RedisSettings.resolve(effectiveEnv(), configFile, configFileGiven);
             String uri;
             if (settings.embedded()) {
                 localRedis = EmbeddedRedisServer.start();

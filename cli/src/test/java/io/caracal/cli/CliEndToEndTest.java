@@ -204,7 +204,7 @@ class CliEndToEndTest {
         assertEquals(0, health.get("pending_migrations").size());
         assertTrue(ok("db", "migrate", "up").out().startsWith("Database schema is up to date:"));
 
-        String[][] commands = {{}, {"agent"}, {"agent", "create"}, {"agent", "list"}, {"agent", "get"}, {"agent", "update"},
+        String[][] commands = {{}, {"dev"}, {"budget"}, {"budget", "status"}, {"budget", "spend"}, {"agent"}, {"agent", "create"}, {"agent", "list"}, {"agent", "get"}, {"agent", "update"},
                 {"agent", "suspend"}, {"agent", "activate"}, {"agent", "key"}, {"agent", "key", "create"}, {"agent", "key", "list"},
                 {"agent", "key", "revoke"}, {"policy"}, {"policy", "create"}, {"policy", "list"}, {"policy", "get"},
                 {"policy", "update"}, {"policy", "deactivate"}, {"policy", "history"}, {"allowlist"}, {"allowlist", "create"},

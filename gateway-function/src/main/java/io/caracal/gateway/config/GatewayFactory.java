@@ -15,6 +15,7 @@ import io.caracal.gateway.proxy.Proxy;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
@@ -45,7 +46,7 @@ public class GatewayFactory {
         return new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
     }
 
-    @Singleton
+    @Context // created at start-up, so uptime counts from then
     Readiness readiness(Database database, StatefulRedisConnection<String, String> redis, Clock clock) {
         return new Readiness(database, redis, clock);
     }

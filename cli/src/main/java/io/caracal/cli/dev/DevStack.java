@@ -1,0 +1,167 @@
+package io.caracal.cli.dev;
+
+import io.caracal.core.agent.Agent;
+import io.caracal.core.agent.AgentDraft;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.policy.PolicyChange;
+import io.caracal.core.policy.PolicyTerms;
+import io.caracal.core.policy.TimeWindow;
+import io.caracal.core.policy.WindowType;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.ApiKeyStore;
+import io.caracal.core.store.PolicyStore;
+import io.caracal.core.store.SchemaMigrator;
+import io.caracal.embedded.EmbeddedKafkaBroker;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.embedded.EmbeddedRedisServer;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole system in one process: embedded PostgreSQL (data kept under the Caracal home), Redis and Kafka,
+ * the gateway, a demo upstream and a demo agent with a budget and an API key. While it runs, its connection
+ * settings are in {@code <home>/dev.env}, so {@code caracal} commands in other terminals use the same stack.
+ */
+public final class DevStack implements AutoCloseable {
+    public static final String DEV_ENV = "dev.env";
+    static final String DEMO_AGENT = "demo-agent";
+    static final String DEMO_BUDGET = "1.00";
+
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Path devEnv;
+    private String gatewayUrl;
+    private Agent demoAgent;
+    private String apiKey;
+    private EmbeddedPostgresServer postgres;
+    private EmbeddedRedisServer redis;
+    private EmbeddedKafkaBroker kafka;
+
+    private DevStack(Path home) {
+        this.devEnv = home.resolve(DEV_ENV);
+    }
+
+    /** Starts everything; on any failure stops what had started and rethrows. */
+    public static DevStack start(Path home, int gatewayPort) {
+        DevStack stack = new DevStack(home);
+        try {
+            stack.boot(home, gatewayPort);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void boot(Path home, int gatewayPort) {
+        try {
+            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        postgres = remember(EmbeddedPostgresServer.startPersistent(home.resolve("postgres")));
+        postgres.createDatabase("caracal");
+        redis = remember(EmbeddedRedisServer.start());
+        kafka = remember(EmbeddedKafkaBroker.start());
+        DemoUpstream upstream = remember(DemoUpstream.start());
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("micronaut.server.port", gatewayPort);
+        properties.put("micronaut.server.host", "127.0.0.1");
+        properties.put("datasources.default.url", postgres.jdbcUrl("caracal"));
+        properties.put("datasources.default.username", EmbeddedPostgresServer.USER);
+        properties.put("datasources.default.password", "");
+        properties.put("caracal.redis.uri", redis.uri());
+        properties.put("caracal.gateway.upstreams.demo.url", upstream.url());
+        ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev").properties(properties).start());
+        gateway.getBean(SchemaMigrator.class).migrate();
+        EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
+        server.start();
+        gatewayUrl = "http://127.0.0.1:" + server.getPort();
+        demoAgent = demoAgent(gateway);
+        apiKey = gateway.getBean(ApiKeyStore.class).create(demoAgent.id(), "caracal dev").plaintext();
+        writeDevEnv();
+    }
+
+    /** The demo agent and its daily budget, created on first start and kept with the data after that. */
+    private static Agent demoAgent(ApplicationContext gateway) {
+        AgentStore agents = gateway.getBean(AgentStore.class);
+        Optional<Agent> existing = agents.list(Optional.empty()).stream().filter(a -> a.name().equals(DEMO_AGENT)).findFirst();
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        Agent agent = agents.create(new AgentDraft(DEMO_AGENT, "Created by caracal dev", "dev@localhost", null, Map.of()));
+        gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal(DEMO_BUDGET), new CurrencyCode("USD")),
+                TimeWindow.DAILY, WindowType.CALENDAR, null), null, new PolicyChange("caracal dev", "Demo budget"));
+        return agent;
+    }
+
+    private void writeDevEnv() {
+        String content = "# Written by `caracal dev` while it runs; caracal commands use it when DB_HOST is not set.\n"
+                + "DB_HOST=" + postgres.host() + "\nDB_PORT=" + postgres.port() + "\nDB_NAME=caracal\nDB_USER=" + EmbeddedPostgresServer.USER
+                + "\nDB_PASSWORD=\nREDIS_HOST=" + redis.host() + "\nREDIS_PORT=" + redis.port()
+                + "\nKAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers() + "\nGATEWAY_URL=" + gatewayUrl + "\n";
+        try {
+            Files.writeString(devEnv, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private <T extends AutoCloseable> T remember(T resource) {
+        started.add(0, resource);
+        return resource;
+    }
+
+    public String gatewayUrl() {
+        return gatewayUrl;
+    }
+
+    public Agent demoAgent() {
+        return demoAgent;
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    String postgresAddress() {
+        return postgres.host() + ":" + postgres.port();
+    }
+
+    String redisAddress() {
+        return redis.host() + ":" + redis.port();
+    }
+
+    String kafkaAddress() {
+        return kafka.bootstrapServers();
+    }
+
+    /** Stops everything in the reverse order it started; the data stays. */
+    @Override
+    public void close() {
+        try {
+            Files.deleteIfExists(devEnv);
+        } catch (IOException ignored) {
+            // A stale dev.env is harmless: the CLI checks the database answers before using it.
+        }
+        for (AutoCloseable resource : started) {
+            try {
+                resource.close();
+            } catch (Exception ignored) {
+                // Keep stopping the rest.
+            }
+        }
+        started.clear();
+    }
+}

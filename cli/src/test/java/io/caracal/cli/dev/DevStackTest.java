@@ -1,0 +1,57 @@
+package io.caracal.cli.dev;
+
+import io.caracal.cli.Caracal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** `caracal dev`'s stack: a call through its gateway is charged, and the CLI in "another terminal" sees it. */
+class DevStackTest {
+
+    @Test
+    void theDemoCallIsChargedAndOtherCommandsUseTheRunningStack(@TempDir Path home) throws Exception {
+        String agentId;
+        try (DevStack stack = DevStack.start(home, 0)) {
+            assertTrue(Files.exists(home.resolve(DevStack.DEV_ENV)));
+            agentId = stack.demoAgent().id().toString();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(stack.gatewayUrl() + "/demo/v1/chat/completions"))
+                    .header("X-API-Key", stack.apiKey()).header("X-Caracal-Estimated-Cost", "0.02")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"demo\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            assertTrue(response.body().contains("Hello from the Caracal demo upstream"));
+            assertEquals(DemoUpstream.COST_PER_CALL, response.headers().firstValue("X-Caracal-Charged").orElseThrow());
+            assertEquals("0.99", response.headers().firstValue("X-Caracal-Remaining-Budget").orElseThrow());
+
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Caracal.run(new String[] {"budget", "status", "--agent-id", agentId, "-o", "json"},
+                    Map.of("CARACAL_HOME", home.toString()), new PrintWriter(out, true), new PrintWriter(err, true));
+            assertEquals(0, code, err::toString);
+            assertTrue(out.toString().contains("\"spent\":\"0.01\""), out.toString());
+        }
+        assertFalse(Files.exists(home.resolve(DevStack.DEV_ENV)), "dev.env goes with the stack");
+
+        // Started again on the same data: the demo agent and what it spent are still there.
+        try (DevStack again = DevStack.start(home, 0)) {
+            assertEquals(agentId, again.demoAgent().id().toString());
+            StringWriter out = new StringWriter();
+            Caracal.run(new String[] {"budget", "spend", "--agent-id", agentId, "--time-window", "daily", "-o", "json"},
+                    Map.of("CARACAL_HOME", home.toString()), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
+            assertTrue(out.toString().contains("\"USD\":\"0.01\""), out.toString());
+        }
+    }
+}
