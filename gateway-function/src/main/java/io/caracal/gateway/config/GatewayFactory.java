@@ -12,6 +12,7 @@ import io.caracal.core.store.RedisConnections;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.gateway.proxy.Proxy;
+import io.caracal.gateway.replay.ReplayGuard;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
@@ -23,6 +24,7 @@ import jakarta.inject.Singleton;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /** Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. */
 @Factory
@@ -52,11 +54,15 @@ public class GatewayFactory {
     }
 
     @Singleton
-    Proxy proxy(ApiKeyStore keys, AgentStore agents, BudgetEngine engine, List<UpstreamSettings> upstreams, GatewaySettings settings) {
+    Proxy proxy(ApiKeyStore keys, AgentStore agents, BudgetEngine engine, List<UpstreamSettings> upstreams, GatewaySettings settings,
+                StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        return new Proxy(new ApiKeyAuthenticator(keys, agents), engine, upstreams, client, settings.getRequestTimeout(), settings.getHoldTtl());
+        Optional<ReplayGuard> replay = settings.isReplayProtection()
+                ? Optional.of(new ReplayGuard(redis, clock, settings.getReplayWindow(), settings.getReplaySkew()))
+                : Optional.empty();
+        return new Proxy(new ApiKeyAuthenticator(keys, agents), replay, engine, upstreams, client, settings.getRequestTimeout(), settings.getHoldTtl());
     }
 }

@@ -11,6 +11,10 @@ public class GatewaySettings {
     private Duration requestTimeout = Duration.ofSeconds(30);
     /** How long a hold lives; longer than the request timeout, so a slow call never outlives its hold. */
     private Duration holdTtl = Duration.ofSeconds(300);
+    /** Replay protection: when on, every request must carry a fresh nonce and timestamp. */
+    private boolean replayProtection;
+    private Duration replayWindow = Duration.ofSeconds(300);
+    private Duration replaySkew = Duration.ofSeconds(60);
 
     public Duration getRequestTimeout() {
         return requestTimeout;
@@ -18,6 +22,30 @@ public class GatewaySettings {
 
     public void setRequestTimeout(Duration requestTimeout) {
         this.requestTimeout = requestTimeout;
+    }
+
+    public boolean isReplayProtection() {
+        return replayProtection;
+    }
+
+    public void setReplayProtection(boolean replayProtection) {
+        this.replayProtection = replayProtection;
+    }
+
+    public Duration getReplayWindow() {
+        return replayWindow;
+    }
+
+    public void setReplayWindow(Duration replayWindow) {
+        this.replayWindow = replayWindow;
+    }
+
+    public Duration getReplaySkew() {
+        return replaySkew;
+    }
+
+    public void setReplaySkew(Duration replaySkew) {
+        this.replaySkew = replaySkew;
     }
 
     public Duration getHoldTtl() {

@@ -13,6 +13,7 @@ import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
+import io.caracal.gateway.replay.ReplayGuard;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,15 +41,17 @@ public final class Proxy {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ApiKeyAuthenticator authenticator;
+    private final Optional<ReplayGuard> replay;
     private final BudgetEngine engine;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
     private final HttpClient client;
     private final Duration timeout;
     private final Duration holdTtl;
 
-    public Proxy(ApiKeyAuthenticator authenticator, BudgetEngine engine, List<UpstreamSettings> upstreams, HttpClient client,
-                 Duration timeout, Duration holdTtl) {
+    public Proxy(ApiKeyAuthenticator authenticator, Optional<ReplayGuard> replay, BudgetEngine engine, List<UpstreamSettings> upstreams,
+                 HttpClient client, Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
+        this.replay = replay;
         this.engine = engine;
         upstreams.forEach(u -> this.upstreams.put(u.getName(), u));
         this.client = client;
@@ -62,6 +65,18 @@ public final class Proxy {
         Optional<Agent> agent = authenticator.authenticate(request::header);
         if (agent.isEmpty()) {
             return error(401, "authentication_failed", "missing, unknown or revoked credentials", requestId, null);
+        }
+        if (replay.isPresent()) {
+            Optional<String> rejected;
+            try {
+                rejected = replay.get().check(agent.get().id(), request.header("X-Caracal-Nonce"), request.header("X-Caracal-Timestamp"));
+            } catch (RuntimeException e) {
+                LOG.warn("replay store unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
+                return error(503, "replay_check_failed", "replay protection unavailable (fail-closed)", requestId, null);
+            }
+            if (rejected.isPresent()) {
+                return error(403, "replay_rejected", rejected.get(), requestId, null);
+            }
         }
         UpstreamSettings upstream = upstreams.get(request.upstream());
         if (upstream == null) {
