@@ -2,46 +2,24 @@ package io.caracal.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import io.caracal.core.agent.Agent;
-import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.agent.AgentStatus;
-import io.caracal.core.money.CurrencyCode;
-import io.caracal.core.money.Money;
-import io.caracal.core.policy.PolicyChange;
-import io.caracal.core.policy.PolicyTerms;
-import io.caracal.core.policy.TimeWindow;
-import io.caracal.core.policy.WindowType;
+import io.caracal.gateway.GatewayFixture.Caller;
 import io.caracal.core.store.AgentStore;
-import io.caracal.core.store.ApiKeyStore;
-import io.caracal.core.store.HoldStore;
-import io.caracal.core.store.PolicyStore;
-import io.caracal.core.store.SchemaMigrator;
-import io.caracal.embedded.EmbeddedPostgresServer;
-import io.caracal.embedded.SharedServices;
 import io.micronaut.context.ApplicationContext;
-import io.micronaut.runtime.server.EmbeddedServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,81 +32,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The gateway over real HTTP, real PostgreSQL and real Redis, in front of a local upstream that reports its cost. */
 class GatewayProxyTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static HttpServer upstream;
-    private static final AtomicInteger hits = new AtomicInteger();
-    private static final ConcurrentLinkedQueue<Map<String, List<String>>> seenHeaders = new ConcurrentLinkedQueue<>();
-    private static final CountDownLatch releaseSlow = new CountDownLatch(1);
-    private static ApplicationContext gateway;
-    private static URI base;
     private static final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(32)).build();
+    private static GatewayFixture f;
+    private static URI base;
+    private static ApplicationContext gateway;
+    private static AtomicInteger hits;
+    private static ConcurrentLinkedQueue<Map<String, List<String>>> seenHeaders;
 
     @BeforeAll
     static void start() throws Exception {
-        EmbeddedPostgresServer postgres = SharedServices.postgres();
-        postgres.createDatabase("gateway_proxy");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl("gateway_proxy"));
-        config.setUsername(EmbeddedPostgresServer.USER);
-        try (HikariDataSource ds = new HikariDataSource(config)) {
-            new SchemaMigrator(ds).migrate();
-        }
-        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        upstream.setExecutor(Executors.newFixedThreadPool(16));
-        upstream.createContext("/", exchange -> {
-            seenHeaders.add(Map.copyOf(exchange.getRequestHeaders()));
-            String path = exchange.getRequestURI().getPath();
-            if (path.endsWith("/slow")) {
-                try {
-                    releaseSlow.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            hits.incrementAndGet();
-            byte[] body = ("{\"path\":\"" + path + "\",\"query\":\"" + exchange.getRequestURI().getRawQuery() + "\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("X-Caracal-Actual-Cost", "0.30");
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(path.endsWith("/fail") ? 500 : 200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        upstream.start();
-        gateway = ApplicationContext.run(Map.of(
-                "micronaut.server.port", -1,
-                "datasources.default.url", postgres.jdbcUrl("gateway_proxy"),
-                "datasources.default.username", EmbeddedPostgresServer.USER,
-                "datasources.default.password", "",
-                "caracal.redis.uri", SharedServices.redis().uri(),
-                "caracal.gateway.request-timeout", "1s",
-                "caracal.gateway.upstreams.stub.url", "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1",
-                "caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret"));
-        EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
-        server.start();
-        base = server.getURI();
+        f = new GatewayFixture("gateway_proxy", Map.of());
+        base = f.base;
+        gateway = f.gateway;
+        hits = f.hits;
+        seenHeaders = f.seenHeaders;
     }
 
     @AfterAll
     static void stop() {
-        releaseSlow.countDown();
-        gateway.close();
-        upstream.stop(0);
-    }
-
-    private record Caller(Agent agent, String key) {
+        f.close();
     }
 
     private static Caller caller(String limit) {
-        Agent agent = gateway.getBean(AgentStore.class).create(new AgentDraft("gw-" + UUID.randomUUID(), "", "ops@example.com", null, Map.of()));
-        gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal(limit), new CurrencyCode("USD")),
-                TimeWindow.DAILY, WindowType.CALENDAR, null), null, new PolicyChange("test", "test"));
-        return new Caller(agent, gateway.getBean(ApiKeyStore.class).create(agent.id(), "test").plaintext());
+        return f.caller(limit);
     }
 
     private static HttpResponse<String> call(Caller caller, String path, String estimate) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/stub/" + path))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\"}"));
         if (caller != null) {
-            request.header("X-API-Key", caller.key);
+            request.header("X-API-Key", caller.key());
         }
         if (estimate != null) {
             request.header("X-Caracal-Estimated-Cost", estimate);
@@ -137,9 +70,7 @@ class GatewayProxyTest {
     }
 
     private static BigDecimal spent(Caller caller) {
-        Instant now = Instant.now();
-        return gateway.getBean(HoldStore.class).spend(caller.agent.id(), now.minusSeconds(3600), now.plusSeconds(60), false)
-                .getOrDefault(new CurrencyCode("USD"), BigDecimal.ZERO);
+        return f.spent(caller);
     }
 
     @Test
@@ -163,7 +94,7 @@ class GatewayProxyTest {
         assertEquals(before, hits.get(), "a denied call never reaches the upstream");
         assertEquals(0, new BigDecimal("0.90").compareTo(spent(caller)));
         try (var c = gateway.getBean(javax.sql.DataSource.class).getConnection();
-             var rs = c.createStatement().executeQuery("SELECT count(*), sum(amount) FROM ledger_events WHERE agent_id = '" + caller.agent.id() + "'")) {
+             var rs = c.createStatement().executeQuery("SELECT count(*), sum(amount) FROM ledger_events WHERE agent_id = '" + caller.agent().id() + "'")) {
             rs.next();
             assertEquals(3, rs.getInt(1), "exactly three charges");
             assertEquals(0, new BigDecimal("0.90").compareTo(rs.getBigDecimal(2)));
@@ -175,13 +106,13 @@ class GatewayProxyTest {
         Caller caller = caller("10");
         seenHeaders.clear();
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/stub/models"))
-                .header("Authorization", "Bearer " + caller.key).header("X-Caracal-Estimated-Cost", "0.30")
+                .header("Authorization", "Bearer " + caller.key()).header("X-Caracal-Estimated-Cost", "0.30")
                 .header("X-Forward-Me", "yes").GET().build();
         HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         Map<String, List<String>> seen = seenHeaders.poll();
         String all = seen.toString();
-        assertFalse(all.contains(caller.key), "the agent's key reached the upstream: " + all);
+        assertFalse(all.contains(caller.key()), "the agent's key reached the upstream: " + all);
         assertEquals(List.of("Bearer upstream-secret"), seen.get("Authorization"));
         assertNull(seen.get("X-caracal-estimated-cost"), "the gateway's own headers stay with it: " + all);
         assertEquals(List.of("yes"), seen.get("X-forward-me"));
@@ -191,19 +122,19 @@ class GatewayProxyTest {
     void unknownRevokedOrSuspendedCallersGet401() throws Exception {
         Caller caller = caller("10");
         assertEquals(401, call(null, "x", "0.1").statusCode());
-        char last = caller.key.charAt(caller.key.length() - 1);
-        String tampered = caller.key.substring(0, caller.key.length() - 1) + (last == 'A' ? 'B' : 'A');
-        assertEquals(401, call(new Caller(caller.agent, tampered), "x", "0.1").statusCode(), "one character off");
-        assertEquals(401, call(new Caller(caller.agent, "cak_000000000000_nothing"), "x", "0.1").statusCode());
-        gateway.getBean(AgentStore.class).setStatus(caller.agent.id(), AgentStatus.SUSPENDED);
+        char last = caller.key().charAt(caller.key().length() - 1);
+        String tampered = caller.key().substring(0, caller.key().length() - 1) + (last == 'A' ? 'B' : 'A');
+        assertEquals(401, call(new Caller(caller.agent(), tampered), "x", "0.1").statusCode(), "one character off");
+        assertEquals(401, call(new Caller(caller.agent(), "cak_000000000000_nothing"), "x", "0.1").statusCode());
+        gateway.getBean(AgentStore.class).setStatus(caller.agent().id(), AgentStatus.SUSPENDED);
         HttpResponse<String> suspended = call(caller, "x", "0.1");
         assertEquals(401, suspended.statusCode());
         assertEquals("authentication_failed", JSON.readTree(suspended.body()).get("error").asText());
-        gateway.getBean(AgentStore.class).setStatus(caller.agent.id(), AgentStatus.ACTIVE);
+        gateway.getBean(AgentStore.class).setStatus(caller.agent().id(), AgentStatus.ACTIVE);
         assertEquals(200, call(caller, "x", "0.1").statusCode());
         assertEquals(400, call(caller, "x", "-1").statusCode(), "a negative estimate is refused");
         assertEquals(400, call(caller, "x", "lots").statusCode());
-        HttpResponse<String> unknown = client.send(HttpRequest.newBuilder(base.resolve("/nowhere/x")).header("X-API-Key", caller.key)
+        HttpResponse<String> unknown = client.send(HttpRequest.newBuilder(base.resolve("/nowhere/x")).header("X-API-Key", caller.key())
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(404, unknown.statusCode());
         assertEquals("unknown_upstream", JSON.readTree(unknown.body()).get("error").asText());
@@ -220,6 +151,15 @@ class GatewayProxyTest {
         assertEquals("ok", checks.get("database").get("status").asText());
         assertEquals("ok", checks.get("redis").get("status").asText());
         assertTrue(JSON.readTree(ready.body()).has("uptime_seconds"));
+    }
+
+    @Test
+    void targetUrlsAreRefusedWhereTheyAreNotEnabled() throws Exception {
+        Caller caller = caller("10");
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key())
+                .header("X-Caracal-Target-URL", "https://api.example.com/v1").GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(400, response.statusCode());
+        assertTrue(response.body().contains("not enabled"), response.body());
     }
 
     @Test
@@ -240,7 +180,7 @@ class GatewayProxyTest {
         int before = hits.get();
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            calls.add(client.sendAsync(HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key)
+            calls.add(client.sendAsync(HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key())
                     .header("X-Caracal-Estimated-Cost", "0.30").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                     HttpResponse.BodyHandlers.ofString()));
         }

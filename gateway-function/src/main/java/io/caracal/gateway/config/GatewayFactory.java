@@ -2,6 +2,7 @@ package io.caracal.gateway.config;
 
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.AllowlistStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.ApiKeyStore;
 import io.caracal.core.store.HoldStore;
@@ -13,6 +14,8 @@ import io.caracal.gateway.auth.ApiKeyAuthenticator;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.gateway.proxy.Proxy;
 import io.caracal.gateway.replay.ReplayGuard;
+import io.caracal.gateway.target.SsrfGuard;
+import io.caracal.gateway.target.Targets;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
@@ -54,8 +57,8 @@ public class GatewayFactory {
     }
 
     @Singleton
-    Proxy proxy(ApiKeyStore keys, AgentStore agents, BudgetEngine engine, List<UpstreamSettings> upstreams, GatewaySettings settings,
-                StatefulRedisConnection<String, String> redis, Clock clock) {
+    Proxy proxy(ApiKeyStore keys, AgentStore agents, AllowlistStore allowlists, BudgetEngine engine, List<UpstreamSettings> upstreams,
+                GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -63,6 +66,10 @@ public class GatewayFactory {
         Optional<ReplayGuard> replay = settings.isReplayProtection()
                 ? Optional.of(new ReplayGuard(redis, clock, settings.getReplayWindow(), settings.getReplaySkew()))
                 : Optional.empty();
-        return new Proxy(new ApiKeyAuthenticator(keys, agents), replay, engine, upstreams, client, settings.getRequestTimeout(), settings.getHoldTtl());
+        Optional<Targets> targets = settings.isTargetUrls()
+                ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))
+                : Optional.empty();
+        return new Proxy(new ApiKeyAuthenticator(keys, agents), replay, targets, engine, upstreams, client, settings.getRequestTimeout(),
+                settings.getHoldTtl());
     }
 }

@@ -15,6 +15,10 @@ public class GatewaySettings {
     private boolean replayProtection;
     private Duration replayWindow = Duration.ofSeconds(300);
     private Duration replaySkew = Duration.ofSeconds(60);
+    /** Whether agents may name any allowlisted URL in X-Caracal-Target-URL (besides the named upstreams). */
+    private boolean targetUrls;
+    /** Whether target URLs may resolve to loopback, private or link-local addresses (never in production). */
+    private boolean allowPrivateTargets;
 
     public Duration getRequestTimeout() {
         return requestTimeout;
@@ -46,6 +50,22 @@ public class GatewaySettings {
 
     public void setReplaySkew(Duration replaySkew) {
         this.replaySkew = replaySkew;
+    }
+
+    public boolean isTargetUrls() {
+        return targetUrls;
+    }
+
+    public void setTargetUrls(boolean targetUrls) {
+        this.targetUrls = targetUrls;
+    }
+
+    public boolean isAllowPrivateTargets() {
+        return allowPrivateTargets;
+    }
+
+    public void setAllowPrivateTargets(boolean allowPrivateTargets) {
+        this.allowPrivateTargets = allowPrivateTargets;
     }
 
     public Duration getHoldTtl() {

@@ -14,6 +14,7 @@ import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
 import io.caracal.gateway.replay.ReplayGuard;
+import io.caracal.gateway.target.Targets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,16 +43,18 @@ public final class Proxy {
 
     private final ApiKeyAuthenticator authenticator;
     private final Optional<ReplayGuard> replay;
+    private final Optional<Targets> targets;
     private final BudgetEngine engine;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
     private final HttpClient client;
     private final Duration timeout;
     private final Duration holdTtl;
 
-    public Proxy(ApiKeyAuthenticator authenticator, Optional<ReplayGuard> replay, BudgetEngine engine, List<UpstreamSettings> upstreams,
-                 HttpClient client, Duration timeout, Duration holdTtl) {
+    public Proxy(ApiKeyAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, BudgetEngine engine,
+                 List<UpstreamSettings> upstreams, HttpClient client, Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.replay = replay;
+        this.targets = targets;
         this.engine = engine;
         upstreams.forEach(u -> this.upstreams.put(u.getName(), u));
         this.client = client;
@@ -78,9 +81,29 @@ public final class Proxy {
                 return error(403, "replay_rejected", rejected.get(), requestId, null);
             }
         }
-        UpstreamSettings upstream = upstreams.get(request.upstream());
-        if (upstream == null) {
-            return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
+        Destination destination;
+        String target = request.header("X-Caracal-Target-URL");
+        if (target != null) {
+            if (targets.isEmpty()) {
+                return error(400, "invalid_request", "X-Caracal-Target-URL is not enabled on this gateway; use a named upstream", requestId, null);
+            }
+            Targets.Verdict verdict;
+            try {
+                verdict = targets.get().check(agent.get().id(), target);
+            } catch (RuntimeException e) {
+                LOG.warn("allowlist unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
+                return error(503, "allowlist_check_failed", "allowlist unavailable (fail-closed)", requestId, null);
+            }
+            if (!verdict.allowed()) {
+                return error(verdict.status(), verdict.error(), verdict.reason(), requestId, null);
+            }
+            destination = new Destination(verdict.uri(), Map.of());
+        } else {
+            UpstreamSettings upstream = upstreams.get(request.upstream());
+            if (upstream == null) {
+                return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
+            }
+            destination = new Destination(upstreamUri(request, upstream), upstream.getHeaders());
         }
         Money estimate;
         CurrencyCode currency;
@@ -106,7 +129,7 @@ public final class Proxy {
 
         HttpResponse<byte[]> response;
         try {
-            response = client.send(upstreamRequest(request, upstream), HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(upstreamRequest(request, destination), HttpResponse.BodyHandlers.ofByteArray());
         } catch (HttpTimeoutException e) {
             engine.voidHold(hold.holdId());
             return error(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId, null);
@@ -153,14 +176,22 @@ public final class Proxy {
         }
     }
 
-    private HttpRequest upstreamRequest(ProxyExchange.Request request, UpstreamSettings upstream) {
+    /** Where a request goes and the headers the gateway adds there (a named upstream's credentials). */
+    private record Destination(URI uri, Map<String, String> injectedHeaders) {
+    }
+
+    private static URI upstreamUri(ProxyExchange.Request request, UpstreamSettings upstream) {
         String base = upstream.getUrl().toString().replaceAll("/+$", "");
         String path = request.path() == null || request.path().isEmpty() ? "" : "/" + request.path().replaceAll("^/+", "");
-        URI uri = URI.create(base + path + (request.rawQuery() == null ? "" : "?" + request.rawQuery()));
-        HttpRequest.Builder builder = HttpRequest.newBuilder(uri).timeout(timeout)
+        return URI.create(base + path + (request.rawQuery() == null ? "" : "?" + request.rawQuery()));
+    }
+
+    private HttpRequest upstreamRequest(ProxyExchange.Request request, Destination destination) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(destination.uri()).timeout(timeout)
                 .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        ForwardedHeaders.toUpstream(request.headers(), upstream.getHeaders()).forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
+        ForwardedHeaders.toUpstream(request.headers(), destination.injectedHeaders())
+                .forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
         return builder.build();
     }
 

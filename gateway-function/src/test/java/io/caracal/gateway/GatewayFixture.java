@@ -1,0 +1,123 @@
+package io.caracal.gateway;
+
+import com.sun.net.httpserver.HttpServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.caracal.core.agent.Agent;
+import io.caracal.core.agent.AgentDraft;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.policy.PolicyChange;
+import io.caracal.core.policy.PolicyTerms;
+import io.caracal.core.policy.TimeWindow;
+import io.caracal.core.policy.WindowType;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.ApiKeyStore;
+import io.caracal.core.store.HoldStore;
+import io.caracal.core.store.PolicyStore;
+import io.caracal.core.store.SchemaMigrator;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.embedded.SharedServices;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A gateway on a random port over its own database on the shared embedded PostgreSQL and the shared Redis,
+ * in front of a local upstream ({@code stub}) that reports 0.30 per call in X-Caracal-Actual-Cost, answers
+ * 500 on paths ending in /fail and waits on paths ending in /slow.
+ */
+final class GatewayFixture implements AutoCloseable {
+    final AtomicInteger hits = new AtomicInteger();
+    final ConcurrentLinkedQueue<Map<String, List<String>>> seenHeaders = new ConcurrentLinkedQueue<>();
+    final ApplicationContext gateway;
+    final URI base;
+    final String upstreamUrl;
+    private final HttpServer upstream;
+    private final CountDownLatch releaseSlow = new CountDownLatch(1);
+
+    record Caller(Agent agent, String key) {
+    }
+
+    GatewayFixture(String database, Map<String, Object> settings) throws IOException {
+        EmbeddedPostgresServer postgres = SharedServices.postgres();
+        postgres.createDatabase(database);
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.jdbcUrl(database));
+        config.setUsername(EmbeddedPostgresServer.USER);
+        try (HikariDataSource ds = new HikariDataSource(config)) {
+            new SchemaMigrator(ds).migrate();
+        }
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        upstream.setExecutor(Executors.newFixedThreadPool(16));
+        upstream.createContext("/", exchange -> {
+            seenHeaders.add(Map.copyOf(exchange.getRequestHeaders()));
+            String path = exchange.getRequestURI().getPath();
+            if (path.endsWith("/slow")) {
+                try {
+                    releaseSlow.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            hits.incrementAndGet();
+            byte[] body = ("{\"path\":\"" + path + "\",\"query\":\"" + exchange.getRequestURI().getRawQuery() + "\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("X-Caracal-Actual-Cost", "0.30");
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(path.endsWith("/fail") ? 500 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        upstream.start();
+        upstreamUrl = "http://127.0.0.1:" + upstream.getAddress().getPort();
+        Map<String, Object> properties = new HashMap<>(Map.of(
+                "micronaut.server.port", -1,
+                "datasources.default.url", postgres.jdbcUrl(database),
+                "datasources.default.username", EmbeddedPostgresServer.USER,
+                "datasources.default.password", "",
+                "caracal.redis.uri", SharedServices.redis().uri(),
+                "caracal.gateway.request-timeout", "1s",
+                "caracal.gateway.upstreams.stub.url", upstreamUrl + "/v1",
+                "caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret"));
+        properties.putAll(settings);
+        gateway = ApplicationContext.run(properties);
+        EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
+        server.start();
+        base = server.getURI();
+    }
+
+    Caller caller(String dailyLimit) {
+        Agent agent = gateway.getBean(AgentStore.class).create(new AgentDraft("gw-" + UUID.randomUUID(), "", "ops@example.com", null, Map.of()));
+        gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal(dailyLimit), new CurrencyCode("USD")),
+                TimeWindow.DAILY, WindowType.CALENDAR, null), null, new PolicyChange("test", "test"));
+        return new Caller(agent, gateway.getBean(ApiKeyStore.class).create(agent.id(), "test").plaintext());
+    }
+
+    BigDecimal spent(Caller caller) {
+        Instant now = Instant.now();
+        return gateway.getBean(HoldStore.class).spend(caller.agent().id(), now.minusSeconds(3600), now.plusSeconds(60), false)
+                .getOrDefault(new CurrencyCode("USD"), BigDecimal.ZERO);
+    }
+
+    @Override
+    public void close() {
+        releaseSlow.countDown();
+        gateway.close();
+        upstream.stop(0);
+    }
+}
