@@ -1,7 +1,6 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
-import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.ApiKeyStore;
 
@@ -9,10 +8,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * API-key authentication: the key comes in {@code X-API-Key} or as {@code Authorization: Bearer cak_...}.
- * An unknown, revoked or mismatched key, and a key of a suspended agent, all authenticate nobody.
+ * API-key authentication: the key comes in {@code X-API-Key} or as {@code Authorization: Bearer cak_...}. It
+ * is found by its prefix and compared in constant time with the stored hash (see ApiKeyStore).
  */
-public final class ApiKeyAuthenticator {
+public final class ApiKeyAuthenticator implements AgentAuthenticator {
     private final ApiKeyStore keys;
     private final AgentStore agents;
 
@@ -21,18 +20,15 @@ public final class ApiKeyAuthenticator {
         this.agents = agents;
     }
 
-    /** {@code header} reads a request header by (case-insensitive) name. */
+    @Override
     public Optional<Agent> authenticate(Function<String, String> header) {
         String presented = header.apply("X-API-Key");
         if (presented == null) {
-            String authorization = header.apply("Authorization");
-            if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                presented = authorization.substring(7).trim();
-            }
+            presented = ActiveAgents.bearer(header.apply("Authorization"));
         }
         if (presented == null) {
             return Optional.empty();
         }
-        return keys.authenticate(presented.trim()).map(agents::get).filter(a -> a.status() == AgentStatus.ACTIVE);
+        return keys.authenticate(presented.trim()).flatMap(id -> ActiveAgents.find(agents, id.toString()));
     }
 }

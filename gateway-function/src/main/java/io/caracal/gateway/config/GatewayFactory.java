@@ -10,7 +10,11 @@ import io.caracal.core.store.PolicyStore;
 import io.caracal.core.store.PricebookStore;
 import io.caracal.core.store.RedisBudgetCounters;
 import io.caracal.core.store.RedisConnections;
+import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
+import io.caracal.gateway.auth.EitherAuthenticator;
+import io.caracal.gateway.auth.JwtAuthenticator;
+import io.caracal.gateway.auth.NoAuthentication;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.gateway.proxy.Proxy;
 import io.caracal.gateway.replay.ReplayGuard;
@@ -56,8 +60,30 @@ public class GatewayFactory {
         return new Readiness(database, redis, clock);
     }
 
+    /** The authenticator for the configured mode; a misconfigured mode stops the gateway from starting. */
     @Singleton
-    Proxy proxy(ApiKeyStore keys, AgentStore agents, AllowlistStore allowlists, BudgetEngine engine, List<UpstreamSettings> upstreams,
+    AgentAuthenticator authenticator(AuthSettings auth, ApiKeyStore keys, AgentStore agents, Clock clock) {
+        return switch (auth.getMode().trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "api_key", "apikey" -> new ApiKeyAuthenticator(keys, agents);
+            case "jwt" -> jwt(auth, agents, clock);
+            case "both" -> new EitherAuthenticator(jwt(auth, agents, clock), new ApiKeyAuthenticator(keys, agents));
+            case "none" -> new NoAuthentication(agents);
+            default -> throw new IllegalStateException("unknown AUTH_MODE '" + auth.getMode() + "' (one of api_key, jwt, both, none)");
+        };
+    }
+
+    private static JwtAuthenticator jwt(AuthSettings auth, AgentStore agents, Clock clock) {
+        boolean file = auth.getJwtPublicKeyPath() != null && !auth.getJwtPublicKeyPath().isBlank();
+        boolean jwks = auth.getJwksUrl() != null && !auth.getJwksUrl().isBlank();
+        if (file == jwks) {
+            throw new IllegalStateException("JWT auth needs exactly one of JWT_PUBLIC_KEY_PATH or JWT_JWKS_URL");
+        }
+        return new JwtAuthenticator(agents, file ? JwtAuthenticator.keyFile(java.nio.file.Path.of(auth.getJwtPublicKeyPath()))
+                : JwtAuthenticator.jwksUrl(auth.getJwksUrl()), auth.getIssuer(), auth.getAudience(), clock);
+    }
+
+    @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
+    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, List<UpstreamSettings> upstreams,
                 GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
@@ -69,7 +95,7 @@ public class GatewayFactory {
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))
                 : Optional.empty();
-        return new Proxy(new ApiKeyAuthenticator(keys, agents), replay, targets, engine, upstreams, client, settings.getRequestTimeout(),
+        return new Proxy(authenticator, replay, targets, engine, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl());
     }
 }

@@ -11,7 +11,7 @@ import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.StorageUnavailableException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
-import io.caracal.gateway.auth.ApiKeyAuthenticator;
+import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
 import io.caracal.gateway.replay.ReplayGuard;
 import io.caracal.gateway.target.Targets;
@@ -41,7 +41,7 @@ public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ApiKeyAuthenticator authenticator;
+    private final AgentAuthenticator authenticator;
     private final Optional<ReplayGuard> replay;
     private final Optional<Targets> targets;
     private final BudgetEngine engine;
@@ -50,7 +50,7 @@ public final class Proxy {
     private final Duration timeout;
     private final Duration holdTtl;
 
-    public Proxy(ApiKeyAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, BudgetEngine engine,
+    public Proxy(AgentAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, BudgetEngine engine,
                  List<UpstreamSettings> upstreams, HttpClient client, Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.replay = replay;
