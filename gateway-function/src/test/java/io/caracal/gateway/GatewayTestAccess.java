@@ -1,0 +1,54 @@
+package io.caracal.gateway;
+
+import io.micronaut.context.ApplicationContext;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The {@link GatewayFixture} for tests in other packages (the Lambda handler's). */
+public final class GatewayTestAccess implements AutoCloseable {
+    private final GatewayFixture fixture;
+    private final Map<String, GatewayFixture.Caller> callers = new ConcurrentHashMap<>();
+
+    private GatewayTestAccess(GatewayFixture fixture) {
+        this.fixture = fixture;
+    }
+
+    public static GatewayTestAccess start(String database) throws IOException {
+        return new GatewayTestAccess(new GatewayFixture(database, Map.of()));
+    }
+
+    public ApplicationContext context() {
+        return fixture.gateway;
+    }
+
+    /** A new agent with a daily budget; returns its API key. */
+    public String callerKey(String dailyLimit) {
+        GatewayFixture.Caller caller = fixture.caller(dailyLimit);
+        callers.put(caller.key(), caller);
+        return caller.key();
+    }
+
+    public BigDecimal spentBy(String key) {
+        return fixture.spent(callers.get(key));
+    }
+
+    /** The headers of the last request the upstream received. */
+    public Map<String, List<String>> lastSeenHeaders() {
+        Map<String, List<String>> last = null;
+        for (Map<String, List<String>> seen : fixture.seenHeaders) {
+            last = seen;
+        }
+        return last == null ? Map.of() : new HashMap<>(last);
+    }
+
+    @Override
+    public void close() {
+        fixture.close();
+    }
+
+}
