@@ -31,8 +31,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     public static EmbeddedKafkaBroker start() {
-        int port = FreePorts.next();
-        int controllerPort = FreePorts.next();
+        return start(FreePorts.next(), FreePorts.next());
+    }
+
+    /** A fresh broker on given ports: a test that stops a broker can start another where clients expect it. */
+    public static EmbeddedKafkaBroker start(int port, int controllerPort) {
         try {
             Path logDir = Files.createTempDirectory("caracal-kafka");
             Properties props = new Properties();
@@ -69,6 +72,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("embedded Kafka did not start", e);
         }
+    }
+
+    public int port() {
+        return port;
     }
 
     public String bootstrapServers() {

@@ -3,6 +3,7 @@ package io.caracal.core.budget;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.error.ConflictException;
+import io.caracal.core.event.Events;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -28,7 +30,7 @@ import java.util.function.Supplier;
  * Decides whether an agent may spend, and keeps the books while it does: holds an estimate on every budget
  * that applies (the agent's own policies and every ancestor's) in one atomic step or on none, settles to the
  * actual cost, voids, and lets abandoned holds expire. PostgreSQL is written first and is the source of
- * truth; Redis enforces atomically across replicas and is rebuilt from PostgreSQL when it lost a budget (and
+ * truth (every settlement commits there with its metering event, for Kafka); Redis enforces atomically across replicas and is rebuilt from PostgreSQL when it lost a budget (and
  * at least every {@link BudgetCounters#READY_TTL}). Every failure to reach either store denies.
  */
 public final class BudgetEngine {
@@ -110,6 +112,11 @@ public final class BudgetEngine {
      * returns the first settlement; settling after the hold expired still records the spend.
      */
     public Settlement settle(UUID holdId, Money actual) {
+        return settle(holdId, actual, Map.of());
+    }
+
+    /** As {@link #settle(UUID, Money)}, with {@code metadata} (request id, upstream, status...) on the metering event. */
+    public Settlement settle(UUID holdId, Money actual, Map<String, String> metadata) {
         Hold hold = holds.get(holdId);
         if (!actual.currency().equals(hold.estimate().currency())) {
             throw new InvalidInputException("hold " + holdId + " is in " + hold.estimate().currency() + ", not " + actual.currency());
@@ -120,7 +127,7 @@ public final class BudgetEngine {
             lines.add(line(line.policy(), actual, now).orElseThrow(() -> new ConflictException("no conversion from "
                     + actual.currency() + " to " + line.policy().limit().currency() + " in the pricebook")));
         }
-        Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, lines);
+        Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, lines, s -> Events.metering(s, metadata));
         if (settlement.alreadySettled() && settlement.occurredAt().isBefore(now.minus(BudgetCounters.CLOSED_RETENTION))) {
             // Redis no longer remembers closing this hold and would add it again; the periodic rebuild has long
             // since taken the charge from the ledger.

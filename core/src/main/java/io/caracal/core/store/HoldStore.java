@@ -29,7 +29,8 @@ import java.util.UUID;
 /**
  * Holds and settled charges in PostgreSQL, the source of truth behind the Redis counters. Every hold is
  * written here before Redis counts it, and every settlement before Redis adds it, so a rebuild from these
- * tables always includes everything Redis could have counted.
+ * tables always includes everything Redis could have counted. A settlement's metering event is appended to
+ * the outbox in the same transaction, so the two are never out of step.
  */
 public final class HoldStore {
     private final Database db;
@@ -77,10 +78,11 @@ public final class HoldStore {
     }
 
     /**
-     * Records the charge for a hold and closes it, in one transaction; settling again returns the first
-     * settlement unchanged. A hold that expired can still be settled: the spend happened.
+     * Records the charge for a hold, its metering event and the hold's closing, in one transaction; settling
+     * again returns the first settlement unchanged. A hold that expired can still be settled: the spend happened.
      */
-    public Settlement settle(UUID holdId, UUID eventId, Money actual, Instant at, List<BudgetLine> lines) {
+    public Settlement settle(UUID holdId, UUID eventId, Money actual, Instant at, List<BudgetLine> lines,
+                             java.util.function.Function<Settlement, io.caracal.core.event.OutboxEvent> event) {
         return db.transaction(c -> {
             Hold hold = find(c, holdId, true);
             switch (hold.state()) {
@@ -110,7 +112,9 @@ public final class HoldStore {
                 ps.setObject(3, holdId);
                 ps.executeUpdate();
             }
-            return new Settlement(eventId, holdId, hold.agentId(), actual, at, lines, false);
+            Settlement settlement = new Settlement(eventId, holdId, hold.agentId(), actual, at, lines, false);
+            OutboxStore.insert(c, event.apply(settlement));
+            return settlement;
         });
     }
 

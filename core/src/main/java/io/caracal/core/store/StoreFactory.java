@@ -51,6 +51,11 @@ public class StoreFactory {
     }
 
     @Singleton
+    OutboxStore outboxStore(Database db, Clock clock) {
+        return new OutboxStore(db, clock);
+    }
+
+    @Singleton
     SchemaMigrator schemaMigrator(DataSource dataSource) {
         return new SchemaMigrator(dataSource);
     }

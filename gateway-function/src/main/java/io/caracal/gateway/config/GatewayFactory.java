@@ -3,6 +3,8 @@ package io.caracal.gateway.config;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.AllowlistStore;
+import io.caracal.core.store.OutboxStore;
+import io.caracal.core.event.OutboxRelay;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.ApiKeyStore;
 import io.caracal.core.store.HoldStore;
@@ -25,12 +27,14 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Singleton;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. */
@@ -82,9 +86,17 @@ public class GatewayFactory {
                 : JwtAuthenticator.jwksUrl(auth.getJwksUrl()), auth.getIssuer(), auth.getAudience(), clock);
     }
 
+    /** Publishes the event outbox to Kafka, when Kafka is configured; until then events wait in PostgreSQL. */
+    @Context
+    @Requires(property = "caracal.kafka.bootstrap-servers", pattern = ".+")
+    @Bean(preDestroy = "close")
+    OutboxRelay outboxRelay(KafkaSettings kafka, OutboxStore outbox) {
+        return new OutboxRelay(outbox, kafka.getBootstrapServers(), Map.of(), kafka.getPartitions()).start(kafka.getRelayInterval());
+    }
+
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
-    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, List<UpstreamSettings> upstreams,
-                GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
+    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, OutboxStore outbox,
+                List<UpstreamSettings> upstreams, GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -95,7 +107,7 @@ public class GatewayFactory {
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, engine, upstreams, client, settings.getRequestTimeout(),
+        return new Proxy(authenticator, replay, targets, engine, outbox, clock, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl());
     }
 }

@@ -9,6 +9,8 @@ import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.StorageUnavailableException;
+import io.caracal.core.event.Events;
+import io.caracal.core.store.OutboxStore;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
@@ -25,6 +27,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -45,16 +48,20 @@ public final class Proxy {
     private final Optional<ReplayGuard> replay;
     private final Optional<Targets> targets;
     private final BudgetEngine engine;
+    private final OutboxStore outbox;
+    private final Clock clock;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
     private final HttpClient client;
     private final Duration timeout;
     private final Duration holdTtl;
 
     public Proxy(AgentAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, BudgetEngine engine,
-                 List<UpstreamSettings> upstreams, HttpClient client, Duration timeout, Duration holdTtl) {
+                 OutboxStore outbox, Clock clock, List<UpstreamSettings> upstreams, HttpClient client, Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.replay = replay;
         this.targets = targets;
+        this.outbox = outbox;
+        this.clock = clock;
         this.engine = engine;
         upstreams.forEach(u -> this.upstreams.put(u.getName(), u));
         this.client = client;
@@ -123,6 +130,15 @@ public final class Proxy {
             return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
         }
         BudgetDecision decision = hold.decision();
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("request_id", requestId);
+        metadata.put("method", request.method());
+        metadata.put("destination", destination.uri().getHost() + destination.uri().getPath());
+        if (estimate != null) {
+            metadata.put("estimated_cost", estimate.amountText());
+        }
+        // Every decision is published, denials included (v0.3 published only the allowed ones).
+        outbox.append(Events.decision(agent.get().id(), decision, clock.instant(), metadata));
         if (!decision.allowed()) {
             return error(403, "budget_exceeded", decision.reason(), requestId, decision);
         }
@@ -151,7 +167,8 @@ public final class Proxy {
             return new ProxyExchange.Response(response.statusCode(), headers, response.body());
         }
         Money actual = actualCost(response, estimate, currency, requestId);
-        Settlement settlement = engine.settle(hold.holdId(), actual);
+        metadata.put("status_code", Integer.toString(response.statusCode()));
+        Settlement settlement = engine.settle(hold.holdId(), actual, metadata);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
         BigDecimal remaining = decision.remainingAfter(settlement);
         if (remaining != null) {

@@ -1,0 +1,159 @@
+package io.caracal.core.event;
+
+import io.caracal.core.store.OutboxStore;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Publishes the outbox to Kafka: batches of pending events are sent with an idempotent, acks=all producer
+ * and marked delivered only once every send is acknowledged. While Kafka is unreachable nothing is marked,
+ * so the events wait in PostgreSQL and go out when it is back. Each record carries its event id and type in
+ * headers; consumers deduplicate by event id.
+ */
+public final class OutboxRelay implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final OutboxStore outbox;
+    private final Producer<String, byte[]> producer;
+    private final Map<String, Object> adminConfig;
+    private final int partitions;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "caracal-outbox-relay");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private boolean topicsReady;
+
+    public OutboxRelay(OutboxStore outbox, String bootstrapServers, Map<String, Object> security, int partitions) {
+        this.outbox = outbox;
+        this.partitions = partitions;
+        Map<String, Object> config = new HashMap<>(security);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        // Fail a send within seconds when Kafka is down, so the batch stays in the outbox for the next round.
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5000);
+        this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.adminConfig = new HashMap<>(security);
+        this.adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this.adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        this.adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    }
+
+    /** Relays continuously: drains the outbox, then looks again after {@code interval}. */
+    public OutboxRelay start(Duration interval) {
+        scheduler.scheduleWithFixedDelay(this::drain, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void drain() {
+        try {
+            while (relayOnce(500) > 0) {
+                // keep going while there is a backlog
+            }
+        } catch (RuntimeException e) {
+            topicsReady = false; // a broker that came back empty needs its topics again
+            LOG.warn("outbox relay: Kafka unavailable, {} event(s) wait in PostgreSQL: {}", safePending(), e.getMessage());
+        }
+    }
+
+    /** One batch: returns how many events were delivered (0 when the outbox is empty). */
+    public int relayOnce(int batch) {
+        ensureTopics();
+        return outbox.deliver(batch, this::publish);
+    }
+
+    private void publish(List<OutboxEvent> events) {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (OutboxEvent event : events) {
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.payload());
+            record.headers().add("event_id", event.eventId().toString().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("event_type", event.type().getBytes(StandardCharsets.UTF_8));
+            sends.add(producer.send(record));
+        }
+        producer.flush();
+        for (Future<RecordMetadata> send : sends) {
+            try {
+                send.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Kafka did not acknowledge an event: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while publishing", e);
+            }
+        }
+    }
+
+    private void ensureTopics() {
+        if (topicsReady) {
+            return;
+        }
+        try (Admin admin = Admin.create(adminConfig)) {
+            Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);
+            List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty())).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
+            }
+            topicsReady = true;
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create Kafka topics: " + e.getCause().getMessage(), e);
+            }
+            topicsReady = true;
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private long safePending() {
+        try {
+            return outbox.pending();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}
