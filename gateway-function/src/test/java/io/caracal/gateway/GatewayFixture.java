@@ -93,7 +93,9 @@ final class GatewayFixture implements AutoCloseable {
                 "caracal.redis.uri", SharedServices.redis().uri(),
                 "caracal.gateway.request-timeout", "1s",
                 "caracal.gateway.upstreams.stub.url", upstreamUrl + "/v1",
-                "caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret"));
+                "caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret",
+                "caracal.gateway.metrics-port", 0,
+                "caracal.gateway.stats-token", "stats-secret"));
         properties.putAll(settings);
         gateway = ApplicationContext.run(properties);
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);

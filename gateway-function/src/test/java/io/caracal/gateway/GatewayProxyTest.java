@@ -102,6 +102,30 @@ class GatewayProxyTest {
     }
 
     @Test
+    void prometheusMetricsAndOperatorStatsCountWhatHappened() throws Exception {
+        Caller caller = caller("0.50");
+        assertEquals(200, call(caller, "a", "0.30").statusCode());
+        assertEquals(403, call(caller, "b", "0.30").statusCode());
+        assertEquals(401, call(null, "c", "0.30").statusCode());
+        int port = gateway.getBean(io.caracal.gateway.metrics.MetricsServer.class).port();
+        String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        for (String series : List.of("caracal_requests_total{method=\"POST\",status=\"ok\",status_code=\"200\"}",
+                "caracal_requests_total{method=\"POST\",status=\"denied\",status_code=\"403\"}",
+                "caracal_policy_evaluations_total{decision=\"denied\"}", "caracal_policy_evaluations_total{decision=\"allowed\"}",
+                "caracal_gateway_auth_failures_total", "caracal_spending_total{currency=\"USD\"}", "caracal_request_duration_seconds_bucket")) {
+            assertTrue(metrics.contains(series), series + " in\n" + metrics);
+        }
+        assertEquals(401, client.send(HttpRequest.newBuilder(base.resolve("/stats")).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        HttpResponse<String> stats = client.send(HttpRequest.newBuilder(base.resolve("/stats")).header("Authorization", "Bearer stats-secret")
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, stats.statusCode());
+        JsonNode counters = JSON.readTree(stats.body());
+        assertTrue(counters.get("requests_total").asLong() >= 3 && counters.get("requests_denied").asLong() >= 1
+                && counters.get("auth_failures").asLong() >= 1, stats.body());
+    }
+
+    @Test
     void theUpstreamNeverSeesTheAgentsCredentialsOnlyItsOwn() throws Exception {
         Caller caller = caller("10");
         seenHeaders.clear();

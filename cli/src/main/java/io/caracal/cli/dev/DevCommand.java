@@ -38,6 +38,7 @@ public final class DevCommand implements Callable<Integer> {
         }));
         out.println("Caracal dev is running:");
         out.println("  Gateway:    " + stack.gatewayUrl());
+        out.println("  Metrics:    " + stack.metricsUrl());
         out.println("  PostgreSQL: " + stack.postgresAddress() + "/caracal (data in " + session.home().resolve("postgres") + ")");
         out.println("  Redis:      " + stack.redisAddress());
         out.println("  Kafka:      " + stack.kafkaAddress());

@@ -42,6 +42,7 @@ public final class DevStack implements AutoCloseable {
     private final List<AutoCloseable> started = new ArrayList<>();
     private final Path devEnv;
     private String gatewayUrl;
+    private String metricsUrl;
     private Agent demoAgent;
     private String apiKey;
     private EmbeddedPostgresServer postgres;
@@ -83,11 +84,14 @@ public final class DevStack implements AutoCloseable {
         properties.put("datasources.default.password", "");
         properties.put("caracal.redis.uri", redis.uri());
         properties.put("caracal.gateway.upstreams.demo.url", upstream.url());
+        properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
+        properties.put("caracal.gateway.metrics-port", 0);
         ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev").properties(properties).start());
         gateway.getBean(SchemaMigrator.class).migrate();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         gatewayUrl = "http://127.0.0.1:" + server.getPort();
+        metricsUrl = "http://127.0.0.1:" + gateway.getBean(io.caracal.gateway.metrics.MetricsServer.class).port() + "/metrics";
         demoAgent = demoAgent(gateway);
         apiKey = gateway.getBean(ApiKeyStore.class).create(demoAgent.id(), "caracal dev").plaintext();
         writeDevEnv();
@@ -125,6 +129,10 @@ public final class DevStack implements AutoCloseable {
 
     public String gatewayUrl() {
         return gatewayUrl;
+    }
+
+    String metricsUrl() {
+        return metricsUrl;
     }
 
     public Agent demoAgent() {

@@ -18,6 +18,8 @@ import io.caracal.gateway.auth.EitherAuthenticator;
 import io.caracal.gateway.auth.JwtAuthenticator;
 import io.caracal.gateway.auth.NoAuthentication;
 import io.caracal.gateway.health.Readiness;
+import io.caracal.gateway.metrics.GatewayMetrics;
+import io.caracal.gateway.metrics.MetricsServer;
 import io.caracal.gateway.proxy.Proxy;
 import io.caracal.gateway.replay.ReplayGuard;
 import io.caracal.gateway.target.SsrfGuard;
@@ -86,6 +88,20 @@ public class GatewayFactory {
                 : JwtAuthenticator.jwksUrl(auth.getJwksUrl()), auth.getIssuer(), auth.getAudience(), clock);
     }
 
+    @Singleton
+    GatewayMetrics gatewayMetrics() {
+        return new GatewayMetrics();
+    }
+
+    /** Prometheus on its own port (METRICS_PORT, 9090; a negative port turns it off, 0 picks a free one). */
+    @Context
+    @Requires(property = "caracal.gateway.metrics-port", pattern = "\\d+")
+    @Bean(preDestroy = "close")
+    MetricsServer metricsServer(GatewayMetrics metrics, @Value("${caracal.gateway.metrics-port}") int port,
+                                @Value("${caracal.gateway.metrics-host:0.0.0.0}") String host) {
+        return new MetricsServer(metrics, host, port);
+    }
+
     /** Publishes the event outbox to Kafka, when Kafka is configured; until then events wait in PostgreSQL. */
     @Context
     @Requires(property = "caracal.kafka.bootstrap-servers", pattern = ".+")
@@ -95,7 +111,7 @@ public class GatewayFactory {
     }
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
-    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, OutboxStore outbox,
+    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, OutboxStore outbox, GatewayMetrics metrics,
                 List<UpstreamSettings> upstreams, GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
@@ -107,7 +123,7 @@ public class GatewayFactory {
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, engine, outbox, clock, upstreams, client, settings.getRequestTimeout(),
+        return new Proxy(authenticator, replay, targets, engine, outbox, metrics, clock, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl());
     }
 }

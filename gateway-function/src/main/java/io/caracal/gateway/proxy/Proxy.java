@@ -15,6 +15,7 @@ import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
+import io.caracal.gateway.metrics.GatewayMetrics;
 import io.caracal.gateway.replay.ReplayGuard;
 import io.caracal.gateway.target.Targets;
 import org.slf4j.Logger;
@@ -49,6 +50,7 @@ public final class Proxy {
     private final Optional<Targets> targets;
     private final BudgetEngine engine;
     private final OutboxStore outbox;
+    private final GatewayMetrics metrics;
     private final Clock clock;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
     private final HttpClient client;
@@ -56,11 +58,13 @@ public final class Proxy {
     private final Duration holdTtl;
 
     public Proxy(AgentAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, BudgetEngine engine,
-                 OutboxStore outbox, Clock clock, List<UpstreamSettings> upstreams, HttpClient client, Duration timeout, Duration holdTtl) {
+                 OutboxStore outbox, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
+                 Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.replay = replay;
         this.targets = targets;
         this.outbox = outbox;
+        this.metrics = metrics;
         this.clock = clock;
         this.engine = engine;
         upstreams.forEach(u -> this.upstreams.put(u.getName(), u));
@@ -70,10 +74,20 @@ public final class Proxy {
     }
 
     public ProxyExchange.Response handle(ProxyExchange.Request request) {
+        long started = System.nanoTime();
+        ProxyExchange.Response response = process(request);
+        int status = response.status();
+        metrics.request(request.method(), status, status >= 500 ? "error" : status == 401 || status == 403 ? "denied" : "ok",
+                Duration.ofNanos(System.nanoTime() - started));
+        return response;
+    }
+
+    private ProxyExchange.Response process(ProxyExchange.Request request) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
         Optional<Agent> agent = authenticator.authenticate(request::header);
         if (agent.isEmpty()) {
+            metrics.authFailure();
             return error(401, "authentication_failed", "missing, unknown or revoked credentials", requestId, null);
         }
         if (replay.isPresent()) {
@@ -85,6 +99,7 @@ public final class Proxy {
                 return error(503, "replay_check_failed", "replay protection unavailable (fail-closed)", requestId, null);
             }
             if (rejected.isPresent()) {
+                metrics.replayBlocked();
                 return error(403, "replay_rejected", rejected.get(), requestId, null);
             }
         }
@@ -139,6 +154,7 @@ public final class Proxy {
         }
         // Every decision is published, denials included (v0.3 published only the allowed ones).
         outbox.append(Events.decision(agent.get().id(), decision, clock.instant(), metadata));
+        metrics.decision(decision.allowed());
         if (!decision.allowed()) {
             return error(403, "budget_exceeded", decision.reason(), requestId, decision);
         }
@@ -169,6 +185,7 @@ public final class Proxy {
         Money actual = actualCost(response, estimate, currency, requestId);
         metadata.put("status_code", Integer.toString(response.statusCode()));
         Settlement settlement = engine.settle(hold.holdId(), actual, metadata);
+        metrics.charged(actual);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
         BigDecimal remaining = decision.remainingAfter(settlement);
         if (remaining != null) {

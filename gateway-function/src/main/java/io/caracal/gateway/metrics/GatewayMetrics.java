@@ -1,0 +1,72 @@
+package io.caracal.gateway.metrics;
+
+import io.caracal.core.money.Money;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The gateway's Prometheus metrics, under the seeds' names: {@code caracal_requests_total{method,status,
+ * status_code}} (status ok | denied | error, as the HighErrorRate alert expects), {@code
+ * caracal_request_duration_seconds}, {@code caracal_policy_evaluations_total{decision}}, {@code
+ * caracal_gateway_auth_failures_total}, {@code caracal_gateway_replay_blocks_total} and {@code
+ * caracal_spending_total{currency}}. No label carries an agent id: that would grow without bound.
+ */
+public final class GatewayMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong allowed = new AtomicLong();
+    private final AtomicLong denied = new AtomicLong();
+    private final AtomicLong authFailures = new AtomicLong();
+    private final AtomicLong replayBlocks = new AtomicLong();
+
+    /** One answered request; {@code status} is ok for 2xx-4xx answers from upstream, denied for the gateway's refusals. */
+    public void request(String method, int statusCode, String status, Duration took) {
+        requests.incrementAndGet();
+        Counter.builder("caracal.requests").description("Requests through the gateway")
+                .tag("method", method).tag("status", status).tag("status_code", Integer.toString(statusCode))
+                .register(registry).increment();
+        Timer.builder("caracal.request.duration").description("Request latency through the gateway")
+                .tag("method", method).publishPercentileHistogram().register(registry).record(took);
+    }
+
+    public void decision(boolean allow) {
+        (allow ? allowed : denied).incrementAndGet();
+        Counter.builder("caracal.policy.evaluations").description("Budget decisions")
+                .tag("decision", allow ? "allowed" : "denied").register(registry).increment();
+    }
+
+    public void authFailure() {
+        authFailures.incrementAndGet();
+        Counter.builder("caracal.gateway.auth.failures").description("Requests refused for authentication").register(registry).increment();
+    }
+
+    public void replayBlocked() {
+        replayBlocks.incrementAndGet();
+        Counter.builder("caracal.gateway.replay.blocks").description("Requests refused by replay protection").register(registry).increment();
+    }
+
+    /**
+     * Charged spend, per currency. Prometheus counters are doubles: this is for dashboards, the ledger is the
+     * exact record.
+     */
+    public void charged(Money amount) {
+        Counter.builder("caracal.spending").description("Charged spend").tag("currency", amount.currency().code())
+                .register(registry).increment(amount.amount().doubleValue());
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+
+    public record Stats(long requestsTotal, long requestsAllowed, long requestsDenied, long authFailures, long replayBlocks) {
+    }
+
+    public Stats stats() {
+        return new Stats(requests.get(), allowed.get(), denied.get(), authFailures.get(), replayBlocks.get());
+    }
+}

@@ -1,0 +1,45 @@
+package io.caracal.gateway.metrics;
+
+import io.micronaut.context.annotation.Value;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.annotation.Controller;
+import io.micronaut.http.annotation.Get;
+import io.micronaut.http.annotation.Header;
+import io.micronaut.core.annotation.Nullable;
+import io.micronaut.serde.annotation.Serdeable;
+import io.micronaut.serde.config.naming.SnakeCaseStrategy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * {@code GET /stats}: the gateway's counters as JSON, for operators only: it needs
+ * {@code Authorization: Bearer <STATS_TOKEN>} and does not exist while no token is configured.
+ */
+@Controller
+public class StatsController {
+    private final GatewayMetrics metrics;
+    private final String token;
+
+    public StatsController(GatewayMetrics metrics, @Value("${caracal.gateway.stats-token:}") String token) {
+        this.metrics = metrics;
+        this.token = token;
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record StatsView(long requestsTotal, long requestsAllowed, long requestsDenied, long authFailures, long replayBlocks) {
+    }
+
+    @Get("/stats")
+    public HttpResponse<StatsView> stats(@Nullable @Header("Authorization") String authorization) {
+        if (token.isEmpty()) {
+            return HttpResponse.notFound();
+        }
+        String presented = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7) : "";
+        if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), token.getBytes(StandardCharsets.UTF_8))) {
+            return HttpResponse.unauthorized();
+        }
+        GatewayMetrics.Stats s = metrics.stats();
+        return HttpResponse.ok(new StatsView(s.requestsTotal(), s.requestsAllowed(), s.requestsDenied(), s.authFailures(), s.replayBlocks()));
+    }
+}
