@@ -40,7 +40,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A gateway on a random port over its own database on the shared embedded PostgreSQL and the shared Redis,
  * in front of a local upstream ({@code stub}) that reports 0.30 per call in X-Caracal-Actual-Cost, answers
- * 500 on paths ending in /fail and waits on paths ending in /slow.
+ * 500 on paths ending in /fail, waits on paths ending in /slow, and streams two server-sent events with a pause
+ * between them on paths ending in /stream.
  */
 final class GatewayFixture implements AutoCloseable {
     final AtomicInteger hits = new AtomicInteger();
@@ -50,6 +51,10 @@ final class GatewayFixture implements AutoCloseable {
     final String upstreamUrl;
     private final HttpServer upstream;
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    /** Paths ending in /stream send one event, then wait for this before the second. */
+    final CountDownLatch releaseStream = new CountDownLatch(1);
+    /** Set once the upstream has sent the second event. */
+    final java.util.concurrent.atomic.AtomicBoolean streamFinished = new java.util.concurrent.atomic.AtomicBoolean();
 
     record Caller(Agent agent, String key) {
     }
@@ -76,6 +81,22 @@ final class GatewayFixture implements AutoCloseable {
                 }
             }
             hits.incrementAndGet();
+            if (path.endsWith("/stream")) {
+                exchange.getResponseHeaders().add("X-Caracal-Actual-Cost", "0.30");
+                exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+                exchange.sendResponseHeaders(200, 0);
+                exchange.getResponseBody().write("data: one\n\n".getBytes(StandardCharsets.UTF_8));
+                exchange.getResponseBody().flush();
+                try {
+                    releaseStream.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                streamFinished.set(true);
+                exchange.getResponseBody().write("data: two\n\n".getBytes(StandardCharsets.UTF_8));
+                exchange.close();
+                return;
+            }
             byte[] body = ("{\"path\":\"" + path + "\",\"query\":\"" + exchange.getRequestURI().getRawQuery() + "\"}").getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("X-Caracal-Actual-Cost", "0.30");
             exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -119,6 +140,7 @@ final class GatewayFixture implements AutoCloseable {
     @Override
     public void close() {
         releaseSlow.countDown();
+        releaseStream.countDown();
         gateway.close();
         upstream.stop(0);
     }

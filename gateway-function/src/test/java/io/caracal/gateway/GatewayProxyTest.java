@@ -178,6 +178,24 @@ class GatewayProxyTest {
     }
 
     @Test
+    void responsesStreamThroughAsTheyArrive() throws Exception {
+        Caller caller = caller("10");
+        HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(base.resolve("/stub/chat/stream"))
+                .header("X-API-Key", caller.key()).header("X-Caracal-Estimated-Cost", "0.30").GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        assertEquals("0.30", response.headers().firstValue("X-Caracal-Charged").orElseThrow(), "settled when the upstream answered");
+        java.io.BufferedReader reader = new java.io.BufferedReader(new java.io.InputStreamReader(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+        // The upstream is still holding back its second event: the first must already be here.
+        assertEquals("data: one", reader.readLine());
+        assertFalse(f.streamFinished.get(), "the first event arrived before the upstream sent the second: nothing is buffered");
+        f.releaseStream.countDown();
+        assertEquals("", reader.readLine());
+        assertEquals("data: two", reader.readLine());
+        assertEquals(0, new java.math.BigDecimal("0.30").compareTo(spent(caller)));
+    }
+
+    @Test
     void targetUrlsAreRefusedWhereTheyAreNotEnabled() throws Exception {
         Caller caller = caller("10");
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key())

@@ -28,6 +28,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Flow;
 
 /**
  * The proxy pipeline: authenticate, hold the estimate on every budget, forward, then settle to the actual cost
@@ -73,16 +75,36 @@ public final class Proxy {
         this.holdTtl = holdTtl;
     }
 
+    /** The whole answer in memory: for Lambda, which cannot stream. */
     public ProxyExchange.Response handle(ProxyExchange.Request request) {
-        long started = System.nanoTime();
-        ProxyExchange.Response response = process(request);
-        int status = response.status();
-        metrics.request(request.method(), status, status >= 500 ? "error" : status == 401 || status == 403 ? "denied" : "ok",
-                Duration.ofNanos(System.nanoTime() - started));
-        return response;
+        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofByteArray());
+        return new ProxyExchange.Response(reply.status(), reply.headers(), (byte[]) reply.body());
     }
 
-    private ProxyExchange.Response process(ProxyExchange.Request request) {
+    /**
+     * The upstream's body streamed through as it arrives (the container gateway): the call is settled when the
+     * upstream's status and headers are in, since they carry the cost, so nothing waits for the body.
+     */
+    public ProxyExchange.Streamed handleStreaming(ProxyExchange.Request request) {
+        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofPublisher());
+        if (reply.body() instanceof byte[] bytes) {
+            return new ProxyExchange.Streamed(reply.status(), reply.headers(), ProxyExchange.single(bytes));
+        }
+        @SuppressWarnings("unchecked")
+        Flow.Publisher<List<ByteBuffer>> body = (Flow.Publisher<List<ByteBuffer>>) reply.body();
+        return new ProxyExchange.Streamed(reply.status(), reply.headers(), body);
+    }
+
+    private <T> ProxyExchange.Reply<?> measured(ProxyExchange.Request request, HttpResponse.BodyHandler<T> body) {
+        long started = System.nanoTime();
+        ProxyExchange.Reply<?> reply = process(request, body);
+        int status = reply.status();
+        metrics.request(request.method(), status, status >= 500 ? "error" : status == 401 || status == 403 ? "denied" : "ok",
+                Duration.ofNanos(System.nanoTime() - started));
+        return reply;
+    }
+
+    private <T> ProxyExchange.Reply<?> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
         Optional<Agent> agent = authenticator.authenticate(request::header);
@@ -159,9 +181,9 @@ public final class Proxy {
             return error(403, "budget_exceeded", decision.reason(), requestId, decision);
         }
 
-        HttpResponse<byte[]> response;
+        HttpResponse<T> response;
         try {
-            response = client.send(upstreamRequest(request, destination), HttpResponse.BodyHandlers.ofByteArray());
+            response = client.send(upstreamRequest(request, destination), bodyHandler);
         } catch (HttpTimeoutException e) {
             engine.voidHold(hold.holdId());
             return error(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId, null);
@@ -180,7 +202,7 @@ public final class Proxy {
         if (response.statusCode() >= 500) {
             // The upstream failed: nothing is charged.
             engine.voidHold(hold.holdId());
-            return new ProxyExchange.Response(response.statusCode(), headers, response.body());
+            return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
         Money actual = actualCost(response, estimate, currency, requestId);
         metadata.put("status_code", Integer.toString(response.statusCode()));
@@ -192,11 +214,11 @@ public final class Proxy {
             headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(remaining)));
             headers.put("X-Caracal-Budget-Currency", List.of(decision.currency()));
         }
-        return new ProxyExchange.Response(response.statusCode(), headers, response.body());
+        return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
     }
 
     /** The upstream's X-Caracal-Actual-Cost, else the estimate, else zero; an unreadable header charges the estimate. */
-    private static Money actualCost(HttpResponse<byte[]> response, Money estimate, CurrencyCode currency, String requestId) {
+    private static Money actualCost(HttpResponse<?> response, Money estimate, CurrencyCode currency, String requestId) {
         Money fallback = estimate != null ? estimate : new Money(BigDecimal.ZERO, currency);
         Optional<String> header = response.headers().firstValue("X-Caracal-Actual-Cost");
         if (header.isEmpty()) {
@@ -229,7 +251,7 @@ public final class Proxy {
         return builder.build();
     }
 
-    private static ProxyExchange.Response error(int status, String code, String message, String requestId, BudgetDecision decision) {
+    private static ProxyExchange.Reply<byte[]> error(int status, String code, String message, String requestId, BudgetDecision decision) {
         ObjectNode body = JSON.createObjectNode().put("error", code).put("message", message).put("request_id", requestId);
         Map<String, List<String>> headers = new HashMap<>();
         headers.put("Content-Type", List.of("application/json"));
@@ -243,7 +265,7 @@ public final class Proxy {
             }
         }
         try {
-            return new ProxyExchange.Response(status, headers, JSON.writeValueAsBytes(body));
+            return new ProxyExchange.Reply<>(status, headers, JSON.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

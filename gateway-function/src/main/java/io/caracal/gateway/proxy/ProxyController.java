@@ -13,12 +13,19 @@ import io.micronaut.http.annotation.Put;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
+import org.reactivestreams.FlowAdapters;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Thin HTTP edge: every {@code /<upstream>/<path>} request goes through the {@link Proxy} pipeline. */
+/**
+ * Thin HTTP edge: every {@code /<upstream>/<path>} request goes through the {@link Proxy} pipeline, and the
+ * upstream's body is streamed back as it arrives (server-sent events from an LLM included), never buffered.
+ */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
 public class ProxyController {
@@ -32,37 +39,44 @@ public class ProxyController {
     }
 
     @Get(ROUTE)
-    public MutableHttpResponse<byte[]> get(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+    public MutableHttpResponse<Publisher<byte[]>> get(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
         return handle(request, upstream, path);
     }
 
     @Post(ROUTE)
-    public MutableHttpResponse<byte[]> post(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+    public MutableHttpResponse<Publisher<byte[]>> post(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
         return handle(request, upstream, path);
     }
 
     @Put(ROUTE)
-    public MutableHttpResponse<byte[]> put(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+    public MutableHttpResponse<Publisher<byte[]>> put(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
         return handle(request, upstream, path);
     }
 
     @Patch(ROUTE)
-    public MutableHttpResponse<byte[]> patch(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+    public MutableHttpResponse<Publisher<byte[]>> patch(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
         return handle(request, upstream, path);
     }
 
     @Delete(ROUTE)
-    public MutableHttpResponse<byte[]> delete(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
+    public MutableHttpResponse<Publisher<byte[]>> delete(HttpRequest<byte[]> request, @PathVariable String upstream, @PathVariable String path) {
         return handle(request, upstream, path);
     }
 
-    private MutableHttpResponse<byte[]> handle(HttpRequest<byte[]> request, String upstream, String path) {
+    private MutableHttpResponse<Publisher<byte[]>> handle(HttpRequest<byte[]> request, String upstream, String path) {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
-        ProxyExchange.Response response = proxy.handle(new ProxyExchange.Request(request.getMethodName(), upstream, path,
+        ProxyExchange.Streamed response = proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, path,
                 request.getUri().getRawQuery(), headers, request.getBody().orElse(null)));
-        MutableHttpResponse<byte[]> out = HttpResponse.status(io.micronaut.http.HttpStatus.valueOf(response.status()));
+        MutableHttpResponse<Publisher<byte[]>> out = HttpResponse.status(io.micronaut.http.HttpStatus.valueOf(response.status()));
         response.headers().forEach((name, values) -> values.forEach(v -> out.getHeaders().add(name, v)));
-        return out.body(response.body());
+        Publisher<byte[]> body = Flux.from(FlowAdapters.toPublisher(response.body()))
+                .concatMapIterable(buffers -> buffers)
+                .map(buffer -> {
+                    byte[] bytes = new byte[buffer.remaining()];
+                    buffer.get(bytes);
+                    return bytes;
+                });
+        return out.body(body);
     }
 }

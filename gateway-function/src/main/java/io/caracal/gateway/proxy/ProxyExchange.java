@@ -1,8 +1,10 @@
 package io.caracal.gateway.proxy;
 
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Flow;
 
 /** A request to proxy and the answer to it, free of any HTTP framework, with case-insensitive header names. */
 public final class ProxyExchange {
@@ -25,6 +27,38 @@ public final class ProxyExchange {
         public Response {
             headers = caseInsensitive(headers);
         }
+    }
+
+    /** A reply inside the pipeline: the body is bytes (errors, buffered calls) or the upstream's stream. */
+    record Reply<T>(int status, Map<String, List<String>> headers, T body) {
+    }
+
+    /** A response whose body is streamed from the upstream as it arrives. */
+    public record Streamed(int status, Map<String, List<String>> headers, Flow.Publisher<List<ByteBuffer>> body) {
+        public Streamed {
+            headers = caseInsensitive(headers);
+        }
+    }
+
+    /** A stream of one chunk: the gateway's own answers, sent through the streaming path. */
+    static Flow.Publisher<List<ByteBuffer>> single(byte[] bytes) {
+        return subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            private boolean done;
+
+            @Override
+            public void request(long n) {
+                if (!done && n > 0) {
+                    done = true;
+                    subscriber.onNext(List.of(ByteBuffer.wrap(bytes)));
+                    subscriber.onComplete();
+                }
+            }
+
+            @Override
+            public void cancel() {
+                done = true;
+            }
+        });
     }
 
     static Map<String, List<String>> caseInsensitive(Map<String, List<String>> headers) {
