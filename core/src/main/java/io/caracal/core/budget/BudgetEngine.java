@@ -68,12 +68,18 @@ public final class BudgetEngine {
      * is over its limit.
      */
     public HoldResult hold(UUID agentId, Money estimate, Duration ttl) {
+        return hold(agents.get(agentId), estimate, ttl);
+    }
+
+    /** As {@link #hold(UUID, Money, Duration)} for an agent the caller has just read (the gateway, after authentication). */
+    public HoldResult hold(Agent agent, Money estimate, Duration ttl) {
+        UUID agentId = agent.id();
         Duration lifetime = ttl == null ? DEFAULT_HOLD_TTL : ttl;
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_HOLD_TTL) > 0) {
             throw new InvalidInputException("hold TTL must be between 1 and " + MAX_HOLD_TTL.toSeconds() + " seconds, got " + lifetime.toSeconds());
         }
         Instant now = now();
-        Plan plan = plan(agentId, estimate, now);
+        Plan plan = plan(agent, estimate, now);
         if (plan.refusal != null) {
             return new HoldResult(null, null, plan.refusal);
         }
@@ -99,7 +105,7 @@ public final class BudgetEngine {
     /** The decision a hold would get now, without holding anything. */
     public BudgetDecision check(UUID agentId, Money estimate) {
         Instant now = now();
-        Plan plan = plan(agentId, estimate, now);
+        Plan plan = plan(agents.get(agentId), estimate, now);
         if (plan.refusal != null) {
             return plan.refusal;
         }
@@ -117,17 +123,19 @@ public final class BudgetEngine {
 
     /** As {@link #settle(UUID, Money)}, with {@code metadata} (request id, upstream, status...) on the metering event. */
     public Settlement settle(UUID holdId, Money actual, Map<String, String> metadata) {
-        Hold hold = holds.get(holdId);
-        if (!actual.currency().equals(hold.estimate().currency())) {
-            throw new InvalidInputException("hold " + holdId + " is in " + hold.estimate().currency() + ", not " + actual.currency());
-        }
         Instant now = now();
-        List<BudgetLine> lines = new ArrayList<>();
-        for (BudgetLine line : hold.lines()) {
-            lines.add(line(line.policy(), actual, now).orElseThrow(() -> new ConflictException("no conversion from "
-                    + actual.currency() + " to " + line.policy().limit().currency() + " in the pricebook")));
-        }
-        Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, lines, s -> Events.metering(s, metadata));
+        // The hold is read, checked and settled in one transaction.
+        Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, hold -> {
+            if (!actual.currency().equals(hold.estimate().currency())) {
+                throw new InvalidInputException("hold " + holdId + " is in " + hold.estimate().currency() + ", not " + actual.currency());
+            }
+            List<BudgetLine> lines = new ArrayList<>();
+            for (BudgetLine line : hold.lines()) {
+                lines.add(line(line.policy(), actual, now).orElseThrow(() -> new ConflictException("no conversion from "
+                        + actual.currency() + " to " + line.policy().limit().currency() + " in the pricebook")));
+            }
+            return lines;
+        }, s -> Events.metering(s, metadata));
         if (settlement.alreadySettled() && settlement.occurredAt().isBefore(now.minus(BudgetCounters.CLOSED_RETENTION))) {
             // Redis no longer remembers closing this hold and would add it again; the periodic rebuild has long
             // since taken the charge from the ledger.
@@ -171,8 +179,8 @@ public final class BudgetEngine {
     private record Plan(Money amount, List<BudgetLine> lines, BudgetDecision refusal) {
     }
 
-    private Plan plan(UUID agentId, Money estimate, Instant now) {
-        Agent agent = agents.get(agentId);
+    private Plan plan(Agent agent, Money estimate, Instant now) {
+        UUID agentId = agent.id();
         if (agent.status() != AgentStatus.ACTIVE) {
             return refused("agent " + agentId + " is " + agent.status().label());
         }

@@ -1,5 +1,6 @@
 package io.caracal.core.store;
 
+import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.ApiKey;
 import io.caracal.core.agent.ApiKeys;
 import io.caracal.core.error.InvalidInputException;
@@ -58,21 +59,22 @@ public final class ApiKeyStore {
 
     /**
      * The agent a presented key belongs to, if the key is ours, not revoked, and matches. One indexed lookup
-     * by prefix, then a constant-time comparison of hashes: no scan over agents or keys.
+     * by prefix (joined with the agent), then a constant-time comparison of hashes: no scan over agents or keys.
      */
-    public Optional<UUID> authenticate(String presented) {
+    public Optional<Agent> authenticate(String presented) {
         Optional<String> prefix = ApiKeys.prefixOf(presented);
         if (prefix.isEmpty()) {
             return Optional.empty();
         }
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, secret_hash FROM agent_api_keys WHERE prefix = ? AND revoked_at IS NULL")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT k.secret_hash, a.id FROM agent_api_keys k JOIN agents a ON a.id = k.agent_id"
+                    + " WHERE k.prefix = ? AND k.revoked_at IS NULL")) {
                 ps.setString(1, prefix.get());
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next() && ApiKeys.matches(presented, rs.getBytes("secret_hash"))) {
-                        return Optional.of(Rows.uuid(rs, "agent_id"));
+                    if (!rs.next() || !ApiKeys.matches(presented, rs.getBytes("secret_hash"))) {
+                        return Optional.<Agent>empty();
                     }
-                    return Optional.<UUID>empty();
+                    return AgentStore.find(c, Rows.uuid(rs, "id"));
                 }
             }
         });

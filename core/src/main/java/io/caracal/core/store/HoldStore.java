@@ -81,10 +81,12 @@ public final class HoldStore {
      * Records the charge for a hold, its metering event and the hold's closing, in one transaction; settling
      * again returns the first settlement unchanged. A hold that expired can still be settled: the spend happened.
      */
-    public Settlement settle(UUID holdId, UUID eventId, Money actual, Instant at, List<BudgetLine> lines,
+    public Settlement settle(UUID holdId, UUID eventId, Money actual, Instant at, java.util.function.Function<Hold, List<BudgetLine>> charge,
                              java.util.function.Function<Settlement, io.caracal.core.event.OutboxEvent> event) {
         return db.transaction(c -> {
             Hold hold = find(c, holdId, true);
+            // Checked on a repeated settle too: a retry with a different currency is a caller's error, not a no-op.
+            List<BudgetLine> lines = charge.apply(hold);
             switch (hold.state()) {
                 case SETTLED -> {
                     return recorded(c, hold);

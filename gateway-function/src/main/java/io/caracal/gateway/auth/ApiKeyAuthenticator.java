@@ -1,7 +1,6 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
-import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.ApiKeyStore;
 
 import java.util.Optional;
@@ -13,11 +12,9 @@ import java.util.function.Function;
  */
 public final class ApiKeyAuthenticator implements AgentAuthenticator {
     private final ApiKeyStore keys;
-    private final AgentStore agents;
 
-    public ApiKeyAuthenticator(ApiKeyStore keys, AgentStore agents) {
+    public ApiKeyAuthenticator(ApiKeyStore keys) {
         this.keys = keys;
-        this.agents = agents;
     }
 
     @Override
@@ -29,6 +26,6 @@ public final class ApiKeyAuthenticator implements AgentAuthenticator {
         if (presented == null) {
             return Optional.empty();
         }
-        return keys.authenticate(presented.trim()).flatMap(id -> ActiveAgents.find(agents, id.toString()));
+        return keys.authenticate(presented.trim()).filter(agent -> agent.status() == io.caracal.core.agent.AgentStatus.ACTIVE);
     }
 }

@@ -70,9 +70,9 @@ public class GatewayFactory {
     @Singleton
     AgentAuthenticator authenticator(AuthSettings auth, ApiKeyStore keys, AgentStore agents, Clock clock) {
         return switch (auth.getMode().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "api_key", "apikey" -> new ApiKeyAuthenticator(keys, agents);
+            case "api_key", "apikey" -> new ApiKeyAuthenticator(keys);
             case "jwt" -> jwt(auth, agents, clock);
-            case "both" -> new EitherAuthenticator(jwt(auth, agents, clock), new ApiKeyAuthenticator(keys, agents));
+            case "both" -> new EitherAuthenticator(jwt(auth, agents, clock), new ApiKeyAuthenticator(keys));
             case "none" -> new NoAuthentication(agents);
             default -> throw new IllegalStateException("unknown AUTH_MODE '" + auth.getMode() + "' (one of api_key, jwt, both, none)");
         };

@@ -161,7 +161,7 @@ public final class Proxy {
 
         BudgetEngine.HoldResult hold;
         try {
-            hold = engine.hold(agent.get().id(), estimate, holdTtl);
+            hold = engine.hold(agent.get(), estimate, holdTtl);
         } catch (BudgetStoreUnavailableException | StorageUnavailableException e) {
             LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
             return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
