@@ -1,6 +1,7 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
+import io.caracal.gateway.proxy.ProxyExchange;
 
 import java.util.Optional;
 import java.util.function.Function;
@@ -12,4 +13,9 @@ import java.util.function.Function;
 public interface AgentAuthenticator {
     /** {@code header} reads a request header by (case-insensitive) name. */
     Optional<Agent> authenticate(Function<String, String> header);
+
+    /** Modes that need more than headers (the TLS client certificate, the peer address) override this. */
+    default Optional<Agent> authenticate(ProxyExchange.Request request) {
+        return authenticate(request::header);
+    }
 }

@@ -16,6 +16,7 @@ import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
 import io.caracal.gateway.auth.EitherAuthenticator;
 import io.caracal.gateway.auth.JwtAuthenticator;
+import io.caracal.gateway.auth.MtlsAuthenticator;
 import io.caracal.gateway.auth.NoAuthentication;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.gateway.metrics.GatewayMetrics;
@@ -73,9 +74,22 @@ public class GatewayFactory {
             case "api_key", "apikey" -> new ApiKeyAuthenticator(keys);
             case "jwt" -> jwt(auth, agents, clock);
             case "both" -> new EitherAuthenticator(jwt(auth, agents, clock), new ApiKeyAuthenticator(keys));
+            case "mtls" -> mtls(auth, agents, clock);
             case "none" -> new NoAuthentication(agents);
-            default -> throw new IllegalStateException("unknown AUTH_MODE '" + auth.getMode() + "' (one of api_key, jwt, both, none)");
+            default -> throw new IllegalStateException("unknown AUTH_MODE '" + auth.getMode() + "' (one of api_key, jwt, both, mtls, none)");
         };
+    }
+
+    private static MtlsAuthenticator mtls(AuthSettings auth, AgentStore agents, Clock clock) {
+        if (auth.getCaFile() == null || auth.getCaFile().isBlank()) {
+            throw new IllegalStateException("mTLS auth needs the client CA certificate (TLS_CA_FILE)");
+        }
+        try {
+            return new MtlsAuthenticator(agents, MtlsAuthenticator.readCertificate(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(auth.getCaFile()))),
+                    java.util.Set.copyOf(auth.getTrustedProxies()), clock);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read TLS_CA_FILE " + auth.getCaFile() + ": " + e.getMessage(), e);
+        }
     }
 
     private static JwtAuthenticator jwt(AuthSettings auth, AgentStore agents, Clock clock) {

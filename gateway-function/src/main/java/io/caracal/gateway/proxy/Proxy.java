@@ -107,7 +107,7 @@ public final class Proxy {
     private <T> ProxyExchange.Reply<?> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
-        Optional<Agent> agent = authenticator.authenticate(request::header);
+        Optional<Agent> agent = authenticator.authenticate(request);
         if (agent.isEmpty()) {
             metrics.authFailure();
             return error(401, "authentication_failed", "missing, unknown or revoked credentials", requestId, null);

@@ -17,6 +17,7 @@ import org.reactivestreams.FlowAdapters;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +67,10 @@ public class ProxyController {
     private MutableHttpResponse<Publisher<byte[]>> handle(HttpRequest<byte[]> request, String upstream, String path) {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
+        X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         ProxyExchange.Streamed response = proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, path,
-                request.getUri().getRawQuery(), headers, request.getBody().orElse(null)));
+                request.getUri().getRawQuery(), headers, request.getBody().orElse(null),
+                request.getRemoteAddress().getAddress().getHostAddress(), certificate));
         MutableHttpResponse<Publisher<byte[]>> out = HttpResponse.status(io.micronaut.http.HttpStatus.valueOf(response.status()));
         response.headers().forEach((name, values) -> values.forEach(v -> out.getHeaders().add(name, v)));
         Publisher<byte[]> body = Flux.from(FlowAdapters.toPublisher(response.body()))

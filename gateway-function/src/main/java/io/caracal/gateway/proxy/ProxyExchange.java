@@ -1,6 +1,7 @@
 package io.caracal.gateway.proxy;
 
 import java.nio.ByteBuffer;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,10 +12,19 @@ public final class ProxyExchange {
     private ProxyExchange() {
     }
 
-    public record Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+    /**
+     * {@code remoteAddress} is the peer's IP (null when unknown, as behind Lambda); {@code clientCertificate} the
+     * certificate the TLS stack verified for this connection, if the client presented one.
+     */
+    public record Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
+                          String remoteAddress, X509Certificate clientCertificate) {
         public Request {
             headers = caseInsensitive(headers);
             body = body == null ? new byte[0] : body;
+        }
+
+        public Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
+            this(method, upstream, path, rawQuery, headers, body, null, null);
         }
 
         public String header(String name) {

@@ -1,0 +1,137 @@
+package io.caracal.gateway;
+
+import io.caracal.gateway.GatewayFixture.Caller;
+import io.caracal.gateway.auth.TestCertificates;
+import io.caracal.gateway.auth.TestCertificates.Issued;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** AUTH_MODE=mtls: the TLS stack verifies client certificates against the CA; a proxy's header only from the proxy. */
+class GatewayMtlsTest {
+    private static Issued ca;
+    private static Issued server;
+    private static Path dir;
+    private static GatewayFixture tls;
+    private static GatewayFixture behindProxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("caracal-mtls");
+        ca = TestCertificates.authority("Caracal Test Agents CA");
+        server = TestCertificates.leaf(ca, "localhost", Instant.now().minusSeconds(60), Instant.now().plusSeconds(86_400), true);
+        Path caPem = Files.writeString(dir.resolve("ca.pem"), ca.pem());
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        Path trustStore = dir.resolve("trust.p12");
+        try (var out = Files.newOutputStream(trustStore)) {
+            trust.store(out, TestCertificates.PASSWORD);
+        }
+        tls = new GatewayFixture("gateway_mtls", Map.ofEntries(
+                Map.entry("caracal.gateway.auth.mode", "mtls"),
+                Map.entry("caracal.gateway.auth.ca-file", caPem.toString()),
+                Map.entry("micronaut.server.ssl.enabled", true),
+                Map.entry("micronaut.server.ssl.port", -1),
+                Map.entry("micronaut.server.ssl.key-store.path", "file:" + server.keyStore(dir.resolve("server.p12"), ca.certificate())),
+                Map.entry("micronaut.server.ssl.key-store.password", "changeit"),
+                Map.entry("micronaut.server.ssl.key-store.type", "PKCS12"),
+                Map.entry("micronaut.server.ssl.trust-store.path", "file:" + trustStore),
+                Map.entry("micronaut.server.ssl.trust-store.password", "changeit"),
+                Map.entry("micronaut.server.ssl.trust-store.type", "PKCS12"),
+                Map.entry("micronaut.server.ssl.client-authentication", "NEED")));
+        behindProxy = new GatewayFixture("gateway_mtls_proxy", Map.of("caracal.gateway.auth.mode", "mtls",
+                "caracal.gateway.auth.ca-file", caPem.toString(), "caracal.gateway.auth.trusted-proxies", "127.0.0.1"));
+    }
+
+    @AfterAll
+    static void stop() {
+        tls.close();
+        behindProxy.close();
+    }
+
+    private static HttpClient clientWith(Issued identity, Issued issuer) throws Exception {
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(identity.keyStore(Files.createTempFile(dir, "client", ".p12"), issuer.certificate()))) {
+            store.load(in, TestCertificates.PASSWORD);
+        }
+        keys.init(store, TestCertificates.PASSWORD);
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", ca.certificate());
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys.getKeyManagers(), trustManagers.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(context).build();
+    }
+
+    private static HttpRequest request(GatewayFixture f, Map<String, String> headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(f.base.resolve("/stub/chat")).header("X-Caracal-Estimated-Cost", "0.30").GET();
+        headers.forEach(builder::header);
+        return builder.build();
+    }
+
+    @Test
+    void aCertificateFromTheCaAuthenticatesTheAgentNamedByItsCn() throws Exception {
+        Caller caller = tls.caller("10");
+        Issued client = TestCertificates.leaf(ca, caller.agent().id().toString(), Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), false);
+        HttpResponse<String> ok = clientWith(client, ca).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ok.statusCode(), ok.body());
+        Issued unknownAgent = TestCertificates.leaf(ca, java.util.UUID.randomUUID().toString(), Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(3600), false);
+        assertEquals(401, clientWith(unknownAgent, ca).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode());
+        Issued rogueCa = TestCertificates.authority("Rogue CA");
+        Issued forged = TestCertificates.leaf(rogueCa, caller.agent().id().toString(), Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(3600), false);
+        assertThrows(java.io.IOException.class, () -> clientWith(forged, rogueCa).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()),
+                "the TLS handshake refuses a certificate from another CA");
+    }
+
+    @Test
+    void aForwardedCertificateIsBelievedOnlyFromTheProxyAndOnlyIfValid() throws Exception {
+        Caller caller = behindProxy.caller("10");
+        String id = caller.agent().id().toString();
+        HttpClient plain = HttpClient.newHttpClient();
+        String valid = URLEncoder.encode(TestCertificates.leaf(ca, id, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), false).pem(),
+                StandardCharsets.UTF_8);
+        assertEquals(200, plain.send(request(behindProxy, Map.of("X-Client-Cert", valid)), HttpResponse.BodyHandlers.ofString()).statusCode());
+        String expired = URLEncoder.encode(TestCertificates.leaf(ca, id, Instant.now().minusSeconds(7200), Instant.now().minusSeconds(3600), false).pem(),
+                StandardCharsets.UTF_8);
+        assertEquals(401, plain.send(request(behindProxy, Map.of("X-Client-Cert", expired)), HttpResponse.BodyHandlers.ofString()).statusCode());
+        Issued rogueCa = TestCertificates.authority("Rogue CA");
+        String forged = URLEncoder.encode(TestCertificates.leaf(rogueCa, id, Instant.now().minusSeconds(60), Instant.now().plusSeconds(3600), false).pem(),
+                StandardCharsets.UTF_8);
+        assertEquals(401, plain.send(request(behindProxy, Map.of("X-Client-Cert", forged)), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(401, plain.send(request(behindProxy, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode());
+        // The direct-TLS gateway trusts no proxy: there the same valid header proves nothing.
+        Caller someoneCaller = tls.caller("10");
+        Issued someone = TestCertificates.leaf(ca, someoneCaller.agent().id().toString(), Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(3600), false);
+        Caller other = tls.caller("10");
+        String otherHeader = URLEncoder.encode(TestCertificates.leaf(ca, other.agent().id().toString(), Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(3600), false).pem(), StandardCharsets.UTF_8);
+        HttpResponse<String> ignored = clientWith(someone, ca).send(request(tls, Map.of("X-Client-Cert", otherHeader)), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ignored.statusCode());
+        assertEquals(0, new java.math.BigDecimal("0.30").compareTo(tls.spent(someoneCaller)), "charged to the TLS certificate's agent");
+        assertEquals(0, java.math.BigDecimal.ZERO.compareTo(tls.spent(other)), "not to the agent the header named");
+    }
+}
