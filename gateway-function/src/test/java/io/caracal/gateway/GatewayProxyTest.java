@@ -196,6 +196,32 @@ class GatewayProxyTest {
     }
 
     @Test
+    void withoutAnEstimateTheCallIsPricedFromThePricebook() throws Exception {
+        gateway.getBean(io.caracal.core.store.PricebookStore.class).set(new io.caracal.core.pricing.PriceDraft("stub.chat.call",
+                new io.caracal.core.money.Money(new BigDecimal("0.25"), new io.caracal.core.money.CurrencyCode("USD")), null));
+        Caller caller = caller("0.40");
+        java.util.function.Function<Map<String, String>, HttpResponse<String>> send = headers -> {
+            HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key()).GET();
+            headers.forEach(request::header);
+            try {
+                return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        assertEquals(403, send.apply(Map.of("X-Caracal-Resource", "stub.chat.call", "X-Caracal-Quantity", "2")).statusCode(),
+                "2 × 0.25 does not fit 0.40");
+        HttpResponse<String> unknown = send.apply(Map.of("X-Caracal-Resource", "never.priced"));
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.body().contains("no price for resource 'never.priced'"), unknown.body());
+        assertEquals(200, send.apply(Map.of("X-Caracal-Resource", "stub.chat.call")).statusCode(), "0.25 fits");
+        assertEquals(0, new BigDecimal("0.30").compareTo(spent(caller)), "charged what the upstream reported");
+        HttpResponse<String> second = send.apply(Map.of("X-Caracal-Resource", "stub.chat.call"));
+        assertEquals(403, second.statusCode(), "0.10 left, 0.25 estimated");
+        assertEquals("0.10", JSON.readTree(second.body()).get("remaining_budget").asText());
+    }
+
+    @Test
     void targetUrlsAreRefusedWhereTheyAreNotEnabled() throws Exception {
         Caller caller = caller("10");
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key())

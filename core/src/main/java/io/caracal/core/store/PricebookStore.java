@@ -88,13 +88,18 @@ public final class PricebookStore {
      * {@code fx:FROM:TO}, priced in {@code to}.
      */
     public java.util.Optional<BigDecimal> rate(CurrencyCode from, CurrencyCode to, Instant at) {
-        String key = "fx:" + from.code() + ":" + to.code();
+        return priceOf("fx:" + from.code() + ":" + to.code(), at)
+                .filter(price -> price.currency().equals(to)).map(Money::amount);
+    }
+
+    /** The unit price of one resource in force at {@code at}, if the pricebook has one. */
+    public java.util.Optional<Money> priceOf(String resourceKey, Instant at) {
         return db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM pricebook_entries WHERE resource_key = ?"
                     + " AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1")) {
-                ps.setString(1, key);
+                ps.setString(1, resourceKey);
                 Rows.setInstant(ps, 2, at);
-                return readAll(ps).stream().filter(e -> e.unitPrice().currency().equals(to)).map(e -> e.unitPrice().amount()).findFirst();
+                return readAll(ps).stream().map(PriceEntry::unitPrice).findFirst();
             }
         });
     }

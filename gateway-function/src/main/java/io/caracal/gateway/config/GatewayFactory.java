@@ -125,7 +125,8 @@ public class GatewayFactory {
     }
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
-    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, OutboxStore outbox, GatewayMetrics metrics,
+    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, OutboxStore outbox, PricebookStore prices,
+                GatewayMetrics metrics,
                 List<UpstreamSettings> upstreams, GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
@@ -137,7 +138,7 @@ public class GatewayFactory {
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, engine, outbox, metrics, clock, upstreams, client, settings.getRequestTimeout(),
+        return new Proxy(authenticator, replay, targets, engine, outbox, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl());
     }
 }

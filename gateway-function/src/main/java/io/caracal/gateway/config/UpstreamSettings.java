@@ -17,6 +17,8 @@ public class UpstreamSettings {
     private final String name;
     private URI url;
     private Map<String, String> headers = new LinkedHashMap<>();
+    /** The pricebook resource a call is estimated (and, without a reported cost, charged) with, when the agent sends no estimate. */
+    private String resource;
 
     public UpstreamSettings(@Parameter String name) {
         this.name = name;
@@ -32,6 +34,14 @@ public class UpstreamSettings {
 
     public void setUrl(URI url) {
         this.url = url;
+    }
+
+    public String getResource() {
+        return resource;
+    }
+
+    public void setResource(String resource) {
+        this.resource = resource;
     }
 
     public Map<String, String> getHeaders() {

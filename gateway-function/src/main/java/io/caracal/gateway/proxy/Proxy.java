@@ -10,7 +10,9 @@ import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.StorageUnavailableException;
 import io.caracal.core.event.Events;
+import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.store.OutboxStore;
+import io.caracal.core.store.PricebookStore;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
@@ -52,6 +54,7 @@ public final class Proxy {
     private final Optional<Targets> targets;
     private final BudgetEngine engine;
     private final OutboxStore outbox;
+    private final PricebookStore prices;
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
@@ -60,12 +63,13 @@ public final class Proxy {
     private final Duration holdTtl;
 
     public Proxy(AgentAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, BudgetEngine engine,
-                 OutboxStore outbox, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
+                 OutboxStore outbox, PricebookStore prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
                  Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.replay = replay;
         this.targets = targets;
         this.outbox = outbox;
+        this.prices = prices;
         this.metrics = metrics;
         this.clock = clock;
         this.engine = engine;
@@ -141,20 +145,28 @@ public final class Proxy {
             if (!verdict.allowed()) {
                 return error(verdict.status(), verdict.error(), verdict.reason(), requestId, null);
             }
-            destination = new Destination(verdict.uri(), Map.of());
+            destination = new Destination(verdict.uri(), Map.of(), null);
         } else {
             UpstreamSettings upstream = upstreams.get(request.upstream());
             if (upstream == null) {
                 return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
             }
-            destination = new Destination(upstreamUri(request, upstream), upstream.getHeaders());
+            destination = new Destination(upstreamUri(request, upstream), upstream.getHeaders(), upstream.getResource());
         }
         Money estimate;
         CurrencyCode currency;
         try {
             currency = CurrencyCode.parse(Optional.ofNullable(request.header("X-Caracal-Currency")).orElse("USD"));
             String estimateHeader = request.header("X-Caracal-Estimated-Cost");
-            estimate = estimateHeader == null ? null : Money.parse("X-Caracal-Estimated-Cost", estimateHeader, currency);
+            String resource = Optional.ofNullable(request.header("X-Caracal-Resource")).orElse(destination.resource());
+            if (estimateHeader != null) {
+                estimate = Money.parse("X-Caracal-Estimated-Cost", estimateHeader, currency);
+            } else if (resource != null) {
+                estimate = priced(resource, request.header("X-Caracal-Quantity"));
+                currency = estimate.currency();
+            } else {
+                estimate = null;
+            }
         } catch (InvalidInputException e) {
             return error(400, "invalid_request", e.getMessage(), requestId, null);
         }
@@ -217,6 +229,18 @@ public final class Proxy {
         return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
     }
 
+    /**
+     * An estimate from the pricebook: the resource's unit price in force now times {@code X-Caracal-Quantity}
+     * (default 1), rounded up. A resource without a price is refused, never priced at zero.
+     */
+    private Money priced(String resource, String quantityHeader) {
+        Money price = prices.priceOf(PriceDraft.resourceKey(resource), clock.instant())
+                .orElseThrow(() -> new InvalidInputException("the pricebook has no price for resource '" + resource + "'"));
+        BigDecimal quantity = quantityHeader == null ? BigDecimal.ONE
+                : Money.parse("X-Caracal-Quantity", quantityHeader, price.currency()).amount();
+        return new Money(price.amount().multiply(quantity).setScale(Money.SCALE, java.math.RoundingMode.CEILING), price.currency());
+    }
+
     /** The upstream's X-Caracal-Actual-Cost, else the estimate, else zero; an unreadable header charges the estimate. */
     private static Money actualCost(HttpResponse<?> response, Money estimate, CurrencyCode currency, String requestId) {
         Money fallback = estimate != null ? estimate : new Money(BigDecimal.ZERO, currency);
@@ -232,8 +256,8 @@ public final class Proxy {
         }
     }
 
-    /** Where a request goes and the headers the gateway adds there (a named upstream's credentials). */
-    private record Destination(URI uri, Map<String, String> injectedHeaders) {
+    /** Where a request goes, the headers the gateway adds there (a named upstream's credentials), and how it is priced. */
+    private record Destination(URI uri, Map<String, String> injectedHeaders, String resource) {
     }
 
     private static URI upstreamUri(ProxyExchange.Request request, UpstreamSettings upstream) {
