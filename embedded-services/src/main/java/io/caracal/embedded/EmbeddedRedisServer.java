@@ -13,7 +13,11 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
 
     public static EmbeddedRedisServer start() {
-        int port = FreePorts.next();
+        return start(FreePorts.next());
+    }
+
+    /** A fresh, empty Redis on a given port: a test that stops Redis can bring one back where clients expect it. */
+    public static EmbeddedRedisServer start(int port) {
         RedisServer server = RedisServer.builder()
                 .port(port)
                 .setting("bind 127.0.0.1")

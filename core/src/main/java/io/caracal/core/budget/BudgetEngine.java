@@ -102,6 +102,23 @@ public final class BudgetEngine {
         return new HoldResult(hold.id(), hold.expiresAt(), decision(plan, outcome));
     }
 
+    /**
+     * A hold recorded in PostgreSQL only, without the limit check: for the gateway's degraded mode, which bounds
+     * it by other means while Redis is unreachable. It counts in Redis once Redis is rebuilt from PostgreSQL.
+     */
+    public HoldResult holdUnchecked(Agent agent, Money estimate, Duration ttl) {
+        Instant now = now();
+        Plan plan = plan(agent, estimate, now);
+        if (plan.refusal != null) {
+            return new HoldResult(null, null, plan.refusal);
+        }
+        Hold hold = new Hold(UUID.randomUUID(), agent.id(), plan.amount, now, now.plus(ttl == null ? DEFAULT_HOLD_TTL : ttl), HoldState.OPEN,
+                plan.lines);
+        holds.insertOpen(hold);
+        return new HoldResult(hold.id(), hold.expiresAt(), new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)",
+                null, null, null, List.of()));
+    }
+
     /** The decision a hold would get now, without holding anything. */
     public BudgetDecision check(UUID agentId, Money estimate) {
         Instant now = now();

@@ -18,7 +18,10 @@ import io.caracal.gateway.auth.EitherAuthenticator;
 import io.caracal.gateway.auth.JwtAuthenticator;
 import io.caracal.gateway.auth.MtlsAuthenticator;
 import io.caracal.gateway.auth.NoAuthentication;
+import io.caracal.gateway.degraded.DegradedMode;
 import io.caracal.gateway.health.Readiness;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
 import io.caracal.gateway.metrics.GatewayMetrics;
 import io.caracal.gateway.metrics.MetricsServer;
 import io.caracal.gateway.proxy.Proxy;
@@ -138,7 +141,11 @@ public class GatewayFactory {
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, engine, outbox, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
+        Optional<DegradedMode> degraded = settings.getDegradedAllowance().signum() > 0
+                ? Optional.of(new DegradedMode(new Money(settings.getDegradedAllowance(), CurrencyCode.parse(settings.getDegradedCurrency())),
+                        settings.getDegradedMaxAge(), clock))
+                : Optional.empty();
+        return new Proxy(authenticator, replay, targets, degraded, engine, outbox, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl());
     }
 }

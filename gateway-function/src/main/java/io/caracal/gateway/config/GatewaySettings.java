@@ -19,6 +19,10 @@ public class GatewaySettings {
     private boolean targetUrls;
     /** Whether target URLs may resolve to loopback, private or link-local addresses (never in production). */
     private boolean allowPrivateTargets;
+    /** Degraded mode: while Redis is unreachable, allow each agent up to this much from its last known budget (0: off). */
+    private java.math.BigDecimal degradedAllowance = java.math.BigDecimal.ZERO;
+    private String degradedCurrency = "USD";
+    private Duration degradedMaxAge = Duration.ofMinutes(5);
 
     public Duration getRequestTimeout() {
         return requestTimeout;
@@ -66,6 +70,30 @@ public class GatewaySettings {
 
     public void setAllowPrivateTargets(boolean allowPrivateTargets) {
         this.allowPrivateTargets = allowPrivateTargets;
+    }
+
+    public java.math.BigDecimal getDegradedAllowance() {
+        return degradedAllowance;
+    }
+
+    public void setDegradedAllowance(java.math.BigDecimal degradedAllowance) {
+        this.degradedAllowance = degradedAllowance;
+    }
+
+    public String getDegradedCurrency() {
+        return degradedCurrency;
+    }
+
+    public void setDegradedCurrency(String degradedCurrency) {
+        this.degradedCurrency = degradedCurrency;
+    }
+
+    public Duration getDegradedMaxAge() {
+        return degradedMaxAge;
+    }
+
+    public void setDegradedMaxAge(Duration degradedMaxAge) {
+        this.degradedMaxAge = degradedMaxAge;
     }
 
     public Duration getHoldTtl() {

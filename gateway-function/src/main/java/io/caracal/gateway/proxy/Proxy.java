@@ -17,6 +17,7 @@ import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
+import io.caracal.gateway.degraded.DegradedMode;
 import io.caracal.gateway.metrics.GatewayMetrics;
 import io.caracal.gateway.replay.ReplayGuard;
 import io.caracal.gateway.target.Targets;
@@ -52,6 +53,7 @@ public final class Proxy {
     private final AgentAuthenticator authenticator;
     private final Optional<ReplayGuard> replay;
     private final Optional<Targets> targets;
+    private final Optional<DegradedMode> degraded;
     private final BudgetEngine engine;
     private final OutboxStore outbox;
     private final PricebookStore prices;
@@ -62,12 +64,14 @@ public final class Proxy {
     private final Duration timeout;
     private final Duration holdTtl;
 
-    public Proxy(AgentAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, BudgetEngine engine,
+    public Proxy(AgentAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, Optional<DegradedMode> degraded,
+                 BudgetEngine engine,
                  OutboxStore outbox, PricebookStore prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
                  Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.replay = replay;
         this.targets = targets;
+        this.degraded = degraded;
         this.outbox = outbox;
         this.prices = prices;
         this.metrics = metrics;
@@ -172,10 +176,24 @@ public final class Proxy {
         }
 
         BudgetEngine.HoldResult hold;
+        Optional<DegradedMode.Grant> degradedGrant = Optional.empty();
         try {
             hold = engine.hold(agent.get(), estimate, holdTtl);
-        } catch (BudgetStoreUnavailableException | StorageUnavailableException e) {
-            LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
+            BudgetDecision made = hold.decision();
+            degraded.ifPresent(mode -> mode.remember(agent.get().id(), made));
+        } catch (BudgetStoreUnavailableException e) {
+            degradedGrant = degraded.flatMap(mode -> mode.tryAllow(agent.get().id(), estimate));
+            if (degradedGrant.isEmpty()) {
+                LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
+                return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
+            }
+            try {
+                hold = engine.holdUnchecked(agent.get(), estimate, holdTtl);
+            } catch (StorageUnavailableException storage) {
+                return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
+            }
+        } catch (StorageUnavailableException e) {
+            LOG.warn("database unavailable, denying request {}: {}", requestId, e.getMessage());
             return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
         }
         BudgetDecision decision = hold.decision();
@@ -197,13 +215,13 @@ public final class Proxy {
         try {
             response = client.send(upstreamRequest(request, destination), bodyHandler);
         } catch (HttpTimeoutException e) {
-            engine.voidHold(hold.holdId());
+            release(hold.holdId(), requestId);
             return error(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId, null);
         } catch (IOException e) {
-            engine.voidHold(hold.holdId());
+            release(hold.holdId(), requestId);
             return error(502, "upstream_unreachable", "upstream could not be reached", requestId, null);
         } catch (InterruptedException e) {
-            engine.voidHold(hold.holdId());
+            release(hold.holdId(), requestId);
             Thread.currentThread().interrupt();
             return error(503, "request_aborted", "request aborted", requestId, null);
         }
@@ -211,14 +229,28 @@ public final class Proxy {
         Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(ForwardedHeaders.toClient(response.headers().map()));
         headers.put("X-Request-ID", List.of(requestId));
+        degradedGrant.ifPresent(grant -> {
+            headers.put("X-Caracal-Degraded-Mode", List.of("true"));
+            headers.put("X-Caracal-Cache-Age", List.of(Long.toString(grant.cacheAge().toSeconds())));
+            headers.put("X-Caracal-Cache-Warning", List.of("Budget evaluated from cached figures: the budget store is unavailable"));
+        });
         if (response.statusCode() >= 500) {
             // The upstream failed: nothing is charged.
-            engine.voidHold(hold.holdId());
+            release(hold.holdId(), requestId);
             return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
         Money actual = actualCost(response, estimate, currency, requestId);
         metadata.put("status_code", Integer.toString(response.statusCode()));
-        Settlement settlement = engine.settle(hold.holdId(), actual, metadata);
+        Settlement settlement;
+        try {
+            settlement = engine.settle(hold.holdId(), actual, metadata);
+        } catch (BudgetStoreUnavailableException e) {
+            // The charge is committed in PostgreSQL; Redis takes it from there when it is rebuilt.
+            LOG.warn("request {}: charge recorded, budget store not updated: {}", requestId, e.getMessage());
+            metrics.charged(actual);
+            headers.put("X-Caracal-Charged", List.of(actual.amountText()));
+            return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
+        }
         metrics.charged(actual);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
         BigDecimal remaining = decision.remainingAfter(settlement);
@@ -227,6 +259,15 @@ public final class Proxy {
             headers.put("X-Caracal-Budget-Currency", List.of(decision.currency()));
         }
         return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
+    }
+
+    /** Voids a hold; if Redis cannot be told, the hold is closed in PostgreSQL and expires in Redis on its own. */
+    private void release(UUID holdId, String requestId) {
+        try {
+            engine.voidHold(holdId);
+        } catch (BudgetStoreUnavailableException e) {
+            LOG.warn("request {}: hold voided in PostgreSQL, budget store not updated: {}", requestId, e.getMessage());
+        }
     }
 
     /**

@@ -1,0 +1,67 @@
+package io.caracal.gateway.degraded;
+
+import io.caracal.core.budget.BudgetDecision;
+import io.caracal.core.money.Money;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opt-in degraded mode for when the budget store (Redis) cannot be reached: an agent may keep spending only what
+ * its last successful decision said was left, only up to a fixed allowance per agent, and only while that
+ * decision is recent. What it spends this way is still recorded in PostgreSQL, so enforcement counts it once
+ * Redis is back. The allowance is per gateway replica: with N replicas an agent can overrun by at most N times
+ * the allowance during an outage.
+ */
+public final class DegradedMode {
+    private final Money allowance;
+    private final Duration maxAge;
+    private final Clock clock;
+    private final Map<UUID, Entry> cache = new ConcurrentHashMap<>();
+
+    private record Entry(BigDecimal remaining, String currency, Instant at, BigDecimal spent) {
+    }
+
+    /** The allowance of one degraded request: how old the cached figures are. */
+    public record Grant(Duration cacheAge) {
+    }
+
+    public DegradedMode(Money allowance, Duration maxAge, Clock clock) {
+        this.allowance = allowance;
+        this.maxAge = maxAge;
+        this.clock = clock;
+    }
+
+    /** Called on every decision the budget store made: the freshest figures replace any older ones. */
+    public void remember(UUID agentId, BudgetDecision decision) {
+        if (decision.remaining() != null && decision.currency() != null) {
+            cache.put(agentId, new Entry(decision.remaining(), decision.currency(), clock.instant(), BigDecimal.ZERO));
+        }
+    }
+
+    /** Allows {@code estimate} (null: nothing held) if it fits what is left of the cached budget and the allowance. */
+    public Optional<Grant> tryAllow(UUID agentId, Money estimate) {
+        Instant now = clock.instant();
+        BigDecimal amount = estimate == null ? BigDecimal.ZERO : estimate.amount();
+        Grant[] granted = new Grant[1];
+        cache.computeIfPresent(agentId, (id, entry) -> {
+            boolean fresh = !entry.at().plus(maxAge).isBefore(now);
+            boolean sameCurrency = entry.currency().equals(allowance.currency().code())
+                    && (estimate == null || estimate.currency().code().equals(entry.currency()));
+            BigDecimal left = entry.remaining().min(allowance.amount()).subtract(entry.spent());
+            boolean fits = estimate == null ? left.signum() > 0 : amount.compareTo(left) <= 0;
+            if (fresh && sameCurrency && fits) {
+                granted[0] = new Grant(Duration.between(entry.at(), now));
+                return new Entry(entry.remaining(), entry.currency(), entry.at(), entry.spent().add(amount));
+            }
+            return entry;
+        });
+        return Optional.ofNullable(granted[0]);
+    }
+}

@@ -1,0 +1,101 @@
+package io.caracal.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caracal.embedded.EmbeddedRedisServer;
+import io.caracal.embedded.FreePorts;
+import io.caracal.gateway.GatewayFixture.Caller;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Redis goes away: fail closed by default; with degraded mode, a bounded allowance that is still recorded. */
+class GatewayDegradedTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final int STRICT_PORT = FreePorts.next();
+    private static final int DEGRADED_PORT = FreePorts.next();
+    private static EmbeddedRedisServer strictRedis;
+    private static EmbeddedRedisServer degradedRedis;
+    private static GatewayFixture strict;
+    private static GatewayFixture degraded;
+
+    @BeforeAll
+    static void start() throws Exception {
+        strictRedis = EmbeddedRedisServer.start(STRICT_PORT);
+        degradedRedis = EmbeddedRedisServer.start(DEGRADED_PORT);
+        strict = new GatewayFixture("gateway_no_degraded", Map.of("caracal.redis.uri", strictRedis.uri()));
+        degraded = new GatewayFixture("gateway_degraded", Map.of("caracal.redis.uri", degradedRedis.uri(),
+                "caracal.gateway.degraded-allowance", "0.50"));
+    }
+
+    @AfterAll
+    static void stop() {
+        strict.close();
+        degraded.close();
+        strictRedis.close();
+        degradedRedis.close();
+    }
+
+    private static HttpResponse<String> call(GatewayFixture f, Caller caller) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(f.base.resolve("/stub/chat")).header("X-API-Key", caller.key())
+                .header("X-Caracal-Estimated-Cost", "0.30").GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitRedis(GatewayFixture f) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> ready = CLIENT.send(HttpRequest.newBuilder(f.base.resolve("/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (ready.statusCode() == 200) {
+                return;
+            }
+        }
+        throw new AssertionError("Redis did not come back");
+    }
+
+    @Test
+    void withoutDegradedModeARedisOutageDeniesEverything() throws Exception {
+        Caller caller = strict.caller("1.00");
+        assertEquals(200, call(strict, caller).statusCode());
+        strictRedis.close();
+        HttpResponse<String> down = call(strict, caller);
+        assertEquals(503, down.statusCode());
+        assertEquals("policy_evaluation_failed", JSON.readTree(down.body()).get("error").asText());
+        assertEquals(0, new BigDecimal("0.30").compareTo(strict.spent(caller)), "nothing passed or was charged during the outage");
+        HttpResponse<String> ready = CLIENT.send(HttpRequest.newBuilder(strict.base.resolve("/ready")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, ready.statusCode());
+        assertEquals("unhealthy", JSON.readTree(ready.body()).get("checks").get("redis").get("status").asText());
+    }
+
+    @Test
+    void degradedModeAllowsABoundedAmountThatStillCountsWhenRedisIsBack() throws Exception {
+        Caller caller = degraded.caller("1.00");
+        assertEquals(200, call(degraded, caller).statusCode(), "0.70 left, cached");
+        Caller unseen = degraded.caller("1.00");
+        degradedRedis.close();
+
+        HttpResponse<String> first = call(degraded, caller);
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals("true", first.headers().firstValue("X-Caracal-Degraded-Mode").orElseThrow());
+        assertTrue(first.headers().firstValue("X-Caracal-Cache-Age").isPresent());
+        assertEquals(503, call(degraded, caller).statusCode(), "the 0.50 allowance has 0.20 left, 0.30 does not fit");
+        assertEquals(503, call(degraded, unseen).statusCode(), "no cached figures for an agent not seen before the outage");
+        assertEquals(0, new BigDecimal("0.60").compareTo(degraded.spent(caller)), "the degraded call was recorded in PostgreSQL");
+
+        degradedRedis = EmbeddedRedisServer.start(DEGRADED_PORT); // back, but empty
+        awaitRedis(degraded);
+        assertEquals(200, call(degraded, caller).statusCode(), "0.60 spent + 0.30 fits 1.00");
+        HttpResponse<String> over = call(degraded, caller);
+        assertEquals(403, over.statusCode(), "the degraded spend counts again once Redis is rebuilt from PostgreSQL");
+        assertEquals("0.10", JSON.readTree(over.body()).get("remaining_budget").asText());
+    }
+}
