@@ -24,7 +24,7 @@ class GatewayGuardsTest {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     /** Production-like: replay protection on, target URLs on, private targets refused. */
     private static GatewayFixture strict;
-    /** A lab gateway that may call targets on loopback (where the test's upstream runs). */
+    /** A lab gateway that may call targets on loopback (where the test's upstream runs), with AUTH_MODE=none. */
     private static GatewayFixture lab;
 
     @BeforeAll
@@ -32,7 +32,7 @@ class GatewayGuardsTest {
         strict = new GatewayFixture("gateway_strict", Map.of("caracal.gateway.replay-protection", true,
                 "caracal.gateway.target-urls", true));
         lab = new GatewayFixture("gateway_lab", Map.of("caracal.gateway.target-urls", true,
-                "caracal.gateway.allow-private-targets", true));
+                "caracal.gateway.allow-private-targets", true, "caracal.gateway.auth.mode", "none"));
     }
 
     @AfterAll
@@ -43,6 +43,7 @@ class GatewayGuardsTest {
 
     private static HttpResponse<String> send(GatewayFixture f, Caller caller, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(f.base.resolve("/stub/chat")).header("X-API-Key", caller.key())
+                .header("X-Caracal-Agent-ID", caller.agent().id().toString())
                 .header("X-Caracal-Estimated-Cost", "0.30").POST(HttpRequest.BodyPublishers.ofString("{}"));
         headers.forEach(request::header);
         return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -92,6 +93,17 @@ class GatewayGuardsTest {
         assertEquals(403, loopback.statusCode());
         assertEquals("target_not_allowed", error(loopback), "allowlisted, but loopback: the SSRF guard refuses it");
         assertEquals(0, BigDecimal.ZERO.compareTo(strict.spent(caller)), "nothing was held or charged");
+    }
+
+    @Test
+    void authModeNoneBelievesTheNamedAgentButOnlyAnActiveOne() throws Exception {
+        Caller caller = lab.caller("10");
+        assertEquals(200, send(lab, caller, Map.of()).statusCode());
+        HttpResponse<String> unknown = CLIENT.send(HttpRequest.newBuilder(lab.base.resolve("/stub/chat"))
+                .header("X-Caracal-Agent-ID", UUID.randomUUID().toString()).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, unknown.statusCode());
+        lab.gateway.getBean(io.caracal.core.store.AgentStore.class).setStatus(caller.agent().id(), io.caracal.core.agent.AgentStatus.SUSPENDED);
+        assertEquals(401, send(lab, caller, Map.of()).statusCode());
     }
 
     @Test
