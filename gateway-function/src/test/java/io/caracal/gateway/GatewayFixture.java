@@ -39,8 +39,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A gateway on a random port over its own database on the shared embedded PostgreSQL and the shared Redis,
- * in front of a local upstream ({@code stub}) that reports 0.30 per call in X-Caracal-Actual-Cost, answers
- * 500 on paths ending in /fail, waits on paths ending in /slow, and streams two server-sent events with a pause
+ * in front of a local upstream that reports 0.30 per call in X-Caracal-Actual-Cost (except on paths ending in
+ * /nocost, and /refuse, which answers 429), reachable as {@code stub} and as {@code priced} (priced from the
+ * pricebook resource {@code stub.priced.call}), answers 500 on paths ending in /fail, waits on paths ending in /slow, and streams two server-sent events with a pause
  * between them on paths ending in /stream.
  */
 final class GatewayFixture implements AutoCloseable {
@@ -98,25 +99,30 @@ final class GatewayFixture implements AutoCloseable {
                 return;
             }
             byte[] body = ("{\"path\":\"" + path + "\",\"query\":\"" + exchange.getRequestURI().getRawQuery() + "\"}").getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("X-Caracal-Actual-Cost", "0.30");
+            if (!path.endsWith("/nocost") && !path.endsWith("/refuse")) {
+                exchange.getResponseHeaders().add("X-Caracal-Actual-Cost", "0.30");
+            }
+            exchange.getResponseHeaders().add("X-Caracal-Remaining-Budget", "999"); // a forgery the gateway must not pass on
             exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(path.endsWith("/fail") ? 500 : 200, body.length);
+            exchange.sendResponseHeaders(path.endsWith("/fail") ? 500 : path.endsWith("/refuse") ? 429 : 200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
         upstream.start();
         upstreamUrl = "http://127.0.0.1:" + upstream.getAddress().getPort();
-        Map<String, Object> properties = new HashMap<>(Map.of(
-                "micronaut.server.port", -1,
-                "datasources.default.url", postgres.jdbcUrl(database),
-                "datasources.default.username", EmbeddedPostgresServer.USER,
-                "datasources.default.password", "",
-                "caracal.redis.uri", SharedServices.redis().uri(),
-                "caracal.gateway.request-timeout", "1s",
-                "caracal.gateway.upstreams.stub.url", upstreamUrl + "/v1",
-                "caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret",
-                "caracal.gateway.metrics-port", 0,
-                "caracal.gateway.stats-token", "stats-secret"));
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("micronaut.server.port", -1);
+        properties.put("datasources.default.url", postgres.jdbcUrl(database));
+        properties.put("datasources.default.username", EmbeddedPostgresServer.USER);
+        properties.put("datasources.default.password", "");
+        properties.put("caracal.redis.uri", SharedServices.redis().uri());
+        properties.put("caracal.gateway.request-timeout", "1s");
+        properties.put("caracal.gateway.upstreams.stub.url", upstreamUrl + "/v1");
+        properties.put("caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret");
+        properties.put("caracal.gateway.upstreams.priced.url", upstreamUrl + "/v1");
+        properties.put("caracal.gateway.upstreams.priced.resource", "stub.priced.call");
+        properties.put("caracal.gateway.metrics-port", 0);
+        properties.put("caracal.gateway.stats-token", "stats-secret");
         properties.putAll(settings);
         gateway = ApplicationContext.run(properties);
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);

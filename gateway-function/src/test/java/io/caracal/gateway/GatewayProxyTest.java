@@ -222,6 +222,50 @@ class GatewayProxyTest {
     }
 
     @Test
+    void everyCallIsHeldForAPositiveAmountAndAPricedUpstreamAtLeastItsPrice() throws Exception {
+        Caller caller = caller("0.40");
+        assertEquals(400, call(caller, "x", null).statusCode(), "no estimate and nothing to price the call with");
+        assertEquals(400, call(caller, "x", "0").statusCode(), "a free call is not an estimate");
+        gateway.getBean(io.caracal.core.store.PricebookStore.class).set(new io.caracal.core.pricing.PriceDraft("stub.priced.call",
+                new io.caracal.core.money.Money(new BigDecimal("0.25"), new io.caracal.core.money.CurrencyCode("USD")), null));
+        java.util.function.Function<String, HttpResponse<String>> priced = path -> {
+            try {
+                return client.send(HttpRequest.newBuilder(base.resolve("/priced/" + path)).header("X-API-Key", caller.key())
+                        .header("X-Caracal-Estimated-Cost", "0.01").header("X-Caracal-Resource", "cheap.thing").GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        HttpResponse<String> first = priced.apply("chat/nocost");
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals("0.25", first.headers().firstValue("X-Caracal-Charged").orElseThrow(),
+                "held and charged the upstream's price, not the agent's 0.01, and its own resource header is ignored");
+        assertEquals("0.15", first.headers().firstValue("X-Caracal-Remaining-Budget").orElseThrow(), "the upstream's forged header is dropped");
+        assertEquals(403, priced.apply("chat/nocost").statusCode(), "0.15 left, 0.25 to hold");
+    }
+
+    @Test
+    void upstreamRefusalsWithoutACostAreNotCharged() throws Exception {
+        Caller caller = caller("1.00");
+        assertEquals(429, call(caller, "chat/refuse", "0.30").statusCode());
+        assertEquals(0, BigDecimal.ZERO.compareTo(spent(caller)));
+    }
+
+    @Test
+    void pathsThatCouldLeaveTheUpstreamsBaseAreRefused() throws Exception {
+        Caller caller = caller("1.00");
+        int before = hits.get();
+        for (String path : List.of("..%2Fsecret", "%2E%2E/secret", "a/%2e/b", "a%3Fb", "a%23b", "a%5Cb")) {
+            HttpResponse<String> response = call(caller, path, "0.10");
+            assertEquals(400, response.statusCode(), path + ": " + response.body());
+            assertFalse(response.body().contains("127.0.0.1"), "no internal URL in the error: " + response.body());
+        }
+        assertEquals(before, hits.get(), "none reached the upstream");
+        assertEquals(200, call(caller, "a%20b/c", "0.10").statusCode(), "ordinary encoded characters pass");
+    }
+
+    @Test
     void targetUrlsAreRefusedWhereTheyAreNotEnabled() throws Exception {
         Caller caller = caller("10");
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key())

@@ -22,8 +22,15 @@ public final class EitherAuthenticator implements AgentAuthenticator {
     @Override
     public Optional<Agent> authenticate(Function<String, String> header) {
         String bearer = ActiveAgents.bearer(header.apply("Authorization"));
+        if (bearer != null && header.apply("X-API-Key") != null) {
+            // Two credentials: both must hold, for one agent, whatever kinds they are.
+            Optional<Agent> byKey = apiKey.authenticate(header);
+            Optional<Agent> byBearer = bearer.startsWith("cak_") ? apiKey.authenticate(name -> name.equalsIgnoreCase("X-API-Key") ? null : header.apply(name))
+                    : jwt.authenticate(header);
+            return byKey.isPresent() && byBearer.isPresent() && byKey.get().id().equals(byBearer.get().id()) ? byKey : Optional.empty();
+        }
         boolean jwtPresented = bearer != null && !bearer.startsWith("cak_");
-        boolean keyPresented = header.apply("X-API-Key") != null || (bearer != null && bearer.startsWith("cak_"));
+        boolean keyPresented = bearer != null && bearer.startsWith("cak_");
         if (jwtPresented && keyPresented) {
             Optional<Agent> byJwt = jwt.authenticate(header);
             Optional<Agent> byKey = apiKey.authenticate(header);

@@ -28,7 +28,8 @@ import java.util.function.Function;
  * gateway's own TLS stack verified the certificate during the handshake. Behind a TLS-terminating proxy, the
  * certificate may come in {@code X-Client-Cert} (URL-encoded PEM), but only from a configured proxy address,
  * and it is then verified here against the same CA, validity dates included. From anywhere else the header is
- * ignored (v0.3 trusted it from anyone).
+ * ignored (v0.3 trusted it from anyone). The proxy must set the header itself and overwrite any a client sent:
+ * a certificate proves nothing about who holds its key.
  */
 public final class MtlsAuthenticator implements AgentAuthenticator {
     private final AgentStore agents;
@@ -55,7 +56,13 @@ public final class MtlsAuthenticator implements AgentAuthenticator {
     @Override
     public Optional<Agent> authenticate(ProxyExchange.Request request) {
         if (request.clientCertificate() != null) {
-            return agentOf(request.clientCertificate()); // verified by the TLS handshake against the same CA
+            // The handshake verified it against the listener's trust store, which may hold more than our CA.
+            try {
+                verify(request.clientCertificate());
+            } catch (GeneralSecurityException e) {
+                return Optional.empty();
+            }
+            return agentOf(request.clientCertificate());
         }
         String forwarded = request.header("X-Client-Cert");
         if (forwarded == null || request.remoteAddress() == null || !trustedProxies.contains(request.remoteAddress())) {

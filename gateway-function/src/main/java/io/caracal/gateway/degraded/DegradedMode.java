@@ -45,23 +45,26 @@ public final class DegradedMode {
         }
     }
 
-    /** Allows {@code estimate} (null: nothing held) if it fits what is left of the cached budget and the allowance. */
+    /** Allows {@code estimate} if it fits what is left of the cached budget and of the allowance. */
     public Optional<Grant> tryAllow(UUID agentId, Money estimate) {
         Instant now = clock.instant();
-        BigDecimal amount = estimate == null ? BigDecimal.ZERO : estimate.amount();
         Grant[] granted = new Grant[1];
         cache.computeIfPresent(agentId, (id, entry) -> {
             boolean fresh = !entry.at().plus(maxAge).isBefore(now);
-            boolean sameCurrency = entry.currency().equals(allowance.currency().code())
-                    && (estimate == null || estimate.currency().code().equals(entry.currency()));
+            boolean sameCurrency = entry.currency().equals(allowance.currency().code()) && estimate.currency().code().equals(entry.currency());
             BigDecimal left = entry.remaining().min(allowance.amount()).subtract(entry.spent());
-            boolean fits = estimate == null ? left.signum() > 0 : amount.compareTo(left) <= 0;
-            if (fresh && sameCurrency && fits) {
+            if (fresh && sameCurrency && estimate.amount().compareTo(left) <= 0) {
                 granted[0] = new Grant(Duration.between(entry.at(), now));
-                return new Entry(entry.remaining(), entry.currency(), entry.at(), entry.spent().add(amount));
+                return new Entry(entry.remaining(), entry.currency(), entry.at(), entry.spent().add(estimate.amount()));
             }
             return entry;
         });
         return Optional.ofNullable(granted[0]);
+    }
+
+    /** A degraded call settled above (or below) its estimate: the difference counts against the allowance too. */
+    public void charged(UUID agentId, BigDecimal actualMinusEstimate) {
+        cache.computeIfPresent(agentId, (id, entry) ->
+                new Entry(entry.remaining(), entry.currency(), entry.at(), entry.spent().add(actualMinusEstimate)));
     }
 }

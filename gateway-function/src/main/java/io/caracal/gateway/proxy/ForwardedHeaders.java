@@ -27,8 +27,9 @@ final class ForwardedHeaders {
         return out;
     }
 
+    /** The upstream cannot speak for the gateway: its own X-Caracal-* headers (charged, remaining...) are dropped. */
     static Map<String, List<String>> toClient(Map<String, List<String>> response) {
-        return filter(response, name -> !name.startsWith(":"));
+        return filter(response, name -> !name.startsWith(":") && !name.startsWith("x-caracal-"));
     }
 
     private static Map<String, List<String>> filter(Map<String, List<String>> headers, java.util.function.Predicate<String> keep) {

@@ -155,25 +155,20 @@ public final class Proxy {
             if (upstream == null) {
                 return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
             }
-            destination = new Destination(upstreamUri(request, upstream), upstream.getHeaders(), upstream.getResource());
-        }
-        Money estimate;
-        CurrencyCode currency;
-        try {
-            currency = CurrencyCode.parse(Optional.ofNullable(request.header("X-Caracal-Currency")).orElse("USD"));
-            String estimateHeader = request.header("X-Caracal-Estimated-Cost");
-            String resource = Optional.ofNullable(request.header("X-Caracal-Resource")).orElse(destination.resource());
-            if (estimateHeader != null) {
-                estimate = Money.parse("X-Caracal-Estimated-Cost", estimateHeader, currency);
-            } else if (resource != null) {
-                estimate = priced(resource, request.header("X-Caracal-Quantity"));
-                currency = estimate.currency();
-            } else {
-                estimate = null;
+            try {
+                destination = new Destination(upstreamUri(request, upstream), upstream.getHeaders(), upstream.getResource());
+            } catch (InvalidInputException e) {
+                return error(400, "invalid_request", e.getMessage(), requestId, null);
             }
+        }
+        // Every call is held for a positive amount, so no agent can spend by declaring its calls free.
+        Money estimate;
+        try {
+            estimate = estimate(request, destination);
         } catch (InvalidInputException e) {
             return error(400, "invalid_request", e.getMessage(), requestId, null);
         }
+        CurrencyCode currency = estimate.currency();
 
         BudgetEngine.HoldResult hold;
         Optional<DegradedMode.Grant> degradedGrant = Optional.empty();
@@ -200,12 +195,19 @@ public final class Proxy {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("request_id", requestId);
         metadata.put("method", request.method());
-        metadata.put("destination", destination.uri().getHost() + destination.uri().getPath());
-        if (estimate != null) {
-            metadata.put("estimated_cost", estimate.amountText());
+        // The host only: a target URL's path can itself be a secret (webhook tokens).
+        metadata.put("destination", destination.uri().getHost());
+        metadata.put("estimated_cost", estimate.amountText());
+        // Every budget decision is published, denials included (v0.3 published only the allowed ones).
+        try {
+            outbox.append(Events.decision(agent.get().id(), decision, clock.instant(), metadata));
+        } catch (RuntimeException e) {
+            if (decision.allowed()) {
+                release(hold.holdId(), requestId);
+            }
+            LOG.warn("request {}: decision not recorded, denying: {}", requestId, e.getClass().getSimpleName());
+            return error(503, "policy_evaluation_failed", "decision could not be recorded (fail-closed)", requestId, null);
         }
-        // Every decision is published, denials included (v0.3 published only the allowed ones).
-        outbox.append(Events.decision(agent.get().id(), decision, clock.instant(), metadata));
         metrics.decision(decision.allowed());
         if (!decision.allowed()) {
             return error(403, "budget_exceeded", decision.reason(), requestId, decision);
@@ -214,6 +216,9 @@ public final class Proxy {
         HttpResponse<T> response;
         try {
             response = client.send(upstreamRequest(request, destination), bodyHandler);
+        } catch (IllegalArgumentException e) {
+            release(hold.holdId(), requestId);
+            return error(400, "invalid_request", "the request cannot be forwarded as it is", requestId, null);
         } catch (HttpTimeoutException e) {
             release(hold.holdId(), requestId);
             return error(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId, null);
@@ -234,8 +239,9 @@ public final class Proxy {
             headers.put("X-Caracal-Cache-Age", List.of(Long.toString(grant.cacheAge().toSeconds())));
             headers.put("X-Caracal-Cache-Warning", List.of("Budget evaluated from cached figures: the budget store is unavailable"));
         });
-        if (response.statusCode() >= 500) {
-            // The upstream failed: nothing is charged.
+        boolean reported = response.headers().firstValue("X-Caracal-Actual-Cost").isPresent();
+        if (response.statusCode() >= 500 || (response.statusCode() >= 400 && !reported)) {
+            // The upstream failed or refused (and did not say it charged): nothing is charged.
             release(hold.holdId(), requestId);
             return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
@@ -247,12 +253,22 @@ public final class Proxy {
         } catch (BudgetStoreUnavailableException e) {
             // The charge is committed in PostgreSQL; Redis takes it from there when it is rebuilt.
             LOG.warn("request {}: charge recorded, budget store not updated: {}", requestId, e.getMessage());
-            metrics.charged(actual);
-            headers.put("X-Caracal-Charged", List.of(actual.amountText()));
+            settlement = null;
+        } catch (RuntimeException e) {
+            // The upstream answered but the charge could not be recorded: the hold stays open and counts until it
+            // expires; the operator reconciles it from this line.
+            LOG.error("request {}: charge of {} for hold {} not recorded: {}", requestId, actual, hold.holdId(), e.toString());
+            headers.put("X-Caracal-Warning", List.of("charge not recorded"));
             return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
         metrics.charged(actual);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
+        if (degradedGrant.isPresent()) {
+            degraded.get().charged(agent.get().id(), actual.amount().subtract(estimate.amount()));
+        }
+        if (settlement == null) {
+            return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
+        }
         BigDecimal remaining = decision.remainingAfter(settlement);
         if (remaining != null) {
             headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(remaining)));
@@ -261,13 +277,46 @@ public final class Proxy {
         return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
     }
 
-    /** Voids a hold; if Redis cannot be told, the hold is closed in PostgreSQL and expires in Redis on its own. */
+    /** Voids a hold; whatever fails here, the hold expires on its own, and the answer to the client stands. */
     private void release(UUID holdId, String requestId) {
         try {
             engine.voidHold(holdId);
-        } catch (BudgetStoreUnavailableException e) {
-            LOG.warn("request {}: hold voided in PostgreSQL, budget store not updated: {}", requestId, e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("request {}: hold {} not voided, it will expire: {}", requestId, holdId, e.toString());
         }
+    }
+
+    /**
+     * What to hold for a call, always positive. A named upstream with a priced {@code resource} is held at least
+     * that price (an agent's higher estimate wins); otherwise the agent must estimate, either directly
+     * ({@code X-Caracal-Estimated-Cost}) or by naming a priced resource ({@code X-Caracal-Resource} times
+     * {@code X-Caracal-Quantity}). Without a reported cost, the call is charged this amount.
+     */
+    private Money estimate(ProxyExchange.Request request, Destination destination) {
+        String header = request.header("X-Caracal-Estimated-Cost");
+        String currencyHeader = request.header("X-Caracal-Currency");
+        Money floor = destination.resource() == null ? null : priced(destination.resource(), null);
+        Money declared = null;
+        if (header != null) {
+            CurrencyCode currency = currencyHeader != null ? CurrencyCode.parse(currencyHeader)
+                    : floor != null ? floor.currency() : CurrencyCode.parse("USD");
+            declared = Money.parse("X-Caracal-Estimated-Cost", header, currency);
+        } else if (floor == null && request.header("X-Caracal-Resource") != null) {
+            declared = priced(request.header("X-Caracal-Resource"), request.header("X-Caracal-Quantity"));
+        }
+        if (floor != null) {
+            if (declared != null && !declared.currency().equals(floor.currency())) {
+                throw new InvalidInputException("this upstream is priced in " + floor.currency() + ": estimate in " + floor.currency());
+            }
+            return declared != null && declared.isGreaterThan(floor) ? declared : floor;
+        }
+        if (declared == null) {
+            throw new InvalidInputException("cannot price this call: send X-Caracal-Estimated-Cost or X-Caracal-Resource");
+        }
+        if (declared.isZero()) {
+            throw new InvalidInputException("the estimate must be greater than zero");
+        }
+        return declared;
     }
 
     /**
@@ -282,9 +331,9 @@ public final class Proxy {
         return new Money(price.amount().multiply(quantity).setScale(Money.SCALE, java.math.RoundingMode.CEILING), price.currency());
     }
 
-    /** The upstream's X-Caracal-Actual-Cost, else the estimate, else zero; an unreadable header charges the estimate. */
+    /** The upstream's X-Caracal-Actual-Cost (in the hold's currency), else the estimate; an unreadable header charges the estimate. */
     private static Money actualCost(HttpResponse<?> response, Money estimate, CurrencyCode currency, String requestId) {
-        Money fallback = estimate != null ? estimate : new Money(BigDecimal.ZERO, currency);
+        Money fallback = estimate;
         Optional<String> header = response.headers().firstValue("X-Caracal-Actual-Cost");
         if (header.isEmpty()) {
             return fallback;
@@ -301,10 +350,32 @@ public final class Proxy {
     private record Destination(URI uri, Map<String, String> injectedHeaders, String resource) {
     }
 
-    private static URI upstreamUri(ProxyExchange.Request request, UpstreamSettings upstream) {
+    /**
+     * The upstream URL for a request: the configured base plus the request's path, still percent-encoded as it
+     * arrived. A path that could leave the base — {@code .} or {@code ..} segments, or an encoded {@code /},
+     * {@code \}, {@code ?} or {@code #} that a server might decode — is refused: the upstream's credentials
+     * must only ever reach the paths under its base URL.
+     */
+    static URI upstreamUri(ProxyExchange.Request request, UpstreamSettings upstream) {
         String base = upstream.getUrl().toString().replaceAll("/+$", "");
-        String path = request.path() == null || request.path().isEmpty() ? "" : "/" + request.path().replaceAll("^/+", "");
-        return URI.create(base + path + (request.rawQuery() == null ? "" : "?" + request.rawQuery()));
+        String raw = request.path() == null ? "" : request.path().replaceAll("^/+", "");
+        for (String segment : raw.split("/", -1)) {
+            String decoded;
+            try {
+                decoded = java.net.URLDecoder.decode(segment.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("malformed percent-encoding in the path");
+            }
+            if (decoded.equals(".") || decoded.equals("..") || decoded.contains("/") || decoded.contains("\\")
+                    || decoded.contains("?") || decoded.contains("#")) {
+                throw new InvalidInputException("the path may not contain '.' or '..' segments or encoded '/', '\\', '?' or '#'");
+            }
+        }
+        try {
+            return new URI(base + (raw.isEmpty() ? "" : "/" + raw) + (request.rawQuery() == null ? "" : "?" + request.rawQuery()));
+        } catch (java.net.URISyntaxException e) {
+            throw new InvalidInputException("the path or query is not a valid URL");
+        }
     }
 
     private HttpRequest upstreamRequest(ProxyExchange.Request request, Destination destination) {

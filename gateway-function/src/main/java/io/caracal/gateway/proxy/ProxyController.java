@@ -68,10 +68,13 @@ public class ProxyController {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
         X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
-        ProxyExchange.Streamed response = proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, path,
+        // The raw path, not the decoded path variable: decoding first would turn %2F..%2F into a real traversal.
+        String rawPath = request.getUri().getRawPath().replaceFirst("^/+[^/]+/?", "");
+        ProxyExchange.Streamed response = proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
                 request.getUri().getRawQuery(), headers, request.getBody().orElse(null),
                 request.getRemoteAddress().getAddress().getHostAddress(), certificate));
-        MutableHttpResponse<Publisher<byte[]>> out = HttpResponse.status(io.micronaut.http.HttpStatus.valueOf(response.status()));
+        // Any status the upstream chose, not just the ones Micronaut names (599, 520...).
+        MutableHttpResponse<Publisher<byte[]>> out = HttpResponse.status(response.status(), null);
         response.headers().forEach((name, values) -> values.forEach(v -> out.getHeaders().add(name, v)));
         Publisher<byte[]> body = Flux.from(FlowAdapters.toPublisher(response.body()))
                 .concatMapIterable(buffers -> buffers)

@@ -13,7 +13,7 @@ public final class ProxyExchange {
     }
 
     /**
-     * {@code remoteAddress} is the peer's IP (null when unknown, as behind Lambda); {@code clientCertificate} the
+     * {@code path} is the part after the upstream name, still percent-encoded as it arrived. {@code remoteAddress} is the peer's IP (null when unknown, as behind Lambda); {@code clientCertificate} the
      * certificate the TLS stack verified for this connection, if the client presented one.
      */
     public record Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,

@@ -43,13 +43,14 @@ public final class ReplayGuard {
             return Optional.of("X-Caracal-Timestamp must be Unix seconds");
         }
         Instant now = clock.instant();
-        Instant sent = Instant.ofEpochSecond(seconds);
-        if (sent.isBefore(now.minus(window))) {
+        // Compared as whole seconds, so absurd values never reach Instant arithmetic.
+        if (seconds < now.getEpochSecond() - window.toSeconds()) {
             return Optional.of("timestamp is older than " + window.toSeconds() + " s");
         }
-        if (sent.isAfter(now.plus(skew))) {
+        if (seconds > now.getEpochSecond() + skew.toSeconds()) {
             return Optional.of("timestamp is more than " + skew.toSeconds() + " s in the future");
         }
+        Instant sent = Instant.ofEpochSecond(seconds);
         // Kept until its timestamp falls out of the window, so it can never be accepted twice.
         long keepSeconds = Math.max(1, Duration.between(now, sent.plus(window)).toSeconds() + 1);
         String stored = redis.sync().set("cb:n:" + agentId + ":" + nonce, "1", SetArgs.Builder.nx().ex(keepSeconds));

@@ -82,6 +82,8 @@ class ReplayGuardTest {
         assertTrue(guard.check(agent, nonce(), null).orElseThrow().contains("required"));
         assertTrue(guard.check(agent, "short", ts(0)).orElseThrow().contains("8 to 128"));
         assertTrue(guard.check(agent, nonce(), "yesterday").orElseThrow().contains("Unix seconds"));
+        assertTrue(guard.check(agent, nonce(), Long.toString(Long.MAX_VALUE)).orElseThrow().contains("future"), "absurd values are refused, not thrown");
+        assertTrue(guard.check(agent, nonce(), Long.toString(Long.MIN_VALUE)).orElseThrow().contains("older"));
     }
 
     @Test
