@@ -246,6 +246,20 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aClientThatWentAwayBeforeTheUpstreamAnsweredIsNotCharged() throws Exception {
+        Caller caller = caller("1.00");
+        io.caracal.gateway.proxy.Proxy proxy = gateway.getBean(io.caracal.gateway.proxy.Proxy.class);
+        int before = hits.get();
+        io.caracal.gateway.proxy.ProxyExchange.Streamed aborted = proxy.handleStreaming(new io.caracal.gateway.proxy.ProxyExchange.Request(
+                "POST", "stub", "chat", null, Map.of("X-API-Key", List.of(caller.key()), "X-Caracal-Estimated-Cost", List.of("0.30")),
+                new byte[0], "127.0.0.1", null), () -> true);
+        assertEquals(499, aborted.status());
+        assertEquals(before + 1, hits.get(), "the upstream was called");
+        assertEquals(0, BigDecimal.ZERO.compareTo(spent(caller)), "but nothing was charged");
+        assertEquals(200, call(caller, "chat", "1.00").statusCode(), "and the hold was released");
+    }
+
+    @Test
     void upstreamRefusalsWithoutACostAreNotCharged() throws Exception {
         Caller caller = caller("1.00");
         assertEquals(429, call(caller, "chat/refuse", "0.30").statusCode());

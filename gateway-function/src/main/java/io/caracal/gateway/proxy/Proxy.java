@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Flow;
+import java.util.function.BooleanSupplier;
 
 /**
  * The proxy pipeline: authenticate, hold the estimate on every budget, forward, then settle to the actual cost
@@ -49,6 +50,8 @@ import java.util.concurrent.Flow;
 public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** nginx's code for a request whose client closed the connection: never sent, only counted. */
+    private static final int CLIENT_CLOSED = 499;
 
     private final AgentAuthenticator authenticator;
     private final Optional<ReplayGuard> replay;
@@ -85,16 +88,17 @@ public final class Proxy {
 
     /** The whole answer in memory: for Lambda, which cannot stream. */
     public ProxyExchange.Response handle(ProxyExchange.Request request) {
-        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofByteArray());
+        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofByteArray(), () -> false);
         return new ProxyExchange.Response(reply.status(), reply.headers(), (byte[]) reply.body());
     }
 
     /**
      * The upstream's body streamed through as it arrives (the container gateway): the call is settled when the
-     * upstream's status and headers are in, since they carry the cost, so nothing waits for the body.
+     * upstream's status and headers are in, since they carry the cost, so nothing waits for the body. If the
+     * client went away before then ({@code clientGone}), the hold is voided instead: nobody gets the answer.
      */
-    public ProxyExchange.Streamed handleStreaming(ProxyExchange.Request request) {
-        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofPublisher());
+    public ProxyExchange.Streamed handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
+        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofPublisher(), clientGone);
         if (reply.body() instanceof byte[] bytes) {
             return new ProxyExchange.Streamed(reply.status(), reply.headers(), ProxyExchange.single(bytes));
         }
@@ -103,16 +107,17 @@ public final class Proxy {
         return new ProxyExchange.Streamed(reply.status(), reply.headers(), body);
     }
 
-    private <T> ProxyExchange.Reply<?> measured(ProxyExchange.Request request, HttpResponse.BodyHandler<T> body) {
+    private <T> ProxyExchange.Reply<?> measured(ProxyExchange.Request request, HttpResponse.BodyHandler<T> body, BooleanSupplier clientGone) {
         long started = System.nanoTime();
-        ProxyExchange.Reply<?> reply = process(request, body);
+        ProxyExchange.Reply<?> reply = process(request, body, clientGone);
         int status = reply.status();
-        metrics.request(request.method(), status, status >= 500 ? "error" : status == 401 || status == 403 ? "denied" : "ok",
-                Duration.ofNanos(System.nanoTime() - started));
+        String outcome = status == CLIENT_CLOSED ? "aborted" : status >= 500 ? "error" : status == 401 || status == 403 ? "denied" : "ok";
+        metrics.request(request.method(), status, outcome, Duration.ofNanos(System.nanoTime() - started));
         return reply;
     }
 
-    private <T> ProxyExchange.Reply<?> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler) {
+    private <T> ProxyExchange.Reply<?> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler,
+                                               BooleanSupplier clientGone) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
         Optional<Agent> agent = authenticator.authenticate(request);
@@ -231,6 +236,10 @@ public final class Proxy {
             return error(503, "request_aborted", "request aborted", requestId, null);
         }
 
+        if (clientGone.getAsBoolean()) {
+            release(hold.holdId(), requestId);
+            return error(CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId, null);
+        }
         Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(ForwardedHeaders.toClient(response.headers().map()));
         headers.put("X-Request-ID", List.of(requestId));

@@ -18,7 +18,10 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 
 import java.security.cert.X509Certificate;
+import io.micronaut.http.server.netty.NettyHttpRequest;
+
 import java.util.ArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -64,6 +67,14 @@ public class ProxyController {
         return handle(request, upstream, path);
     }
 
+    /** Whether the client's connection has closed (checked once the upstream answered, to void instead of charge). */
+    private static BooleanSupplier clientGone(HttpRequest<?> request) {
+        if (request instanceof NettyHttpRequest<?> netty) {
+            return () -> !netty.getChannelHandlerContext().channel().isActive();
+        }
+        return () -> false;
+    }
+
     private MutableHttpResponse<Publisher<byte[]>> handle(HttpRequest<byte[]> request, String upstream, String path) {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
@@ -72,7 +83,7 @@ public class ProxyController {
         String rawPath = request.getUri().getRawPath().replaceFirst("^/+[^/]+/?", "");
         ProxyExchange.Streamed response = proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
                 request.getUri().getRawQuery(), headers, request.getBody().orElse(null),
-                request.getRemoteAddress().getAddress().getHostAddress(), certificate));
+                request.getRemoteAddress().getAddress().getHostAddress(), certificate), clientGone(request));
         // Any status the upstream chose, not just the ones Micronaut names (599, 520...).
         MutableHttpResponse<Publisher<byte[]>> out = HttpResponse.status(response.status(), null);
         response.headers().forEach((name, values) -> values.forEach(v -> out.getHeaders().add(name, v)));
