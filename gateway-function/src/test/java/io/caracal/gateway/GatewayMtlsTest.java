@@ -99,6 +99,12 @@ class GatewayMtlsTest {
         Issued unknownAgent = TestCertificates.leaf(ca, java.util.UUID.randomUUID().toString(), Instant.now().minusSeconds(60),
                 Instant.now().plusSeconds(3600), false);
         assertEquals(401, clientWith(unknownAgent, ca).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode());
+        Caller suspended = tls.caller("10");
+        tls.gateway.getBean(io.caracal.core.store.AgentStore.class).setStatus(suspended.agent().id(), io.caracal.core.agent.AgentStatus.SUSPENDED);
+        Issued suspendedCert = TestCertificates.leaf(ca, suspended.agent().id().toString(), Instant.now().minusSeconds(60),
+                Instant.now().plusSeconds(3600), false);
+        assertEquals(401, clientWith(suspendedCert, ca).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                "a suspended agent's certificate authenticates nobody");
         Issued rogueCa = TestCertificates.authority("Rogue CA");
         Issued forged = TestCertificates.leaf(rogueCa, caller.agent().id().toString(), Instant.now().minusSeconds(60),
                 Instant.now().plusSeconds(3600), false);
