@@ -86,6 +86,7 @@ public final class DevStack implements AutoCloseable {
         properties.put("caracal.gateway.upstreams.demo.url", upstream.url());
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("caracal.gateway.metrics-port", 0);
+        properties.put("caracal.gateway.metrics-host", "127.0.0.1");
         ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev").properties(properties).start());
         gateway.getBean(SchemaMigrator.class).migrate();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);

@@ -120,7 +120,14 @@ public final class Proxy {
                                                BooleanSupplier clientGone) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
-        Optional<Agent> agent = authenticator.authenticate(request);
+        Optional<Agent> agent;
+        try {
+            agent = authenticator.authenticate(request);
+        } catch (RuntimeException e) {
+            // The stores behind authentication are down: nobody is authenticated (fail closed), but say why.
+            LOG.warn("authentication unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
+            return error(503, "authentication_unavailable", "authentication unavailable (fail-closed)", requestId, null);
+        }
         if (agent.isEmpty()) {
             metrics.authFailure();
             return error(401, "authentication_failed", "missing, unknown or revoked credentials", requestId, null);
