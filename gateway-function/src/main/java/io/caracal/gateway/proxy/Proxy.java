@@ -10,10 +10,8 @@ import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.StorageUnavailableException;
 import io.caracal.core.event.Events;
-import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.store.OutboxStore;
 import io.caracal.core.store.PricebookStore;
-import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
@@ -59,7 +57,7 @@ public final class Proxy {
     private final Optional<DegradedMode> degraded;
     private final BudgetEngine engine;
     private final OutboxStore outbox;
-    private final PricebookStore prices;
+    private final CallPricing pricing;
     private final GatewayMetrics metrics;
     private final Clock clock;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
@@ -76,7 +74,7 @@ public final class Proxy {
         this.targets = targets;
         this.degraded = degraded;
         this.outbox = outbox;
-        this.prices = prices;
+        this.pricing = new CallPricing(prices, clock);
         this.metrics = metrics;
         this.clock = clock;
         this.engine = engine;
@@ -176,11 +174,10 @@ public final class Proxy {
         // Every call is held for a positive amount, so no agent can spend by declaring its calls free.
         Money estimate;
         try {
-            estimate = estimate(request, destination);
+            estimate = pricing.estimate(request, destination.resource());
         } catch (InvalidInputException e) {
             return error(400, "invalid_request", e.getMessage(), requestId, null);
         }
-        CurrencyCode currency = estimate.currency();
 
         BudgetEngine.HoldResult hold;
         Optional<DegradedMode.Grant> degradedGrant = Optional.empty();
@@ -261,7 +258,7 @@ public final class Proxy {
             release(hold.holdId(), requestId);
             return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
-        Money actual = actualCost(response, estimate, currency, requestId);
+        Money actual = CallPricing.actualCost(response, estimate, requestId);
         metadata.put("status_code", Integer.toString(response.statusCode()));
         Settlement settlement;
         try {
@@ -299,66 +296,6 @@ public final class Proxy {
             engine.voidHold(holdId);
         } catch (RuntimeException e) {
             LOG.warn("request {}: hold {} not voided, it will expire: {}", requestId, holdId, e.toString());
-        }
-    }
-
-    /**
-     * What to hold for a call, always positive. A named upstream with a priced {@code resource} is held at least
-     * that price (an agent's higher estimate wins); otherwise the agent must estimate, either directly
-     * ({@code X-Caracal-Estimated-Cost}) or by naming a priced resource ({@code X-Caracal-Resource} times
-     * {@code X-Caracal-Quantity}). Without a reported cost, the call is charged this amount.
-     */
-    private Money estimate(ProxyExchange.Request request, Destination destination) {
-        String header = request.header("X-Caracal-Estimated-Cost");
-        String currencyHeader = request.header("X-Caracal-Currency");
-        Money floor = destination.resource() == null ? null : priced(destination.resource(), null);
-        Money declared = null;
-        if (header != null) {
-            CurrencyCode currency = currencyHeader != null ? CurrencyCode.parse(currencyHeader)
-                    : floor != null ? floor.currency() : CurrencyCode.parse("USD");
-            declared = Money.parse("X-Caracal-Estimated-Cost", header, currency);
-        } else if (floor == null && request.header("X-Caracal-Resource") != null) {
-            declared = priced(request.header("X-Caracal-Resource"), request.header("X-Caracal-Quantity"));
-        }
-        if (floor != null) {
-            if (declared != null && !declared.currency().equals(floor.currency())) {
-                throw new InvalidInputException("this upstream is priced in " + floor.currency() + ": estimate in " + floor.currency());
-            }
-            return declared != null && declared.isGreaterThan(floor) ? declared : floor;
-        }
-        if (declared == null) {
-            throw new InvalidInputException("cannot price this call: send X-Caracal-Estimated-Cost or X-Caracal-Resource");
-        }
-        if (declared.isZero()) {
-            throw new InvalidInputException("the estimate must be greater than zero");
-        }
-        return declared;
-    }
-
-    /**
-     * An estimate from the pricebook: the resource's unit price in force now times {@code X-Caracal-Quantity}
-     * (default 1), rounded up. A resource without a price is refused, never priced at zero.
-     */
-    private Money priced(String resource, String quantityHeader) {
-        Money price = prices.priceOf(PriceDraft.resourceKey(resource), clock.instant())
-                .orElseThrow(() -> new InvalidInputException("the pricebook has no price for resource '" + resource + "'"));
-        BigDecimal quantity = quantityHeader == null ? BigDecimal.ONE
-                : Money.parse("X-Caracal-Quantity", quantityHeader, price.currency()).amount();
-        return new Money(price.amount().multiply(quantity).setScale(Money.SCALE, java.math.RoundingMode.CEILING), price.currency());
-    }
-
-    /** The upstream's X-Caracal-Actual-Cost (in the hold's currency), else the estimate; an unreadable header charges the estimate. */
-    private static Money actualCost(HttpResponse<?> response, Money estimate, CurrencyCode currency, String requestId) {
-        Money fallback = estimate;
-        Optional<String> header = response.headers().firstValue("X-Caracal-Actual-Cost");
-        if (header.isEmpty()) {
-            return fallback;
-        }
-        try {
-            return Money.parse("X-Caracal-Actual-Cost", header.get(), currency);
-        } catch (InvalidInputException e) {
-            LOG.warn("request {}: unreadable X-Caracal-Actual-Cost from upstream, charging the estimate: {}", requestId, e.getMessage());
-            return fallback;
         }
     }
 
