@@ -34,6 +34,7 @@ import java.util.Properties;
  */
 public final class CliSession implements AutoCloseable {
     private final Map<String, String> env;
+    private Map<String, String> effectiveEnv;
     private final PrintWriter out;
     private final PrintWriter err;
     private Path configFile;
@@ -56,6 +57,14 @@ public final class CliSession implements AutoCloseable {
      * names no database of its own: then commands in another terminal work on the dev stack.
      */
     private Map<String, String> effectiveEnv() {
+        // Read once per invocation: it may probe the dev stack's database port.
+        if (effectiveEnv == null) {
+            effectiveEnv = withDevStack();
+        }
+        return effectiveEnv;
+    }
+
+    private Map<String, String> withDevStack() {
         if (env.containsKey("DB_HOST")) {
             return env;
         }

@@ -21,7 +21,6 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,15 +34,11 @@ import java.util.UUID;
         subcommands = {BudgetCommand.Status.class, BudgetCommand.Spend.class})
 public final class BudgetCommand {
 
-    private static String amount(BigDecimal value) {
-        return Money.plain(value);
-    }
-
     @Serdeable(naming = SnakeCaseStrategy.class)
     public record FiguresView(String policyId, String agentId, String currency, String limit, String spent, String held, String available) {
         static FiguresView of(BudgetFigures f) {
-            return new FiguresView(f.policyId().toString(), f.agentId().toString(), f.currency(), amount(f.limit()), amount(f.spent()),
-                    amount(f.held()), amount(f.available()));
+            return new FiguresView(f.policyId().toString(), f.agentId().toString(), f.currency(), Money.plain(f.limit()), Money.plain(f.spent()),
+                    Money.plain(f.held()), Money.plain(f.available()));
         }
     }
 
@@ -75,17 +70,17 @@ public final class BudgetCommand {
             Money cost = estimate == null ? null : Money.parse("estimate", estimate, CurrencyCode.parse(currency));
             BudgetDecision decision = session.budgetEngine().check(id, cost);
             print(new StatusView(id.toString(), decision.allowed(), decision.reason(),
-                    decision.remaining() == null ? null : amount(decision.remaining()), decision.currency(),
+                    decision.remaining() == null ? null : Money.plain(decision.remaining()), decision.currency(),
                     decision.failingPolicyId() == null ? null : decision.failingPolicyId().toString(),
                     decision.budgets().stream().map(FiguresView::of).toList()), () -> {
                 out().println("Budget status for agent " + id + ":");
                 Table table = new Table("POLICY ID", "OF AGENT", "CURRENCY", "LIMIT", "SPENT", "HELD", "AVAILABLE");
                 decision.budgets().forEach(f -> table.row(f.policyId(), f.agentId().equals(id) ? "self" : f.agentId(), f.currency(),
-                        amount(f.limit()), amount(f.spent()), amount(f.held()), amount(f.available())));
+                        Money.plain(f.limit()), Money.plain(f.spent()), Money.plain(f.held()), Money.plain(f.available())));
                 table.print(out());
                 out().println((decision.allowed() ? "ALLOWED: " : "DENIED: ") + decision.reason());
                 if (decision.remaining() != null) {
-                    out().println("Remaining: " + amount(decision.remaining()) + " " + decision.currency());
+                    out().println("Remaining: " + Money.plain(decision.remaining()) + " " + decision.currency());
                 }
             });
         }
@@ -161,7 +156,7 @@ public final class BudgetCommand {
 
         private static SpendView view(HoldStore holds, UUID agent, Window range, boolean descendants, List<SpendView> children) {
             Map<String, String> totals = new LinkedHashMap<>();
-            holds.spend(agent, range.start(), range.end(), descendants).forEach((c, v) -> totals.put(c.code(), amount(v)));
+            holds.spend(agent, range.start(), range.end(), descendants).forEach((c, v) -> totals.put(c.code(), Money.plain(v)));
             return new SpendView(agent.toString(), range.start().toString(), range.end().toString(), descendants, totals, children);
         }
 

@@ -1,6 +1,5 @@
 package io.caracal.core.budget;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.MutableClock;
 import io.caracal.core.agent.Agent;
@@ -18,8 +17,7 @@ import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.PolicyStore;
 import io.caracal.core.store.PricebookStore;
 import io.caracal.core.store.RedisBudgetCounters;
-import io.caracal.core.store.SchemaMigrator;
-import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.core.store.TestDatabase;
 import io.caracal.embedded.SharedServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -48,24 +46,13 @@ public final class EngineFixture implements AutoCloseable {
     private final String database;
 
     public EngineFixture(String database, Instant start) {
-        this(database, new MutableClock(start), true);
+        this(database, new MutableClock(start));
     }
 
-    private EngineFixture(String database, MutableClock clock, boolean create) {
+    private EngineFixture(String database, MutableClock clock) {
         this.database = database;
         this.clock = clock;
-        EmbeddedPostgresServer postgres = SharedServices.postgres();
-        if (create) {
-            postgres.createDatabase(database);
-        }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl(database));
-        config.setUsername(EmbeddedPostgresServer.USER);
-        config.setMaximumPoolSize(20);
-        dataSource = new HikariDataSource(config);
-        if (create) {
-            new SchemaMigrator(dataSource).migrate();
-        }
+        dataSource = TestDatabase.pool(database);
         db = new Database(dataSource);
         agents = new AgentStore(db, clock);
         policies = new PolicyStore(db, clock);
@@ -78,7 +65,7 @@ public final class EngineFixture implements AutoCloseable {
 
     /** Another engine over the same database and Redis, with its own pool and connection. */
     public EngineFixture replica() {
-        return new EngineFixture(database, clock, false);
+        return new EngineFixture(database, clock);
     }
 
     public Agent agent(String name, UUID parent) {

@@ -9,21 +9,26 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** A freshly migrated database of its own on the shared embedded PostgreSQL, with a real connection pool. */
-final class TestDatabase {
+/** A migrated database of its own on the shared embedded PostgreSQL, with a real connection pool. */
+public final class TestDatabase {
     private TestDatabase() {
     }
 
-    static Database create(String name) {
+    /** A pool on {@code name}, created and migrated if need be (both are no-ops the second time). */
+    public static HikariDataSource pool(String name) {
         EmbeddedPostgresServer postgres = SharedServices.postgres();
         postgres.createDatabase(name);
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(postgres.jdbcUrl(name));
         config.setUsername(EmbeddedPostgresServer.USER);
-        config.setMaximumPoolSize(16);
+        config.setMaximumPoolSize(20);
         HikariDataSource dataSource = new HikariDataSource(config);
         new SchemaMigrator(dataSource).migrate();
-        return new Database(dataSource);
+        return dataSource;
+    }
+
+    static Database create(String name) {
+        return new Database(pool(name));
     }
 
     static void execute(Database db, String sql) throws SQLException {
