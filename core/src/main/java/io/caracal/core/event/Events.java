@@ -1,72 +1,89 @@
 package io.caracal.core.event;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caracal.core.budget.BudgetDecision;
 import io.caracal.core.budget.BudgetLine;
 import io.caracal.core.budget.Settlement;
 import io.caracal.core.money.Money;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
-/**
- * The gateway's events as JSON (version 1): a metering event per settled call, a policy-decision event per
- * decision, denials included. Amounts are decimal strings, never JSON numbers.
- */
+/** The events Caracal publishes, built from what they report and encoded for the outbox. */
 public final class Events {
-    public static final String METERING_TYPE = "metering.v1";
-    public static final String DECISION_TYPE = "policy_decision.v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Events() {
     }
 
     /** The metering event of a settlement; its id is the ledger event id, so the ledger writes it once. */
-    public static OutboxEvent metering(Settlement settlement, Map<String, String> metadata) {
-        ObjectNode body = JSON.createObjectNode()
-                .put("event_type", METERING_TYPE)
-                .put("event_id", settlement.eventId().toString())
-                .put("agent_id", settlement.agentId().toString())
-                .put("hold_id", settlement.holdId().toString())
-                .put("amount", settlement.actual().amountText())
-                .put("currency", settlement.actual().currency().code())
-                .put("occurred_at", settlement.occurredAt().toString());
-        ObjectNode lines = body.putObject("budget_lines");
+    public static MeteringEvent metering(Settlement settlement, Map<String, String> metadata) {
+        Map<UUID, BigDecimal> lines = new LinkedHashMap<>();
         for (BudgetLine line : settlement.lines()) {
-            lines.put(line.policy().id().toString(), Money.plain(line.amount()));
+            lines.put(line.policy().id(), line.amount());
         }
-        ObjectNode meta = body.putObject("metadata");
-        metadata.forEach(meta::put);
-        return new OutboxEvent(settlement.eventId(), Topics.METERING, settlement.agentId().toString(), METERING_TYPE, bytes(body),
-                settlement.occurredAt());
+        return new MeteringEvent(settlement.eventId(), settlement.agentId(), settlement.holdId(), settlement.actual(),
+                settlement.occurredAt(), metadata.get("destination"), lines, metadata);
+    }
+
+    public static OutboxEvent metering(MeteringEvent event) {
+        return OutboxEvent.of(event.eventId(), Topics.METERING, event.agentId(), event.toRecord(), event.occurredAt());
     }
 
     public static OutboxEvent decision(UUID agentId, BudgetDecision decision, Instant at, Map<String, String> metadata) {
         UUID eventId = UUID.randomUUID();
-        ObjectNode body = JSON.createObjectNode()
-                .put("event_type", DECISION_TYPE)
-                .put("event_id", eventId.toString())
-                .put("agent_id", agentId.toString())
-                .put("decision", decision.allowed() ? "allowed" : "denied")
-                .put("reason", decision.reason())
-                .put("remaining_budget", decision.remaining() == null ? null : Money.plain(decision.remaining()))
-                .put("currency", decision.currency())
-                .put("failed_policy_id", decision.failingPolicyId() == null ? null : decision.failingPolicyId().toString())
-                .put("decided_at", at.toString());
-        ObjectNode meta = body.putObject("metadata");
-        metadata.forEach(meta::put);
-        return new OutboxEvent(eventId, Topics.POLICY_DECISIONS, agentId.toString(), DECISION_TYPE, bytes(body), at);
+        GenericRecord record = new GenericData.Record(EventSchemas.get().latest(EventSchemas.POLICY_DECISION));
+        record.put("event_id", eventId.toString());
+        record.put("agent_id", agentId.toString());
+        record.put("decision", decision.allowed() ? "allowed" : "denied");
+        record.put("reason", decision.reason());
+        record.put("remaining_budget", decision.remaining() == null ? null : Money.plain(decision.remaining()));
+        record.put("currency", decision.currency());
+        record.put("failed_policy_id", decision.failingPolicyId() == null ? null : decision.failingPolicyId().toString());
+        record.put("decided_at", AvroFields.micros(at));
+        record.put("metadata", new TreeMap<>(metadata));
+        return OutboxEvent.of(eventId, Topics.POLICY_DECISIONS, agentId, record, at);
     }
 
-    private static byte[] bytes(ObjectNode body) {
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** An administrative change to an agent; {@code details} are its fields after the change. */
+    public static OutboxEvent agentLifecycle(UUID agentId, String lifecycleEvent, String changedBy, Map<String, String> details, Instant at) {
+        UUID eventId = UUID.randomUUID();
+        GenericRecord record = new GenericData.Record(EventSchemas.get().latest(EventSchemas.AGENT_LIFECYCLE));
+        record.put("event_id", eventId.toString());
+        record.put("agent_id", agentId.toString());
+        record.put("lifecycle_event", lifecycleEvent);
+        record.put("changed_by", changedBy);
+        record.put("occurred_at", AvroFields.micros(at));
+        record.put("details", new TreeMap<>(details));
+        return OutboxEvent.of(eventId, Topics.AGENT_LIFECYCLE, agentId, record, at);
+    }
+
+    /** A new version of a budget policy. */
+    public static OutboxEvent policyChange(PolicyChangeFacts change, Instant at) {
+        UUID eventId = UUID.randomUUID();
+        GenericRecord record = new GenericData.Record(EventSchemas.get().latest(EventSchemas.POLICY_CHANGE));
+        record.put("event_id", eventId.toString());
+        record.put("agent_id", change.agentId().toString());
+        record.put("policy_id", change.policyId().toString());
+        record.put("version", change.version());
+        record.put("change_type", change.changeType());
+        record.put("changed_by", change.changedBy());
+        record.put("change_reason", change.changeReason());
+        record.put("limit_amount", change.limit().amountText());
+        record.put("currency", change.limit().currency().code());
+        record.put("time_window", change.timeWindow());
+        record.put("window_type", change.windowType());
+        record.put("active", change.active());
+        record.put("occurred_at", AvroFields.micros(at));
+        return OutboxEvent.of(eventId, Topics.POLICY_CHANGES, change.agentId(), record, at);
+    }
+
+    /** What a policy-change event reports. */
+    public record PolicyChangeFacts(UUID agentId, UUID policyId, int version, String changeType, String changedBy, String changeReason,
+                                    Money limit, String timeWindow, String windowType, boolean active) {
     }
 }

@@ -50,11 +50,10 @@ public final class OutboxRelay implements AutoCloseable {
     });
     private boolean topicsReady;
 
-    public OutboxRelay(OutboxStore outbox, String bootstrapServers, Map<String, Object> security, int partitions) {
+    public OutboxRelay(OutboxStore outbox, KafkaConnection connection, int partitions) {
         this.outbox = outbox;
         this.partitions = partitions;
-        Map<String, Object> config = new HashMap<>(security);
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> config = new HashMap<>(connection.clientProperties());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -63,8 +62,7 @@ public final class OutboxRelay implements AutoCloseable {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5000);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
-        this.adminConfig = new HashMap<>(security);
-        this.adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        this.adminConfig = new HashMap<>(connection.clientProperties());
         this.adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
         this.adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     }
@@ -96,8 +94,11 @@ public final class OutboxRelay implements AutoCloseable {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (OutboxEvent event : events) {
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.payload());
-            record.headers().add("event_id", event.eventId().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("event_type", event.type().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(EventCodec.EVENT_ID_HEADER, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(EventCodec.EVENT_TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
+            if (event.schemaFingerprint() != null) {
+                record.headers().add(EventCodec.FINGERPRINT_HEADER, event.schemaFingerprint().getBytes(StandardCharsets.UTF_8));
+            }
             sends.add(producer.send(record));
         }
         producer.flush();

@@ -82,7 +82,7 @@ public final class HoldStore {
      * again returns the first settlement unchanged. A hold that expired can still be settled: the spend happened.
      */
     public Settlement settle(UUID holdId, UUID eventId, Money actual, Instant at, java.util.function.Function<Hold, List<BudgetLine>> charge,
-                             java.util.function.Function<Settlement, io.caracal.core.event.OutboxEvent> event) {
+                             java.util.function.Function<Settlement, io.caracal.core.event.MeteringEvent> event) {
         return db.transaction(c -> {
             Hold hold = find(c, holdId, true);
             // Checked on a repeated settle too: a retry with a different currency is a caller's error, not a no-op.
@@ -96,26 +96,16 @@ public final class HoldStore {
                     // settled below
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_events (event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                ps.setObject(1, eventId);
-                ps.setObject(2, hold.agentId());
-                ps.setObject(3, holdId);
-                ps.setBigDecimal(4, actual.amount());
-                ps.setString(5, actual.currency().code());
-                Rows.setInstant(ps, 6, at);
-                Rows.setInstant(ps, 7, at);
-                ps.executeUpdate();
-            }
-            insertLines(c, "ledger_event_lines", "event_id", eventId, lines);
+            Settlement settlement = new Settlement(eventId, holdId, hold.agentId(), actual, at, lines, false);
+            io.caracal.core.event.MeteringEvent metering = event.apply(settlement);
+            LedgerStore.insert(c, List.of(metering), at);
             try (PreparedStatement ps = c.prepareStatement("UPDATE budget_holds SET state = 'settled', actual = ?, closed_at = ? WHERE id = ?")) {
                 ps.setBigDecimal(1, actual.amount());
                 Rows.setInstant(ps, 2, at);
                 ps.setObject(3, holdId);
                 ps.executeUpdate();
             }
-            Settlement settlement = new Settlement(eventId, holdId, hold.agentId(), actual, at, lines, false);
-            OutboxStore.insert(c, event.apply(settlement));
+            OutboxStore.insert(c, io.caracal.core.event.Events.metering(metering));
             return settlement;
         });
     }

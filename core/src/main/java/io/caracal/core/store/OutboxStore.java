@@ -29,15 +29,16 @@ public final class OutboxStore {
     }
 
     /** Appends inside a caller's transaction, so the event commits (or not) with what it reports. */
-    static void insert(Connection c, OutboxEvent event) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO event_outbox (event_id, topic, event_key, event_type, payload, created_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
+    public static void insert(Connection c, OutboxEvent event) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO event_outbox (event_id, topic, event_key, event_type, schema_fingerprint, payload, created_at)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING")) {
             ps.setObject(1, event.eventId());
             ps.setString(2, event.topic());
             ps.setString(3, event.key());
             ps.setString(4, event.type());
-            ps.setBytes(5, event.payload());
-            Rows.setInstant(ps, 6, event.createdAt());
+            ps.setString(5, event.schemaFingerprint());
+            ps.setBytes(6, event.payload());
+            Rows.setInstant(ps, 7, event.createdAt());
             ps.executeUpdate();
         }
     }
@@ -51,14 +52,14 @@ public final class OutboxStore {
         return db.transaction(c -> {
             List<Long> ids = new ArrayList<>();
             List<OutboxEvent> events = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id, topic, event_key, event_type, payload, created_at"
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, event_id, topic, event_key, event_type, schema_fingerprint, payload, created_at"
                     + " FROM event_outbox WHERE delivered_at IS NULL ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED")) {
                 ps.setInt(1, max);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong("id"));
                         events.add(new OutboxEvent(Rows.uuid(rs, "event_id"), rs.getString("topic"), rs.getString("event_key"),
-                                rs.getString("event_type"), rs.getBytes("payload"), Rows.instant(rs, "created_at")));
+                                rs.getString("event_type"), rs.getString("schema_fingerprint"), rs.getBytes("payload"), Rows.instant(rs, "created_at")));
                     }
                 }
             }

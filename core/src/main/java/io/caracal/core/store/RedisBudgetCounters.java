@@ -3,15 +3,10 @@ package io.caracal.core.store;
 import io.caracal.core.budget.BudgetCounters;
 import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,16 +23,12 @@ import java.util.UUID;
  */
 public final class RedisBudgetCounters implements BudgetCounters {
     private final RedisCommands<String, String> redis;
-    private final Script holdScript;
-    private final Script closeScript;
-    private final Script loadScript;
+    private final RedisScript holdScript = RedisScript.of("/budget/common.lua", "/budget/hold.lua");
+    private final RedisScript closeScript = RedisScript.of("/budget/common.lua", "/budget/close.lua");
+    private final RedisScript loadScript = RedisScript.of("/budget/common.lua", "/budget/load.lua");
 
     public RedisBudgetCounters(StatefulRedisConnection<String, String> connection) {
         this.redis = connection.sync();
-        String common = resource("common.lua");
-        this.holdScript = new Script(common + resource("hold.lua"));
-        this.closeScript = new Script(common + resource("close.lua"));
-        this.loadScript = new Script(common + resource("load.lua"));
     }
 
     @Override
@@ -106,43 +97,11 @@ public final class RedisBudgetCounters implements BudgetCounters {
         };
     }
 
-    private Object run(Script script, List<String> args) {
-        String[] argv = args.toArray(String[]::new);
+    private Object run(RedisScript script, List<String> args) {
         try {
-            try {
-                return redis.evalsha(script.sha(), ScriptOutputType.MULTI, new String[0], argv);
-            } catch (RedisNoScriptException e) {
-                // Redis restarted or its script cache was flushed: send the script itself once.
-                return redis.eval(script.source(), ScriptOutputType.MULTI, new String[0], argv);
-            }
+            return script.run(redis, ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new));
         } catch (RedisException e) {
             throw new BudgetStoreUnavailableException("budget store (Redis) unavailable: " + e.getMessage(), e);
-        }
-    }
-
-    private record Script(String source, String sha) {
-        Script(String source) {
-            this(source, sha1(source));
-        }
-
-        private static String sha1(String source) {
-            try {
-                byte[] digest = java.security.MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-                return java.util.HexFormat.of().formatHex(digest);
-            } catch (java.security.NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = RedisBudgetCounters.class.getResourceAsStream("/budget/" + name)) {
-            if (in == null) {
-                throw new IllegalStateException("missing script /budget/" + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -51,6 +51,16 @@ public class StoreFactory {
     }
 
     @Singleton
+    LedgerStore ledgerStore(Database db, Clock clock) {
+        return new LedgerStore(db, clock);
+    }
+
+    @Singleton
+    AuditStore auditStore(Database db, Clock clock) {
+        return new AuditStore(db, clock);
+    }
+
+    @Singleton
     OutboxStore outboxStore(Database db, Clock clock) {
         return new OutboxStore(db, clock);
     }

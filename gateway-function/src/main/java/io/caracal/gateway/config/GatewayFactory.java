@@ -1,5 +1,6 @@
 package io.caracal.gateway.config;
 
+import io.caracal.core.config.KafkaSettings;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.AllowlistStore;
@@ -11,7 +12,6 @@ import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.PolicyStore;
 import io.caracal.core.store.PricebookStore;
 import io.caracal.core.store.RedisBudgetCounters;
-import io.caracal.core.store.RedisConnections;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
 import io.caracal.gateway.auth.EitherAuthenticator;
@@ -23,12 +23,11 @@ import io.caracal.gateway.health.Readiness;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.metrics.GatewayMetrics;
-import io.caracal.gateway.metrics.MetricsServer;
+import io.caracal.core.metrics.MetricsServer;
 import io.caracal.gateway.proxy.Proxy;
 import io.caracal.gateway.replay.ReplayGuard;
 import io.caracal.gateway.target.SsrfGuard;
 import io.caracal.gateway.target.Targets;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
@@ -46,18 +45,6 @@ import java.util.Optional;
 /** Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. */
 @Factory
 public class GatewayFactory {
-
-    @Singleton
-    @Bean(preDestroy = "shutdown")
-    RedisClient redisClient(@Value("${caracal.redis.uri}") String uri) {
-        return RedisConnections.client(uri);
-    }
-
-    @Singleton
-    @Bean(preDestroy = "close")
-    StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
-        return client.connect();
-    }
 
     @Singleton
     BudgetEngine budgetEngine(AgentStore agents, PolicyStore policies, PricebookStore prices, HoldStore holds,
@@ -116,7 +103,7 @@ public class GatewayFactory {
     @Bean(preDestroy = "close")
     MetricsServer metricsServer(GatewayMetrics metrics, @Value("${caracal.gateway.metrics-port}") int port,
                                 @Value("${caracal.gateway.metrics-host:0.0.0.0}") String host) {
-        return new MetricsServer(metrics, host, port);
+        return new MetricsServer(metrics::scrape, host, port);
     }
 
     /** Publishes the event outbox to Kafka, when Kafka is configured; until then events wait in PostgreSQL. */
@@ -124,7 +111,7 @@ public class GatewayFactory {
     @Requires(property = "caracal.kafka.bootstrap-servers", pattern = ".+")
     @Bean(preDestroy = "close")
     OutboxRelay outboxRelay(KafkaSettings kafka, OutboxStore outbox) {
-        return new OutboxRelay(outbox, kafka.getBootstrapServers(), Map.of(), kafka.getPartitions()).start(kafka.getRelayInterval());
+        return new OutboxRelay(outbox, kafka.connection(), kafka.getPartitions()).start(kafka.getRelayInterval());
     }
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500

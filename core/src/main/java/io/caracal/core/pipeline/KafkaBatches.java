@@ -1,0 +1,65 @@
+package io.caracal.core.pipeline;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The container shape: a polled batch is run, and its offsets are committed only after that, so a consumer
+ * killed at any point re-reads what it had not finished (and processing it again changes nothing). If the batch
+ * cannot be finished (the dead-letter queue is unreachable), the consumer seeks back and the batch comes again.
+ */
+public final class KafkaBatches {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBatches.class);
+
+    private KafkaBatches() {
+    }
+
+    public static void handle(List<ConsumerRecord<String, byte[]>> polled, Consumer<?, ?> consumer, BatchRunner runner) {
+        if (polled.isEmpty()) {
+            return;
+        }
+        try {
+            runner.run(polled.stream().map(KafkaBatches::consumed).toList(), BatchRunner.Mode.RETRY_THEN_DEAD_LETTER);
+            consumer.commitSync(nextOffsets(polled));
+        } catch (RuntimeException e) {
+            LOG.error("{}: a batch of {} records could not be finished, reading it again: {}", runner.consumerGroup(), polled.size(),
+                    e.getMessage());
+            firstOffsets(polled).forEach(consumer::seek);
+        }
+    }
+
+    public static ConsumedRecord consumed(ConsumerRecord<String, byte[]> record) {
+        Map<String, byte[]> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value() == null ? new byte[0] : header.value());
+        }
+        return new ConsumedRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(), headers, record.timestamp());
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> polled) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(List<ConsumerRecord<String, byte[]>> polled) {
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            offsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+        }
+        return offsets;
+    }
+}
