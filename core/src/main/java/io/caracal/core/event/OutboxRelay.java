@@ -93,12 +93,7 @@ public final class OutboxRelay implements AutoCloseable {
     private void publish(List<OutboxEvent> events) {
         List<Future<RecordMetadata>> sends = new ArrayList<>();
         for (OutboxEvent event : events) {
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.payload());
-            record.headers().add(EventCodec.EVENT_ID_HEADER, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(EventCodec.EVENT_TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
-            if (event.schemaFingerprint() != null) {
-                record.headers().add(EventCodec.FINGERPRINT_HEADER, event.schemaFingerprint().getBytes(StandardCharsets.UTF_8));
-            }
+            ProducerRecord<String, byte[]> record = record(event);
             sends.add(producer.send(record));
         }
         producer.flush();
@@ -112,6 +107,17 @@ public final class OutboxRelay implements AutoCloseable {
                 throw new IllegalStateException("interrupted while publishing", e);
             }
         }
+    }
+
+    /** The Kafka record of an event: keyed by agent, with its id, type and schema fingerprint in headers. */
+    public static ProducerRecord<String, byte[]> record(OutboxEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.payload());
+        record.headers().add(EventCodec.EVENT_ID_HEADER, event.eventId().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(EventCodec.EVENT_TYPE_HEADER, event.type().getBytes(StandardCharsets.UTF_8));
+        if (event.schemaFingerprint() != null) {
+            record.headers().add(EventCodec.FINGERPRINT_HEADER, event.schemaFingerprint().getBytes(StandardCharsets.UTF_8));
+        }
+        return record;
     }
 
     private void ensureTopics() {

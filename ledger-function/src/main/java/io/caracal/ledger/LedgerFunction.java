@@ -1,0 +1,13 @@
+package io.caracal.ledger;
+
+import io.caracal.core.pipeline.Functions;
+
+/** The ledger function as a container: consumes metering events until stopped. */
+public final class LedgerFunction {
+    private LedgerFunction() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Functions.runContainer("ledger", args);
+    }
+}

@@ -1,0 +1,38 @@
+package io.caracal.ledger;
+
+import io.caracal.core.event.Topics;
+import io.caracal.core.ledger.LedgerWriter;
+import io.caracal.core.pipeline.BatchRunner;
+import io.caracal.core.pipeline.Functions;
+import io.caracal.core.pipeline.KafkaBatches;
+import io.caracal.core.store.LedgerStore;
+import io.micronaut.configuration.kafka.annotation.KafkaListener;
+import io.micronaut.configuration.kafka.annotation.OffsetReset;
+import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
+import io.micronaut.configuration.kafka.annotation.Topic;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.annotation.Property;
+import io.micronaut.context.annotation.Requires;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.util.List;
+
+/** The ledger consumer in a container: batches of metering events, offsets committed after the ledger commit. */
+@Requires(property = "caracal.consumers.ledger-writer.enabled", value = "true")
+@KafkaListener(groupId = LedgerWriter.GROUP, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED,
+        properties = {@Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "500"),
+                @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed")})
+public class LedgerListener {
+    private final BatchRunner runner;
+
+    LedgerListener(ApplicationContext context, LedgerStore ledger) {
+        this.runner = Functions.runner(context, new LedgerWriter(ledger));
+    }
+
+    @Topic(Topics.METERING)
+    void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        KafkaBatches.handle(records, consumer, runner);
+    }
+}

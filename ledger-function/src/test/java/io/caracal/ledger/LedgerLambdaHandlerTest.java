@@ -1,0 +1,217 @@
+package io.caracal.ledger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caracal.core.agent.Agent;
+import io.caracal.core.agent.AgentDraft;
+import io.caracal.core.event.EventCodec;
+import io.caracal.core.event.EventSchemas;
+import io.caracal.core.event.Events;
+import io.caracal.core.event.MeteringEvent;
+import io.caracal.core.event.OutboxEvent;
+import io.caracal.core.event.Topics;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.pipeline.DeadLetter;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.LedgerStore;
+import io.caracal.core.store.SchemaMigrator;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.embedded.SharedServices;
+import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The ledger Lambda fed the JSON an MSK event source mapping sends (records grouped by "topic-partition", keys and
+ * values base64, headers as byte arrays), on real PostgreSQL and Kafka.
+ */
+class LedgerLambdaHandlerTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ApplicationContext context;
+    private static LedgerLambdaHandler handler;
+    private static Agent agent;
+
+    @BeforeAll
+    static void start() {
+        EmbeddedPostgresServer postgres = SharedServices.postgres();
+        String database = "ledger_lambda_" + Long.toHexString(System.nanoTime());
+        postgres.createDatabase(database);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("datasources.default.url", postgres.jdbcUrl(database));
+        properties.put("datasources.default.username", EmbeddedPostgresServer.USER);
+        properties.put("datasources.default.password", "");
+        properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
+        properties.put("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers());
+        context = ApplicationContext.builder().properties(properties).start();
+        context.getBean(SchemaMigrator.class).migrate();
+        agent = context.getBean(AgentStore.class).create(new AgentDraft("lambda-agent", "", "ops@example.com", null, Map.of()));
+        handler = new LedgerLambdaHandler(context);
+        createTopics();
+    }
+
+    /** What `caracal kafka create-topics` does before the functions run. */
+    private static void createTopics() {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.<String, Object>of("bootstrap.servers", SharedServices.kafka().bootstrapServers()))) {
+            java.util.Set<String> existing = admin.listTopics().names().get();
+            admin.createTopics(Topics.ALL.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1)).toList()).all().get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        handler.close();
+    }
+
+    private static MeteringEvent charge(String amount) {
+        return new MeteringEvent(UUID.randomUUID(), agent.id(), null, new Money(new BigDecimal(amount), new CurrencyCode("USD")),
+                Instant.now().truncatedTo(ChronoUnit.MICROS), "api.example.com", Map.of(), Map.of("request_id", "r-" + amount));
+    }
+
+    /** One record as Lambda renders it. */
+    private static ObjectNode record(long offset, OutboxEvent event) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("topic", Topics.METERING).put("partition", 0).put("offset", offset).put("timestamp", 1545084650987L)
+                .put("timestampType", "CREATE_TIME")
+                .put("key", Base64.getEncoder().encodeToString(event.key().getBytes(StandardCharsets.UTF_8)))
+                .put("value", Base64.getEncoder().encodeToString(event.payload()));
+        ArrayNode headers = record.putArray("headers");
+        header(headers, EventCodec.EVENT_ID_HEADER, event.eventId().toString());
+        header(headers, EventCodec.FINGERPRINT_HEADER, event.schemaFingerprint());
+        return record;
+    }
+
+    private static void header(ArrayNode headers, String name, String value) {
+        ArrayNode bytes = headers.addObject().putArray(name);
+        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+            bytes.add(b);
+        }
+    }
+
+    private static JsonNode invoke(List<ObjectNode> records) throws Exception {
+        ObjectNode event = JSON.createObjectNode().put("eventSource", "aws:kafka")
+                .put("eventSourceArn", "arn:aws:kafka:us-east-1:123456789012:cluster/caracal/abcd1234-abcd-cafe-abab-9876543210ab-4")
+                .put("bootstrapServers", "b-1.caracal.a1bcde.c1.kafka.us-east-1.amazonaws.com:9098");
+        ArrayNode partition = event.putObject("records").putArray(Topics.METERING + "-0");
+        records.forEach(partition::add);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(JSON.writeValueAsBytes(event)), out, null);
+        return JSON.readTree(out.toByteArray());
+    }
+
+    private long ledgerRows(UUID eventId) throws Exception {
+        try (Connection c = context.getBean(javax.sql.DataSource.class).getConnection(); Statement st = c.createStatement();
+             var rs = st.executeQuery("SELECT count(*) FROM ledger_events WHERE event_id = '" + eventId + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void reportsExactlyTheRecordThatFailedAndWritesTheOthersOnce() throws Exception {
+        MeteringEvent first = charge("0.10");
+        MeteringEvent failing = charge("0.20");
+        MeteringEvent third = charge("0.30");
+        // The database refuses one event as a transient failure would (serialization failure, SQLSTATE 40001).
+        try (Connection c = context.getBean(javax.sql.DataSource.class).getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.event_id = '" + failing.eventId()
+                    + "' THEN RAISE EXCEPTION 'simulated conflict' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$");
+            st.execute("CREATE TRIGGER refuse_one BEFORE INSERT ON ledger_events FOR EACH ROW EXECUTE FUNCTION refuse_one()");
+        }
+        JsonNode response = invoke(List.of(record(10, Events.metering(first)), record(11, Events.metering(failing)),
+                record(12, Events.metering(third))));
+
+        JsonNode failures = response.get("batchItemFailures");
+        assertEquals(1, failures.size(), response.toString());
+        assertEquals(Topics.METERING + "-0", failures.get(0).get("itemIdentifier").get("topic-partition").asText());
+        assertEquals(11, failures.get(0).get("itemIdentifier").get("offset").asLong());
+        assertEquals(1, ledgerRows(first.eventId()));
+        assertEquals(0, ledgerRows(failing.eventId()));
+        assertEquals(1, ledgerRows(third.eventId()));
+
+        // Lambda retries the failed record (and, as it does, the ones after it): once the database takes it, nothing is reported
+        // and nothing is written twice.
+        try (Connection c = context.getBean(javax.sql.DataSource.class).getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TRIGGER refuse_one ON ledger_events");
+        }
+        JsonNode retried = invoke(List.of(record(11, Events.metering(failing)), record(12, Events.metering(third))));
+        assertEquals(0, retried.get("batchItemFailures").size(), retried.toString());
+        assertEquals(1, ledgerRows(failing.eventId()));
+        assertEquals(1, ledgerRows(third.eventId()));
+    }
+
+    @Test
+    void aPoisonRecordGoesToTheDeadLetterQueueAndIsNotReported() throws Exception {
+        MeteringEvent good = charge("1.25");
+        OutboxEvent poison = new OutboxEvent(UUID.randomUUID(), Topics.METERING, agent.id().toString(), EventSchemas.METERING,
+                EventSchemas.get().latestFingerprint(EventSchemas.METERING), "not avro at all".getBytes(StandardCharsets.UTF_8), Instant.now());
+        long before = context.getBean(LedgerStore.class).totals().getOrDefault("USD", new LedgerStore.Totals(0, BigDecimal.ZERO)).count();
+
+        JsonNode response = invoke(List.of(record(20, poison), record(21, Events.metering(good))));
+
+        assertEquals(0, response.get("batchItemFailures").size(), response.toString());
+        assertEquals(1, ledgerRows(good.eventId()));
+        assertEquals(before + 1, context.getBean(LedgerStore.class).totals().get("USD").count());
+        DeadLetter letter = deadLetter(poison.eventId().toString());
+        assertEquals("InvalidSchema", letter.errorType());
+        assertEquals(20, letter.original().offset());
+        assertEquals("ledger-writer-group", letter.consumerGroup());
+        assertTrue(java.util.Arrays.equals(poison.payload(), letter.original().value()), "the original bytes are kept");
+    }
+
+    private static DeadLetter deadLetter(String eventId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put("bootstrap.servers", SharedServices.kafka().bootstrapServers());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<DeadLetter> seen = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    DeadLetter letter = DeadLetter.from(EventCodec.decode(record.value(),
+                            new String(record.headers().lastHeader(EventCodec.FINGERPRINT_HEADER).value(), StandardCharsets.UTF_8),
+                            EventSchemas.DEAD_LETTER));
+                    if (eventId.equals(letter.eventId())) {
+                        return letter;
+                    }
+                    seen.add(letter);
+                }
+            }
+            throw new AssertionError("no dead letter for event " + eventId + " among " + seen.size());
+        }
+    }
+}

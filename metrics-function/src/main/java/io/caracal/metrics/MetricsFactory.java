@@ -1,0 +1,42 @@
+package io.caracal.metrics;
+
+import io.caracal.core.metrics.MetricsServer;
+import io.caracal.core.store.SpendAggregates;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Requires;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Named;
+import jakarta.inject.Singleton;
+
+import java.time.Duration;
+
+/** Wires the metrics function: the Redis spend buckets, the Prometheus counters and their port (9091). */
+@Factory
+public class MetricsFactory {
+
+    @Singleton
+    @Requires(beans = StatefulRedisConnection.class)
+    SpendAggregates spendAggregates(StatefulRedisConnection<String, String> redis,
+                                    @Value("${caracal.consumers.metrics-aggregator.day-retention:400d}") Duration days,
+                                    @Value("${caracal.consumers.metrics-aggregator.hour-retention:8d}") Duration hours) {
+        return new SpendAggregates(redis, days, hours);
+    }
+
+    @Singleton
+    SpendMetrics spendMetrics() {
+        return new SpendMetrics();
+    }
+
+    /** Prometheus for the metrics function, on its own port (a negative port turns it off, 0 picks a free one). */
+    @Context
+    @Named("metrics-function")
+    @Requires(property = "caracal.consumers.metrics-aggregator.metrics-port", pattern = "\\d+")
+    @Bean(preDestroy = "close")
+    MetricsServer metricsFunctionServer(SpendMetrics metrics, @Value("${caracal.consumers.metrics-aggregator.metrics-port}") int port,
+                                        @Value("${caracal.consumers.metrics-aggregator.metrics-host:0.0.0.0}") String host) {
+        return new MetricsServer(metrics::scrape, host, port);
+    }
+}
