@@ -31,7 +31,7 @@ import java.util.Optional;
 
 /**
  * The whole system in one process: embedded PostgreSQL (data kept under the Caracal home), Redis and Kafka,
- * the gateway, a demo upstream and a demo agent with a budget and an API key. While it runs, its connection
+ * the gateway, the ledger, metrics and audit consumers, a demo upstream and a demo agent with a budget and an API key. While it runs, its connection
  * settings are in {@code <home>/dev.env}, so {@code caracal} commands in other terminals use the same stack.
  */
 public final class DevStack implements AutoCloseable {
@@ -87,12 +87,20 @@ public final class DevStack implements AutoCloseable {
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("caracal.gateway.metrics-port", 0);
         properties.put("caracal.gateway.metrics-host", "127.0.0.1");
+        // The ledger, metrics and audit consumers run in this process too, as their containers would.
+        properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        properties.put("caracal.consumers.ledger-writer.enabled", true);
+        properties.put("caracal.consumers.audit-logger.enabled", true);
+        properties.put("caracal.consumers.metrics-aggregator.enabled", true);
+        properties.put("caracal.consumers.metrics-aggregator.metrics-port", 0);
+        properties.put("caracal.consumers.metrics-aggregator.metrics-host", "127.0.0.1");
         ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev").properties(properties).start());
         gateway.getBean(SchemaMigrator.class).migrate();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         gatewayUrl = "http://127.0.0.1:" + server.getPort();
-        metricsUrl = "http://127.0.0.1:" + gateway.getBean(io.caracal.core.metrics.MetricsServer.class).port() + "/metrics";
+        metricsUrl = "http://127.0.0.1:" + gateway.getBean(io.caracal.core.metrics.MetricsServer.class,
+                io.micronaut.inject.qualifiers.Qualifiers.byName("gateway")).port() + "/metrics";
         demoAgent = demoAgent(gateway);
         apiKey = gateway.getBean(ApiKeyStore.class).create(demoAgent.id(), "caracal dev").plaintext();
         writeDevEnv();

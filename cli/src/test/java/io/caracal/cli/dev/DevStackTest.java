@@ -42,6 +42,24 @@ class DevStackTest {
                     Map.of("CARACAL_HOME", home.toString()), new PrintWriter(out, true), new PrintWriter(err, true));
             assertEquals(0, code, err::toString);
             assertTrue(out.toString().contains("\"spent\":\"0.01\""), out.toString());
+
+            // The consumers run in the stack too: the call's metering and decision events reach the audit log.
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + stack.postgresAddress() + "/caracal",
+                    io.caracal.embedded.EmbeddedPostgresServer.USER, "")) {
+                java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+                long audited = 0;
+                while (audited < 2 && java.time.Instant.now().isBefore(deadline)) {
+                    try (var st = c.prepareStatement("SELECT count(DISTINCT topic) FROM audit_log WHERE agent_id = ?::uuid")) {
+                        st.setString(1, agentId);
+                        try (var rs = st.executeQuery()) {
+                            rs.next();
+                            audited = rs.getLong(1);
+                        }
+                    }
+                    Thread.sleep(200);
+                }
+                assertEquals(2, audited, "the metering and the decision event of the demo call are in the audit log");
+            }
         }
         assertFalse(Files.exists(home.resolve(DevStack.DEV_ENV)), "dev.env goes with the stack");
 

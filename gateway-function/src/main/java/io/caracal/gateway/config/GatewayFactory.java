@@ -42,8 +42,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. */
+/**
+ * Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. Not in the CLI's
+ * context: a command must not bind the metrics port or connect to Redis just because the gateway is on its classpath.
+ */
 @Factory
+@Requires(notEnv = "cli")
 public class GatewayFactory {
 
     @Singleton
@@ -99,6 +103,7 @@ public class GatewayFactory {
 
     /** Prometheus on its own port (METRICS_PORT, 9090; a negative port turns it off, 0 picks a free one). */
     @Context
+    @jakarta.inject.Named("gateway")
     @Requires(property = "caracal.gateway.metrics-port", pattern = "\\d+")
     @Bean(preDestroy = "close")
     MetricsServer metricsServer(GatewayMetrics metrics, @Value("${caracal.gateway.metrics-port}") int port,
