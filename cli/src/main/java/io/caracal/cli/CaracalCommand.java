@@ -2,6 +2,7 @@ package io.caracal.cli;
 
 import io.caracal.cli.agent.AgentCommand;
 import io.caracal.cli.allowlist.AllowlistCommand;
+import io.caracal.cli.audit.AuditCommand;
 import io.caracal.cli.budget.BudgetCommand;
 import io.caracal.cli.db.DbCommand;
 import io.caracal.cli.dev.DevCommand;
@@ -17,7 +18,7 @@ import java.nio.file.Path;
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
                 + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
         subcommands = {DevCommand.class, AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
-                DbCommand.class})
+                AuditCommand.class, DbCommand.class})
 public final class CaracalCommand {
     private final CliSession session;
 

@@ -40,6 +40,7 @@ class CliDocsTest {
             "policy create", "policy list", "policy get", "policy update", "policy deactivate", "policy history",
             "allowlist create", "allowlist list", "allowlist delete", "allowlist test",
             "pricebook set", "pricebook list", "pricebook history", "pricebook import",
+            "audit query", "audit verify",
             "db init", "db migrate up", "db health-check");
 
     private static String markdown;

@@ -1,5 +1,7 @@
 package io.caracal.core.event;
 
+import io.caracal.core.agent.Agent;
+import io.caracal.core.agent.LifecycleEvent;
 import io.caracal.core.budget.BudgetDecision;
 import io.caracal.core.budget.BudgetLine;
 import io.caracal.core.budget.Settlement;
@@ -49,17 +51,28 @@ public final class Events {
         return OutboxEvent.of(eventId, Topics.POLICY_DECISIONS, agentId, record, at);
     }
 
-    /** An administrative change to an agent; {@code details} are its fields after the change. */
-    public static OutboxEvent agentLifecycle(UUID agentId, String lifecycleEvent, String changedBy, Map<String, String> details, Instant at) {
+    /**
+     * An administrative change to an agent. The details are the agent's fields after the change plus
+     * {@code extra} (which key, for key events); never key material, so the event can travel and be kept anywhere.
+     */
+    public static OutboxEvent agentLifecycle(Agent agent, LifecycleEvent kind, String changedBy, Map<String, String> extra, Instant at) {
+        Map<String, String> details = new TreeMap<>(extra);
+        details.put("name", agent.name());
+        details.put("description", agent.description());
+        details.put("owner", agent.owner());
+        details.put("status", agent.status().label());
+        details.put("parent_agent_id", agent.parentId() == null ? "" : agent.parentId().toString());
+        agent.metadata().forEach((key, value) -> details.put("metadata." + key, value));
+        details.replaceAll((key, value) -> value == null ? "" : value);
         UUID eventId = UUID.randomUUID();
         GenericRecord record = new GenericData.Record(EventSchemas.get().latest(EventSchemas.AGENT_LIFECYCLE));
         record.put("event_id", eventId.toString());
-        record.put("agent_id", agentId.toString());
-        record.put("lifecycle_event", lifecycleEvent);
+        record.put("agent_id", agent.id().toString());
+        record.put("lifecycle_event", kind.label());
         record.put("changed_by", changedBy);
         record.put("occurred_at", AvroFields.micros(at));
-        record.put("details", new TreeMap<>(details));
-        return OutboxEvent.of(eventId, Topics.AGENT_LIFECYCLE, agentId, record, at);
+        record.put("details", details);
+        return OutboxEvent.of(eventId, Topics.AGENT_LIFECYCLE, agent.id(), record, at);
     }
 
     /** A new version of a budget policy. */

@@ -4,9 +4,11 @@ import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentChange;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.agent.AgentStatus;
+import io.caracal.core.agent.LifecycleEvent;
 import io.caracal.core.error.ConflictException;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
+import io.caracal.core.event.Events;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,6 +18,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -57,7 +60,7 @@ public final class AgentStore {
                 }
                 throw e;
             }
-            return find(c, id).orElseThrow();
+            return recordChange(c, find(c, id).orElseThrow(), LifecycleEvent.CREATED, Map.of(), null);
         });
     }
 
@@ -88,16 +91,19 @@ public final class AgentStore {
         });
     }
 
+    /** Setting the status an agent already has changes nothing and reports nothing. */
     public Agent setStatus(UUID id, AgentStatus status) {
         return db.transaction(c -> {
+            int changed;
             try (PreparedStatement ps = c.prepareStatement("UPDATE agents SET status = ?, updated_at = ? WHERE id = ? AND status <> ?")) {
                 ps.setString(1, status.label());
                 Rows.setInstant(ps, 2, Rows.now(clock));
                 ps.setObject(3, id);
                 ps.setString(4, status.label());
-                ps.executeUpdate();
+                changed = ps.executeUpdate();
             }
-            return find(c, id).orElseThrow(() -> new NotFoundException("agent", id));
+            Agent agent = find(c, id).orElseThrow(() -> new NotFoundException("agent", id));
+            return changed == 0 ? agent : recordChange(c, agent, LifecycleEvent.of(status), Map.of(), null);
         });
     }
 
@@ -125,8 +131,18 @@ public final class AgentStore {
                 ps.setObject(6, id);
                 ps.executeUpdate();
             }
-            return find(c, id).orElseThrow();
+            return recordChange(c, find(c, id).orElseThrow(), LifecycleEvent.UPDATED, Map.of(), null);
         });
+    }
+
+    /**
+     * Appends the agent-lifecycle event of a change inside the change's transaction, so the change and its event
+     * commit together or not at all. The stores are not told who acts, so {@code changed_by} stays empty.
+     * {@code at} is when the change happened, the agent's last update when null.
+     */
+    static Agent recordChange(Connection c, Agent agent, LifecycleEvent kind, Map<String, String> extra, Instant at) throws SQLException {
+        OutboxStore.insert(c, Events.agentLifecycle(agent, kind, null, extra, at == null ? agent.updatedAt() : at));
+        return agent;
     }
 
     /** The parent must exist and must not be the agent itself or one of its descendants. */

@@ -3,6 +3,7 @@ package io.caracal.core.store;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.ApiKey;
 import io.caracal.core.agent.ApiKeys;
+import io.caracal.core.agent.LifecycleEvent;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
 
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -40,7 +42,7 @@ public final class ApiKeyStore {
             throw new InvalidInputException("key name is longer than 255 characters");
         }
         return db.transaction(c -> {
-            AgentStore.find(c, agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
+            Agent agent = AgentStore.find(c, agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
             ApiKeys.IssuedKey issued = ApiKeys.issue(random);
             ApiKey key = new ApiKey(UUID.randomUUID(), agentId, issued.prefix(), label, Rows.now(clock), null);
             try (PreparedStatement ps = c.prepareStatement(
@@ -53,6 +55,7 @@ public final class ApiKeyStore {
                 Rows.setInstant(ps, 6, key.createdAt());
                 ps.executeUpdate();
             }
+            AgentStore.recordChange(c, agent, LifecycleEvent.KEY_CREATED, keyDetails(key), key.createdAt());
             return new Created(key, issued.plaintext());
         });
     }
@@ -90,19 +93,30 @@ public final class ApiKeyStore {
         });
     }
 
-    /** Revoking twice is harmless: the first revocation time is kept. */
+    /** Revoking twice is harmless: the first revocation time is kept, and only the first is reported. */
     public ApiKey revoke(UUID keyId) {
         return db.transaction(c -> {
+            int revoked;
             try (PreparedStatement ps = c.prepareStatement("UPDATE agent_api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")) {
                 Rows.setInstant(ps, 1, Rows.now(clock));
                 ps.setObject(2, keyId);
-                ps.executeUpdate();
+                revoked = ps.executeUpdate();
             }
+            ApiKey key;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM agent_api_keys WHERE id = ?")) {
                 ps.setObject(1, keyId);
-                return readAll(ps).stream().findFirst().orElseThrow(() -> new NotFoundException("API key", keyId));
+                key = readAll(ps).stream().findFirst().orElseThrow(() -> new NotFoundException("API key", keyId));
             }
+            if (revoked > 0) {
+                AgentStore.recordChange(c, AgentStore.find(c, key.agentId()).orElseThrow(), LifecycleEvent.KEY_REVOKED, keyDetails(key), key.revokedAt());
+            }
+            return key;
         });
+    }
+
+    /** Which key an event is about: its id and name, never its prefix, secret or hash. */
+    private static Map<String, String> keyDetails(ApiKey key) {
+        return Map.of("key_id", key.id().toString(), "key_name", key.name());
     }
 
     private static List<ApiKey> readAll(PreparedStatement ps) throws SQLException {

@@ -158,34 +158,35 @@ public final class AuditStore {
         });
     }
 
-    /** The outcome of checking the chain: how many rows were checked and the first row that does not fit, if any. */
-    public record Verification(long checked, Optional<Long> brokenAt, String problem) {
+    /**
+     * The outcome of checking the chain: how many rows fit, the hash of the last one (worth recording elsewhere:
+     * rows cut off the end leave no gap to find), and the first row that does not fit, if any.
+     */
+    public record Verification(long checked, byte[] headHash, Optional<Break> broken) {
         public boolean intact() {
-            return brokenAt.isEmpty();
+            return broken.isEmpty();
         }
+    }
+
+    /** Where the chain breaks: the row's sequence number, its event and topic (null when the row is missing), and what is wrong. */
+    public record Break(long seq, UUID eventId, String topic, String problem) {
     }
 
     /** Recomputes the chain from the first row: every hash, every link and every sequence number. */
     public Verification verify() {
         return db.transaction(c -> {
-            c.setAutoCommit(false);
             byte[] prev = AuditChain.GENESIS;
             long expectedSeq = 1;
             long checked = 0;
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM audit_log ORDER BY seq")) {
+                // Streams the log in pages (the transaction keeps the cursor open) instead of loading it whole.
                 ps.setFetchSize(1000);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         AuditEntry e = entry(rs);
-                        if (e.seq() != expectedSeq) {
-                            return new Verification(checked, Optional.of(e.seq()), "sequence jumps from " + (expectedSeq - 1) + " to " + e.seq()
-                                    + ": rows are missing");
-                        }
-                        if (!Arrays.equals(e.prevHash(), prev)) {
-                            return new Verification(checked, Optional.of(e.seq()), "does not link to the row before it");
-                        }
-                        if (!Arrays.equals(AuditChain.hash(prev, e), e.rowHash())) {
-                            return new Verification(checked, Optional.of(e.seq()), "its content does not match its hash: the row was changed");
+                        Optional<Break> broken = check(e, expectedSeq, prev);
+                        if (broken.isPresent()) {
+                            return new Verification(checked, prev, broken);
                         }
                         prev = e.rowHash();
                         expectedSeq++;
@@ -193,8 +194,21 @@ public final class AuditStore {
                     }
                 }
             }
-            return new Verification(checked, Optional.empty(), null);
+            return new Verification(checked, prev, Optional.empty());
         });
+    }
+
+    private static Optional<Break> check(AuditEntry e, long expectedSeq, byte[] prev) {
+        if (e.seq() != expectedSeq) {
+            return Optional.of(new Break(expectedSeq, null, null, "missing: the log jumps from row " + (expectedSeq - 1) + " to row " + e.seq()));
+        }
+        if (!Arrays.equals(e.prevHash(), prev)) {
+            return Optional.of(new Break(e.seq(), e.eventId(), e.topic(), "does not link to the row before it"));
+        }
+        if (!Arrays.equals(AuditChain.hash(prev, e), e.rowHash())) {
+            return Optional.of(new Break(e.seq(), e.eventId(), e.topic(), "its content does not match its hash: the row was changed"));
+        }
+        return Optional.empty();
     }
 
     private static AuditEntry entry(ResultSet rs) throws SQLException {

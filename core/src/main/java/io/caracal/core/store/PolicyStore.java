@@ -3,6 +3,7 @@ package io.caracal.core.store;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.error.ConflictException;
 import io.caracal.core.error.NotFoundException;
+import io.caracal.core.event.Events;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.policy.BudgetPolicy;
@@ -195,10 +196,15 @@ public final class PolicyStore {
         return new PolicyTerms(p.limit(), p.timeWindow(), p.windowType(), p.timeZone());
     }
 
+    /**
+     * Records the policy as its next version and appends the policy-change event in the same transaction, so
+     * the change, its history and its event commit together or not at all.
+     */
     private void appendVersion(Connection c, BudgetPolicy policy, ChangeType type, PolicyChange change) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO policy_versions (policy_id, version_number, change_type, changed_by,"
                 + " change_reason, changed_at, agent_id, limit_amount, currency, time_window, window_type, time_zone, delegated_from, active)"
-                + " SELECT ?, coalesce(max(version_number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM policy_versions WHERE policy_id = ?")) {
+                + " SELECT ?, coalesce(max(version_number), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM policy_versions WHERE policy_id = ?"
+                + " RETURNING version_number")) {
             ps.setObject(1, policy.id());
             ps.setString(2, type.label());
             ps.setString(3, change.changedBy());
@@ -213,7 +219,14 @@ public final class PolicyStore {
             Rows.setUuid(ps, 12, policy.delegatedFrom());
             ps.setBoolean(13, policy.active());
             ps.setObject(14, policy.id());
-            ps.executeUpdate();
+            int version;
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                version = rs.getInt(1);
+            }
+            OutboxStore.insert(c, Events.policyChange(new Events.PolicyChangeFacts(policy.agentId(), policy.id(), version, type.label(),
+                    change.changedBy(), change.reason(), policy.limit(), policy.timeWindow().label(), policy.windowType().label(),
+                    policy.active()), policy.updatedAt()));
         }
     }
 

@@ -1,0 +1,65 @@
+package io.caracal.cli.audit;
+
+import io.caracal.cli.CliSession;
+import io.caracal.cli.SessionCommand;
+import io.caracal.cli.Table;
+import io.caracal.cli.Times;
+import io.caracal.core.audit.AuditEntry;
+import io.caracal.core.error.Ids;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.store.AuditStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+import java.util.List;
+
+@Command(name = "query", mixinStandardHelpOptions = true, description = "Audit log rows, oldest first, filtered by time, event type and agent.")
+final class AuditQueryCommand extends SessionCommand {
+    /** A bound on one answer, so a query without filters cannot pull the whole log into memory. */
+    private static final int MAX_LIMIT = 10_000;
+
+    @Option(names = "--start-time", paramLabel = "TIME", description = "Only events that happened at or after this ISO-8601 UTC time.")
+    String startTime;
+
+    @Option(names = "--end-time", paramLabel = "TIME", description = "Only events that happened before this ISO-8601 UTC time.")
+    String endTime;
+
+    @Option(names = "--event-type", paramLabel = "TYPE",
+            description = "Only this kind of event: MeteringEvent, PolicyDecision, AgentLifecycle, PolicyChange (case-insensitive).")
+    String eventType;
+
+    @Option(names = "--agent-id", paramLabel = "ID", description = "Only events about this agent.")
+    String agentId;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most this many rows, 1 to " + MAX_LIMIT + " (default: ${DEFAULT-VALUE}).")
+    int limit;
+
+    AuditQueryCommand(CliSession session) {
+        super(session);
+    }
+
+    @Override
+    protected void run() {
+        List<AuditEntry> rows = session.bean(AuditStore.class).query(query());
+        print(rows.stream().map(AuditView::of).toList(), () -> {
+            Table table = new Table("SEQ", "TIME", "TOPIC", "EVENT TYPE", "EVENT ID", "AGENT ID");
+            rows.forEach(e -> table.row(e.seq(), time(e.occurredAt()), e.topic(), AuditView.shortType(e.eventType()), e.eventId(), e.agentId()));
+            table.print(out());
+            out().println("Total: " + rows.size() + " row(s)");
+        });
+    }
+
+    private AuditStore.Query query() {
+        Instant from = Times.parseOptional("start-time", startTime);
+        Instant to = Times.parseOptional("end-time", endTime);
+        if (from != null && to != null && !to.isAfter(from)) {
+            throw new InvalidInputException("end-time must be after start-time");
+        }
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
+        }
+        String type = eventType == null || eventType.isBlank() ? null : eventType.strip();
+        return new AuditStore.Query(from, to, type, agentId == null ? null : Ids.parse("agent id", agentId), limit);
+    }
+}
