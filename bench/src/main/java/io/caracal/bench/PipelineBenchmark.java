@@ -1,0 +1,139 @@
+package io.caracal.bench;
+
+import io.caracal.core.agent.Agent;
+import io.caracal.core.agent.AgentDraft;
+import io.caracal.core.event.Events;
+import io.caracal.core.event.MeteringEvent;
+import io.caracal.core.event.OutboxRelay;
+import io.caracal.core.event.Topics;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.SchemaMigrator;
+import io.caracal.embedded.EmbeddedKafkaBroker;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.micronaut.context.ApplicationContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.postgresql.PGConnection;
+
+import javax.sql.DataSource;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * Events per second end to end, produced to Kafka until committed as ledger rows by the ledger consumer (one
+ * container-shaped consumer in this JVM, batches of up to 500, one transaction per batch), beside a plain
+ * PostgreSQL COPY of the same rows into a table shaped like the ledger (the floor: no Kafka, no validation, no
+ * idempotency checks), in the same run on the same embedded PostgreSQL.
+ * Usage: bench/run-pipeline-bench.sh [events per round] [rounds]
+ */
+public final class PipelineBenchmark {
+    private PipelineBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary(); EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
+            postgres.createDatabase("bench");
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get();
+            }
+            Map<String, Object> properties = new HashMap<>();
+            properties.put("datasources.default.url", postgres.jdbcUrl("bench"));
+            properties.put("datasources.default.username", EmbeddedPostgresServer.USER);
+            properties.put("datasources.default.password", "");
+            properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
+            properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
+            try (ApplicationContext ledger = ApplicationContext.builder().environments("ledger").properties(properties).start()) {
+                ledger.getBean(SchemaMigrator.class).migrate();
+                DataSource db = ledger.getBean(DataSource.class);
+                List<Agent> agents = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    agents.add(ledger.getBean(AgentStore.class).create(new AgentDraft("bench-" + i, "", "bench@example.com", null, Map.of())));
+                }
+                System.out.printf("%-6s %-34s %10s %12s %12s%n", "round", "what", "events", "seconds", "events/s");
+                Random random = new Random(42);
+                for (int round = 1; round <= rounds; round++) {
+                    List<MeteringEvent> batch = events(agents, events, random);
+                    double copy = copy(db, batch, round);
+                    report(round, "PostgreSQL COPY (floor)", events, copy);
+                    double pipeline = pipeline(db, kafka.bootstrapServers(), batch, round * (long) events);
+                    report(round, "Kafka -> ledger rows committed", events, pipeline);
+                    System.out.printf("%-6d %-34s %10s %12s %11.1fx%n", round, "pipeline time / COPY time", "", "", pipeline / copy);
+                }
+            }
+        }
+    }
+
+    private static void report(int round, String what, int events, double seconds) {
+        System.out.printf("%-6d %-34s %10d %12.3f %12.0f%n", round, what, events, seconds, events / seconds);
+    }
+
+    private static List<MeteringEvent> events(List<Agent> agents, int count, Random random) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<MeteringEvent> events = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            events.add(new MeteringEvent(UUID.randomUUID(), agents.get(random.nextInt(agents.size())).id(), null,
+                    new Money(BigDecimal.valueOf(random.nextInt(1_000_000_000), 9), new CurrencyCode("USD")),
+                    now.minusMillis(random.nextInt(86_400_000)), "api.example.com", Map.of(), Map.of("request_id", "r" + i)));
+        }
+        return events;
+    }
+
+    /** The same rows, as text COPY into a fresh table with the ledger's columns, keys and checks. */
+    private static double copy(DataSource db, List<MeteringEvent> events, int round) throws Exception {
+        String table = "ledger_copy_" + round;
+        StringBuilder text = new StringBuilder(events.size() * 200);
+        Instant recorded = Instant.now();
+        for (MeteringEvent e : events) {
+            text.append(e.eventId()).append('\t').append(e.agentId()).append("\t\\N\t").append(e.cost().amount().toPlainString()).append('\t')
+                    .append(e.cost().currency().code()).append('\t').append(e.occurredAt()).append('\t').append(recorded).append('\t')
+                    .append(e.resource()).append("\t{\"request_id\": \"").append(e.metadata().get("request_id")).append("\"}\n");
+        }
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE " + table + " (LIKE ledger_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+            long start = System.nanoTime();
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (event_id, agent_id, hold_id, amount, currency, occurred_at,"
+                    + " recorded_at, resource, metadata) FROM STDIN", new StringReader(text.toString()));
+            return (System.nanoTime() - start) / 1e9;
+        }
+    }
+
+    /** From the first send until the ledger holds every event. */
+    private static double pipeline(DataSource db, String bootstrap, List<MeteringEvent> events, long expectedRows) throws Exception {
+        long start = System.nanoTime();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
+                "enable.idempotence", true, "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
+            for (MeteringEvent event : events) {
+                producer.send(OutboxRelay.record(Events.metering(event)));
+            }
+        }
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = st.executeQuery("SELECT count(*) FROM ledger_events")) {
+                    rs.next();
+                    if (rs.getLong(1) >= expectedRows) {
+                        return (System.nanoTime() - start) / 1e9;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+}
