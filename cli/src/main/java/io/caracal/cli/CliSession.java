@@ -175,10 +175,6 @@ public final class CliSession implements AutoCloseable {
             properties.put("datasources.default.connection-timeout", 5000);
             // Connect on first use, so an unreachable database is reported by the command as one clear line.
             properties.put("datasources.default.initialization-fail-timeout", -1);
-            // The gateway's beans are on the CLI's classpath (for `caracal dev`); a CLI command must not open its metrics
-            // port or run an outbox relay just because METRICS_PORT or KAFKA_BOOTSTRAP_SERVERS is set.
-            properties.put("caracal.gateway.metrics-port", "-1");
-            properties.put("caracal.kafka.bootstrap-servers", "");
             // Scripts reading -o json find every field, null or empty ones included.
             properties.put("micronaut.serde.serialization.inclusion", "always");
             context = ApplicationContext.builder()
