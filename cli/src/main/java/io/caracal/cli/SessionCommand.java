@@ -51,16 +51,6 @@ public abstract class SessionCommand implements Callable<Integer> {
         }
     }
 
-    /** A time typed on the command line: ISO-8601 in UTC, as every command takes it. */
-    protected static Instant instant(String what, String text) {
-        try {
-            return Instant.parse(text.trim());
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new io.caracal.core.error.InvalidInputException(what + " must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z, got '"
-                    + text + "'");
-        }
-    }
-
     protected static String time(Instant instant) {
         return instant == null ? "" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }

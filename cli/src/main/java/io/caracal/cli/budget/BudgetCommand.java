@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -175,6 +176,14 @@ public final class BudgetCommand {
                 throw new InvalidInputException("end-time must be after start-time");
             }
             return new Window(start, end);
+        }
+
+        private static Instant instant(String what, String text) {
+            try {
+                return Instant.parse(text.trim());
+            } catch (DateTimeParseException e) {
+                throw new InvalidInputException(what + " must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z, got '" + text + "'");
+            }
         }
     }
 }

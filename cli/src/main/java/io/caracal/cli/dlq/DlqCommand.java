@@ -3,6 +3,7 @@ package io.caracal.cli.dlq;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
+import io.caracal.cli.Times;
 import io.caracal.core.error.Ids;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
@@ -67,7 +68,7 @@ public final class DlqCommand {
             if (limit < 1) {
                 throw new InvalidInputException("limit must be at least 1, got " + limit);
             }
-            Instant start = startTime == null ? null : instant("start-time", startTime);
+            Instant start = Times.parseOptional("start-time", startTime);
             Predicate<DeadLetter> wanted = d -> (start == null || !d.failedAt().isBefore(start))
                     && (errorType == null || errorType.equals(d.errorType()));
             List<DeadLetter> matching = read(session).stream().filter(wanted).toList();

@@ -3,6 +3,7 @@ package io.caracal.cli.replay;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
+import io.caracal.cli.Times;
 import io.caracal.cli.kafka.KafkaAdmin;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.store.ReplayStore;
@@ -49,7 +50,7 @@ public final class ReplayCommand {
 
         @Override
         protected void run() {
-            Instant from = instant("from-timestamp", fromTimestamp);
+            Instant from = Times.parseOptional("from-timestamp", fromTimestamp); // required, so never null
             List<String> chosen = groups == null || groups.isEmpty() ? List.copyOf(Replays.GROUP_TOPICS.keySet()) : List.copyOf(groups);
             chosen.forEach(Replays::topicsOf);
             ReplayStore store = session.bean(ReplayStore.class);
