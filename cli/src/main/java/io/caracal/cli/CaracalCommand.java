@@ -6,6 +6,9 @@ import io.caracal.cli.audit.AuditCommand;
 import io.caracal.cli.budget.BudgetCommand;
 import io.caracal.cli.db.DbCommand;
 import io.caracal.cli.dev.DevCommand;
+import io.caracal.cli.dlq.DlqCommand;
+import io.caracal.cli.kafka.KafkaCommand;
+import io.caracal.cli.replay.ReplayCommand;
 import io.caracal.cli.policy.PolicyCommand;
 import io.caracal.cli.pricebook.PricebookCommand;
 import picocli.CommandLine.Command;
@@ -18,7 +21,7 @@ import java.nio.file.Path;
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
                 + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
         subcommands = {DevCommand.class, AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
-                AuditCommand.class, DbCommand.class})
+                AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class})
 public final class CaracalCommand {
     private final CliSession session;
 

@@ -3,6 +3,7 @@ package io.caracal.cli;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.caracal.core.error.StorageUnavailableException;
+import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.PolicyStore;
@@ -121,6 +122,11 @@ public final class CliSession implements AutoCloseable {
 
     public ConnectionSettings connectionSettings() {
         return ConnectionSettings.resolve(effectiveEnv(), configFile, configFileGiven);
+    }
+
+    /** Kafka as KAFKA_BOOTSTRAP_SERVERS and friends name it, or as a running {@code caracal dev} stack does. */
+    public KafkaConnection kafkaConnection() {
+        return KafkaConnection.fromEnvironment(effectiveEnv());
     }
 
     public <T> T bean(Class<T> type) {

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * docs/cli.md is executable: its ```bash blocks, concatenated in order, must run top to bottom under
- * {@code set -euo pipefail} against an empty database, and every command the CLI has must appear in one of them.
+ * {@code set -euo pipefail} against an empty database and the shared embedded Kafka, and every command the CLI has must appear in one of them.
  */
 class CliDocsTest {
     private static final Path DOC = Path.of("..", "docs", "cli.md");
@@ -41,7 +41,9 @@ class CliDocsTest {
             "allowlist create", "allowlist list", "allowlist delete", "allowlist test",
             "pricebook set", "pricebook list", "pricebook history", "pricebook import",
             "audit query", "audit verify",
-            "db init", "db migrate up", "db health-check");
+            "db init", "db migrate up", "db health-check",
+            "kafka create-topics", "kafka list-topics", "kafka describe-topic", "kafka consumer-lag", "kafka list-brokers",
+            "dlq list", "dlq get", "dlq retry", "replay start", "replay status");
 
     private static String markdown;
     private static List<String> bashBlocks;
@@ -100,12 +102,13 @@ class CliDocsTest {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("output.log").toFile());
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("CARACAL_"));
+        env.keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("CARACAL_") || name.startsWith("KAFKA_"));
         env.put("DB_HOST", postgres.host());
         env.put("DB_PORT", Integer.toString(postgres.port()));
         env.put("DB_NAME", database);
         env.put("DB_USER", EmbeddedPostgresServer.USER);
         env.put("DB_PASSWORD", "");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", SharedServices.kafka().bootstrapServers());
         env.put("CARACAL_HOME", home.toString());
         env.put("CARACAL_TEST_CP", System.getProperty("java.class.path"));
         env.put("CARACAL_LOGBACK", Path.of("src", "main", "resources", "logback.xml").toAbsolutePath().toString());

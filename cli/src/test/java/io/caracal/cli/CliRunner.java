@@ -53,6 +53,12 @@ final class CliRunner {
         }
     }
 
+    /** Points the CLI at the shared embedded Kafka, as KAFKA_BOOTSTRAP_SERVERS would in production. */
+    CliRunner withKafka() {
+        env.put("KAFKA_BOOTSTRAP_SERVERS", SharedServices.kafka().bootstrapServers());
+        return this;
+    }
+
     Result run(String... args) {
         return runWith(env, args);
     }

@@ -3,13 +3,11 @@ package io.caracal.core.event;
 import io.caracal.core.store.OutboxStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -125,23 +122,8 @@ public final class OutboxRelay implements AutoCloseable {
             return;
         }
         try (Admin admin = Admin.create(adminConfig)) {
-            Set<String> existing = admin.listTopics().names().get(5, TimeUnit.SECONDS);
-            List<NewTopic> missing = Topics.ALL.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, java.util.Optional.of(partitions), java.util.Optional.empty())).toList();
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(10, TimeUnit.SECONDS);
-            }
+            KafkaTopics.ensure(admin, Topics.ALL, KafkaTopics.Spec.partitions(partitions));
             topicsReady = true;
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create Kafka topics: " + e.getCause().getMessage(), e);
-            }
-            topicsReady = true;
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not answer", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
     }
 

@@ -66,6 +66,16 @@ public class StoreFactory {
     }
 
     @Singleton
+    DlqRetryStore dlqRetryStore(Database db, Clock clock) {
+        return new DlqRetryStore(db, clock);
+    }
+
+    @Singleton
+    ReplayStore replayStore(Database db, Clock clock) {
+        return new ReplayStore(db, clock);
+    }
+
+    @Singleton
     SchemaMigrator schemaMigrator(DataSource dataSource) {
         return new SchemaMigrator(dataSource);
     }

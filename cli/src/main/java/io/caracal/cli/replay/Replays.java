@@ -1,0 +1,119 @@
+package io.caracal.cli.replay;
+
+import io.caracal.cli.kafka.KafkaAdmin;
+import io.caracal.core.audit.AuditWriter;
+import io.caracal.core.error.ConflictException;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.KafkaFailureException;
+import io.caracal.core.event.Topics;
+import io.caracal.core.ledger.LedgerWriter;
+import io.caracal.core.spend.SpendAggregator;
+import io.caracal.core.store.ReplayStore;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends consumer groups back to a point in time by moving their committed offsets, and measures how far they have
+ * come since. Where a partition has no record at or after that time, the group goes to the partition's end
+ * (nothing to replay there): v0.3 went to offset 0 and replayed the whole partition.
+ */
+final class Replays {
+    /** The groups Caracal runs, and the topics each reads. */
+    static final Map<String, List<String>> GROUP_TOPICS = groupTopics();
+
+    private final KafkaAdmin kafka;
+
+    Replays(KafkaAdmin kafka) {
+        this.kafka = kafka;
+    }
+
+    private static Map<String, List<String>> groupTopics() {
+        Map<String, List<String>> topics = new LinkedHashMap<>();
+        topics.put(LedgerWriter.GROUP, List.of(Topics.METERING));
+        topics.put(SpendAggregator.GROUP, List.of(Topics.METERING));
+        topics.put(AuditWriter.GROUP, Topics.ALL.stream().filter(t -> !t.equals(Topics.DLQ)).toList());
+        return topics;
+    }
+
+    static List<String> topicsOf(String group) {
+        List<String> topics = GROUP_TOPICS.get(group);
+        if (topics == null) {
+            throw new InvalidInputException("unknown consumer group '" + group + "' (one of " + String.join(", ", GROUP_TOPICS.keySet()) + ")");
+        }
+        return topics;
+    }
+
+    /** Refuses unless every group is stopped: Kafka lets only an empty group's offsets be moved. */
+    void requireStopped(List<String> groups) {
+        for (String group : groups) {
+            int members = kafka.activeMembers(group);
+            if (members > 0) {
+                throw stillRunning(group, members + " active member(s)");
+            }
+        }
+    }
+
+    /** Where {@code group} must start on each partition to re-read everything from {@code from}, and where each ends now. */
+    List<ReplayStore.Position> plan(String group, Instant from) {
+        List<TopicPartition> partitions = kafka.partitions(topicsOf(group));
+        Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
+        Map<TopicPartition, Long> atTime = kafka.offsetsForTime(partitions, from.toEpochMilli());
+        List<ReplayStore.Position> positions = new ArrayList<>();
+        for (TopicPartition p : partitions) {
+            long end = ends.get(p);
+            long start = atTime.getOrDefault(p, -1L);
+            positions.add(new ReplayStore.Position(p.topic(), p.partition(), start < 0 ? end : start, end));
+        }
+        return positions;
+    }
+
+    void move(String group, List<ReplayStore.Position> positions) {
+        Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
+        positions.forEach(p -> offsets.put(new TopicPartition(p.topic(), p.partition()), p.startOffset()));
+        try {
+            kafka.alterOffsets(group, offsets);
+        } catch (KafkaFailureException e) {
+            // A consumer joined between the check and the move.
+            if (e.getCause() instanceof GroupNotEmptyException || e.getCause() instanceof UnknownMemberIdException) {
+                throw stillRunning(group, "a consumer that joined just now");
+            }
+            throw e;
+        }
+    }
+
+    private static ConflictException stillRunning(String group, String what) {
+        return new ConflictException("consumer group " + group + " has " + what + ": stop its consumers first, then start the replay"
+                + " (Kafka moves the offsets of a stopped group only)");
+    }
+
+    /** How far a replay has come: events between its start and end offsets that the group has committed past. */
+    record Progress(long toReplay, long replayed) {
+        static Progress of(List<ReplayStore.Position> positions, Map<TopicPartition, Long> committed) {
+            long total = 0;
+            long done = 0;
+            for (ReplayStore.Position p : positions) {
+                long size = Math.max(0, p.endOffset() - p.startOffset());
+                long position = committed.getOrDefault(new TopicPartition(p.topic(), p.partition()), p.startOffset());
+                total += size;
+                done += Math.min(size, Math.max(0, position - p.startOffset()));
+            }
+            return new Progress(total, done);
+        }
+
+        boolean done() {
+            return replayed >= toReplay;
+        }
+
+        /** Whole percent, rounded down, so 100 means every event was replayed. */
+        long percent() {
+            return toReplay == 0 ? 100 : replayed * 100 / toReplay;
+        }
+    }
+}
