@@ -87,7 +87,9 @@ class GatewayKafkaTest {
             while (!until.test(events) && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     if (record.key().equals(caller.agent().id().toString())) {
-                        JsonNode event = JSON.readTree(record.value());
+                        // Avro on the wire, read with the writer schema its fingerprint header names; rendered as JSON to inspect.
+                        JsonNode event = JSON.readTree(io.caracal.core.event.EventCodec.decodeAny(record.value(), new String(
+                                record.headers().lastHeader(io.caracal.core.event.EventCodec.FINGERPRINT_HEADER).value(), StandardCharsets.UTF_8)).toString());
                         assertEquals(event.get("event_id").asText(),
                                 new String(record.headers().lastHeader("event_id").value(), StandardCharsets.UTF_8), "the idempotency key rides in a header");
                         events.add(event);

@@ -1,4 +1,4 @@
-package io.caracal.audit;
+package io.caracal.cli;
 
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
@@ -81,6 +81,7 @@ class PipelineEndToEndTest {
     private static String database;
     private static ApplicationContext services;
     private static Path logs;
+    private static Instant producedFrom;
 
     private final Map<UUID, BigDecimal> expectedSpend = new HashMap<>();
     private final Map<UUID, Long> expectedCount = new HashMap<>();
@@ -148,6 +149,7 @@ class PipelineEndToEndTest {
         for (int i = 0; i < AGENTS; i++) {
             agents.add(services.getBean(AgentStore.class).create(new AgentDraft("e2e-" + i, "", "ops@example.com", null, Map.of())));
         }
+        producedFrom = Instant.now().minusSeconds(60);
         List<OutboxEvent> poison = produce(agents);
 
         Process ledger = startLedger("ledger-1");
@@ -166,11 +168,11 @@ class PipelineEndToEndTest {
         }
         assertTrue(deadLetters(LedgerWriter.GROUP).contains(poison.get(1).eventId().toString()), "the ledger dead-lettered the unknown agent's charge");
 
-        // Replay: consumers stopped, every group rewound to the beginning, consumers started again.
+        // Replay: consumers stopped, every group moved back to before the first event, consumers started again.
         ledger.destroy();
         ledger.waitFor();
         services.close();
-        rewindAllGroups();
+        replayFromTheBeginning(producedFrom);
         services = startMetricsAndAudit();
         ledger = startLedger("ledger-3");
         try {
@@ -273,22 +275,20 @@ class PipelineEndToEndTest {
         }
     }
 
-    private static void rewindAllGroups() throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            for (String group : GROUPS) {
-                Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-                admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
-                        .keySet().forEach(tp -> start.put(tp, new OffsetAndMetadata(0)));
-                await(Duration.ofMinutes(1), () -> {
-                    try {
-                        admin.alterConsumerGroupOffsets(group, start).all().get();
-                        return true;
-                    } catch (Exception stillActive) {
-                        return false; // members of the stopped consumers are still leaving the group
-                    }
-                }, "group " + group + " to accept the rewind");
-            }
-        }
+    /** `caracal replay start` from before the first event, for the three consumer groups (its default). */
+    private static void replayFromTheBeginning(Instant before) throws InterruptedException {
+        Map<String, String> env = new HashMap<>();
+        env.put("DB_HOST", postgres.host());
+        env.put("DB_PORT", Integer.toString(postgres.port()));
+        env.put("DB_NAME", database);
+        env.put("DB_USER", EmbeddedPostgresServer.USER);
+        env.put("DB_PASSWORD", "");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("CARACAL_HOME", logs.toString());
+        java.io.StringWriter err = new java.io.StringWriter();
+        // Refused while a stopped consumer's membership has not expired yet; accepted once the groups are empty.
+        await(Duration.ofMinutes(1), () -> Caracal.run(new String[]{"replay", "start", "--from-timestamp", before.toString()}, env,
+                new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true)) == 0, "replay start to be accepted");
     }
 
     /** Event ids the group sent to the dead-letter queue. */
