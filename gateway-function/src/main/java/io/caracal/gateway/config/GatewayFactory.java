@@ -44,10 +44,11 @@ import java.util.Optional;
 
 /**
  * Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. Not in the CLI's
- * context: a command must not bind the metrics port or connect to Redis just because the gateway is on its classpath.
+ * context nor in a consumer function's process (environment "services"): they must not bind the gateway's
+ * metrics port or connect to Redis just because the gateway is on their classpath.
  */
 @Factory
-@Requires(notEnv = "cli")
+@Requires(notEnv = {"cli", "services"})
 public class GatewayFactory {
 
     @Singleton
