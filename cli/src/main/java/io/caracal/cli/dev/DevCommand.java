@@ -9,7 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "dev", mixinStandardHelpOptions = true,
-        description = "Run the whole system locally: embedded PostgreSQL, Redis and Kafka, the gateway, a demo upstream and a"
+        description = "Run the whole system locally: embedded PostgreSQL, Redis and Kafka, the gateway, the ledger, metrics and audit"
+                + " consumers, a demo upstream and a"
                 + " demo agent with a 1.00 USD daily budget. Prints a curl line to try; Ctrl-C stops it (the data stays in"
                 + " $CARACAL_HOME/postgres).")
 public final class DevCommand implements Callable<Integer> {
@@ -28,7 +29,7 @@ public final class DevCommand implements Callable<Integer> {
             throw new io.caracal.core.error.InvalidInputException("port must be from 0 to 65535, got " + port);
         }
         PrintWriter out = session.out();
-        out.println("Starting Caracal dev (PostgreSQL, Redis, Kafka, gateway)...");
+        out.println("Starting Caracal dev (PostgreSQL, Redis, Kafka, gateway, ledger, metrics and audit consumers)...");
         out.flush();
         DevStack stack = DevStack.start(session.home(), port);
         CountDownLatch stopped = new CountDownLatch(1);
