@@ -49,7 +49,8 @@ class DevStackTest {
                 java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
                 long audited = 0;
                 while (audited < 2 && java.time.Instant.now().isBefore(deadline)) {
-                    try (var st = c.prepareStatement("SELECT count(DISTINCT topic) FROM audit_log WHERE agent_id = ?::uuid")) {
+                    try (var st = c.prepareStatement("SELECT count(DISTINCT topic) FROM audit_log WHERE agent_id = ?::uuid"
+                            + " AND topic IN ('caracal.metering.events', 'caracal.policy.decisions')")) {
                         st.setString(1, agentId);
                         try (var rs = st.executeQuery()) {
                             rs.next();
