@@ -47,6 +47,28 @@ public final class Proofs {
         }
     }
 
+    /**
+     * That leaf {@code index} is in the subtree over leaves [{@code start}, {@code end}) whose root is {@code root}:
+     * "this charge is in this checkpointed batch". A subtree is a node of every tree that contains it, so it must
+     * be aligned: {@code start} a multiple of the smallest power of two not below its size.
+     */
+    public static void verifySubtreeInclusion(long index, long start, long end, byte[] leafHash, List<byte[]> proof, byte[] root)
+            throws InvalidProofException {
+        requireSubtree(start, end);
+        if (index < start || index >= end) {
+            throw new InvalidProofException("leaf " + index + " is outside the subtree [" + start + ", " + end + ")");
+        }
+        verifyInclusion(index - start, end - start, leafHash, proof, root);
+    }
+
+    private static void requireSubtree(long start, long end) throws InvalidProofException {
+        long size = end - start;
+        if (start < 0 || size <= 0 || start % Long.highestOneBit(size * 2 - 1) != 0) {
+            throw new InvalidProofException("[" + start + ", " + end + ") is not a subtree: it must be non-empty and start at a multiple"
+                    + " of the smallest power of two not below its size");
+        }
+    }
+
     /** That the tree of {@code size1} leaves with root {@code root1} is a prefix of the tree of {@code size2} leaves with root {@code root2}. */
     public static void verifyConsistency(long size1, long size2, byte[] root1, byte[] root2, List<byte[]> proof) throws InvalidProofException {
         proof = requireHashes(proof);

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shared RFC 6962 vectors (transparency-dev/merkle's): every inclusion and
- * consistency case verifies, and every case marked wantErr is rejected.
+ * The shared RFC 6962 vectors (transparency-dev/merkle's): every inclusion, subtree-inclusion and consistency
+ * case verifies, and every case marked wantErr is rejected. (Subtree consistency is not implemented yet.)
  */
 class Rfc6962VectorsTest {
     /** A copy of ../shared/vectors/rfc6962 (Apache-2.0, LICENSE beside them), so the build needs nothing outside the repository. */
@@ -63,6 +63,17 @@ class Rfc6962VectorsTest {
             JsonNode v = JSON.readTree(file.toFile());
             tests.add(check(file, v, () -> Proofs.verifyInclusion(v.get("leafIdx").asLong(), v.get("treeSize").asLong(), bytes(v.get("leafHash")),
                     proof(v.get("proof")), bytes(v.get("root")))));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> subtreeInclusion() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path file : cases("subtreeinclusion")) {
+            JsonNode v = JSON.readTree(file.toFile());
+            tests.add(check(file, v, () -> Proofs.verifySubtreeInclusion(v.get("leafIdx").asLong(), v.get("start").asLong(), v.get("end").asLong(),
+                    bytes(v.get("leafHash")), proof(v.get("proof")), bytes(v.get("root")))));
         }
         return tests;
     }
