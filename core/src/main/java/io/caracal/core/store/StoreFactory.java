@@ -61,6 +61,11 @@ public class StoreFactory {
     }
 
     @Singleton
+    MerkleLogStore merkleLogStore(Database db, Clock clock) {
+        return new MerkleLogStore(db, clock);
+    }
+
+    @Singleton
     OutboxStore outboxStore(Database db, Clock clock) {
         return new OutboxStore(db, clock);
     }

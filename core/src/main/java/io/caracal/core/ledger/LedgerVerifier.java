@@ -1,0 +1,136 @@
+package io.caracal.core.ledger;
+
+import io.caracal.core.checkpoint.InvalidCheckpointException;
+import io.caracal.core.checkpoint.NoteKey;
+import io.caracal.core.checkpoint.SignedNotes;
+import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.store.MerkleLogStore.CheckpointRow;
+import io.caracal.core.store.MerkleLogStore.Leaf;
+
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Checks the ledger against its signed checkpoints: every leaf is recomputed from the ledger event as it is now,
+ * every checkpoint's signature is checked with the key it names (old keys included), and every signed root is
+ * recomputed. A changed, deleted, moved or inserted event is reported with the checkpoint that proves it.
+ */
+public final class LedgerVerifier {
+    private final MerkleLogStore store;
+
+    public LedgerVerifier(MerkleLogStore store) {
+        this.store = store;
+    }
+
+    /** Something that does not match what was signed. {@code eventId} or {@code batchId} may be null when unknown. */
+    public record Problem(UUID eventId, Long leafIndex, UUID batchId, String what) {
+    }
+
+    /** One checkpoint's result. */
+    public record CheckpointResult(CheckpointRow checkpoint, String signature, boolean rootMatches) {
+        public boolean passed() {
+            return rootMatches && signature.equals("Valid");
+        }
+    }
+
+    public record Report(List<CheckpointResult> checkpoints, List<Problem> problems, long eventsChecked) {
+        public boolean passed() {
+            return problems.isEmpty() && checkpoints.stream().allMatch(CheckpointResult::passed);
+        }
+    }
+
+    /** The checkpoints covering the events that occurred in [from, to), and events there that no checkpoint covers. */
+    public Report verifyRange(Instant from, Instant to) {
+        List<Long> indexes = store.leafIndexesBetween(from, to);
+        List<CheckpointRow> all = store.checkpoints();
+        List<CheckpointRow> targets = all.stream().filter(c -> indexes.stream().anyMatch(i -> i >= c.firstLeaf() && i < c.treeSize())).toList();
+        Report report = verify(targets, all);
+        List<Problem> problems = new ArrayList<>(report.problems());
+        Instant lastSigned = all.isEmpty() ? Instant.MIN : all.get(all.size() - 1).createdAt();
+        for (UUID inserted : store.eventsOutsideTheLog(from, to, lastSigned)) {
+            problems.add(new Problem(inserted, null, all.get(all.size() - 1).batchId(),
+                    "is in the ledger but in none of the checkpoints signed after it was recorded: inserted after the fact"));
+        }
+        return new Report(report.checkpoints(), problems, report.eventsChecked());
+    }
+
+    public Optional<Report> verifyBatch(UUID batchId) {
+        List<CheckpointRow> all = store.checkpoints();
+        return all.stream().filter(c -> c.batchId().equals(batchId)).findFirst().map(c -> verify(List.of(c), all));
+    }
+
+    /** The event's leaf, its checkpoint, and an inclusion proof of the leaf in that checkpoint's tree. */
+    public Optional<Report> verifyEvent(UUID eventId) {
+        Optional<Long> index = store.leafIndex(eventId);
+        if (index.isEmpty()) {
+            return Optional.empty();
+        }
+        List<CheckpointRow> all = store.checkpoints();
+        List<CheckpointRow> covering = all.stream().filter(c -> index.get() >= c.firstLeaf() && index.get() < c.treeSize()).toList();
+        Report report = verify(covering, all);
+        if (covering.isEmpty()) {
+            List<Problem> problems = new ArrayList<>(report.problems());
+            problems.add(new Problem(eventId, index.get(), null, "is in the log but no checkpoint is signed over it yet"));
+            return Optional.of(new Report(report.checkpoints(), problems, report.eventsChecked()));
+        }
+        return Optional.of(report);
+    }
+
+    private Report verify(List<CheckpointRow> targets, List<CheckpointRow> all) {
+        List<Problem> problems = new ArrayList<>();
+        if (targets.isEmpty()) {
+            return new Report(List.of(), problems, 0);
+        }
+        List<NoteKey> keys = store.keys();
+        long size = targets.stream().mapToLong(CheckpointRow::treeSize).max().orElseThrow();
+        MerkleTree tree = new MerkleTree();
+        long checked = 0;
+        for (Leaf leaf : store.leaves(0, size)) {
+            if (leaf.index() != tree.size()) {
+                problems.add(new Problem(null, tree.size(), batchOf(all, tree.size()), "leaves " + tree.size() + " to " + (leaf.index() - 1)
+                        + " are missing from the log"));
+                break;
+            }
+            UUID batch = batchOf(all, leaf.index());
+            byte[] hash = leaf.storedHash();
+            if (leaf.event() == null) {
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batch, "was deleted from the ledger"));
+            } else {
+                hash = LedgerLeaf.hash(leaf.index(), leaf.event());
+                if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
+                    problems.add(new Problem(leaf.eventId(), leaf.index(), batch, "was changed (or moved) after it was signed"));
+                }
+            }
+            tree.append(hash);
+            checked++;
+        }
+        List<CheckpointResult> results = new ArrayList<>();
+        for (CheckpointRow checkpoint : targets) {
+            String signature;
+            boolean rootMatches = false;
+            try {
+                SignedNotes.Verified verified = SignedNotes.verify(checkpoint.note(), keys);
+                boolean sameFacts = verified.checkpoint().size() == checkpoint.treeSize()
+                        && MessageDigest.isEqual(verified.checkpoint().root(), checkpoint.root());
+                signature = sameFacts ? "Valid" : "Invalid (the stored size or root differs from the signed note)";
+                rootMatches = tree.size() >= checkpoint.treeSize() && MessageDigest.isEqual(tree.root(checkpoint.treeSize()), verified.checkpoint().root());
+            } catch (InvalidCheckpointException e) {
+                signature = "Invalid (" + e.getMessage() + ")";
+            }
+            if (!rootMatches && problems.stream().noneMatch(p -> checkpoint.batchId().equals(p.batchId()))) {
+                problems.add(new Problem(null, null, checkpoint.batchId(), "the log no longer has the root this checkpoint signed"));
+            }
+            results.add(new CheckpointResult(checkpoint, signature, rootMatches));
+        }
+        return new Report(results, problems, checked);
+    }
+
+    private static UUID batchOf(List<CheckpointRow> all, long index) {
+        return all.stream().filter(c -> index >= c.firstLeaf() && index < c.treeSize()).map(CheckpointRow::batchId).findFirst().orElse(null);
+    }
+}

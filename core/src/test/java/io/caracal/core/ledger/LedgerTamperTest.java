@@ -1,0 +1,151 @@
+package io.caracal.core.ledger;
+
+import io.caracal.core.agent.Agent;
+import io.caracal.core.agent.AgentDraft;
+import io.caracal.core.event.MeteringEvent;
+import io.caracal.core.keys.PemKeys;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.Database;
+import io.caracal.core.store.LedgerStore;
+import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.store.TestDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tampering with a signed ledger on real PostgreSQL, as a superuser can (triggers and foreign keys switched off
+ * with session_replication_role): a changed cost, a deleted event, an inserted event and two swapped events are
+ * each found by verify-range, which names the event and the checkpoint. An untouched ledger passes.
+ */
+class LedgerTamperTest {
+    private static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Instant TO = Instant.parse("2027-01-01T00:00:00Z");
+
+    private HikariDataSource pool;
+    private Database db;
+    private MerkleLogStore log;
+    private LedgerVerifier verifier;
+    private final List<MeteringEvent> events = new ArrayList<>();
+
+    @BeforeEach
+    void signedLedger(@TempDir Path keys) {
+        pool = TestDatabase.pool("tamper_" + Long.toHexString(System.nanoTime()));
+        db = new Database(pool);
+        Clock clock = Clock.systemUTC();
+        Agent agent = new AgentStore(db, clock).create(new AgentDraft("tamper", "", "ops@example.com", null, Map.of()));
+        Instant at = Instant.parse("2026-11-20T12:00:00Z");
+        for (int i = 0; i < 35; i++) {
+            events.add(new MeteringEvent(UUID.randomUUID(), agent.id(), null, new Money(new BigDecimal("0.25").add(BigDecimal.valueOf(i)),
+                    new CurrencyCode("USD")), at.plus(i, ChronoUnit.MINUTES), "api.example.com", Map.of(), Map.of("n", Integer.toString(i))));
+        }
+        new LedgerStore(db, clock).write(events);
+        log = new MerkleLogStore(db, clock);
+        MerkleLog integrator = new MerkleLog(log, "caracal-test", PemKeys.generate(keys.resolve("key.pem")), 10, Duration.ofMinutes(5));
+        assertEquals(4, integrator.integrateAll().signed(), "checkpoints at 10, 20, 30 and 35 events");
+        verifier = new LedgerVerifier(log);
+    }
+
+    @AfterEach
+    void close() {
+        pool.close();
+    }
+
+    private void asSuperuser(String sql) throws Exception {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SET session_replication_role = replica"); // no triggers, no foreign keys: what a superuser can do
+            st.execute(sql);
+        }
+    }
+
+    private static void assertNames(LedgerVerifier.Report report, UUID eventId, UUID batchId) {
+        assertFalse(report.passed(), "tampering must fail verification");
+        assertTrue(report.problems().stream().anyMatch(p -> eventId.equals(p.eventId()) && batchId.equals(p.batchId())),
+                "names event " + eventId + " and checkpoint " + batchId + ": " + report.problems());
+    }
+
+    private UUID batchOfLeaf(long index) {
+        return log.checkpoints().stream().filter(c -> index >= c.firstLeaf() && index < c.treeSize()).findFirst().orElseThrow().batchId();
+    }
+
+    private long leafOf(MeteringEvent event) {
+        return log.leafIndex(event.eventId()).orElseThrow();
+    }
+
+    @Test
+    void anUntouchedLedgerPasses() {
+        LedgerVerifier.Report report = verifier.verifyRange(FROM, TO);
+        assertTrue(report.passed(), report.problems().toString());
+        assertEquals(4, report.checkpoints().size());
+        assertEquals(35, report.eventsChecked());
+        assertTrue(report.checkpoints().stream().allMatch(c -> c.signature().equals("Valid")));
+    }
+
+    @Test
+    void aChangedCostIsFound() throws Exception {
+        MeteringEvent victim = events.get(13);
+        asSuperuser("UPDATE ledger_events SET amount = amount - 0.01 WHERE event_id = '" + victim.eventId() + "'");
+        assertNames(verifier.verifyRange(FROM, TO), victim.eventId(), batchOfLeaf(leafOf(victim)));
+    }
+
+    @Test
+    void aDeletedEventIsFound() throws Exception {
+        MeteringEvent victim = events.get(21);
+        UUID batch = batchOfLeaf(leafOf(victim));
+        asSuperuser("DELETE FROM ledger_events WHERE event_id = '" + victim.eventId() + "'");
+        assertNames(verifier.verifyRange(FROM, TO), victim.eventId(), batch);
+    }
+
+    @Test
+    void anInsertedEventIsFound() throws Exception {
+        UUID forged = UUID.randomUUID();
+        MeteringEvent template = events.get(5);
+        asSuperuser("INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at) VALUES ('" + forged + "', '"
+                + template.agentId() + "', 9.99, 'USD', '2026-11-20T12:05:30Z', '2026-11-20T12:05:30Z')");
+        LedgerVerifier.Report report = verifier.verifyRange(FROM, TO);
+        assertNames(report, forged, log.checkpoints().get(3).batchId());
+    }
+
+    @Test
+    void twoSwappedEventsAreFound() throws Exception {
+        MeteringEvent first = events.get(2);
+        MeteringEvent second = events.get(27);
+        long a = leafOf(first);
+        long b = leafOf(second);
+        asSuperuser("UPDATE merkle_leaves SET leaf_index = 999999 WHERE leaf_index = " + a + "; UPDATE merkle_leaves SET leaf_index = " + a
+                + " WHERE leaf_index = " + b + "; UPDATE merkle_leaves SET leaf_index = " + b + " WHERE leaf_index = 999999");
+        LedgerVerifier.Report report = verifier.verifyRange(FROM, TO);
+        assertNames(report, second.eventId(), batchOfLeaf(a));
+        assertNames(report, first.eventId(), batchOfLeaf(b));
+    }
+
+    @Test
+    void aRewrittenCheckpointRootIsFound() throws Exception {
+        UUID batch = log.checkpoints().get(1).batchId();
+        asSuperuser("UPDATE merkle_checkpoints SET root_hash = decode(repeat('00', 32), 'hex') WHERE batch_id = '" + batch + "'");
+        LedgerVerifier.Report report = verifier.verifyBatch(batch).orElseThrow();
+        assertFalse(report.passed());
+        assertTrue(report.checkpoints().get(0).signature().startsWith("Invalid"), report.checkpoints().toString());
+    }
+}
