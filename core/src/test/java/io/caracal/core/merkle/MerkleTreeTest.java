@@ -12,10 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fast tree against a slow reference that is RFC 6962 §2.1 transcribed literally (MTH, PATH, SUBPROOF over the
- * leaf list, recomputing everything), on random sizes from 1 to 5,000; every proof also verifies, and a proof
+ * leaf list, recomputing everything), and the Merkle Tree Certificates draft's SUBTREE_PROOF likewise, on random
+ * sizes from 1 to 5,000 and on every subtree of every tree up to 40 leaves; every proof also verifies, and a proof
  * with one bit flipped does not.
  */
 class MerkleTreeTest {
@@ -67,6 +69,60 @@ class MerkleTreeTest {
         } else {
             out.addAll(subproof(m - k, leaves.subList(k, n), false));
             out.add(mth(leaves.subList(0, k)));
+        }
+        return out;
+    }
+
+    /**
+     * The Merkle Tree Certificates draft's SUBTREE_SUBPROOF(start, end, D[n], b) over the leaf list, with
+     * SUBTREE_PROOF(start, end, D[n]) = SUBTREE_SUBPROOF(start, end, D[n], true).
+     */
+    private static List<byte[]> subtreeSubproof(int start, int end, List<byte[]> leaves, boolean b) {
+        List<byte[]> out = new ArrayList<>();
+        int n = leaves.size();
+        if (start == 0 && end == n) {
+            if (!b) {
+                out.add(mth(leaves));
+            }
+            return out;
+        }
+        int k = largestPowerOfTwoBelow(n);
+        if (end <= k) {
+            out.addAll(subtreeSubproof(start, end, leaves.subList(0, k), b));
+            out.add(mth(leaves.subList(k, n)));
+        } else if (k <= start) {
+            out.addAll(subtreeSubproof(start - k, end - k, leaves.subList(k, n), b));
+            out.add(mth(leaves.subList(0, k)));
+        } else {
+            out.addAll(subtreeSubproof(0, end - k, leaves.subList(k, n), false));
+            out.add(mth(leaves.subList(0, k)));
+        }
+        return out;
+    }
+
+    /** The draft's BIT_CEIL: the smallest power of two not below n (1 for 0). */
+    private static int bitCeil(int n) {
+        int p = 1;
+        while (p < n) {
+            p *= 2;
+        }
+        return p;
+    }
+
+    /** The draft's definition of a subtree, literally: start a multiple of BIT_CEIL(end - start). */
+    private static boolean isSubtree(int start, int end) {
+        return 0 <= start && start <= end && start % bitCeil(end - start) == 0;
+    }
+
+    /** Every non-empty subtree of a tree of n leaves, as [start, end) pairs. */
+    private static List<int[]> subtreesOf(int n) {
+        List<int[]> out = new ArrayList<>();
+        for (int start = 0; start < n; start++) {
+            for (int end = start + 1; end <= n; end++) {
+                if (isSubtree(start, end)) {
+                    out.add(new int[] {start, end});
+                }
+            }
         }
         return out;
     }
@@ -149,5 +205,164 @@ class MerkleTreeTest {
         byte[] rewritten = tree.root(999);
         assertThrows(InvalidProofException.class, () -> Proofs.verifyConsistency(600, 1000, tree.root(600), rewritten, consistency));
         assertDoesNotThrow(() -> Proofs.verifyConsistency(600, 1000, tree.root(600), root, consistency));
+    }
+
+    /** One subtree's proof checked against the reference, verified, and rejected once any bit of it or of a root is flipped. */
+    private static void checkSubtree(MerkleTree tree, List<byte[]> leaves, int start, int end, int size) {
+        String what = "subtree [" + start + ", " + end + ") of " + size;
+        List<byte[]> prefix = leaves.subList(0, size);
+        byte[] subtreeRoot = mth(leaves.subList(start, end));
+        byte[] treeRoot = mth(prefix);
+        assertArrayEquals(subtreeRoot, tree.subtreeRoot(start, end), what + ": root");
+        List<byte[]> proof = tree.subtreeConsistencyProof(start, end, size);
+        assertSameHashes(subtreeSubproof(start, end, prefix, true), proof, what);
+        if (start == 0 && end < size) {
+            assertSameHashes(subproof(end, prefix, true), proof, what + " is RFC 6962's consistency proof from " + end);
+        }
+        assertDoesNotThrow(() -> Proofs.verifySubtreeConsistency(start, end, size, subtreeRoot, treeRoot, proof), what);
+        for (int element = 0; element < proof.size(); element++) {
+            List<byte[]> altered = new ArrayList<>(proof);
+            byte[] flipped = Arrays.copyOf(proof.get(element), 32);
+            flipped[(element * 7 + start) % 32] ^= (byte) (1 << (end % 8));
+            altered.set(element, flipped);
+            assertThrows(InvalidProofException.class, () -> Proofs.verifySubtreeConsistency(start, end, size, subtreeRoot, treeRoot, altered),
+                    what + ": flipped bit in element " + element);
+        }
+        byte[] otherSubtreeRoot = Arrays.copyOf(subtreeRoot, 32);
+        otherSubtreeRoot[size % 32] ^= 1;
+        byte[] otherTreeRoot = Arrays.copyOf(treeRoot, 32);
+        otherTreeRoot[start % 32] ^= 0x40;
+        assertThrows(InvalidProofException.class, () -> Proofs.verifySubtreeConsistency(start, end, size, otherSubtreeRoot, treeRoot, proof),
+                what + ": another subtree root");
+        assertThrows(InvalidProofException.class, () -> Proofs.verifySubtreeConsistency(start, end, size, subtreeRoot, otherTreeRoot, proof),
+                what + ": another tree root");
+        List<byte[]> longer = new ArrayList<>(proof);
+        longer.add(treeRoot);
+        assertThrows(InvalidProofException.class, () -> Proofs.verifySubtreeConsistency(start, end, size, subtreeRoot, treeRoot, longer),
+                what + ": a trailing hash");
+        if (!proof.isEmpty()) {
+            assertThrows(InvalidProofException.class,
+                    () -> Proofs.verifySubtreeConsistency(start, end, size, subtreeRoot, treeRoot, proof.subList(0, proof.size() - 1)),
+                    what + ": truncated");
+        }
+    }
+
+    @Test
+    void subtreeConsistencyAgreesWithTheReferenceOnRandomSubtreesOfRandomTreesUpTo5000() {
+        Random random = new Random(SEED + 1);
+        MerkleTree tree = new MerkleTree();
+        List<byte[]> leaves = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            sizes.add(1 + random.nextInt(5000));
+        }
+        sizes.add(2048);
+        sizes.add(4095);
+        sizes.add(4096);
+        sizes.add(4097);
+        sizes.add(5000);
+        sizes.sort(Integer::compare);
+        int startedLater = 0;
+        for (int size : sizes) {
+            while (leaves.size() < size) {
+                byte[] leaf = leaf(leaves.size());
+                leaves.add(leaf);
+                tree.append(leaf);
+            }
+            for (int t = 0; t < 6; t++) {
+                // A random subtree: a size, then a start among the multiples of its BIT_CEIL that leave room for it.
+                int length = 1 + random.nextInt(t % 2 == 0 ? size : Math.min(size, 64));
+                int align = bitCeil(length);
+                int start = align * random.nextInt((size - length) / align + 1);
+                checkSubtree(tree, leaves, start, start + length, size);
+                startedLater += start > 0 ? 1 : 0;
+            }
+            // A batch on the log's right edge that is not its first: the last aligned block of a random power of two.
+            int align = 1 << random.nextInt(32 - Integer.numberOfLeadingZeros(size));
+            int start = (size - 1) / align * align;
+            checkSubtree(tree, leaves, start, size, size);
+            startedLater += start > 0 ? 1 : 0;
+            checkSubtree(tree, leaves, 0, size, size);
+        }
+        assertTrue(startedLater > 100, "too few subtrees starting after leaf 0: " + startedLater);
+    }
+
+    @Test
+    void everySubtreeOfEverySmallTreeAgreesAndNoProofProvesAnotherSubtree() {
+        MerkleTree tree = new MerkleTree();
+        List<byte[]> leaves = new ArrayList<>();
+        for (int size = 1; size <= 40; size++) {
+            byte[] leaf = leaf(leaves.size());
+            leaves.add(leaf);
+            tree.append(leaf);
+            int n = size;
+            byte[] treeRoot = tree.root(n);
+            List<int[]> subtrees = subtreesOf(n);
+            for (int[] subtree : subtrees) {
+                checkSubtree(tree, leaves, subtree[0], subtree[1], n);
+            }
+            // Soundness: a subtree's root and proof claim no other position in the tree. (Another tree size is not always
+            // rejected, nor can it be: [0, 1) of 3 leaves and of 4 have proofs of the same shape, and a tree of 4 leaves
+            // whose root is the root of 3 only needs a node hash equal to leaf 2's hash, a preimage no one can find.)
+            for (int[] real : subtrees) {
+                byte[] subtreeRoot = tree.subtreeRoot(real[0], real[1]);
+                List<byte[]> proof = tree.subtreeConsistencyProof(real[0], real[1], n);
+                for (int[] claimed : subtrees) {
+                    if (claimed[0] != real[0] || claimed[1] != real[1]) {
+                        assertThrows(InvalidProofException.class,
+                                () -> Proofs.verifySubtreeConsistency(claimed[0], claimed[1], n, subtreeRoot, treeRoot, proof),
+                                "[" + real[0] + ", " + real[1] + ")'s proof claims [" + claimed[0] + ", " + claimed[1] + ") in " + n);
+                    }
+                }
+            }
+            // The empty subtree holds no leaf: it is in the tree wherever it sits, by the empty proof and the empty root.
+            for (int start = 0; start <= n; start++) {
+                int at = start;
+                assertEquals(List.of(), tree.subtreeConsistencyProof(at, at, n));
+                assertArrayEquals(Rfc6962.emptyRoot(), tree.subtreeRoot(at, at));
+                assertDoesNotThrow(() -> Proofs.verifySubtreeConsistency(at, at, n, Rfc6962.emptyRoot(), treeRoot, List.of()));
+                assertThrows(InvalidProofException.class, () -> Proofs.verifySubtreeConsistency(at, at, n, treeRoot, treeRoot, List.of()));
+                assertThrows(InvalidProofException.class,
+                        () -> Proofs.verifySubtreeConsistency(at, at, n, Rfc6962.emptyRoot(), treeRoot, List.of(treeRoot)));
+            }
+        }
+    }
+
+    @Test
+    void unalignedRangesAreNoSubtrees() {
+        MerkleTree tree = new MerkleTree();
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            leaves.add(leaf(i));
+            tree.append(leaf(i));
+        }
+        byte[] treeRoot = tree.root(16);
+        int unaligned = 0;
+        for (int start = 0; start <= 16; start++) {
+            for (int end = start; end <= 16; end++) {
+                if (isSubtree(start, end)) {
+                    continue;
+                }
+                unaligned++;
+                int s = start;
+                int e = end;
+                byte[] rangeRoot = mth(leaves.subList(s, e));
+                assertThrows(IllegalArgumentException.class, () -> tree.subtreeConsistencyProof(s, e, 16), "[" + s + ", " + e + ")");
+                assertThrows(IllegalArgumentException.class, () -> tree.subtreeRoot(s, e), "[" + s + ", " + e + ")");
+                // Not even the honest hashes of the range make it one: it is no node of the tree.
+                List<byte[]> proof = new ArrayList<>(path(s, leaves));
+                assertThrows(InvalidProofException.class, () -> Proofs.verifySubtreeConsistency(s, e, 16, rangeRoot, treeRoot, proof));
+                assertThrows(InvalidProofException.class, () -> Proofs.verifySubtreeConsistency(s, e, 16, rangeRoot, treeRoot, List.of()));
+            }
+        }
+        assertTrue(unaligned > 50, "too few unaligned ranges: " + unaligned);
+        assertThrows(IllegalArgumentException.class, () -> tree.subtreeConsistencyProof(8, 16, 17), "beyond the tree");
+        assertThrows(IllegalArgumentException.class, () -> tree.subtreeConsistencyProof(8, 16, 12), "beyond the size");
+        assertThrows(InvalidProofException.class,
+                () -> Proofs.verifySubtreeConsistency(8, 16, 12, tree.subtreeRoot(8, 16), tree.root(12), tree.subtreeConsistencyProof(8, 12, 12)));
+        assertThrows(InvalidProofException.class,
+                () -> Proofs.verifySubtreeConsistency(-8, 0, 16, Rfc6962.emptyRoot(), treeRoot, List.of()), "negative start");
+        assertThrows(InvalidProofException.class,
+                () -> Proofs.verifySubtreeConsistency(17, 17, 16, Rfc6962.emptyRoot(), treeRoot, List.of()), "empty, beyond the tree");
     }
 }

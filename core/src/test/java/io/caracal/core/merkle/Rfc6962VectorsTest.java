@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The shared RFC 6962 vectors (transparency-dev/merkle's): every inclusion, subtree-inclusion and consistency
- * case verifies, and every case marked wantErr is rejected. (Subtree consistency is not implemented yet.)
+ * The shared RFC 6962 vectors (transparency-dev/merkle's): every inclusion, subtree-inclusion, consistency and
+ * subtree-consistency case verifies, and every case marked wantErr is rejected.
  */
 class Rfc6962VectorsTest {
     /** A copy of ../shared/vectors/rfc6962 (Apache-2.0, LICENSE beside them), so the build needs nothing outside the repository. */
@@ -85,6 +85,17 @@ class Rfc6962VectorsTest {
             JsonNode v = JSON.readTree(file.toFile());
             tests.add(check(file, v, () -> Proofs.verifyConsistency(v.get("size1").asLong(), v.get("size2").asLong(), bytes(v.get("root1")),
                     bytes(v.get("root2")), proof(v.get("proof")))));
+        }
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> subtreeConsistency() throws IOException {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Path file : cases("subtreeconsistency")) {
+            JsonNode v = JSON.readTree(file.toFile());
+            tests.add(check(file, v, () -> Proofs.verifySubtreeConsistency(v.get("start").asLong(), v.get("end").asLong(), v.get("size").asLong(),
+                    bytes(v.get("root1")), bytes(v.get("root2")), proof(v.get("proof")))));
         }
         return tests;
     }
