@@ -43,7 +43,8 @@ class CliDocsTest {
             "audit query", "audit verify",
             "db init", "db migrate up", "db health-check",
             "kafka create-topics", "kafka list-topics", "kafka describe-topic", "kafka consumer-lag", "kafka list-brokers",
-            "dlq list", "dlq get", "dlq retry", "replay start", "replay status");
+            "dlq list", "dlq get", "dlq retry", "replay start", "replay status",
+            "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event");
 
     private static String markdown;
     private static List<String> bashBlocks;

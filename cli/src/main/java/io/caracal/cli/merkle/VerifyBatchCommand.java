@@ -1,0 +1,41 @@
+package io.caracal.cli.merkle;
+
+import io.caracal.cli.CliSession;
+import io.caracal.cli.SessionCommand;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.NotFoundException;
+import io.caracal.core.ledger.LedgerVerifier;
+import io.caracal.core.store.MerkleLogStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.UUID;
+
+@Command(name = "verify-batch", mixinStandardHelpOptions = true,
+        description = "Verify one checkpointed batch: its signature, its root against the ledger as it is now, and every event in it.")
+final class VerifyBatchCommand extends SessionCommand {
+    @Option(names = "--batch-id", required = true, description = "The checkpoint's batch id.")
+    String batchId;
+
+    VerifyBatchCommand(CliSession session) {
+        super(session);
+    }
+
+    @Override
+    protected void run() {
+        UUID id = parse(batchId);
+        LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyBatch(id)
+                .orElseThrow(() -> new NotFoundException("checkpoint batch", id));
+        VerificationReport.ReportView view = VerificationReport.view(report);
+        print(view, () -> VerificationReport.printText(out(), view));
+        VerificationReport.failIfTampered(view, out());
+    }
+
+    static UUID parse(String text) {
+        try {
+            return UUID.fromString(text.trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("not a UUID: '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.caracal.cli.merkle;
+
+import io.caracal.cli.CliSession;
+import io.caracal.cli.SessionCommand;
+import io.caracal.cli.Times;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.ledger.LedgerVerifier;
+import io.caracal.core.store.MerkleLogStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Instant;
+
+@Command(name = "verify-range", mixinStandardHelpOptions = true,
+        description = "Verify every checkpoint covering events that occurred in [start, end), and find events in that range that no"
+                + " checkpoint covers.")
+final class VerifyRangeCommand extends SessionCommand {
+    @Option(names = "--start-time", required = true, description = "ISO-8601 UTC, inclusive.")
+    String startTime;
+
+    @Option(names = "--end-time", required = true, description = "ISO-8601 UTC, exclusive.")
+    String endTime;
+
+    VerifyRangeCommand(CliSession session) {
+        super(session);
+    }
+
+    @Override
+    protected void run() {
+        Instant start = Times.parseOptional("start-time", startTime);
+        Instant end = Times.parseOptional("end-time", endTime);
+        if (!end.isAfter(start)) {
+            throw new InvalidInputException("end-time must be after start-time");
+        }
+        LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyRange(start, end);
+        VerificationReport.ReportView view = VerificationReport.view(report);
+        print(view, () -> VerificationReport.printText(out(), view));
+        VerificationReport.failIfTampered(view, out());
+    }
+}
