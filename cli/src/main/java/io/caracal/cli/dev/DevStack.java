@@ -94,6 +94,9 @@ public final class DevStack implements AutoCloseable {
         properties.put("caracal.consumers.metrics-aggregator.enabled", true);
         properties.put("caracal.consumers.metrics-aggregator.metrics-port", 0);
         properties.put("caracal.consumers.metrics-aggregator.metrics-host", "127.0.0.1");
+        // The ledger is signed as in production, with a dev key kept beside the data, and checkpoints come quickly.
+        properties.put("caracal.merkle.signing-key-path", devSigningKey(home).toString());
+        properties.put("caracal.merkle.batch-timeout", "5s");
         ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev").properties(properties).start());
         gateway.getBean(SchemaMigrator.class).migrate();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
@@ -104,6 +107,14 @@ public final class DevStack implements AutoCloseable {
         demoAgent = demoAgent(gateway);
         apiKey = gateway.getBean(ApiKeyStore.class).create(demoAgent.id(), "caracal dev").plaintext();
         writeDevEnv();
+    }
+
+    private static Path devSigningKey(Path home) {
+        Path key = home.resolve("keys").resolve("merkle_signing_key.pem");
+        if (!Files.exists(key)) {
+            io.caracal.core.keys.PemKeys.generate(key);
+        }
+        return key;
     }
 
     /** The demo agent and its daily budget, created on first start and kept with the data after that. */

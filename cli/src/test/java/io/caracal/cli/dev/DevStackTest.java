@@ -60,7 +60,24 @@ class DevStackTest {
                     Thread.sleep(200);
                 }
                 assertEquals(2, audited, "the metering and the decision event of the demo call are in the audit log");
+
+                // The ledger function signs the demo charge within the dev batch timeout, and the CLI verifies it.
+                long checkpoints = 0;
+                deadline = java.time.Instant.now().plusSeconds(60);
+                while (checkpoints == 0 && java.time.Instant.now().isBefore(deadline)) {
+                    try (var st = c.prepareStatement("SELECT count(*) FROM merkle_checkpoints"); var rs = st.executeQuery()) {
+                        rs.next();
+                        checkpoints = rs.getLong(1);
+                    }
+                    Thread.sleep(200);
+                }
+                assertEquals(1, checkpoints, "one checkpoint over the demo charge");
             }
+            StringWriter verified = new StringWriter();
+            int verifiedCode = Caracal.run(new String[] {"merkle", "verify-range", "--start-time", "2000-01-01T00:00:00Z", "--end-time",
+                    "2100-01-01T00:00:00Z"}, Map.of("CARACAL_HOME", home.toString()), new PrintWriter(verified, true), new PrintWriter(new StringWriter(), true));
+            assertEquals(0, verifiedCode, verified::toString);
+            assertTrue(verified.toString().contains("Integrity: PASSED") && verified.toString().contains("Signature: Valid"), verified.toString());
         }
         assertFalse(Files.exists(home.resolve(DevStack.DEV_ENV)), "dev.env goes with the stack");
 
