@@ -48,13 +48,15 @@ public final class LedgerVerifier {
     public Report verifyRange(Instant from, Instant to) {
         List<Long> indexes = store.leafIndexesBetween(from, to);
         List<CheckpointRow> all = store.checkpoints();
-        List<CheckpointRow> targets = all.stream().filter(c -> indexes.stream().anyMatch(i -> i >= c.firstLeaf() && i < c.treeSize())).toList();
+        List<CheckpointRow> targets = all.stream().filter(c -> coversAny(c, indexes)).toList();
         Report report = verify(targets, all);
         List<Problem> problems = new ArrayList<>(report.problems());
-        Instant lastSigned = all.isEmpty() ? Instant.MIN : all.get(all.size() - 1).createdAt();
-        for (UUID inserted : store.eventsOutsideTheLog(from, to, lastSigned)) {
-            problems.add(new Problem(inserted, null, all.get(all.size() - 1).batchId(),
-                    "is in the ledger but in none of the checkpoints signed after it was recorded: inserted after the fact"));
+        if (!all.isEmpty()) {
+            // Only events recorded before the last signature should be in the log; later ones may still be on their way.
+            for (UUID inserted : store.eventsOutsideTheLog(from, to, all.get(all.size() - 1).createdAt())) {
+                problems.add(new Problem(inserted, null, all.get(all.size() - 1).batchId(),
+                        "is in the ledger but in none of the checkpoints signed after it was recorded: inserted after the fact"));
+            }
         }
         return new Report(report.checkpoints(), problems, report.eventsChecked());
     }
@@ -96,14 +98,13 @@ public final class LedgerVerifier {
                         + " are missing from the log"));
                 break;
             }
-            UUID batch = batchOf(all, leaf.index());
             byte[] hash = leaf.storedHash();
             if (leaf.event() == null) {
-                problems.add(new Problem(leaf.eventId(), leaf.index(), batch, "was deleted from the ledger"));
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was deleted from the ledger"));
             } else {
                 hash = LedgerLeaf.hash(leaf.index(), leaf.event());
                 if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
-                    problems.add(new Problem(leaf.eventId(), leaf.index(), batch, "was changed (or moved) after it was signed"));
+                    problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));
                 }
             }
             tree.append(hash);
@@ -128,6 +129,13 @@ public final class LedgerVerifier {
             results.add(new CheckpointResult(checkpoint, signature, rootMatches));
         }
         return new Report(results, problems, checked);
+    }
+
+    /** Whether the checkpoint's batch holds any of the (sorted) leaf indexes. */
+    private static boolean coversAny(CheckpointRow checkpoint, List<Long> sortedIndexes) {
+        int at = java.util.Collections.binarySearch(sortedIndexes, checkpoint.firstLeaf());
+        int first = at >= 0 ? at : -at - 1;
+        return first < sortedIndexes.size() && sortedIndexes.get(first) < checkpoint.treeSize();
     }
 
     private static UUID batchOf(List<CheckpointRow> all, long index) {

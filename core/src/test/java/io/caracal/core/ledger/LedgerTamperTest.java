@@ -103,6 +103,18 @@ class LedgerTamperTest {
     }
 
     @Test
+    void aLedgerWithNoCheckpointYetHasNothingToFail() {
+        HikariDataSource empty = TestDatabase.pool("tamper_empty_" + Long.toHexString(System.nanoTime()));
+        try {
+            LedgerVerifier.Report report = new LedgerVerifier(new MerkleLogStore(new Database(empty), Clock.systemUTC())).verifyRange(FROM, TO);
+            assertTrue(report.passed());
+            assertEquals(0, report.eventsChecked());
+        } finally {
+            empty.close();
+        }
+    }
+
+    @Test
     void aChangedCostIsFound() throws Exception {
         MeteringEvent victim = events.get(13);
         asSuperuser("UPDATE ledger_events SET amount = amount - 0.01 WHERE event_id = '" + victim.eventId() + "'");

@@ -1,0 +1,159 @@
+package io.caracal.bench;
+
+import io.caracal.core.checkpoint.Checkpoint;
+import io.caracal.core.checkpoint.NoteKey;
+import io.caracal.core.checkpoint.SignedNotes;
+import io.caracal.core.keys.PemKeys;
+import io.caracal.core.ledger.LedgerLeaf;
+import io.caracal.core.ledger.LedgerRow;
+import io.caracal.core.ledger.LedgerVerifier;
+import io.caracal.core.ledger.MerkleLog;
+import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.Proofs;
+import io.caracal.core.store.Database;
+import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.store.SchemaMigrator;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import org.postgresql.PGConnection;
+
+import javax.sql.DataSource;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+
+/**
+ * The verifiable ledger's costs beside raw SHA-256 on the same machine in the same run: building and signing a
+ * 1,000-event checkpoint, generating and verifying inclusion proofs in a 1,000,000-leaf tree, and verify-range
+ * over 1,000,000 ledger events in PostgreSQL. The floor is `openssl speed sha256` (run by bench/run-merkle-bench.sh)
+ * and Java's own SHA-256 over the same bytes the leaves hash.
+ * Usage: bench/run-merkle-bench.sh [events for verify-range, default 1000000]
+ */
+public final class MerkleBenchmark {
+    private MerkleBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        Path dir = Files.createTempDirectory("merkle-bench");
+        PemKeys.SigningKey key = PemKeys.generate(dir.resolve("key.pem"));
+        NoteKey noteKey = new NoteKey("caracal-bench", key.publicKey());
+        Random random = new Random(6962);
+        UUID agent = UUID.randomUUID();
+        Instant at = Instant.parse("2026-11-20T00:00:00Z");
+
+        List<LedgerRow> thousand = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            thousand.add(row(agent, at, i, random));
+        }
+        int leafBytes = LedgerLeaf.encode(0, thousand.get(0)).length;
+        long start = System.nanoTime();
+        int rounds = 200;
+        for (int r = 0; r < rounds; r++) {
+            MerkleTree tree = new MerkleTree();
+            for (int i = 0; i < thousand.size(); i++) {
+                tree.append(LedgerLeaf.hash(i, thousand.get(i)));
+            }
+            SignedNotes.sign(new Checkpoint("caracal-bench", 1000, tree.root(1000)), noteKey, key.privateKey());
+        }
+        report("build + sign a 1,000-event checkpoint", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        byte[] block = new byte[leafBytes + 1];
+        start = System.nanoTime();
+        for (int i = 0; i < 1_000_000; i++) {
+            sha.update(block);
+            sha.digest();
+        }
+        double javaSha = (System.nanoTime() - start) / 1e9;
+        report("Java SHA-256 of 1,000,000 x " + (leafBytes + 1) + " bytes (one leaf's input)", javaSha, "s");
+
+        MerkleTree big = new MerkleTree();
+        byte[] leaf = new byte[32];
+        for (int i = 0; i < 1_000_000; i++) {
+            random.nextBytes(leaf);
+            big.append(leaf.clone());
+        }
+        byte[] root = big.root(1_000_000);
+        int proofs = 10_000;
+        List<long[]> picks = new ArrayList<>();
+        for (int i = 0; i < proofs; i++) {
+            picks.add(new long[]{random.nextInt(1_000_000)});
+        }
+        start = System.nanoTime();
+        List<List<byte[]>> made = new ArrayList<>();
+        for (long[] p : picks) {
+            made.add(big.inclusionProof(p[0], 1_000_000));
+        }
+        report("inclusion proof, generate (1M-leaf tree)", (System.nanoTime() - start) / 1e3 / proofs, "us");
+        start = System.nanoTime();
+        for (int i = 0; i < proofs; i++) {
+            long index = picks.get(i)[0];
+            Proofs.verifyInclusion(index, 1_000_000, leafAt(big, index), made.get(i), root);
+        }
+        report("inclusion proof, verify (1M-leaf tree)", (System.nanoTime() - start) / 1e3 / proofs, "us");
+
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary()) {
+            postgres.createDatabase("bench");
+            com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource();
+            pool.setJdbcUrl(postgres.jdbcUrl("bench"));
+            pool.setUsername(EmbeddedPostgresServer.USER);
+            pool.setMaximumPoolSize(2);
+            new SchemaMigrator(pool).migrate();
+            fill(pool, agent, events, random);
+            MerkleLogStore store = new MerkleLogStore(new Database(pool), Clock.systemUTC());
+            start = System.nanoTime();
+            MerkleLog.Run run = new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrateAll();
+            report("integrate " + run.appended() + " events, sign " + run.signed() + " checkpoints", (System.nanoTime() - start) / 1e9, "s");
+            start = System.nanoTime();
+            LedgerVerifier.Report result = new LedgerVerifier(store).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
+            double verify = (System.nanoTime() - start) / 1e9;
+            report("verify-range over " + result.eventsChecked() + " events (" + result.checkpoints().size() + " checkpoints, passed="
+                    + result.passed() + ")", verify, "s");
+            pool.close();
+        }
+    }
+
+    /** The leaf hash at {@code index}: its one-leaf subtree root. */
+    private static byte[] leafAt(MerkleTree tree, long index) {
+        return tree.subtreeRoot(index, index + 1);
+    }
+
+    private static LedgerRow row(UUID agent, Instant at, int i, Random random) {
+        return new LedgerRow(UUID.randomUUID(), agent, null, BigDecimal.valueOf(random.nextInt(1_000_000_000), 9), "USD", at.plusSeconds(i),
+                at.plusSeconds(i), "api.example.com", Map.of("request_id", "r" + i), Map.of());
+    }
+
+    private static void fill(DataSource pool, UUID agent, int events, Random random) throws Exception {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + agent + "', 'bench', 'bench@example.com', now(), now())");
+            StringBuilder text = new StringBuilder();
+            Instant at = Instant.parse("2026-11-20T00:00:00Z");
+            for (int i = 0; i < events; i++) {
+                text.append(UUID.randomUUID()).append('\t').append(agent).append("\t\\N\t").append(BigDecimal.valueOf(random.nextInt(1_000_000_000), 9))
+                        .append("\tUSD\t").append(at.plusMillis(i)).append('\t').append(at.plusMillis(i)).append("\tapi.example.com\t{\"request_id\": \"r")
+                        .append(i).append("\"}\n");
+                if (text.length() > 8_000_000 || i == events - 1) {
+                    c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY ledger_events (event_id, agent_id, hold_id, amount, currency, occurred_at,"
+                            + " recorded_at, resource, metadata) FROM STDIN", new StringReader(text.toString()));
+                    text.setLength(0);
+                }
+            }
+        }
+    }
+
+    private static void report(String what, double value, String unit) {
+        System.out.printf("%-80s %12.3f %s%n", what, value, unit);
+    }
+}
