@@ -20,6 +20,7 @@ import io.caracal.core.store.AuditStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.core.store.SpendAggregates;
 import io.caracal.embedded.EmbeddedKafkaBroker;
+import io.caracal.embedded.Await;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
 import io.caracal.ledger.LedgerFunction;
@@ -276,7 +277,7 @@ class PipelineEndToEndTest {
     }
 
     /** `caracal replay start` from before the first event, for the three consumer groups (its default). */
-    private static void replayFromTheBeginning(Instant before) throws InterruptedException {
+    private static void replayFromTheBeginning(Instant before) {
         Map<String, String> env = new HashMap<>();
         env.put("DB_HOST", postgres.host());
         env.put("DB_PORT", Integer.toString(postgres.port()));
@@ -313,14 +314,8 @@ class PipelineEndToEndTest {
         return ids;
     }
 
-    private static void await(Duration timeout, BooleanSupplier condition, String what) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("timed out waiting for " + what + "; logs in " + logs);
-            }
-            Thread.sleep(200);
-        }
+    private static void await(Duration timeout, BooleanSupplier condition, String what) {
+        Await.until(timeout, condition::getAsBoolean, what + " (logs in " + logs + ")");
     }
 
 }

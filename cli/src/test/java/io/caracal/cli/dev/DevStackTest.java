@@ -46,31 +46,14 @@ class DevStackTest {
             // The consumers run in the stack too: the call's metering and decision events reach the audit log.
             try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + stack.postgresAddress() + "/caracal",
                     io.caracal.embedded.EmbeddedPostgresServer.USER, "")) {
-                java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-                long audited = 0;
-                while (audited < 2 && java.time.Instant.now().isBefore(deadline)) {
-                    try (var st = c.prepareStatement("SELECT count(DISTINCT topic) FROM audit_log WHERE agent_id = ?::uuid"
-                            + " AND topic IN ('caracal.metering.events', 'caracal.policy.decisions')")) {
-                        st.setString(1, agentId);
-                        try (var rs = st.executeQuery()) {
-                            rs.next();
-                            audited = rs.getLong(1);
-                        }
-                    }
-                    Thread.sleep(200);
-                }
+                long audited = io.caracal.embedded.Await.until(java.time.Duration.ofSeconds(60), () -> count(c,
+                        "SELECT count(DISTINCT topic) FROM audit_log WHERE agent_id = '" + agentId + "'::uuid"
+                                + " AND topic IN ('caracal.metering.events', 'caracal.policy.decisions')"), n -> n >= 2);
                 assertEquals(2, audited, "the metering and the decision event of the demo call are in the audit log");
 
                 // The ledger function signs the demo charge within the dev batch timeout, and the CLI verifies it.
-                long checkpoints = 0;
-                deadline = java.time.Instant.now().plusSeconds(60);
-                while (checkpoints == 0 && java.time.Instant.now().isBefore(deadline)) {
-                    try (var st = c.prepareStatement("SELECT count(*) FROM merkle_checkpoints"); var rs = st.executeQuery()) {
-                        rs.next();
-                        checkpoints = rs.getLong(1);
-                    }
-                    Thread.sleep(200);
-                }
+                long checkpoints = io.caracal.embedded.Await.until(java.time.Duration.ofSeconds(60),
+                        () -> count(c, "SELECT count(*) FROM merkle_checkpoints"), n -> n > 0);
                 assertEquals(1, checkpoints, "one checkpoint over the demo charge");
             }
             StringWriter verified = new StringWriter();
@@ -88,6 +71,15 @@ class DevStackTest {
             Caracal.run(new String[] {"budget", "spend", "--agent-id", agentId, "--time-window", "daily", "-o", "json"},
                     Map.of("CARACAL_HOME", home.toString()), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
             assertTrue(out.toString().contains("\"USD\":\"0.01\""), out.toString());
+        }
+    }
+
+    private static long count(java.sql.Connection c, String sql) {
+        try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 }
