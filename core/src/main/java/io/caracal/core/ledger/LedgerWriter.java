@@ -1,10 +1,10 @@
 package io.caracal.core.ledger;
 
-import io.caracal.core.event.EventSchemas;
 import io.caracal.core.event.InvalidEventException;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.pipeline.ConsumedRecord;
 import io.caracal.core.pipeline.EventProcessor;
+import io.caracal.core.pipeline.MeteringRecords;
 import io.caracal.core.store.LedgerStore;
 
 import java.util.ArrayList;
@@ -33,17 +33,9 @@ public final class LedgerWriter implements EventProcessor {
     @Override
     public Map<ConsumedRecord, InvalidEventException> process(List<ConsumedRecord> records) {
         Map<ConsumedRecord, InvalidEventException> rejected = new LinkedHashMap<>();
-        List<ConsumedRecord> decoded = new ArrayList<>();
-        List<MeteringEvent> events = new ArrayList<>();
-        for (ConsumedRecord record : records) {
-            try {
-                events.add(MeteringEvent.from(record.decode(EventSchemas.METERING)));
-                decoded.add(record);
-            } catch (InvalidEventException e) {
-                rejected.put(record, e);
-            }
-        }
-        ledger.write(events).rejected().forEach((index, problem) -> rejected.put(decoded.get(index), problem));
+        Map<ConsumedRecord, MeteringEvent> valid = MeteringRecords.decode(records, rejected);
+        List<ConsumedRecord> decoded = new ArrayList<>(valid.keySet());
+        ledger.write(new ArrayList<>(valid.values())).rejected().forEach((index, problem) -> rejected.put(decoded.get(index), problem));
         return rejected;
     }
 }

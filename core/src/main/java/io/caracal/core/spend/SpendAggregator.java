@@ -1,10 +1,10 @@
 package io.caracal.core.spend;
 
-import io.caracal.core.event.EventSchemas;
 import io.caracal.core.event.InvalidEventException;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.pipeline.ConsumedRecord;
 import io.caracal.core.pipeline.EventProcessor;
+import io.caracal.core.pipeline.MeteringRecords;
 import io.caracal.core.store.SpendAggregates;
 
 import java.util.ArrayList;
@@ -37,15 +37,7 @@ public final class SpendAggregator implements EventProcessor {
     @Override
     public Map<ConsumedRecord, InvalidEventException> process(List<ConsumedRecord> records) {
         Map<ConsumedRecord, InvalidEventException> rejected = new LinkedHashMap<>();
-        List<MeteringEvent> events = new ArrayList<>();
-        for (ConsumedRecord record : records) {
-            try {
-                events.add(MeteringEvent.from(record.decode(EventSchemas.METERING)));
-            } catch (InvalidEventException e) {
-                rejected.put(record, e);
-            }
-        }
-        counted.accept(aggregates.add(events));
+        counted.accept(aggregates.add(new ArrayList<>(MeteringRecords.decode(records, rejected).values())));
         return rejected;
     }
 }
