@@ -21,4 +21,11 @@ public final class Times {
             throw new InvalidInputException(what + " must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z, got '" + text + "'");
         }
     }
+
+    /** Refuses a range whose end is not after its start; either end may be absent (open). */
+    public static void requireOrdered(Instant start, Instant end) {
+        if (start != null && end != null && !end.isAfter(start)) {
+            throw new InvalidInputException("end-time must be after start-time");
+        }
+    }
 }

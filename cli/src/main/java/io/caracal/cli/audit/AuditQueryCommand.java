@@ -53,9 +53,7 @@ final class AuditQueryCommand extends SessionCommand {
     private AuditStore.Query query() {
         Instant from = Times.parseOptional("start-time", startTime);
         Instant to = Times.parseOptional("end-time", endTime);
-        if (from != null && to != null && !to.isAfter(from)) {
-            throw new InvalidInputException("end-time must be after start-time");
-        }
+        Times.requireOrdered(from, to);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }

@@ -3,6 +3,7 @@ package io.caracal.cli.budget;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
+import io.caracal.cli.Times;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.budget.BudgetDecision;
 import io.caracal.core.budget.BudgetFigures;
@@ -23,7 +24,6 @@ import picocli.CommandLine.Option;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,20 +170,10 @@ public final class BudgetCommand {
             if (startTime == null || endTime == null) {
                 throw new InvalidInputException("give --start-time and --end-time, or --time-window");
             }
-            Instant start = instant("start-time", startTime);
-            Instant end = instant("end-time", endTime);
-            if (!end.isAfter(start)) {
-                throw new InvalidInputException("end-time must be after start-time");
-            }
+            Instant start = Times.parseOptional("start-time", startTime);
+            Instant end = Times.parseOptional("end-time", endTime);
+            Times.requireOrdered(start, end);
             return new Window(start, end);
-        }
-
-        private static Instant instant(String what, String text) {
-            try {
-                return Instant.parse(text.trim());
-            } catch (DateTimeParseException e) {
-                throw new InvalidInputException(what + " must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z, got '" + text + "'");
-            }
         }
     }
 }

@@ -2,7 +2,7 @@ package io.caracal.cli.merkle;
 
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
-import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.Ids;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.caracal.core.store.MerkleLogStore;
@@ -23,19 +23,11 @@ final class VerifyBatchCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        UUID id = parse(batchId);
+        UUID id = Ids.parse("batch id", batchId);
         LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyBatch(id)
                 .orElseThrow(() -> new NotFoundException("checkpoint batch", id));
         VerificationReport.ReportView view = VerificationReport.view(report);
         print(view, () -> VerificationReport.printText(out(), view));
         VerificationReport.failIfTampered(view, out());
-    }
-
-    static UUID parse(String text) {
-        try {
-            return UUID.fromString(text.trim());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("not a UUID: '" + text + "'");
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.caracal.cli.merkle;
 
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
+import io.caracal.core.error.Ids;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.caracal.core.store.MerkleLogStore;
@@ -22,7 +23,7 @@ final class VerifyEventCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        UUID id = VerifyBatchCommand.parse(eventId);
+        UUID id = Ids.parse("event id", eventId);
         LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyEvent(id)
                 .orElseThrow(() -> new NotFoundException("event in the Merkle log", id));
         VerificationReport.ReportView view = VerificationReport.view(report);

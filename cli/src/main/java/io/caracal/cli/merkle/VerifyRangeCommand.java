@@ -3,7 +3,6 @@ package io.caracal.cli.merkle;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Times;
-import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.caracal.core.store.MerkleLogStore;
 import picocli.CommandLine.Command;
@@ -29,9 +28,7 @@ final class VerifyRangeCommand extends SessionCommand {
     protected void run() {
         Instant start = Times.parseOptional("start-time", startTime);
         Instant end = Times.parseOptional("end-time", endTime);
-        if (!end.isAfter(start)) {
-            throw new InvalidInputException("end-time must be after start-time");
-        }
+        Times.requireOrdered(start, end);
         LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyRange(start, end);
         VerificationReport.ReportView view = VerificationReport.view(report);
         print(view, () -> VerificationReport.printText(out(), view));
