@@ -14,7 +14,6 @@ import io.caracal.embedded.EmbeddedKafkaBroker;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -52,7 +51,7 @@ public final class PipelineBenchmark {
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary(); EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start()) {
             postgres.createDatabase("bench");
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get();
+                io.caracal.core.event.KafkaTopics.ensure(admin, Topics.ALL, io.caracal.core.event.KafkaTopics.Spec.partitions(3));
             }
             Map<String, Object> properties = new HashMap<>();
             properties.put("datasources.default.url", postgres.jdbcUrl("bench"));

@@ -3,7 +3,6 @@ package io.caracal.cli;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.audit.AuditWriter;
-import io.caracal.core.event.EventCodec;
 import io.caracal.core.event.EventSchemas;
 import io.caracal.core.event.Events;
 import io.caracal.core.event.MeteringEvent;
@@ -14,6 +13,9 @@ import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.pipeline.DeadLetter;
+import io.caracal.core.pipeline.DeadLetterReader;
+import io.caracal.core.event.KafkaConnection;
+import io.caracal.core.event.KafkaTopics;
 import io.caracal.core.spend.SpendAggregator;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.AuditStore;
@@ -26,16 +28,11 @@ import io.caracal.embedded.SharedServices;
 import io.caracal.ledger.LedgerFunction;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,7 +95,7 @@ class PipelineEndToEndTest {
         postgres.createDatabase(database);
         logs = Files.createTempDirectory("pipeline-e2e");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(Topics.ALL.stream().map(t -> new NewTopic(t, 3, (short) 1)).toList()).all().get();
+            KafkaTopics.ensure(admin, Topics.ALL, KafkaTopics.Spec.partitions(3));
         }
     }
 
@@ -294,24 +291,8 @@ class PipelineEndToEndTest {
 
     /** Event ids the group sent to the dead-letter queue. */
     private static List<String> deadLetters(String group) {
-        Map<String, Object> config = Map.of("bootstrap.servers", kafka.bootstrapServers());
-        List<String> ids = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    DeadLetter letter = DeadLetter.from(EventCodec.decode(record.value(),
-                            new String(record.headers().lastHeader(EventCodec.FINGERPRINT_HEADER).value(), StandardCharsets.UTF_8), EventSchemas.DEAD_LETTER));
-                    if (letter.consumerGroup().equals(group)) {
-                        ids.add(letter.eventId());
-                    }
-                }
-            }
-        }
-        return ids;
+        return DeadLetterReader.read(KafkaConnection.fromEnvironment(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers()))).letters()
+                .stream().filter(letter -> letter.consumerGroup().equals(group)).map(DeadLetter::eventId).toList();
     }
 
     private static void await(Duration timeout, BooleanSupplier condition, String what) {

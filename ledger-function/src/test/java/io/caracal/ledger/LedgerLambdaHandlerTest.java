@@ -15,17 +15,14 @@ import io.caracal.core.event.Topics;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.pipeline.DeadLetter;
+import io.caracal.core.pipeline.DeadLetterReader;
+import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.LedgerStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
 import io.micronaut.context.ApplicationContext;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,10 +33,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -81,11 +76,7 @@ class LedgerLambdaHandlerTest {
     private static void createTopics() {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.<String, Object>of("bootstrap.servers", SharedServices.kafka().bootstrapServers()))) {
-            java.util.Set<String> existing = admin.listTopics().names().get();
-            admin.createTopics(Topics.ALL.stream().filter(t -> !existing.contains(t))
-                    .map(t -> new org.apache.kafka.clients.admin.NewTopic(t, 1, (short) 1)).toList()).all().get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
+            io.caracal.core.event.KafkaTopics.ensure(admin, Topics.ALL, io.caracal.core.event.KafkaTopics.Spec.partitions(1));
         }
     }
 
@@ -191,27 +182,10 @@ class LedgerLambdaHandlerTest {
     }
 
     private static DeadLetter deadLetter(String eventId) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("bootstrap.servers", SharedServices.kafka().bootstrapServers());
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<DeadLetter> seen = new ArrayList<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    DeadLetter letter = DeadLetter.from(EventCodec.decode(record.value(),
-                            new String(record.headers().lastHeader(EventCodec.FINGERPRINT_HEADER).value(), StandardCharsets.UTF_8),
-                            EventSchemas.DEAD_LETTER));
-                    if (eventId.equals(letter.eventId())) {
-                        return letter;
-                    }
-                    seen.add(letter);
-                }
-            }
-            throw new AssertionError("no dead letter for event " + eventId + " among " + seen.size());
-        }
+        List<DeadLetter> letters = DeadLetterReader.read(KafkaConnection.fromEnvironment(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", SharedServices.kafka().bootstrapServers()))).letters();
+        return letters.stream().filter(letter -> eventId.equals(letter.eventId())).findFirst()
+                .orElseThrow(() -> new AssertionError("no dead letter for event " + eventId + " among " + letters.size()));
     }
+
 }

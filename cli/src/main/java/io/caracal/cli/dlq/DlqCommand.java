@@ -9,6 +9,7 @@ import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.event.Topics;
 import io.caracal.core.pipeline.DeadLetter;
+import io.caracal.core.pipeline.DeadLetterReader;
 import io.caracal.core.store.DlqRetryStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
@@ -43,7 +44,7 @@ public final class DlqCommand {
 
     /** The queue's contents; records that are not dead letters are named on stderr, not fatal to the listing. */
     private static List<DeadLetter> read(CliSession session) {
-        DeadLetterQueue.Contents contents = new DeadLetterQueue(session.kafkaConnection()).read();
+        DeadLetterReader.Contents contents = DeadLetterReader.read(session.kafkaConnection());
         contents.unreadable().forEach(r -> session.err().println("Warning: skipped an unreadable record at " + r));
         return contents.letters();
     }

@@ -1,0 +1,79 @@
+package io.caracal.core.pipeline;
+
+import io.caracal.core.error.KafkaFailureException;
+import io.caracal.core.event.EventCodec;
+import io.caracal.core.event.EventSchemas;
+import io.caracal.core.event.InvalidEventException;
+import io.caracal.core.event.KafkaConnection;
+import io.caracal.core.event.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the {@value Topics#DLQ} topic as it is when reading starts. It uses no consumer group and commits nothing,
+ * so it never moves anyone's position.
+ */
+public final class DeadLetterReader {
+    private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
+
+    private DeadLetterReader() {
+    }
+
+    /** Every dead letter up to the end of the queue as it was when reading began, and the records that could not be read. */
+    public record Contents(List<DeadLetter> letters, List<String> unreadable) {
+    }
+
+    public static Contents read(KafkaConnection connection) {
+        Map<String, Object> config = new HashMap<>(connection.clientProperties());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        List<DeadLetter> letters = new ArrayList<>();
+        List<String> unreadable = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            // Read to where the queue ended at the start: dead letters arriving meanwhile wait for the next look.
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            Instant deadline = Instant.now().plus(READ_DEADLINE);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                if (Instant.now().isAfter(deadline)) {
+                    throw new KafkaFailureException("could not read " + Topics.DLQ + " to its end within " + READ_DEADLINE.toSeconds() + " s", null);
+                }
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
+                        decode(record, letters, unreadable);
+                    }
+                }
+            }
+        } catch (org.apache.kafka.common.KafkaException e) {
+            throw new KafkaFailureException("Kafka at " + connection + ": " + e.getMessage(), e);
+        }
+        letters.sort(java.util.Comparator.comparing(DeadLetter::failedAt));
+        return new Contents(letters, unreadable);
+    }
+
+    private static void decode(ConsumerRecord<String, byte[]> record, List<DeadLetter> letters, List<String> unreadable) {
+        var fingerprint = record.headers().lastHeader(EventCodec.FINGERPRINT_HEADER);
+        try {
+            letters.add(DeadLetter.from(EventCodec.decode(record.value(),
+                    fingerprint == null ? null : new String(fingerprint.value(), StandardCharsets.UTF_8), EventSchemas.DEAD_LETTER)));
+        } catch (InvalidEventException | IllegalArgumentException e) {
+            unreadable.add(record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
+        }
+    }
+}
