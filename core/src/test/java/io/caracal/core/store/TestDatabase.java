@@ -22,6 +22,9 @@ public final class TestDatabase {
         config.setJdbcUrl(postgres.jdbcUrl(name));
         config.setUsername(EmbeddedPostgresServer.USER);
         config.setMaximumPoolSize(20);
+        // Connections open as tests need them: with Hikari's default (minimum idle = maximum), every pool held 20
+        // connections from the start, and the test JVM's pools together ran the shared server out of connections.
+        config.setMinimumIdle(1);
         HikariDataSource dataSource = new HikariDataSource(config);
         new SchemaMigrator(dataSource).migrate();
         return dataSource;
