@@ -3,27 +3,23 @@ package io.caracal.cli.budget;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
-import io.caracal.cli.Times;
+import io.caracal.cli.TimeRangeOptions;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.budget.BudgetDecision;
 import io.caracal.core.budget.BudgetFigures;
 import io.caracal.core.error.Ids;
-import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
-import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.Window;
-import io.caracal.core.policy.WindowType;
-import io.caracal.core.policy.Windows;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.HoldStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,17 +94,8 @@ public final class BudgetCommand {
         @Option(names = "--agent-id", required = true, description = "The agent.")
         String agentId;
 
-        @Option(names = "--start-time", paramLabel = "TIME", description = "Start (inclusive), ISO-8601 UTC.")
-        String startTime;
-
-        @Option(names = "--end-time", paramLabel = "TIME", description = "End (exclusive), ISO-8601 UTC.")
-        String endTime;
-
-        @Option(names = "--time-window", description = "Instead of times: the current hourly, daily, weekly or monthly window (UTC).")
-        String timeWindow;
-
-        @Option(names = "--window-type", defaultValue = "calendar", description = "calendar or rolling, with --time-window (default: ${DEFAULT-VALUE}).")
-        String windowType;
+        @Mixin
+        TimeRangeOptions range;
 
         @Option(names = "--include-descendants", description = "Add the spend of every descendant.")
         boolean includeDescendants;
@@ -123,7 +110,7 @@ public final class BudgetCommand {
         @Override
         protected void run() {
             UUID id = Ids.parse("agent id", agentId);
-            Window range = range();
+            Window range = this.range.resolve(session.bean(Clock.class).instant());
             HoldStore holds = session.bean(HoldStore.class);
             List<SpendView> children = new ArrayList<>();
             if (byChild) {
@@ -158,22 +145,6 @@ public final class BudgetCommand {
             Map<String, String> totals = new LinkedHashMap<>();
             holds.spend(agent, range.start(), range.end(), descendants).forEach((c, v) -> totals.put(c.code(), Money.plain(v)));
             return new SpendView(agent.toString(), range.start().toString(), range.end().toString(), descendants, totals, children);
-        }
-
-        private Window range() {
-            if (timeWindow != null) {
-                if (startTime != null || endTime != null) {
-                    throw new InvalidInputException("give either --time-window or --start-time and --end-time, not both");
-                }
-                return Windows.at(TimeWindow.parse(timeWindow), WindowType.parse(windowType), null, session.bean(Clock.class).instant());
-            }
-            if (startTime == null || endTime == null) {
-                throw new InvalidInputException("give --start-time and --end-time, or --time-window");
-            }
-            Instant start = Times.parseOptional("start-time", startTime);
-            Instant end = Times.parseOptional("end-time", endTime);
-            Times.requireOrdered(start, end);
-            return new Window(start, end);
         }
     }
 }

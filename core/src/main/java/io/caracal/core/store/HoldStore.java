@@ -167,25 +167,10 @@ public final class HoldStore {
 
     /** Total settled spend per currency of an agent, or of it and all its descendants, in [from, to). */
     public Map<CurrencyCode, BigDecimal> spend(UUID agentId, Instant from, Instant to, boolean withDescendants) {
-        return db.transaction(c -> {
-            AgentStore.find(c, agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
-            String agents = withDescendants
-                    ? "WITH RECURSIVE tree(id) AS (SELECT ?::uuid UNION SELECT a.id FROM agents a JOIN tree t ON a.parent_id = t.id)"
-                    + " SELECT e.currency, sum(e.amount) FROM ledger_events e JOIN tree t ON e.agent_id = t.id"
-                    : "SELECT e.currency, sum(e.amount) FROM ledger_events e WHERE e.agent_id = ?";
-            try (PreparedStatement ps = c.prepareStatement(agents + " AND e.occurred_at >= ? AND e.occurred_at < ? GROUP BY e.currency ORDER BY e.currency")) {
-                ps.setObject(1, agentId);
-                Rows.setInstant(ps, 2, from);
-                Rows.setInstant(ps, 3, to);
-                Map<CurrencyCode, BigDecimal> totals = new LinkedHashMap<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        totals.put(new CurrencyCode(rs.getString(1)), rs.getBigDecimal(2));
-                    }
-                }
-                return totals;
-            }
-        });
+        Map<CurrencyCode, BigDecimal> totals = new LinkedHashMap<>();
+        db.transaction(c -> LedgerStore.spend(c, agentId, from, to, withDescendants))
+                .forEach((currency, spend) -> totals.put(currency, spend.amount()));
+        return totals;
     }
 
     private Settlement recorded(Connection c, Hold hold) throws SQLException {

@@ -1,7 +1,9 @@
 package io.caracal.core.store;
 
+import io.caracal.core.error.NotFoundException;
 import io.caracal.core.event.InvalidEventException;
 import io.caracal.core.event.MeteringEvent;
+import io.caracal.core.money.CurrencyCode;
 
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -265,6 +267,31 @@ public final class LedgerStore {
 
     private static Array uuidArray(Connection c, Set<UUID> ids) throws SQLException {
         return c.createArrayOf("uuid", ids.toArray());
+    }
+
+    /** Count and exact total per currency of the charges of an agent, or of it and all its descendants, that occurred in [from, to). */
+    public Map<CurrencyCode, Totals> spend(UUID agentId, Instant from, Instant to, boolean withDescendants) {
+        return db.transaction(c -> spend(c, agentId, from, to, withDescendants));
+    }
+
+    static Map<CurrencyCode, Totals> spend(Connection c, UUID agentId, Instant from, Instant to, boolean withDescendants) throws SQLException {
+        AgentStore.find(c, agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
+        String agents = withDescendants
+                ? "WITH RECURSIVE tree(id) AS (SELECT ?::uuid UNION SELECT a.id FROM agents a JOIN tree t ON a.parent_id = t.id)"
+                + " SELECT e.currency, count(*), sum(e.amount) FROM ledger_events e JOIN tree t ON e.agent_id = t.id"
+                : "SELECT e.currency, count(*), sum(e.amount) FROM ledger_events e WHERE e.agent_id = ?";
+        try (PreparedStatement ps = c.prepareStatement(agents + " AND e.occurred_at >= ? AND e.occurred_at < ? GROUP BY e.currency ORDER BY e.currency")) {
+            ps.setObject(1, agentId);
+            Rows.setInstant(ps, 2, from);
+            Rows.setInstant(ps, 3, to);
+            Map<CurrencyCode, Totals> totals = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    totals.put(new CurrencyCode(rs.getString(1)), new Totals(rs.getLong(2), rs.getBigDecimal(3)));
+                }
+            }
+            return totals;
+        }
     }
 
     /** Count and exact total per currency of the whole ledger: what reconciliation compares. */
