@@ -44,7 +44,7 @@ class CliDocsTest {
             "db init", "db migrate up", "db health-check",
             "kafka create-topics", "kafka list-topics", "kafka describe-topic", "kafka consumer-lag", "kafka list-brokers",
             "dlq list", "dlq get", "dlq retry", "replay start", "replay status",
-            "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event",
+            "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event", "merkle prove-inclusion", "merkle prove-consistency",
             "ledger query");
 
     private static String markdown;

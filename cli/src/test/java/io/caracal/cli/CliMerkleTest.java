@@ -4,11 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.core.checkpoint.Checkpoint;
+import io.caracal.core.checkpoint.NoteKey;
+import io.caracal.core.checkpoint.SignedNotes;
+import io.caracal.core.keys.PemKeys;
+import io.caracal.core.merkle.Proofs;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +46,19 @@ class CliMerkleTest {
                         + i + " minutes', now(), '{\"n\": \"" + i + "\"}')");
             }
         }
+    }
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    /** The checkpoint a note signs, checked with the public half of the PEM key only. */
+    private static Checkpoint signed(String note, Path privateKey) throws Exception {
+        return SignedNotes.verify(note, List.of(new NoteKey("caracal-ledger", PemKeys.readPrivate(privateKey).publicKey()))).checkpoint();
+    }
+
+    private static List<byte[]> hashes(JsonNode hex) {
+        List<byte[]> hashes = new ArrayList<>();
+        hex.forEach(h -> hashes.add(HEX.parseHex(h.asText())));
+        return hashes;
     }
 
     @Test
@@ -70,13 +92,28 @@ class CliMerkleTest {
         String batch = report.get("checkpoints").get(1).get("batch_id").asText();
         assertTrue(ok(cli, "merkle", "verify-batch", "--batch-id", batch).contains("Integrity: PASSED"));
 
-        // A superuser lowers one charge behind the triggers' back.
         String victim;
         try (Connection c = DriverManager.getConnection(SharedServices.postgres().jdbcUrl(database), EmbeddedPostgresServer.USER, "");
              Statement st = c.createStatement()) {
             var rs = st.executeQuery("SELECT event_id FROM merkle_leaves WHERE leaf_index = 13");
             rs.next();
             victim = rs.getString(1);
+        }
+        // Proofs a third party checks with the public key alone: leaf 13 (signed under the first key) in the latest
+        // checkpoint (signed under the second), and the first checkpoint's tree inside the last one's.
+        JsonNode inclusion = JSON.readTree(ok(cli, "merkle", "prove-inclusion", "--event-id", victim, "-o", "json"));
+        Checkpoint latest = signed(inclusion.get("signed_note").asText(), cli.home().resolve("k2.pem"));
+        assertEquals(32, latest.size());
+        Proofs.verifyInclusion(13, latest.size(), HEX.parseHex(inclusion.get("leaf_hash").asText()), hashes(inclusion.get("proof")), latest.root());
+        JsonNode consistency = JSON.readTree(ok(cli, "merkle", "prove-consistency", "--from-batch-id",
+                report.get("checkpoints").get(0).get("batch_id").asText(), "--to-batch-id", report.get("checkpoints").get(3).get("batch_id").asText(),
+                "-o", "json"));
+        Checkpoint oldest = signed(consistency.get("from_signed_note").asText(), cli.home().resolve("k1.pem"));
+        Proofs.verifyConsistency(oldest.size(), latest.size(), oldest.root(), latest.root(), hashes(consistency.get("proof")));
+
+        // A superuser lowers one charge behind the triggers' back.
+        try (Connection c = DriverManager.getConnection(SharedServices.postgres().jdbcUrl(database), EmbeddedPostgresServer.USER, "");
+             Statement st = c.createStatement()) {
             st.execute("SET session_replication_role = replica");
             st.execute("UPDATE ledger_events SET amount = 0.01 WHERE event_id = '" + victim + "'");
         }
@@ -87,6 +124,9 @@ class CliMerkleTest {
         assertEquals(1, tampered.err().lines().count(), tampered.err());
         CliRunner.Result event = cli.run("merkle", "verify-event", "--event-id", victim);
         assertEquals(1, event.exitCode(), event::toString);
+        CliRunner.Result noProof = cli.run("merkle", "prove-inclusion", "--event-id", victim);
+        assertEquals(1, noProof.exitCode(), noProof::toString);
+        assertTrue(noProof.err().contains("does not verify against checkpoint"), noProof.err());
 
         CliRunner.Result badTime = cli.run("merkle", "verify-range", "--start-time", "yesterday", "--end-time", "2026-11-21T00:00:00Z");
         assertEquals(1, badTime.exitCode());

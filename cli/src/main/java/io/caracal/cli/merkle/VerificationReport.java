@@ -1,6 +1,6 @@
 package io.caracal.cli.merkle;
 
-import io.caracal.core.error.CaracalException;
+import io.caracal.core.ledger.LedgerTamperedException;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
@@ -63,13 +63,7 @@ final class VerificationReport {
     static void failIfTampered(ReportView report, PrintWriter out) {
         if (!report.passed()) {
             out.flush();
-            throw new Tampered("ledger integrity FAILED: " + report.tampered().size() + " problem(s) found");
-        }
-    }
-
-    private static final class Tampered extends CaracalException {
-        Tampered(String message) {
-            super(message);
+            throw new LedgerTamperedException("ledger integrity FAILED: " + report.tampered().size() + " problem(s) found");
         }
     }
 }

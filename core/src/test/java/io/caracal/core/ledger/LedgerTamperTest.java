@@ -3,7 +3,13 @@ package io.caracal.core.ledger;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.event.MeteringEvent;
+import io.caracal.core.checkpoint.Checkpoint;
+import io.caracal.core.checkpoint.NoteKey;
+import io.caracal.core.checkpoint.SignedNotes;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.NotFoundException;
 import io.caracal.core.keys.PemKeys;
+import io.caracal.core.merkle.Proofs;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.store.AgentStore;
@@ -32,12 +38,14 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Tampering with a signed ledger on real PostgreSQL, as a superuser can (triggers and foreign keys switched off
  * with session_replication_role): a changed cost, a deleted event, an inserted event and two swapped events are
- * each found by verify-range, which names the event and the checkpoint. An untouched ledger passes.
+ * each found by verify-range, which names the event and the checkpoint. An untouched ledger passes, and its inclusion
+ * and consistency proofs check out with nothing but the public key; a tampered one gets no proof.
  */
 class LedgerTamperTest {
     private static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
@@ -47,6 +55,7 @@ class LedgerTamperTest {
     private Database db;
     private MerkleLogStore log;
     private LedgerVerifier verifier;
+    private PemKeys.SigningKey signingKey;
     private final List<MeteringEvent> events = new ArrayList<>();
 
     @BeforeEach
@@ -62,7 +71,8 @@ class LedgerTamperTest {
         }
         new LedgerStore(db, clock).write(events);
         log = new MerkleLogStore(db, clock);
-        MerkleLog integrator = new MerkleLog(log, "caracal-test", PemKeys.generate(keys.resolve("key.pem")), 10, Duration.ofMinutes(5));
+        signingKey = PemKeys.generate(keys.resolve("key.pem"));
+        MerkleLog integrator = new MerkleLog(log, "caracal-test", signingKey, 10, Duration.ofMinutes(5));
         assertEquals(4, integrator.integrateAll().signed(), "checkpoints at 10, 20, 30 and 35 events");
         verifier = new LedgerVerifier(log);
     }
@@ -159,5 +169,59 @@ class LedgerTamperTest {
         LedgerVerifier.Report report = verifier.verifyBatch(batch).orElseThrow();
         assertFalse(report.passed());
         assertTrue(report.checkpoints().get(0).signature().startsWith("Invalid"), report.checkpoints().toString());
+    }
+
+    @Test
+    void everyEventIsProvenInEveryCheckpointOverItWithOnlyThePublicKey() throws Exception {
+        List<NoteKey> publicKey = List.of(new NoteKey("caracal-test", signingKey.publicKey()));
+        LedgerProofs proofs = new LedgerProofs(log);
+        int checked = 0;
+        for (MeteringEvent event : events) {
+            for (MerkleLogStore.CheckpointRow checkpoint : log.checkpoints()) {
+                if (leafOf(event) < checkpoint.treeSize()) {
+                    LedgerProofs.Inclusion inclusion = proofs.inclusion(event.eventId(), checkpoint.batchId());
+                    Checkpoint signed = SignedNotes.verify(inclusion.checkpoint().note(), publicKey).checkpoint();
+                    Proofs.verifyInclusion(inclusion.leafIndex(), signed.size(), inclusion.leafHash(), inclusion.proof(), signed.root());
+                    checked++;
+                }
+            }
+        }
+        assertEquals(10 + 20 + 30 + 35, checked, "each event in every checkpoint signed after it");
+        assertEquals(log.checkpoints().get(3).batchId(), proofs.inclusion(events.get(0).eventId(), null).checkpoint().batchId(),
+                "the latest checkpoint by default");
+        assertThrows(InvalidInputException.class, () -> proofs.inclusion(events.get(30).eventId(), log.checkpoints().get(2).batchId()),
+                "leaf 30 is after the checkpoint of 30 leaves");
+        assertThrows(NotFoundException.class, () -> proofs.inclusion(UUID.randomUUID(), null));
+        assertThrows(NotFoundException.class, () -> proofs.inclusion(events.get(0).eventId(), UUID.randomUUID()));
+    }
+
+    @Test
+    void everyPairOfCheckpointsIsProvenConsistentWithOnlyThePublicKey() throws Exception {
+        List<NoteKey> publicKey = List.of(new NoteKey("caracal-test", signingKey.publicKey()));
+        LedgerProofs proofs = new LedgerProofs(log);
+        List<MerkleLogStore.CheckpointRow> checkpoints = log.checkpoints();
+        for (int i = 0; i < checkpoints.size(); i++) {
+            for (int j = i; j < checkpoints.size(); j++) {
+                LedgerProofs.Consistency consistency = proofs.consistency(checkpoints.get(i).batchId(), checkpoints.get(j).batchId());
+                Checkpoint from = SignedNotes.verify(consistency.from().note(), publicKey).checkpoint();
+                Checkpoint to = SignedNotes.verify(consistency.to().note(), publicKey).checkpoint();
+                Proofs.verifyConsistency(from.size(), to.size(), from.root(), to.root(), consistency.proof());
+            }
+        }
+        assertThrows(InvalidInputException.class, () -> proofs.consistency(checkpoints.get(2).batchId(), checkpoints.get(1).batchId()));
+    }
+
+    @Test
+    void aTamperedLedgerGetsNoProof() throws Exception {
+        LedgerProofs proofs = new LedgerProofs(log);
+        MeteringEvent victim = events.get(13);
+        asSuperuser("UPDATE ledger_events SET amount = amount + 1 WHERE event_id = '" + victim.eventId() + "'");
+        assertThrows(LedgerTamperedException.class, () -> proofs.inclusion(victim.eventId(), null));
+        MeteringEvent deleted = events.get(3);
+        asSuperuser("DELETE FROM ledger_events WHERE event_id = '" + deleted.eventId() + "'");
+        assertThrows(LedgerTamperedException.class, () -> proofs.inclusion(deleted.eventId(), null));
+        asSuperuser("UPDATE merkle_leaves SET leaf_hash = decode(repeat('11', 32), 'hex') WHERE leaf_index = 4");
+        assertThrows(LedgerTamperedException.class, () -> proofs.consistency(log.checkpoints().get(0).batchId(), log.checkpoints().get(1).batchId()),
+                "a rewritten leaf hash changes every root over it");
     }
 }
