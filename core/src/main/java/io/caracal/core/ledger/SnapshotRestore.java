@@ -50,8 +50,7 @@ public final class SnapshotRestore {
     public record Result(LedgerSnapshot snapshot, long eventsVerified, int agentsRestored, long eventsReaggregated, long budgetKeysReset) {
     }
 
-    public Result restore(UUID snapshotId) {
-        LedgerSnapshot snapshot = snapshots.find(snapshotId).orElseThrow(() -> new NotFoundException("snapshot", snapshotId));
+    public Result restore(LedgerSnapshot snapshot) {
         long verified = verify(snapshot);
         long reset = counters.reset();
         aggregates.clear();
