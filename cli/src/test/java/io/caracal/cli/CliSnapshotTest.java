@@ -127,8 +127,16 @@ class CliSnapshotTest {
         assertEquals(0, backfill.exitCode(), backfill::toString);
     }
 
-    /** Two agents: one spends 1.25 and 2.50 through the budget engine (on the test's Redis), the other has two charges with nine decimals. */
-    private static String[] ledgerOfTwoAgents(CliRunner cli, String database, Map<String, String> env) throws Exception {
+    /** A new database whose ledger has two agents' charges, not signed yet, and the CLI with Kafka and the test's Redis. */
+    private record Ledger(CliRunner cli, String database, Map<String, String> env, String spender, String other) {
+    }
+
+    /** One agent spends 1.25 and 2.50 through the budget engine (on the test's Redis), the other has two charges with nine decimals. */
+    private static Ledger ledgerOfTwoAgents(String prefix) throws Exception {
+        String database = prefix + Long.toHexString(System.nanoTime());
+        CliRunner cli = new CliRunner(database).withKafka();
+        Map<String, String> env = withRedis(cli);
+        assertEquals(0, cli.run("db", "init").exitCode());
         String spender = json(cli, env, "agent", "create", "--name", "spender", "--owner", "o", "-o", "json").get("agent_id").asText();
         String other = json(cli, env, "agent", "create", "--name", "other", "--owner", "o", "-o", "json").get("agent_id").asText();
         json(cli, env, "policy", "create", "--agent-id", spender, "--limit", "10", "-o", "json");
@@ -151,18 +159,17 @@ class CliSnapshotTest {
                     + UUID.randomUUID() + "', '" + other + "', " + amount + ", 'USD', now(), now(), '{}')");
         }
         sql(database, inserts.toArray(String[]::new));
-        return new String[] {spender, other};
+        return new Ledger(cli, database, env, spender, other);
     }
 
     @Test
     void restoreReplacesStaleRedisStateWithTheLedgersAndRefusesATamperedLedger() throws Exception {
-        String database = "cli_snapshot_" + Long.toHexString(System.nanoTime());
-        CliRunner cli = new CliRunner(database).withKafka();
-        Map<String, String> env = withRedis(cli);
-        assertEquals(0, cli.run("db", "init").exitCode());
-        String[] agents = ledgerOfTwoAgents(cli, database, env);
-        String spender = agents[0];
-        String other = agents[1];
+        Ledger ledger = ledgerOfTwoAgents("cli_snapshot_");
+        CliRunner cli = ledger.cli();
+        String database = ledger.database();
+        Map<String, String> env = ledger.env();
+        String spender = ledger.spender();
+        String other = ledger.other();
 
         refused(cli, env, 1, "the ledger has no signed checkpoint yet", "snapshot", "create");
         assertEquals(0, cli.count("ledger_snapshots"));
@@ -239,11 +246,9 @@ class CliSnapshotTest {
 
     @Test
     void replayFromASnapshotSendsTheGroupBackToTheOffsetsItRecorded() throws Exception {
-        String database = "cli_snapshot_replay_" + Long.toHexString(System.nanoTime());
-        CliRunner cli = new CliRunner(database).withKafka();
-        Map<String, String> env = withRedis(cli);
-        assertEquals(0, cli.run("db", "init").exitCode());
-        ledgerOfTwoAgents(cli, database, env);
+        Ledger ledger = ledgerOfTwoAgents("cli_snapshot_replay_");
+        CliRunner cli = ledger.cli();
+        Map<String, String> env = ledger.env();
         signAll(cli);
         try (Admin admin = KafkaFixture.admin()) {
             KafkaTopics.ensure(admin, List.of(Topics.METERING), KafkaTopics.Spec.partitions(3));
