@@ -11,6 +11,7 @@ import io.caracal.cli.kafka.KafkaCommand;
 import io.caracal.cli.ledger.LedgerCommand;
 import io.caracal.cli.merkle.MerkleCommand;
 import io.caracal.cli.replay.ReplayCommand;
+import io.caracal.cli.snapshot.SnapshotCommand;
 import io.caracal.cli.policy.PolicyCommand;
 import io.caracal.cli.pricebook.PricebookCommand;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ import java.nio.file.Path;
                 + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
         subcommands = {DevCommand.class, AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
                 AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
-                LedgerCommand.class})
+                LedgerCommand.class, SnapshotCommand.class})
 public final class CaracalCommand {
     private final CliSession session;
 

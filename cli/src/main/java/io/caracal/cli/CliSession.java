@@ -135,8 +135,19 @@ public final class CliSession implements AutoCloseable {
 
     /** The budget engine over this session's database and Redis (started only for commands that need it). */
     public BudgetEngine budgetEngine() {
+        return new BudgetEngine(bean(AgentStore.class), bean(PolicyStore.class), bean(PricebookStore.class), bean(HoldStore.class),
+                new RedisBudgetCounters(redis()), bean(Clock.class));
+    }
+
+    /** Whether REDIS_HOST or the config file names a Redis; otherwise {@link #redis()} is a private embedded one. */
+    public boolean redisConfigured() {
+        return !redisSettings().embedded();
+    }
+
+    /** The Redis the gateway and the metrics function share, or a private embedded one when none is configured. */
+    public StatefulRedisConnection<String, String> redis() {
         if (redisConnection == null) {
-            RedisSettings settings = RedisSettings.resolve(effectiveEnv(), configFile, configFileGiven);
+            RedisSettings settings = redisSettings();
             String uri;
             if (settings.embedded()) {
                 localRedis = EmbeddedRedisServer.start();
@@ -152,8 +163,11 @@ public final class CliSession implements AutoCloseable {
                         + ": " + e.getMessage(), e);
             }
         }
-        return new BudgetEngine(bean(AgentStore.class), bean(PolicyStore.class), bean(PricebookStore.class), bean(HoldStore.class),
-                new RedisBudgetCounters(redisConnection), bean(Clock.class));
+        return redisConnection;
+    }
+
+    private RedisSettings redisSettings() {
+        return RedisSettings.resolve(effectiveEnv(), configFile, configFileGiven);
     }
 
     public JsonMapper json() {
@@ -177,6 +191,9 @@ public final class CliSession implements AutoCloseable {
             properties.put("datasources.default.initialization-fail-timeout", -1);
             // Scripts reading -o json find every field, null or empty ones included.
             properties.put("micronaut.serde.serialization.inclusion", "always");
+            // As the metrics function reads them (application-metrics.yml), so a restore keeps the same days.
+            putIfSet(properties, "caracal.consumers.metrics-aggregator.day-retention", "SPEND_DAY_RETENTION");
+            putIfSet(properties, "caracal.consumers.metrics-aggregator.hour-retention", "SPEND_HOUR_RETENTION");
             context = ApplicationContext.builder()
                     .deduceEnvironment(false)
                     .environments("cli")
@@ -189,6 +206,13 @@ public final class CliSession implements AutoCloseable {
             }
         }
         return context;
+    }
+
+    private void putIfSet(Map<String, Object> properties, String property, String variable) {
+        String value = effectiveEnv().get(variable);
+        if (value != null && !value.isBlank()) {
+            properties.put(property, value);
+        }
     }
 
     private ConnectionSettings startLocalPostgres(ConnectionSettings settings) {

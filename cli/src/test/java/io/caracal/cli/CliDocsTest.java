@@ -44,8 +44,8 @@ class CliDocsTest {
             "db init", "db migrate up", "db health-check",
             "kafka create-topics", "kafka list-topics", "kafka describe-topic", "kafka consumer-lag", "kafka list-brokers",
             "dlq list", "dlq get", "dlq retry", "replay start", "replay status",
-            "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event", "merkle prove-inclusion", "merkle prove-consistency",
-            "ledger query");
+            "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event", "merkle prove-inclusion",
+            "merkle prove-consistency", "ledger query", "snapshot create", "snapshot list", "snapshot restore");
 
     private static String markdown;
     private static List<String> bashBlocks;

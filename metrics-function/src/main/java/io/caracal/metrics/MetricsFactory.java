@@ -1,5 +1,6 @@
 package io.caracal.metrics;
 
+import io.caracal.core.config.SpendRetention;
 import io.caracal.core.metrics.MetricsServer;
 import io.caracal.core.store.SpendAggregates;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -11,18 +12,14 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
-import java.time.Duration;
-
 /** Wires the metrics function: the Redis spend buckets, the Prometheus counters and their port (9091). */
 @Factory
 public class MetricsFactory {
 
     @Singleton
     @Requires(beans = StatefulRedisConnection.class)
-    SpendAggregates spendAggregates(StatefulRedisConnection<String, String> redis,
-                                    @Value("${caracal.consumers.metrics-aggregator.day-retention:400d}") Duration days,
-                                    @Value("${caracal.consumers.metrics-aggregator.hour-retention:8d}") Duration hours) {
-        return new SpendAggregates(redis, days, hours);
+    SpendAggregates spendAggregates(StatefulRedisConnection<String, String> redis, SpendRetention retention) {
+        return new SpendAggregates(redis, retention.getDayRetention(), retention.getHourRetention());
     }
 
     @Singleton

@@ -73,6 +73,11 @@ public final class KafkaAdmin implements AutoCloseable {
         return offsets(partitions, OffsetSpec.latest());
     }
 
+    /** The first offset still on each partition (older records were deleted by retention). */
+    public Map<TopicPartition, Long> beginningOffsets(Collection<TopicPartition> partitions) {
+        return offsets(partitions, OffsetSpec.earliest());
+    }
+
     /** The first offset with a timestamp at or after {@code epochMillis}, or -1 where no record is that recent. */
     public Map<TopicPartition, Long> offsetsForTime(Collection<TopicPartition> partitions, long epochMillis) {
         return offsets(partitions, OffsetSpec.forTimestamp(epochMillis));

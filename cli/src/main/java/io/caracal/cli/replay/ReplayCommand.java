@@ -5,11 +5,16 @@ import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
 import io.caracal.cli.Times;
 import io.caracal.cli.kafka.KafkaAdmin;
+import io.caracal.core.error.Ids;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.NotFoundException;
+import io.caracal.core.ledger.LedgerSnapshot;
 import io.caracal.core.store.ReplayStore;
+import io.caracal.core.store.SnapshotStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,9 +23,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Re-process events from a point in time by moving consumer groups' committed offsets back. Safe: every consumer"
+        description = "Re-process events from a point in time or a ledger snapshot by moving consumer groups' committed offsets back. Safe: every consumer"
                 + " deduplicates by event id, so a replayed event is applied once. The groups' consumers must be stopped first.",
         subcommands = {ReplayCommand.Start.class, ReplayCommand.Status.class})
 public final class ReplayCommand {
@@ -30,15 +37,27 @@ public final class ReplayCommand {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    public record StartedView(String replayId, String consumerGroup, String fromTimestamp, long eventsToReplay, List<PositionView> positions) {
+    public record StartedView(String replayId, String consumerGroup, String fromTimestamp, String fromSnapshot, long eventsToReplay,
+                              List<PositionView> positions) {
+    }
+
+    /** Where a replay starts: a point in time, or the offsets a ledger snapshot recorded. */
+    static final class From {
+        @Option(names = "--from-timestamp", paramLabel = "TIME", description = "ISO-8601 UTC, e.g. 2026-02-03T00:00:00Z.")
+        String timestamp;
+
+        @Option(names = "--from-snapshot", paramLabel = "ID",
+                description = "A snapshot id (`caracal snapshot list`): each group goes back to the offsets it had committed when the snapshot was taken.")
+        String snapshot;
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Send consumer groups back to --from-timestamp: each partition restarts at its first record at or after that time,"
-                    + " or at its end when it has none (nothing to replay). Refused while a group has active consumers.")
+            description = "Send consumer groups back to --from-timestamp (each partition restarts at its first record at or after that time,"
+                    + " or at its end when it has none) or to --from-snapshot (the offsets each group had committed when the snapshot was taken)."
+                    + " Refused while a group has active consumers.")
     static final class Start extends SessionCommand {
-        @Option(names = "--from-timestamp", required = true, paramLabel = "TIME", description = "ISO-8601 UTC, e.g. 2026-02-03T00:00:00Z.")
-        String fromTimestamp;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        From from;
 
         @Option(names = "--consumer-group", paramLabel = "GROUP",
                 description = "Repeatable; default: all of ledger-writer-group, metrics-aggregator-group, audit-logger-group.")
@@ -50,28 +69,30 @@ public final class ReplayCommand {
 
         @Override
         protected void run() {
-            Instant from = Times.parseOptional("from-timestamp", fromTimestamp); // required, so never null
+            Instant fromTime = Times.parseOptional("from-timestamp", from.timestamp);
+            UUID snapshotId = from.snapshot == null ? null : Ids.parse("snapshot id", from.snapshot);
             List<String> chosen = groups == null || groups.isEmpty() ? List.copyOf(Replays.GROUP_TOPICS.keySet()) : List.copyOf(groups);
             chosen.forEach(Replays::topicsOf);
             ReplayStore store = session.bean(ReplayStore.class);
+            List<LedgerSnapshot.GroupOffset> snapshotOffsets = snapshotId == null ? List.of() : snapshotOffsets(snapshotId);
             List<StartedView> started = new ArrayList<>();
             try (KafkaAdmin kafka = new KafkaAdmin(session.kafkaConnection())) {
                 Replays replays = new Replays(kafka);
                 // Check every group before moving any, so a refusal leaves all of them as they were.
                 replays.requireStopped(chosen);
                 for (String group : chosen) {
-                    List<ReplayStore.Position> positions = replays.plan(group, from);
+                    List<ReplayStore.Position> positions = fromTime != null ? replays.plan(group, fromTime) : replays.plan(group, snapshotOffsets);
                     replays.move(group, positions);
-                    ReplayStore.Replay replay = store.record(group, from, positions);
-                    started.add(new StartedView(replay.id().toString(), group, from.toString(),
-                            Replays.Progress.of(positions, Map.of()).toReplay(),
+                    ReplayStore.Replay replay = store.record(group, fromTime, snapshotId, positions);
+                    started.add(new StartedView(replay.id().toString(), group, Objects.toString(fromTime, null),
+                            Objects.toString(snapshotId, null), Replays.Progress.of(positions, Map.of()).toReplay(),
                             positions.stream().map(p -> new PositionView(p.topic(), p.partition(), p.startOffset(), p.endOffset())).toList()));
                 }
             }
             print(started, () -> {
                 for (StartedView s : started) {
-                    out().println("Replay " + s.replayId() + " started for " + s.consumerGroup() + " from " + s.fromTimestamp() + ": "
-                            + s.eventsToReplay() + " event(s) to replay");
+                    out().println("Replay " + s.replayId() + " started for " + s.consumerGroup() + " from "
+                            + origin(s.fromTimestamp(), s.fromSnapshot()) + ": " + s.eventsToReplay() + " event(s) to replay");
                     Table table = new Table("TOPIC", "PARTITION", "FROM OFFSET", "END OFFSET");
                     s.positions().forEach(p -> table.row(p.topic(), p.partition(), p.startOffset(), p.endOffset()));
                     table.print(out());
@@ -79,10 +100,21 @@ public final class ReplayCommand {
                 out().println("Start the consumers again; `caracal replay status` shows their progress.");
             });
         }
+
+        private List<LedgerSnapshot.GroupOffset> snapshotOffsets(UUID snapshotId) {
+            SnapshotStore snapshots = session.bean(SnapshotStore.class);
+            snapshots.find(snapshotId).orElseThrow(() -> new NotFoundException("snapshot", snapshotId));
+            return snapshots.offsets(snapshotId);
+        }
+    }
+
+    /** What a replay went back to, as the tables show it. */
+    static String origin(String fromTimestamp, String fromSnapshot) {
+        return fromSnapshot != null ? "snapshot " + fromSnapshot : fromTimestamp;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    public record StatusView(String replayId, String consumerGroup, String fromTimestamp, String startedAt, long eventsToReplay, long replayed,
+    public record StatusView(String replayId, String consumerGroup, String fromTimestamp, String fromSnapshot, String startedAt, long eventsToReplay, long replayed,
                              long percent, String state) {
     }
 
@@ -109,7 +141,8 @@ public final class ReplayCommand {
                     for (ReplayStore.Replay r : replays) {
                         Replays.Progress progress = Replays.Progress.of(r.positions(),
                                 committed.computeIfAbsent(r.consumerGroup(), kafka::committed));
-                        views.add(new StatusView(r.id().toString(), r.consumerGroup(), String.valueOf(r.fromTimestamp()),
+                        views.add(new StatusView(r.id().toString(), r.consumerGroup(), Objects.toString(r.fromTimestamp(), null),
+                                Objects.toString(r.fromSnapshot(), null),
                                 r.startedAt().toString(), progress.toReplay(), progress.replayed(), progress.percent(),
                                 progress.done() ? "done" : "running"));
                     }
@@ -121,7 +154,7 @@ public final class ReplayCommand {
                     return;
                 }
                 Table table = new Table("REPLAY ID", "CONSUMER GROUP", "FROM", "STARTED AT", "TO REPLAY", "REPLAYED", "PERCENT", "STATE");
-                views.forEach(v -> table.row(v.replayId(), v.consumerGroup(), v.fromTimestamp(), time(Instant.parse(v.startedAt())),
+                views.forEach(v -> table.row(v.replayId(), v.consumerGroup(), origin(v.fromTimestamp(), v.fromSnapshot()), time(Instant.parse(v.startedAt())),
                         v.eventsToReplay(), v.replayed(), v.percent() + "%", v.state()));
                 table.print(out());
             });

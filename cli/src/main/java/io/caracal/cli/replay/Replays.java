@@ -6,6 +6,7 @@ import io.caracal.core.error.ConflictException;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.KafkaFailureException;
 import io.caracal.core.event.Topics;
+import io.caracal.core.ledger.LedgerSnapshot;
 import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.spend.SpendAggregator;
 import io.caracal.core.store.ReplayStore;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.errors.UnknownMemberIdException;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,13 +26,13 @@ import java.util.Map;
  * come since. Where a partition has no record at or after that time, the group goes to the partition's end
  * (nothing to replay there): v0.3 went to offset 0 and replayed the whole partition.
  */
-final class Replays {
+public final class Replays {
     /** The groups Caracal runs, and the topics each reads. */
-    static final Map<String, List<String>> GROUP_TOPICS = groupTopics();
+    public static final Map<String, List<String>> GROUP_TOPICS = groupTopics();
 
     private final KafkaAdmin kafka;
 
-    Replays(KafkaAdmin kafka) {
+    public Replays(KafkaAdmin kafka) {
         this.kafka = kafka;
     }
 
@@ -63,13 +65,45 @@ final class Replays {
     /** Where {@code group} must start on each partition to re-read everything from {@code from}, and where each ends now. */
     List<ReplayStore.Position> plan(String group, Instant from) {
         List<TopicPartition> partitions = kafka.partitions(topicsOf(group));
-        Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
         Map<TopicPartition, Long> atTime = kafka.offsetsForTime(partitions, from.toEpochMilli());
+        return positions(partitions, (p, end) -> {
+            long start = atTime.getOrDefault(p, -1L);
+            return start < 0 ? end : start;
+        });
+    }
+
+    /** Where every pipeline group stands now: its committed offset on each partition of the topics it reads. */
+    public List<LedgerSnapshot.GroupOffset> committedOffsets() {
+        List<LedgerSnapshot.GroupOffset> offsets = new ArrayList<>();
+        GROUP_TOPICS.forEach((group, topics) -> kafka.committed(group).forEach((p, offset) -> {
+            if (topics.contains(p.topic())) {
+                offsets.add(new LedgerSnapshot.GroupOffset(group, p.topic(), p.partition(), offset));
+            }
+        }));
+        return offsets;
+    }
+
+    /**
+     * Where {@code group} must start on each partition to re-read everything after a snapshot: the offset it had
+     * committed then, or the partition's first record where it had committed nothing. An offset outside what the
+     * partition holds now (records deleted by retention, or a recreated topic) is brought within it, as Kafka would.
+     */
+    List<ReplayStore.Position> plan(String group, List<LedgerSnapshot.GroupOffset> snapshot) {
+        List<TopicPartition> partitions = kafka.partitions(topicsOf(group));
+        Map<TopicPartition, Long> beginnings = kafka.beginningOffsets(partitions);
+        Map<TopicPartition, Long> recorded = new HashMap<>();
+        snapshot.stream().filter(o -> o.consumerGroup().equals(group))
+                .forEach(o -> recorded.put(new TopicPartition(o.topic(), o.partition()), o.offset()));
+        return positions(partitions, (p, end) -> Math.min(end, Math.max(beginnings.get(p), recorded.getOrDefault(p, 0L))));
+    }
+
+    /** Each partition's start, chosen by {@code start} from the partition and its end now, with that end. */
+    private List<ReplayStore.Position> positions(List<TopicPartition> partitions, java.util.function.BiFunction<TopicPartition, Long, Long> start) {
+        Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
         List<ReplayStore.Position> positions = new ArrayList<>();
         for (TopicPartition p : partitions) {
             long end = ends.get(p);
-            long start = atTime.getOrDefault(p, -1L);
-            positions.add(new ReplayStore.Position(p.topic(), p.partition(), start < 0 ? end : start, end));
+            positions.add(new ReplayStore.Position(p.topic(), p.partition(), start.apply(p, end), end));
         }
         return positions;
     }

@@ -294,6 +294,47 @@ public final class LedgerStore {
         }
     }
 
+    /**
+     * Hands every ledger event that occurred at or after {@code from} to {@code page}, oldest first, {@code pageSize}
+     * at a time (one short transaction each, so a large ledger is never held in memory), with the charge's facts but
+     * not its budget lines or metadata. Returns how many there were.
+     */
+    public long forEachSince(Instant from, int pageSize, java.util.function.Consumer<List<MeteringEvent>> page) {
+        long seen = 0;
+        // Keyset paging from just before the first possible row (times are stored to the microsecond).
+        Instant afterTime = from.minus(1, java.time.temporal.ChronoUnit.MICROS);
+        UUID afterId = new UUID(0, 0);
+        while (true) {
+            Instant time = afterTime;
+            UUID id = afterId;
+            List<MeteringEvent> events = db.transaction(c -> {
+                List<MeteringEvent> found = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, resource"
+                        + " FROM ledger_events WHERE occurred_at >= ? AND (occurred_at, event_id) > (?, ?) ORDER BY occurred_at, event_id LIMIT ?")) {
+                    Rows.setInstant(ps, 1, from);
+                    Rows.setInstant(ps, 2, time);
+                    ps.setObject(3, id);
+                    ps.setInt(4, pageSize);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(new MeteringEvent(Rows.uuid(rs, "event_id"), Rows.uuid(rs, "agent_id"), Rows.uuid(rs, "hold_id"),
+                                    new io.caracal.core.money.Money(rs.getBigDecimal("amount"), new io.caracal.core.money.CurrencyCode(
+                                            rs.getString("currency"))), Rows.instant(rs, "occurred_at"), rs.getString("resource"), Map.of(), Map.of()));
+                        }
+                    }
+                }
+                return found;
+            });
+            if (events.isEmpty()) {
+                return seen;
+            }
+            page.accept(events);
+            seen += events.size();
+            afterTime = events.get(events.size() - 1).occurredAt();
+            afterId = events.get(events.size() - 1).eventId();
+        }
+    }
+
     /** Count and exact total per currency of the whole ledger: what reconciliation compares. */
     public Map<String, Totals> totals() {
         return db.transaction(c -> {

@@ -96,8 +96,7 @@ public final class MerkleLogStore {
         }
 
         public Optional<CheckpointRow> latestCheckpoint() throws SQLException {
-            List<CheckpointRow> rows = checkpoints(c, " ORDER BY tree_size DESC LIMIT 1");
-            return rows.stream().findFirst();
+            return MerkleLogStore.latestCheckpoint(c);
         }
 
         /** When leaf {@code index} joined the log. */
@@ -271,6 +270,10 @@ public final class MerkleLogStore {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    static Optional<CheckpointRow> latestCheckpoint(Connection c) throws SQLException {
+        return checkpoints(c, " ORDER BY tree_size DESC LIMIT 1").stream().findFirst();
     }
 
     private static List<byte[]> leafHashes(Connection c, long from, long to) throws SQLException {

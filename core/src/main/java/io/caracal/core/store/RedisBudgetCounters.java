@@ -31,6 +31,14 @@ public final class RedisBudgetCounters implements BudgetCounters {
         this.redis = connection.sync();
     }
 
+    /**
+     * Drops every budget's figures, as a Redis flush would: the engine reloads each budget from PostgreSQL on its next
+     * check, open holds included. Returns how many keys were removed.
+     */
+    public long reset() {
+        return RedisKeys.unlink(redis, "cb:p:*");
+    }
+
     @Override
     public Outcome hold(boolean place, boolean estimated, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines) {
         List<String> args = new ArrayList<>(List.of(place ? "hold" : "check", estimated ? "1" : "0", holdId.toString(),

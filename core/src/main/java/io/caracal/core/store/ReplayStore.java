@@ -34,19 +34,21 @@ public final class ReplayStore {
     public record Position(String topic, int partition, long startOffset, long endOffset) {
     }
 
-    public record Replay(UUID id, String consumerGroup, Instant fromTimestamp, Instant startedAt, List<Position> positions) {
+    /** A replay from a point in time ({@code fromTimestamp}) or from a ledger snapshot ({@code fromSnapshot}); the other is null. */
+    public record Replay(UUID id, String consumerGroup, Instant fromTimestamp, UUID fromSnapshot, Instant startedAt, List<Position> positions) {
     }
 
-    public Replay record(String consumerGroup, Instant fromTimestamp, List<Position> positions) {
-        Replay replay = new Replay(UUID.randomUUID(), consumerGroup, fromTimestamp, clock.instant(), List.copyOf(positions));
+    public Replay record(String consumerGroup, Instant fromTimestamp, UUID fromSnapshot, List<Position> positions) {
+        Replay replay = new Replay(UUID.randomUUID(), consumerGroup, fromTimestamp, fromSnapshot, clock.instant(), List.copyOf(positions));
         db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO event_replays (id, consumer_group, from_timestamp, started_at, positions)"
-                    + " VALUES (?, ?, ?, ?, ?::jsonb)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO event_replays (id, consumer_group, from_timestamp, from_snapshot,"
+                    + " started_at, positions) VALUES (?, ?, ?, ?, ?, ?::jsonb)")) {
                 ps.setObject(1, replay.id());
                 ps.setString(2, consumerGroup);
-                ps.setTimestamp(3, Timestamp.from(fromTimestamp));
-                ps.setTimestamp(4, Timestamp.from(replay.startedAt()));
-                ps.setString(5, JSON.writeValueAsString(positions));
+                ps.setTimestamp(3, fromTimestamp == null ? null : Timestamp.from(fromTimestamp));
+                ps.setString(4, fromSnapshot == null ? null : fromSnapshot.toString());
+                ps.setTimestamp(5, Timestamp.from(replay.startedAt()));
+                ps.setString(6, JSON.writeValueAsString(positions));
                 return ps.executeUpdate();
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
@@ -59,13 +61,14 @@ public final class ReplayStore {
     public List<Replay> recent(int limit) {
         return db.transaction(c -> {
             List<Replay> replays = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, consumer_group, from_timestamp, started_at, positions::text"
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, consumer_group, from_timestamp, from_snapshot, started_at, positions::text"
                     + " FROM event_replays ORDER BY started_at DESC, id LIMIT ?")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         replays.add(new Replay(rs.getObject(1, UUID.class), rs.getString(2), instant(rs.getTimestamp(3)),
-                                rs.getTimestamp(4).toInstant(), JSON.readValue(rs.getString(5), POSITIONS)));
+                                rs.getString(4) == null ? null : UUID.fromString(rs.getString(4)), rs.getTimestamp(5).toInstant(),
+                                JSON.readValue(rs.getString(6), POSITIONS)));
                     }
                 }
             } catch (JsonProcessingException e) {

@@ -62,6 +62,11 @@ public final class SpendAggregates {
         return added;
     }
 
+    /** Removes every agent's buckets and counted event ids, so a rebuild starts from nothing; returns how many keys went. */
+    public long clear() {
+        return RedisKeys.unlink(redis, "caracal:spend:*");
+    }
+
     /** An agent's spend and count in one currency over whole UTC days, from the daily buckets. */
     public Totals daily(UUID agentId, String currency, LocalDate from, LocalDate toInclusive) {
         BigDecimal amount = BigDecimal.ZERO.setScale(9);

@@ -81,6 +81,11 @@ public class StoreFactory {
     }
 
     @Singleton
+    SnapshotStore snapshotStore(Database db, Clock clock) {
+        return new SnapshotStore(db, clock);
+    }
+
+    @Singleton
     SchemaMigrator schemaMigrator(DataSource dataSource) {
         return new SchemaMigrator(dataSource);
     }
