@@ -10,6 +10,7 @@ import io.caracal.core.event.Topics;
 import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
+import io.caracal.core.spend.SpendAggregator;
 import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.HoldStore;
@@ -258,9 +259,12 @@ class CliSnapshotTest {
             KafkaFixture.send(producer, new ProducerRecord<>(Topics.METERING, 0, "agent", new byte[] {1}));
         }
         Map<TopicPartition, Long> atSnapshot = new HashMap<>(KafkaFixture.committed(LedgerWriter.GROUP));
-        long p0AtSnapshot = ends(p0);
+        long p0AtSnapshot = ends(p0) - 1;
         atSnapshot.put(p0, p0AtSnapshot);
-        KafkaFixture.commit(LedgerWriter.GROUP, atSnapshot); // the group processed everything so far
+        KafkaFixture.commit(LedgerWriter.GROUP, atSnapshot); // the ledger has all but the last record
+        Map<TopicPartition, Long> metricsAtSnapshot = new HashMap<>(atSnapshot);
+        metricsAtSnapshot.put(p0, ends(p0));
+        KafkaFixture.commit(SpendAggregator.GROUP, metricsAtSnapshot); // which the metrics group has counted already
         String id = json(cli, env, "snapshot", "create", "-o", "json").get("snapshot").get("snapshot_id").asText();
 
         try (KafkaProducer<String, byte[]> producer = KafkaFixture.producer()) {
@@ -269,13 +273,18 @@ class CliSnapshotTest {
             }
         }
         KafkaFixture.commit(LedgerWriter.GROUP, Map.of(p0, ends(p0))); // and went on past the snapshot
-        assertEquals(p0AtSnapshot + 3, KafkaFixture.committed(LedgerWriter.GROUP).get(p0));
+        assertEquals(p0AtSnapshot + 4, KafkaFixture.committed(LedgerWriter.GROUP).get(p0));
 
         JsonNode started = json(cli, env, "replay", "start", "--from-snapshot", id, "--consumer-group", LedgerWriter.GROUP, "-o", "json").get(0);
         assertEquals(id, started.get("from_snapshot").asText());
-        assertEquals(3, started.get("events_to_replay").asLong());
+        assertEquals(4, started.get("events_to_replay").asLong());
         assertEquals(atSnapshot.get(p0), KafkaFixture.committed(LedgerWriter.GROUP).get(p0));
         assertEquals(atSnapshot, filtered(KafkaFixture.committed(LedgerWriter.GROUP), atSnapshot));
+        // A restore rebuilds the spend buckets from the ledger, which lacked the record the metrics group had counted:
+        // the metrics group goes back as far as the ledger group, not just to its own offset.
+        JsonNode metrics = json(cli, env, "replay", "start", "--from-snapshot", id, "--consumer-group", SpendAggregator.GROUP, "-o", "json").get(0);
+        assertEquals(4, metrics.get("events_to_replay").asLong());
+        assertEquals(p0AtSnapshot, KafkaFixture.committed(SpendAggregator.GROUP).get(p0));
 
         JsonNode status = null;
         for (JsonNode replay : json(cli, env, "replay", "status", "-o", "json")) {
@@ -283,7 +292,7 @@ class CliSnapshotTest {
                 status = replay;
             }
         }
-        assertTrue(status != null && status.get("from_snapshot").asText().equals(id) && status.get("events_to_replay").asLong() == 3,
+        assertTrue(status != null && status.get("from_snapshot").asText().equals(id) && status.get("events_to_replay").asLong() == 4,
                 String.valueOf(status));
         assertTrue(ok(cli, "replay", "status").contains("snapshot " + id));
 

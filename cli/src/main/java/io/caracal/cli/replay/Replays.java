@@ -87,6 +87,8 @@ public final class Replays {
      * Where {@code group} must start on each partition to re-read everything after a snapshot: the offset it had
      * committed then, or the partition's first record where it had committed nothing. An offset outside what the
      * partition holds now (records deleted by retention, or a recreated topic) is brought within it, as Kafka would.
+     * The metrics group starts no later than the ledger group: a restore rebuilds the spend buckets from the ledger,
+     * so a record the metrics group had counted but the ledger had not yet written must be counted again.
      */
     List<ReplayStore.Position> plan(String group, List<LedgerSnapshot.GroupOffset> snapshot) {
         List<TopicPartition> partitions = kafka.partitions(topicsOf(group));
@@ -94,6 +96,10 @@ public final class Replays {
         Map<TopicPartition, Long> recorded = new HashMap<>();
         snapshot.stream().filter(o -> o.consumerGroup().equals(group))
                 .forEach(o -> recorded.put(new TopicPartition(o.topic(), o.partition()), o.offset()));
+        if (group.equals(SpendAggregator.GROUP)) {
+            snapshot.stream().filter(o -> o.consumerGroup().equals(LedgerWriter.GROUP))
+                    .forEach(o -> recorded.computeIfPresent(new TopicPartition(o.topic(), o.partition()), (p, own) -> Math.min(own, o.offset())));
+        }
         return positions(partitions, (p, end) -> Math.min(end, Math.max(beginnings.get(p), recorded.getOrDefault(p, 0L))));
     }
 
