@@ -8,6 +8,7 @@ import io.caracal.cli.db.DbCommand;
 import io.caracal.cli.dev.DevCommand;
 import io.caracal.cli.dlq.DlqCommand;
 import io.caracal.cli.kafka.KafkaCommand;
+import io.caracal.cli.ledger.LedgerCommand;
 import io.caracal.cli.merkle.MerkleCommand;
 import io.caracal.cli.replay.ReplayCommand;
 import io.caracal.cli.policy.PolicyCommand;
@@ -22,7 +23,8 @@ import java.nio.file.Path;
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
                 + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
         subcommands = {DevCommand.class, AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
-                AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class})
+                AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
+                LedgerCommand.class})
 public final class CaracalCommand {
     private final CliSession session;
 

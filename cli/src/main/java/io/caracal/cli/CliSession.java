@@ -45,6 +45,8 @@ public final class CliSession implements AutoCloseable {
     private EmbeddedRedisServer localRedis;
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redisConnection;
+    private io.micronaut.serde.ObjectMapper.CloseableObjectMapper offlineJson;
+    private static final String INCLUSION = "micronaut.serde.serialization.inclusion";
 
     public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err) {
         this.env = env;
@@ -156,8 +158,15 @@ public final class CliSession implements AutoCloseable {
                 new RedisBudgetCounters(redisConnection), bean(Clock.class));
     }
 
+    /** JSON for {@code -o json}; commands that need no database (offline verification) get it without starting one. */
     public JsonMapper json() {
-        return bean(JsonMapper.class);
+        if (context != null) {
+            return bean(JsonMapper.class);
+        }
+        if (offlineJson == null) {
+            offlineJson = io.micronaut.serde.ObjectMapper.create(Map.of(INCLUSION, "always"));
+        }
+        return offlineJson;
     }
 
     private ApplicationContext context() {
@@ -176,7 +185,7 @@ public final class CliSession implements AutoCloseable {
             // Connect on first use, so an unreachable database is reported by the command as one clear line.
             properties.put("datasources.default.initialization-fail-timeout", -1);
             // Scripts reading -o json find every field, null or empty ones included.
-            properties.put("micronaut.serde.serialization.inclusion", "always");
+            properties.put(INCLUSION, "always");
             context = ApplicationContext.builder()
                     .deduceEnvironment(false)
                     .environments("cli")
@@ -221,6 +230,9 @@ public final class CliSession implements AutoCloseable {
         }
         if (context != null) {
             context.close();
+        }
+        if (offlineJson != null) {
+            offlineJson.close();
         }
         if (localPostgres != null) {
             localPostgres.close();
