@@ -2,17 +2,25 @@ package io.caracal.cli.ledger;
 
 import io.caracal.cli.merkle.VerificationReport;
 import io.caracal.core.bundle.LedgerBundleVerifier;
+import io.caracal.core.bundle.LedgerBundleWriter;
+import io.caracal.core.config.MerkleSettings;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.store.MerkleLogStore;
+import io.caracal.cli.CliSession;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.interfaces.ECPublicKey;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,5 +62,32 @@ public final class Bundles {
         }
         out.println();
         VerificationReport.printText(out, view.verification());
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record ExportView(String file, int checkpoints, long events, long bytes, long unsignedEvents, List<String> keyIds) {
+    }
+
+    /** Writes the bundle beside {@code target} first, so a failed export never leaves a partial file under the name asked for. */
+    public static ExportView export(CliSession session, Path target, Instant start, Instant end) {
+        Path absolute = target.toAbsolutePath();
+        try {
+            Files.createDirectories(absolute.getParent());
+            Path partial = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".partial");
+            try {
+                LedgerBundleWriter.Summary summary;
+                try (OutputStream out = Files.newOutputStream(partial)) {
+                    summary = new LedgerBundleWriter(session.bean(MerkleLogStore.class)).write(out, session.bean(MerkleSettings.class).getOrigin(),
+                            Instant.now(session.bean(Clock.class)), start, end);
+                }
+                Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return new ExportView(absolute.toString(), summary.checkpoints(), summary.events(), Files.size(absolute), summary.unsigned(),
+                        summary.keyIds());
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot write the bundle " + absolute + ": " + e.getMessage());
+        }
     }
 }

@@ -3,23 +3,12 @@ package io.caracal.cli.ledger;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Times;
-import io.caracal.core.bundle.LedgerBundleWriter;
-import io.caracal.core.config.MerkleSettings;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.store.MerkleLogStore;
-import io.micronaut.serde.annotation.Serdeable;
-import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write the signed ledger to one JSON bundle: every checkpointed batch with its events, signed notes, the proofs"
@@ -40,10 +29,6 @@ final class ExportCommand extends SessionCommand {
         super(session);
     }
 
-    @Serdeable(naming = SnakeCaseStrategy.class)
-    record ExportView(String file, int checkpoints, long events, long bytes, long unsignedEvents, List<String> keyIds) {
-    }
-
     @Override
     protected void run() {
         Instant start = Times.parseOptional("start-time", startTime);
@@ -52,7 +37,7 @@ final class ExportCommand extends SessionCommand {
             throw new InvalidInputException("give both --start-time and --end-time, or neither for the whole ledger");
         }
         Times.requireOrdered(start, end);
-        ExportView view = export(session, file, start, end);
+        Bundles.ExportView view = Bundles.export(session, file, start, end);
         print(view, () -> {
             out().println("Ledger bundle written:");
             field("File", view.file());
@@ -64,28 +49,5 @@ final class ExportCommand extends SessionCommand {
                 out().println("  " + view.unsignedEvents() + " events not yet signed, not exported");
             }
         });
-    }
-
-    /** Writes the bundle beside {@code target} first, so a failed export never leaves a partial file under the name asked for. */
-    static ExportView export(CliSession session, Path target, Instant start, Instant end) {
-        Path absolute = target.toAbsolutePath();
-        try {
-            Files.createDirectories(absolute.getParent());
-            Path partial = Files.createTempFile(absolute.getParent(), absolute.getFileName().toString(), ".partial");
-            try {
-                LedgerBundleWriter.Summary summary;
-                try (OutputStream out = Files.newOutputStream(partial)) {
-                    summary = new LedgerBundleWriter(session.bean(MerkleLogStore.class)).write(out, session.bean(MerkleSettings.class).getOrigin(),
-                            Instant.now(session.bean(Clock.class)), start, end);
-                }
-                Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                return new ExportView(absolute.toString(), summary.checkpoints(), summary.events(), Files.size(absolute), summary.unsigned(),
-                        summary.keyIds());
-            } finally {
-                Files.deleteIfExists(partial);
-            }
-        } catch (IOException e) {
-            throw new InvalidInputException("cannot write the bundle " + absolute + ": " + e.getMessage());
-        }
     }
 }
