@@ -44,7 +44,8 @@ class CliDocsTest {
             "db init", "db migrate up", "db health-check",
             "kafka create-topics", "kafka list-topics", "kafka describe-topic", "kafka consumer-lag", "kafka list-brokers",
             "dlq list", "dlq get", "dlq retry", "replay start", "replay status",
-            "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event");
+            "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event",
+            "ledger export", "ledger verify", "backup create", "backup list", "backup verify");
 
     private static String markdown;
     private static List<String> bashBlocks;

@@ -47,6 +47,10 @@ public final class Bundles {
         }
     }
 
+    private static String keyIds(BundleView view) {
+        return view.trustedKeyIds().isEmpty() ? "none" : String.join(", ", view.trustedKeyIds());
+    }
+
     public static void printText(PrintWriter out, BundleView view) {
         out.println("Ledger Bundle: " + view.file());
         out.println("  Origin: " + view.origin());
@@ -54,11 +58,11 @@ public final class Bundles {
         out.println("  Range: " + (view.rangeStart() == null ? "whole ledger" : "events that occurred in [" + view.rangeStart() + ", "
                 + view.rangeEnd() + ")"));
         if (view.keysFromBundle()) {
-            out.println("  Trusted Keys: the keys in the bundle itself (" + String.join(", ", view.trustedKeyIds()) + ")");
+            out.println("  Trusted Keys: the keys in the bundle itself (" + keyIds(view) + ")");
             out.println("  NOTICE: no --public-key given, so this proves only that the bundle is consistent with the keys it carries."
                     + " Compare these key ids with the ones the operator publishes, or verify with --public-key.");
         } else {
-            out.println("  Trusted Keys: " + String.join(", ", view.trustedKeyIds()) + " (given with --public-key)");
+            out.println("  Trusted Keys: " + keyIds(view) + " (given with --public-key)");
         }
         out.println();
         VerificationReport.printText(out, view.verification());
