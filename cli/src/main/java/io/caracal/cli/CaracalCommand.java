@@ -3,6 +3,7 @@ package io.caracal.cli;
 import io.caracal.cli.agent.AgentCommand;
 import io.caracal.cli.allowlist.AllowlistCommand;
 import io.caracal.cli.audit.AuditCommand;
+import io.caracal.cli.backup.BackupCommand;
 import io.caracal.cli.budget.BudgetCommand;
 import io.caracal.cli.db.DbCommand;
 import io.caracal.cli.dev.DevCommand;
@@ -25,7 +26,7 @@ import java.nio.file.Path;
                 + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
         subcommands = {DevCommand.class, AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
                 AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
-                LedgerCommand.class, SnapshotCommand.class})
+                LedgerCommand.class, SnapshotCommand.class, BackupCommand.class})
 public final class CaracalCommand {
     private final CliSession session;
 

@@ -45,6 +45,8 @@ public final class CliSession implements AutoCloseable {
     private EmbeddedRedisServer localRedis;
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redisConnection;
+    private io.micronaut.serde.ObjectMapper.CloseableObjectMapper offlineJson;
+    private static final String INCLUSION = "micronaut.serde.serialization.inclusion";
 
     public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err) {
         this.env = env;
@@ -170,8 +172,15 @@ public final class CliSession implements AutoCloseable {
         return RedisSettings.resolve(effectiveEnv(), configFile, configFileGiven);
     }
 
+    /** JSON for {@code -o json}; commands that need no database (offline verification) get it without starting one. */
     public JsonMapper json() {
-        return bean(JsonMapper.class);
+        if (context != null) {
+            return bean(JsonMapper.class);
+        }
+        if (offlineJson == null) {
+            offlineJson = io.micronaut.serde.ObjectMapper.create(Map.of(INCLUSION, "always"));
+        }
+        return offlineJson;
     }
 
     private ApplicationContext context() {
@@ -190,7 +199,7 @@ public final class CliSession implements AutoCloseable {
             // Connect on first use, so an unreachable database is reported by the command as one clear line.
             properties.put("datasources.default.initialization-fail-timeout", -1);
             // Scripts reading -o json find every field, null or empty ones included.
-            properties.put("micronaut.serde.serialization.inclusion", "always");
+            properties.put(INCLUSION, "always");
             // As the metrics function reads them (application-metrics.yml), so a restore keeps the same days.
             putIfSet(properties, "caracal.consumers.metrics-aggregator.day-retention", "SPEND_DAY_RETENTION");
             putIfSet(properties, "caracal.consumers.metrics-aggregator.hour-retention", "SPEND_HOUR_RETENTION");
@@ -245,6 +254,9 @@ public final class CliSession implements AutoCloseable {
         }
         if (context != null) {
             context.close();
+        }
+        if (offlineJson != null) {
+            offlineJson.close();
         }
         if (localPostgres != null) {
             localPostgres.close();

@@ -45,7 +45,8 @@ class CliDocsTest {
             "kafka create-topics", "kafka list-topics", "kafka describe-topic", "kafka consumer-lag", "kafka list-brokers",
             "dlq list", "dlq get", "dlq retry", "replay start", "replay status",
             "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event", "merkle prove-inclusion",
-            "merkle prove-consistency", "ledger query", "snapshot create", "snapshot list", "snapshot restore");
+            "merkle prove-consistency", "ledger query", "snapshot create", "snapshot list", "snapshot restore",
+            "ledger export", "ledger verify", "backup create", "backup list", "backup verify");
 
     private static String markdown;
     private static List<String> bashBlocks;

@@ -14,24 +14,24 @@ import java.util.Objects;
  * The runbook's "Verification Result" for every checkpoint a command checked, then one line per tampered event;
  * a failure is printed in full and ends with exit 1.
  */
-final class VerificationReport {
+public final class VerificationReport {
     private VerificationReport() {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    record CheckpointView(String batchId, long firstLeaf, long treeSize, long eventCount, String merkleRoot, String keyId, String signature,
+    public record CheckpointView(String batchId, long firstLeaf, long treeSize, long eventCount, String merkleRoot, String keyId, String signature,
                           boolean rootMatches) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    record ProblemView(String eventId, Long leafIndex, String batchId, String problem) {
+    public record ProblemView(String eventId, Long leafIndex, String batchId, String problem) {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    record ReportView(boolean passed, long eventsChecked, List<CheckpointView> checkpoints, List<ProblemView> tampered) {
+    public record ReportView(boolean passed, long eventsChecked, List<CheckpointView> checkpoints, List<ProblemView> tampered) {
     }
 
-    static ReportView view(LedgerVerifier.Report report) {
+    public static ReportView view(LedgerVerifier.Report report) {
         return new ReportView(report.passed(), report.eventsChecked(), report.checkpoints().stream().map(c -> new CheckpointView(
                 c.checkpoint().batchId().toString(), c.checkpoint().firstLeaf(), c.checkpoint().treeSize(),
                 c.checkpoint().treeSize() - c.checkpoint().firstLeaf(), HexFormat.of().formatHex(c.checkpoint().root()), c.checkpoint().keyId(),
@@ -40,7 +40,7 @@ final class VerificationReport {
                         Objects.toString(p.batchId(), null), p.what())).toList());
     }
 
-    static void printText(PrintWriter out, ReportView report) {
+    public static void printText(PrintWriter out, ReportView report) {
         out.println("Verification Result:");
         for (CheckpointView c : report.checkpoints()) {
             out.println("  Batch ID: " + c.batchId());
@@ -60,7 +60,7 @@ final class VerificationReport {
     }
 
     /** Ends a command whose verification failed: the report is on stdout, this is the one line on stderr. */
-    static void failIfTampered(ReportView report, PrintWriter out) {
+    public static void failIfTampered(ReportView report, PrintWriter out) {
         if (!report.passed()) {
             out.flush();
             throw new LedgerTamperedException("ledger integrity FAILED: " + report.tampered().size() + " problem(s) found");

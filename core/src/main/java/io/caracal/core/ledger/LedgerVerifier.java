@@ -132,7 +132,7 @@ public final class LedgerVerifier {
     }
 
     /** Whether the checkpoint's batch holds any of the (sorted) leaf indexes. */
-    private static boolean coversAny(CheckpointRow checkpoint, List<Long> sortedIndexes) {
+    public static boolean coversAny(CheckpointRow checkpoint, List<Long> sortedIndexes) {
         int at = java.util.Collections.binarySearch(sortedIndexes, checkpoint.firstLeaf());
         int first = at >= 0 ? at : -at - 1;
         return first < sortedIndexes.size() && sortedIndexes.get(first) < checkpoint.treeSize();

@@ -265,6 +265,20 @@ public final class MerkleLogStore {
         });
     }
 
+    /** Ledger events under no checkpoint yet: not in the first {@code signedSize} leaves of the log. */
+    public long unsignedEvents(long signedSize) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ledger_events e WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM merkle_leaves l WHERE l.event_id = e.event_id AND l.leaf_index < ?)")) {
+                ps.setLong(1, signedSize);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     private static long size(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaves"); ResultSet rs = ps.executeQuery()) {
             rs.next();

@@ -1,0 +1,151 @@
+package io.caracal.cli.backup;
+
+import io.caracal.cli.CliSession;
+import io.caracal.cli.ConnectionSettings;
+import io.caracal.cli.SessionCommand;
+import io.caracal.cli.ledger.Bundles;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.store.Database;
+import io.caracal.core.store.SchemaMigrator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
+
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = "Create a backup directory <dir>/<backup-id>/ with a manifest (sizes and SHA-256 of every file): a pg_dump of the"
+                + " database (types full, postgresql) and a verifiable ledger bundle (types full, ledger). For type full, a missing or"
+                + " too old pg_dump is recorded as skipped and the bundle is still written; type postgresql then fails.")
+final class BackupCreateCommand extends SessionCommand {
+    enum Type { FULL, POSTGRESQL, LEDGER }
+
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    @Option(names = "--type", defaultValue = "full", description = "full, postgresql or ledger (default: ${DEFAULT-VALUE}).")
+    Type type;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (default: $CARACAL_HOME/backups).")
+    Path dir;
+
+    BackupCreateCommand(CliSession session) {
+        super(session);
+    }
+
+    @Override
+    protected void run() {
+        Instant now = Instant.now(session.bean(Clock.class));
+        String id = "backup-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
+        Path directory = Backups.directory(session, dir).toAbsolutePath();
+        Path partial = directory.resolve("." + id + ".partial");
+        try {
+            Files.createDirectories(partial);
+            Manifest manifest = fill(partial, id, now);
+            Files.write(partial.resolve(Manifest.FILE), session.json().writeValueAsBytes(manifest));
+            Path backup = directory.resolve(id);
+            Files.move(partial, backup, StandardCopyOption.ATOMIC_MOVE);
+            print(manifest, () -> {
+                out().println("Backup created:");
+                field("Backup ID", id);
+                field("Directory", backup);
+                field("Type", manifest.type());
+                manifest.files().forEach(f -> field(f.name(), f.size() + " bytes, sha256 " + f.sha256()));
+                manifest.skipped().forEach(s -> field(s.name(), "skipped: " + s.reason()));
+            });
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot write the backup in " + directory + ": " + e.getMessage());
+        } finally {
+            delete(partial);
+        }
+    }
+
+    private Manifest fill(Path partial, String id, Instant now) throws IOException {
+        List<Manifest.Skipped> skipped = new ArrayList<>();
+        if (type != Type.LEDGER) {
+            Optional<String> skip = dump(partial.resolve(Manifest.DUMP));
+            if (skip.isPresent() && type == Type.POSTGRESQL) {
+                throw new InvalidInputException("cannot back up the database: " + skip.get());
+            }
+            skip.ifPresent(reason -> {
+                skipped.add(new Manifest.Skipped(Manifest.DUMP, reason));
+                session.err().println("Warning: database dump skipped: " + reason);
+            });
+        }
+        if (type != Type.POSTGRESQL) {
+            Bundles.export(session, partial.resolve(Manifest.BUNDLE), null, null);
+        }
+        List<Manifest.FileEntry> files = new ArrayList<>();
+        for (String name : List.of(Manifest.DUMP, Manifest.BUNDLE)) {
+            Path file = partial.resolve(name);
+            if (Files.exists(file)) {
+                files.add(new Manifest.FileEntry(name, Files.size(file), Backups.sha256(file)));
+            }
+        }
+        return new Manifest(id, now.toString(), type.name().toLowerCase(), session.bean(SchemaMigrator.class).status().currentVersion(), files, skipped);
+    }
+
+    /** Dumps the database to {@code file}; returns why it could not when pg_dump is missing or older than the server. */
+    private Optional<String> dump(Path file) {
+        Optional<Path> pgDump = PgTools.locate(session.env(), "PG_DUMP", "pg_dump");
+        if (pgDump.isEmpty()) {
+            return Optional.of(session.env().containsKey("PG_DUMP") ? "PG_DUMP=" + session.env().get("PG_DUMP") + " is not an executable file"
+                    : "pg_dump is not on the PATH (install the PostgreSQL client or set PG_DUMP)");
+        }
+        Server server = server();
+        Optional<String> unusable = PgTools.unusableFor(pgDump.get(), server.major());
+        if (unusable.isPresent()) {
+            return unusable;
+        }
+        ConnectionSettings settings = session.connectionSettings();
+        PgTools.Run run = PgTools.run(List.of(pgDump.get().toString(), "--format=custom", "--no-password", "--file=" + file,
+                "--host=" + (settings.embedded() ? "localhost" : settings.host()), "--port=" + server.port(), "--username=" + server.user(),
+                "--dbname=" + server.database()), Map.of("PGPASSWORD", settings.password() == null ? "" : settings.password()));
+        if (run.exitCode() != 0) {
+            throw new InvalidInputException("pg_dump failed: " + run.firstLine());
+        }
+        return Optional.empty();
+    }
+
+    /** The server as the session's own connection sees it (the local embedded database has no configured host or port). */
+    private record Server(int major, int port, String user, String database) {
+    }
+
+    private Server server() {
+        return session.bean(Database.class).transaction(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT current_setting('server_version_num')::int / 10000, inet_server_port(), current_user, current_database()")) {
+                rs.next();
+                return new Server(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getString(4));
+            }
+        });
+    }
+
+    private static void delete(Path partial) {
+        if (!Files.exists(partial)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(partial)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the unfinished backup " + partial, e);
+        }
+    }
+}
