@@ -11,6 +11,7 @@ import io.caracal.core.keys.PemKeys;
 import io.caracal.core.merkle.Proofs;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -90,6 +91,21 @@ class CliMerkleTest {
         assertEquals(4, report.get("checkpoints").size());
         assertEquals(32, report.get("events_checked").asLong());
         String batch = report.get("checkpoints").get(1).get("batch_id").asText();
+
+        // Trust anchored outside the database: only the keys given are trusted, whatever merkle_keys holds.
+        Path firstPublic = Files.writeString(cli.home().resolve("k1.pub"), PemKeys.publicPem(PemKeys.readPrivate(Path.of(firstKey)).publicKey()));
+        Path secondPublic = Files.writeString(cli.home().resolve("k2.pub"), PemKeys.publicPem(PemKeys.readPrivate(Path.of(secondKey)).publicKey()));
+        assertTrue(ok(cli, "merkle", "verify-range", "--start-time", "2026-11-20T00:00:00Z", "--end-time", "2026-11-21T00:00:00Z",
+                "--public-key", firstPublic.toString(), "--public-key", secondPublic.toString()).contains("Integrity: PASSED"));
+        CliRunner.Result untrusted = cli.run("merkle", "verify-range", "--start-time", "2026-11-20T00:00:00Z", "--end-time", "2026-11-21T00:00:00Z",
+                "--public-key", secondPublic.toString(), "-o", "json");
+        assertEquals(1, untrusted.exitCode(), untrusted::toString);
+        JsonNode partly = JSON.readTree(untrusted.out());
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i < 3, partly.get("checkpoints").get(i).get("signature").asText().startsWith("Invalid"), partly.toString());
+        }
+        assertEquals(1, cli.run("merkle", "verify-batch", "--batch-id", batch, "--public-key", cli.home().resolve("missing.pub").toString())
+                .exitCode());
         assertTrue(ok(cli, "merkle", "verify-batch", "--batch-id", batch).contains("Integrity: PASSED"));
 
         String victim;

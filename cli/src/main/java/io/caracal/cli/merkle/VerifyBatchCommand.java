@@ -2,11 +2,12 @@ package io.caracal.cli.merkle;
 
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
+import io.caracal.cli.TrustedKeysOption;
 import io.caracal.core.error.Ids;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.ledger.LedgerVerifier;
-import io.caracal.core.store.MerkleLogStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.UUID;
@@ -17,6 +18,9 @@ final class VerifyBatchCommand extends SessionCommand {
     @Option(names = "--batch-id", required = true, description = "The checkpoint's batch id.")
     String batchId;
 
+    @Mixin
+    TrustedKeysOption trusted;
+
     VerifyBatchCommand(CliSession session) {
         super(session);
     }
@@ -24,7 +28,7 @@ final class VerifyBatchCommand extends SessionCommand {
     @Override
     protected void run() {
         UUID id = Ids.parse("batch id", batchId);
-        LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyBatch(id)
+        LedgerVerifier.Report report = trusted.verifier(session).verifyBatch(id)
                 .orElseThrow(() -> new NotFoundException("checkpoint batch", id));
         VerificationReport.ReportView view = VerificationReport.view(report);
         print(view, () -> VerificationReport.printText(out(), view));

@@ -2,11 +2,12 @@ package io.caracal.cli.merkle;
 
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
+import io.caracal.cli.TrustedKeysOption;
 import io.caracal.core.error.Ids;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.ledger.LedgerVerifier;
-import io.caracal.core.store.MerkleLogStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.UUID;
@@ -17,6 +18,9 @@ final class VerifyEventCommand extends SessionCommand {
     @Option(names = "--event-id", required = true, description = "The ledger event id.")
     String eventId;
 
+    @Mixin
+    TrustedKeysOption trusted;
+
     VerifyEventCommand(CliSession session) {
         super(session);
     }
@@ -24,7 +28,7 @@ final class VerifyEventCommand extends SessionCommand {
     @Override
     protected void run() {
         UUID id = Ids.parse("event id", eventId);
-        LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyEvent(id)
+        LedgerVerifier.Report report = trusted.verifier(session).verifyEvent(id)
                 .orElseThrow(() -> new NotFoundException("event in the Merkle log", id));
         VerificationReport.ReportView view = VerificationReport.view(report);
         print(view, () -> VerificationReport.printText(out(), view));

@@ -2,10 +2,11 @@ package io.caracal.cli.merkle;
 
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
+import io.caracal.cli.TrustedKeysOption;
 import io.caracal.cli.Times;
 import io.caracal.core.ledger.LedgerVerifier;
-import io.caracal.core.store.MerkleLogStore;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Instant;
@@ -20,6 +21,9 @@ final class VerifyRangeCommand extends SessionCommand {
     @Option(names = "--end-time", required = true, description = "ISO-8601 UTC, exclusive.")
     String endTime;
 
+    @Mixin
+    TrustedKeysOption trusted;
+
     VerifyRangeCommand(CliSession session) {
         super(session);
     }
@@ -29,7 +33,7 @@ final class VerifyRangeCommand extends SessionCommand {
         Instant start = Times.parseOptional("start-time", startTime);
         Instant end = Times.parseOptional("end-time", endTime);
         Times.requireOrdered(start, end);
-        LedgerVerifier.Report report = new LedgerVerifier(session.bean(MerkleLogStore.class)).verifyRange(start, end);
+        LedgerVerifier.Report report = trusted.verifier(session).verifyRange(start, end);
         VerificationReport.ReportView view = VerificationReport.view(report);
         print(view, () -> VerificationReport.printText(out(), view));
         VerificationReport.failIfTampered(view, out());

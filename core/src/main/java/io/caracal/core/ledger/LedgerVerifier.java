@@ -22,9 +22,20 @@ import java.util.UUID;
  */
 public final class LedgerVerifier {
     private final MerkleLogStore store;
+    private final List<NoteKey> trusted;
 
+    /** Checks signatures with every key registered in the database. */
     public LedgerVerifier(MerkleLogStore store) {
+        this(store, List.of());
+    }
+
+    /**
+     * Checks signatures with {@code trusted} only, when given: a key registered in the database vouches only for
+     * itself, since whoever can rewrite the ledger can register a key too.
+     */
+    public LedgerVerifier(MerkleLogStore store, List<NoteKey> trusted) {
         this.store = store;
+        this.trusted = List.copyOf(trusted);
     }
 
     /** Something that does not match what was signed. {@code eventId} or {@code batchId} may be null when unknown. */
@@ -88,7 +99,7 @@ public final class LedgerVerifier {
         if (targets.isEmpty()) {
             return new Report(List.of(), problems, 0);
         }
-        List<NoteKey> keys = store.keys();
+        List<NoteKey> keys = trusted.isEmpty() ? store.keys() : trusted;
         long size = targets.stream().mapToLong(CheckpointRow::treeSize).max().orElseThrow();
         MerkleTree tree = new MerkleTree();
         long checked = 0;
