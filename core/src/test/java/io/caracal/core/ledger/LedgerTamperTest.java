@@ -189,7 +189,9 @@ class LedgerTamperTest {
         assertEquals(10 + 20 + 30 + 35, checked, "each event in every checkpoint signed after it");
         assertEquals(log.checkpoints().get(3).batchId(), proofs.inclusion(events.get(0).eventId(), null).checkpoint().batchId(),
                 "the latest checkpoint by default");
-        assertThrows(InvalidInputException.class, () -> proofs.inclusion(events.get(30).eventId(), log.checkpoints().get(2).batchId()),
+        // Events written together are logged in event id order, so find the one at leaf 30.
+        MeteringEvent thirtieth = events.stream().filter(e -> leafOf(e) == 30).findFirst().orElseThrow();
+        assertThrows(InvalidInputException.class, () -> proofs.inclusion(thirtieth.eventId(), log.checkpoints().get(2).batchId()),
                 "leaf 30 is after the checkpoint of 30 leaves");
         assertThrows(NotFoundException.class, () -> proofs.inclusion(UUID.randomUUID(), null));
         assertThrows(NotFoundException.class, () -> proofs.inclusion(events.get(0).eventId(), UUID.randomUUID()));
