@@ -1,5 +1,7 @@
 package io.caracal.bench;
 
+import io.caracal.core.bundle.LedgerBundleVerifier;
+import io.caracal.core.bundle.LedgerBundleWriter;
 import io.caracal.core.checkpoint.Checkpoint;
 import io.caracal.core.checkpoint.NoteKey;
 import io.caracal.core.checkpoint.SignedNotes;
@@ -17,6 +19,10 @@ import io.caracal.embedded.EmbeddedPostgresServer;
 import org.postgresql.PGConnection;
 
 import javax.sql.DataSource;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -121,6 +127,24 @@ public final class MerkleBenchmark {
             double verify = (System.nanoTime() - start) / 1e9;
             report("verify-range over " + result.eventsChecked() + " events (" + result.checkpoints().size() + " checkpoints, passed="
                     + result.passed() + ")", verify, "s");
+
+            // The auditor's path: the whole signed ledger as one bundle, then checked offline with the public key only.
+            Path bundle = Files.createTempFile("caracal-bench-bundle", ".json");
+            start = System.nanoTime();
+            LedgerBundleWriter.Summary written;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(bundle))) {
+                written = new LedgerBundleWriter(store).write(out, "caracal-bench", Instant.now(), null, null);
+            }
+            report("ledger export of " + written.events() + " events (" + Files.size(bundle) / 1_000_000 + " MB bundle)",
+                    (System.nanoTime() - start) / 1e9, "s");
+            start = System.nanoTime();
+            LedgerBundleVerifier.Result offline;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(bundle))) {
+                offline = LedgerBundleVerifier.verify(in, List.of(key.publicKey()));
+            }
+            report("ledger verify --bundle, offline, over " + offline.report().eventsChecked() + " events (passed=" + offline.report().passed() + ")",
+                    (System.nanoTime() - start) / 1e9, "s");
+            Files.delete(bundle);
             pool.close();
         }
     }
