@@ -18,6 +18,7 @@ import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
+import io.micronaut.serde.ObjectMapper;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -34,6 +35,8 @@ import java.util.Properties;
  * never touch the database.
  */
 public final class CliSession implements AutoCloseable {
+    private static final String INCLUSION = "micronaut.serde.serialization.inclusion";
+
     private final Map<String, String> env;
     private Map<String, String> effectiveEnv;
     private final PrintWriter out;
@@ -45,8 +48,7 @@ public final class CliSession implements AutoCloseable {
     private EmbeddedRedisServer localRedis;
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redisConnection;
-    private io.micronaut.serde.ObjectMapper.CloseableObjectMapper offlineJson;
-    private static final String INCLUSION = "micronaut.serde.serialization.inclusion";
+    private ObjectMapper.CloseableObjectMapper offlineJson;
 
     public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err) {
         this.env = env;
@@ -178,7 +180,7 @@ public final class CliSession implements AutoCloseable {
             return bean(JsonMapper.class);
         }
         if (offlineJson == null) {
-            offlineJson = io.micronaut.serde.ObjectMapper.create(Map.of(INCLUSION, "always"));
+            offlineJson = ObjectMapper.create(Map.of(INCLUSION, "always"));
         }
         return offlineJson;
     }
