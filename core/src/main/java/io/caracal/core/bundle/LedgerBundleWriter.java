@@ -44,8 +44,7 @@ public final class LedgerBundleWriter {
             included = all.stream().filter(c -> LedgerVerifier.coversAny(c, indexes)).toList();
         }
         long size = included.isEmpty() ? 0 : included.get(included.size() - 1).treeSize();
-        MerkleTree tree = new MerkleTree();
-        store.leafHashes(0, size).forEach(tree::append);
+        MerkleTree tree = store.tree(size);
         List<NoteKey> keys = store.keys();
         long events = 0;
         try (JsonGenerator out = LedgerBundle.JSON.getFactory().createGenerator(target, JsonEncoding.UTF8)) {

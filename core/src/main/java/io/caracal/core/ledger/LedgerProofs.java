@@ -1,6 +1,7 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.checkpoint.InvalidCheckpointException;
+import io.caracal.core.checkpoint.NoteKey;
 import io.caracal.core.checkpoint.SignedNotes;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
@@ -49,7 +50,7 @@ public final class LedgerProofs {
             throw new InvalidInputException("event " + eventId + " is leaf " + index + ", after checkpoint " + checkpoint.batchId()
                     + " (tree size " + checkpoint.treeSize() + "): prove it against a later checkpoint");
         }
-        byte[] signedRoot = signedRoot(checkpoint);
+        byte[] signedRoot = signedRoot(checkpoint, store.keys());
         Leaf leaf = store.leaves(index, index + 1).get(0);
         if (leaf.event() == null) {
             throw new LedgerTamperedException("event " + eventId + " (leaf " + index + ") was deleted from the ledger after it was signed");
@@ -73,8 +74,9 @@ public final class LedgerProofs {
             throw new InvalidInputException("checkpoint " + fromBatchId + " (tree size " + from.treeSize() + ") is later than " + toBatchId
                     + " (tree size " + to.treeSize() + "): swap them");
         }
-        byte[] fromRoot = signedRoot(from);
-        byte[] toRoot = signedRoot(to);
+        List<NoteKey> keys = store.keys();
+        byte[] fromRoot = signedRoot(from, keys);
+        byte[] toRoot = signedRoot(to, keys);
         List<byte[]> proof = tree(to.treeSize()).consistencyProof(from.treeSize(), to.treeSize());
         try {
             Proofs.verifyConsistency(from.treeSize(), to.treeSize(), fromRoot, toRoot, proof);
@@ -91,9 +93,9 @@ public final class LedgerProofs {
     }
 
     /** The root the checkpoint's note signs, once the signature checks out with a registered key. */
-    private byte[] signedRoot(CheckpointRow checkpoint) {
+    private static byte[] signedRoot(CheckpointRow checkpoint, List<NoteKey> keys) {
         try {
-            byte[] root = SignedNotes.verify(checkpoint.note(), store.keys()).checkpoint().root();
+            byte[] root = SignedNotes.verify(checkpoint.note(), keys).checkpoint().root();
             if (!MessageDigest.isEqual(root, checkpoint.root())) {
                 throw new LedgerTamperedException("checkpoint " + checkpoint.batchId() + ": the stored root differs from the signed note");
             }
@@ -105,8 +107,7 @@ public final class LedgerProofs {
 
     /** The log's tree as stored: a proof is built from stored leaf hashes, and checked against the signed root. */
     private MerkleTree tree(long size) {
-        MerkleTree tree = new MerkleTree();
-        store.leafHashes(0, size).forEach(tree::append);
+        MerkleTree tree = store.tree(size);
         if (tree.size() < size) {
             throw new LedgerTamperedException("the log has only " + tree.size() + " leaves, but a checkpoint signed " + size);
         }

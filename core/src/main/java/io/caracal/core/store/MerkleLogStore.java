@@ -3,6 +3,7 @@ package io.caracal.core.store;
 import io.caracal.core.checkpoint.NoteKey;
 import io.caracal.core.ledger.LedgerLeaf;
 import io.caracal.core.ledger.LedgerRow;
+import io.caracal.core.merkle.MerkleTree;
 
 import java.math.BigDecimal;
 import java.security.KeyFactory;
@@ -189,8 +190,11 @@ public final class MerkleLogStore {
         return db.transaction(MerkleLogStore::size);
     }
 
-    public List<byte[]> leafHashes(long from, long to) {
-        return db.transaction(c -> leafHashes(c, from, to));
+    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter), to build proofs from. */
+    public MerkleTree tree(long size) {
+        MerkleTree tree = new MerkleTree();
+        db.transaction(c -> leafHashes(c, 0, size)).forEach(tree::append);
+        return tree;
     }
 
     /** Leaves [from, to) with the ledger event each names, read now. */
