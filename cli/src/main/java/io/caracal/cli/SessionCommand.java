@@ -1,5 +1,6 @@
 package io.caracal.cli;
 
+import io.caracal.core.error.InvalidInputException;
 import picocli.CommandLine.Mixin;
 
 import java.io.PrintWriter;
@@ -48,6 +49,13 @@ public abstract class SessionCommand implements Callable<Integer> {
     protected void field(String label, Object value) {
         if (value != null && !value.toString().isEmpty()) {
             out().println("  " + label + ": " + value);
+        }
+    }
+
+    /** Refuses a {@code --limit} that would show nothing. */
+    protected static void requireLimit(int limit) {
+        if (limit < 1) {
+            throw new InvalidInputException("limit must be at least 1, got " + limit);
         }
     }
 

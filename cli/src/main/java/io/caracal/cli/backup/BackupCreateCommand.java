@@ -8,6 +8,7 @@ import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.SchemaMigrator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -41,8 +42,8 @@ final class BackupCreateCommand extends SessionCommand {
     @Option(names = "--type", defaultValue = "full", description = "full, postgresql or ledger (default: ${DEFAULT-VALUE}).")
     Type type;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (default: $CARACAL_HOME/backups).")
-    Path dir;
+    @Mixin
+    BackupDirectoryOption location;
 
     BackupCreateCommand(CliSession session) {
         super(session);
@@ -52,7 +53,7 @@ final class BackupCreateCommand extends SessionCommand {
     protected void run() {
         Instant now = Instant.now(session.bean(Clock.class));
         String id = "backup-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
-        Path directory = Backups.directory(session, dir).toAbsolutePath();
+        Path directory = location.resolve(session).toAbsolutePath();
         Path partial = directory.resolve("." + id + ".partial");
         try {
             Files.createDirectories(partial);

@@ -4,7 +4,7 @@ import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List the backups in the backup directory, newest first.")
 final class BackupListCommand extends SessionCommand {
-    @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (default: $CARACAL_HOME/backups).")
-    Path dir;
+    @Mixin
+    BackupDirectoryOption location;
 
     BackupListCommand(CliSession session) {
         super(session);
@@ -24,7 +24,7 @@ final class BackupListCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        Path directory = Backups.directory(session, dir);
+        Path directory = location.resolve(session);
         List<Manifest> backups = List.of();
         if (Files.isDirectory(directory)) {
             // Unfinished backups are hidden (".<id>.partial") and have no manifest until they are complete.

@@ -7,6 +7,7 @@ import io.caracal.core.error.CaracalException;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -22,8 +23,8 @@ final class BackupVerifyCommand extends SessionCommand {
     @Option(names = "--backup-id", required = true, description = "The backup's id, as 'caracal backup list' shows it.")
     String backupId;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (default: $CARACAL_HOME/backups).")
-    Path dir;
+    @Mixin
+    BackupDirectoryOption location;
 
     BackupVerifyCommand(CliSession session) {
         super(session);
@@ -39,7 +40,7 @@ final class BackupVerifyCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        Path backup = Backups.find(Backups.directory(session, dir), backupId);
+        Path backup = Backups.find(location.resolve(session), backupId);
         Manifest manifest = Backups.read(session, backup);
         List<Check> checks = new ArrayList<>();
         for (Manifest.FileEntry entry : manifest.files()) {

@@ -21,10 +21,6 @@ final class Backups {
     private Backups() {
     }
 
-    static Path directory(CliSession session, Path option) {
-        return option != null ? option : session.home().resolve("backups");
-    }
-
     static Manifest read(CliSession session, Path backup) {
         try {
             return session.json().readValue(Files.readAllBytes(backup.resolve(Manifest.FILE)), Manifest.class);

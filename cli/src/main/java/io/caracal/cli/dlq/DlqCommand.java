@@ -66,9 +66,7 @@ public final class DlqCommand {
 
         @Override
         protected void run() {
-            if (limit < 1) {
-                throw new InvalidInputException("limit must be at least 1, got " + limit);
-            }
+            requireLimit(limit);
             Instant start = Times.parseOptional("start-time", startTime);
             Predicate<DeadLetter> wanted = d -> (start == null || !d.failedAt().isBefore(start))
                     && (errorType == null || errorType.equals(d.errorType()));

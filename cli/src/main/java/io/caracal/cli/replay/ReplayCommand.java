@@ -6,7 +6,6 @@ import io.caracal.cli.Table;
 import io.caracal.cli.Times;
 import io.caracal.cli.kafka.KafkaAdmin;
 import io.caracal.core.error.Ids;
-import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.ledger.LedgerSnapshot;
 import io.caracal.core.store.ReplayStore;
@@ -130,9 +129,7 @@ public final class ReplayCommand {
 
         @Override
         protected void run() {
-            if (limit < 1) {
-                throw new InvalidInputException("limit must be at least 1, got " + limit);
-            }
+            requireLimit(limit);
             List<ReplayStore.Replay> replays = session.bean(ReplayStore.class).recent(limit);
             List<StatusView> views = new ArrayList<>();
             if (!replays.isEmpty()) {

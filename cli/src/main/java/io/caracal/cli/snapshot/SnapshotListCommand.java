@@ -3,7 +3,6 @@ package io.caracal.cli.snapshot;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
-import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.store.SnapshotStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,9 +21,7 @@ final class SnapshotListCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        if (limit < 1) {
-            throw new InvalidInputException("limit must be at least 1, got " + limit);
-        }
+        requireLimit(limit);
         List<SnapshotView> views = session.bean(SnapshotStore.class).list(limit).stream().map(SnapshotView::of).toList();
         print(views, () -> {
             if (views.isEmpty()) {
