@@ -47,6 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class GatewayFixture implements AutoCloseable {
     final AtomicInteger hits = new AtomicInteger();
     final ConcurrentLinkedQueue<Map<String, List<String>>> seenHeaders = new ConcurrentLinkedQueue<>();
+    /** Every request the upstream read: method, path, content type and the SHA-256 of the body as it arrived. */
+    final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
     final ApplicationContext gateway;
     final URI base;
     final String upstreamUrl;
@@ -58,6 +60,17 @@ final class GatewayFixture implements AutoCloseable {
     final java.util.concurrent.atomic.AtomicBoolean streamFinished = new java.util.concurrent.atomic.AtomicBoolean();
 
     record Caller(Agent agent, String key) {
+    }
+
+    record Received(String method, String path, String contentType, String sha256) {
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     GatewayFixture(String database, Map<String, Object> settings) throws IOException {
@@ -74,6 +87,8 @@ final class GatewayFixture implements AutoCloseable {
         upstream.createContext("/", exchange -> {
             seenHeaders.add(Map.copyOf(exchange.getRequestHeaders()));
             String path = exchange.getRequestURI().getPath();
+            received.add(new Received(exchange.getRequestMethod(), path, exchange.getRequestHeaders().getFirst("Content-Type"),
+                    sha256(exchange.getRequestBody().readAllBytes())));
             if (path.endsWith("/slow")) {
                 try {
                     releaseSlow.await(30, TimeUnit.SECONDS);

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * caracal_spending_total{currency}}. No label carries an agent id: that would grow without bound.
  */
 public final class GatewayMetrics {
+    /** nginx's code for a request whose client closed the connection: never sent, only counted. */
+    public static final int CLIENT_CLOSED = 499;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong allowed = new AtomicLong();
@@ -24,14 +26,26 @@ public final class GatewayMetrics {
     private final AtomicLong authFailures = new AtomicLong();
     private final AtomicLong replayBlocks = new AtomicLong();
 
-    /** One answered request; {@code status} is ok for 2xx-4xx answers from upstream, denied for the gateway's refusals. */
-    public void request(String method, int statusCode, String status, Duration took) {
+    /** One request through the proxy pipeline, counted and timed. */
+    public void request(String method, int statusCode, Duration took) {
+        request(method, statusCode);
+        Timer.builder("caracal.request.duration").description("Request latency through the gateway")
+                .tag("method", method).publishPercentileHistogram().register(registry).record(took);
+    }
+
+    /**
+     * One answered request, counted only: what the HTTP layer refused before the pipeline saw it (no route,
+     * a method or body it cannot take) counts too, or junk traffic would hide from the error-rate alert.
+     * {@code status} is aborted for a client that went away (nginx's 499), error for 5xx, denied for 401 and
+     * 403, and ok for every other answer.
+     */
+    public void request(String method, int statusCode) {
         requests.incrementAndGet();
+        String status = statusCode == CLIENT_CLOSED ? "aborted" : statusCode >= 500 ? "error"
+                : statusCode == 401 || statusCode == 403 ? "denied" : "ok";
         Counter.builder("caracal.requests").description("Requests through the gateway")
                 .tag("method", method).tag("status", status).tag("status_code", Integer.toString(statusCode))
                 .register(registry).increment();
-        Timer.builder("caracal.request.duration").description("Request latency through the gateway")
-                .tag("method", method).publishPercentileHistogram().register(registry).record(took);
     }
 
     public void decision(boolean allow) {

@@ -48,8 +48,7 @@ import java.util.function.BooleanSupplier;
 public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** nginx's code for a request whose client closed the connection: never sent, only counted. */
-    private static final int CLIENT_CLOSED = 499;
+    private static final int CLIENT_CLOSED = GatewayMetrics.CLIENT_CLOSED;
 
     private final AgentAuthenticator authenticator;
     private final Optional<ReplayGuard> replay;
@@ -108,9 +107,7 @@ public final class Proxy {
     private <T> ProxyExchange.Reply<?> measured(ProxyExchange.Request request, HttpResponse.BodyHandler<T> body, BooleanSupplier clientGone) {
         long started = System.nanoTime();
         ProxyExchange.Reply<?> reply = process(request, body, clientGone);
-        int status = reply.status();
-        String outcome = status == CLIENT_CLOSED ? "aborted" : status >= 500 ? "error" : status == 401 || status == 403 ? "denied" : "ok";
-        metrics.request(request.method(), status, outcome, Duration.ofNanos(System.nanoTime() - started));
+        metrics.request(request.method(), reply.status(), Duration.ofNanos(System.nanoTime() - started));
         return reply;
     }
 
@@ -118,6 +115,13 @@ public final class Proxy {
                                                BooleanSupplier clientGone) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
+        String target = request.header("X-Caracal-Target-URL");
+        UpstreamSettings upstream = target == null ? upstreams.get(request.upstream()) : null;
+        if (target == null && upstream == null) {
+            // Answered before authentication: a scanner's or a browser's stray paths (/favicon.ico) cost no
+            // credential lookup, and an upstream's name is configuration, not a secret.
+            return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
+        }
         Optional<Agent> agent;
         try {
             agent = authenticator.authenticate(request);
@@ -144,7 +148,6 @@ public final class Proxy {
             }
         }
         Destination destination;
-        String target = request.header("X-Caracal-Target-URL");
         if (target != null) {
             if (targets.isEmpty()) {
                 return error(400, "invalid_request", "X-Caracal-Target-URL is not enabled on this gateway; use a named upstream", requestId, null);
@@ -161,10 +164,6 @@ public final class Proxy {
             }
             destination = new Destination(verdict.uri(), Map.of(), null);
         } else {
-            UpstreamSettings upstream = upstreams.get(request.upstream());
-            if (upstream == null) {
-                return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
-            }
             try {
                 destination = new Destination(upstreamUri(request, upstream), upstream.getHeaders(), upstream.getResource());
             } catch (InvalidInputException e) {
@@ -199,6 +198,9 @@ public final class Proxy {
         } catch (StorageUnavailableException e) {
             LOG.warn("database unavailable, denying request {}: {}", requestId, e.getMessage());
             return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
+        } catch (InvalidInputException e) {
+            // The engine's own bounds on an amount (an estimate too large to hold): the client's mistake.
+            return error(400, "invalid_request", e.getMessage(), requestId, null);
         }
         BudgetDecision decision = hold.decision();
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
@@ -233,6 +235,9 @@ public final class Proxy {
             return error(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId, null);
         } catch (IOException e) {
             release(hold.holdId(), requestId);
+            if (bodyTooLarge(e)) {
+                return error(413, "request_too_large", "the request body is larger than this gateway accepts", requestId, null);
+            }
             return error(502, "upstream_unreachable", "upstream could not be reached", requestId, null);
         } catch (InterruptedException e) {
             release(hold.holdId(), requestId);
@@ -299,13 +304,22 @@ public final class Proxy {
         }
     }
 
+    private static boolean bodyTooLarge(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProxyExchange.BodyTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Where a request goes, the headers the gateway adds there (a named upstream's credentials), and how it is priced. */
     private record Destination(URI uri, Map<String, String> injectedHeaders, String resource) {
     }
 
     /**
      * The upstream URL for a request: the configured base plus the request's path, still percent-encoded as it
-     * arrived. A path that could leave the base — {@code .} or {@code ..} segments, or an encoded {@code /},
+     * arrived. A path that could leave the base — {@code .} or {@code ..} segments (bare or with {@code ;} parameters), or an encoded {@code /},
      * {@code \}, {@code ?} or {@code #} that a server might decode — is refused: the upstream's credentials
      * must only ever reach the paths under its base URL.
      */
@@ -319,9 +333,12 @@ public final class Proxy {
             } catch (IllegalArgumentException e) {
                 throw new InvalidInputException("malformed percent-encoding in the path");
             }
-            if (decoded.equals(".") || decoded.equals("..") || decoded.contains("/") || decoded.contains("\\")
+            // A dot segment with path parameters ("..;x") is not a dot segment to RFC 3986, but Tomcat-style
+            // servers drop the parameters and then step up.
+            String dots = decoded.contains(";") ? decoded.substring(0, decoded.indexOf(';')) : decoded;
+            if (dots.equals(".") || dots.equals("..") || decoded.contains("/") || decoded.contains("\\")
                     || decoded.contains("?") || decoded.contains("#")) {
-                throw new InvalidInputException("the path may not contain '.' or '..' segments or encoded '/', '\\', '?' or '#'");
+                throw new InvalidInputException("the path may not contain '.' or '..' segments (with or without ';' parameters) or encoded '/', '\\', '?' or '#'");
             }
         }
         try {
@@ -333,8 +350,7 @@ public final class Proxy {
 
     private HttpRequest upstreamRequest(ProxyExchange.Request request, Destination destination) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(destination.uri()).timeout(timeout)
-                .method(request.method(), request.body().length == 0 ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+                .method(request.method(), request.body());
         ForwardedHeaders.toUpstream(request.headers(), destination.injectedHeaders())
                 .forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
         return builder.build();

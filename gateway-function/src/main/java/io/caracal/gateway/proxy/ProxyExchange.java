@@ -1,5 +1,8 @@
 package io.caracal.gateway.proxy;
 
+import java.io.IOException;
+import java.net.http.HttpRequest.BodyPublisher;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.ByteBuffer;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -13,23 +16,37 @@ public final class ProxyExchange {
     }
 
     /**
-     * {@code path} is the part after the upstream name, still percent-encoded as it arrived. {@code remoteAddress} is the peer's IP (null when unknown, as behind Lambda); {@code clientCertificate} the
-     * certificate the TLS stack verified for this connection, if the client presented one.
+     * {@code path} is the part after the upstream name, still percent-encoded as it arrived. {@code body} is
+     * passed to the upstream as it is, whatever its type, and is read only while the call is forwarded: a
+     * refused call never waits for, nor buffers, an upload. {@code remoteAddress} is the peer's IP (null when
+     * unknown, as behind Lambda); {@code clientCertificate} the certificate the TLS stack verified for this
+     * connection, if the client presented one.
      */
-    public record Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, byte[] body,
+    public record Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, BodyPublisher body,
                           String remoteAddress, X509Certificate clientCertificate) {
         public Request {
             headers = caseInsensitive(headers);
-            body = body == null ? new byte[0] : body;
+            body = body == null ? BodyPublishers.noBody() : body;
         }
 
+        /** A request whose body is already in memory (Lambda events, tests). */
         public Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
-            this(method, upstream, path, rawQuery, headers, body, null, null);
+            this(method, upstream, path, rawQuery, headers, body == null || body.length == 0 ? null : BodyPublishers.ofByteArray(body), null, null);
         }
 
         public String header(String name) {
             List<String> values = headers.get(name);
             return values == null || values.isEmpty() ? null : values.get(0);
+        }
+    }
+
+    /**
+     * The client's body went over the gateway's size limit while it was being forwarded (a chunked upload
+     * gives no length up front): the client's mistake, answered 413, not an upstream failure.
+     */
+    public static final class BodyTooLargeException extends IOException {
+        public BodyTooLargeException(String message) {
+            super(message);
         }
     }
 
