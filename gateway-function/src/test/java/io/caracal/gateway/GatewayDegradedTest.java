@@ -1,33 +1,55 @@
 package io.caracal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caracal.core.budget.BudgetEngine;
+import io.caracal.core.store.AgentStore;
+import io.caracal.core.store.HoldStore;
+import io.caracal.core.store.PolicyStore;
+import io.caracal.core.store.PricebookStore;
+import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.core.store.RedisConnections;
+import io.caracal.embedded.Await;
 import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.FreePorts;
 import io.caracal.gateway.GatewayFixture.Caller;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Redis goes away: fail closed by default; with degraded mode, a bounded allowance that is still recorded. */
+/**
+ * Redis goes away: fail closed by default; with degraded mode, a bounded allowance that is still recorded, and
+ * enforced as soon as Redis is back, empty or with its old figures.
+ */
 class GatewayDegradedTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final int STRICT_PORT = FreePorts.next();
     private static final int DEGRADED_PORT = FreePorts.next();
+    private static final int KEEPING_PORT = FreePorts.next();
+    @TempDir
+    static Path keepingData;
     private static EmbeddedRedisServer strictRedis;
     private static EmbeddedRedisServer degradedRedis;
+    private static EmbeddedRedisServer keepingRedis;
     private static GatewayFixture strict;
     private static GatewayFixture degraded;
+    private static GatewayFixture keeping;
 
     @BeforeAll
     static void start() throws Exception {
@@ -36,19 +58,28 @@ class GatewayDegradedTest {
         strict = new GatewayFixture("gateway_no_degraded", Map.of("caracal.redis.uri", strictRedis.uri()));
         degraded = new GatewayFixture("gateway_degraded", Map.of("caracal.redis.uri", degradedRedis.uri(),
                 "caracal.gateway.degraded-allowance", "0.50"));
+        keepingRedis = EmbeddedRedisServer.startKeepingData(KEEPING_PORT, keepingData);
+        keeping = new GatewayFixture("gateway_degraded_keeping", Map.of("caracal.redis.uri", keepingRedis.uri(),
+                "caracal.gateway.degraded-allowance", "2.00"));
     }
 
     @AfterAll
     static void stop() {
         strict.close();
         degraded.close();
+        keeping.close();
         strictRedis.close();
         degradedRedis.close();
+        keepingRedis.close();
     }
 
     private static HttpResponse<String> call(GatewayFixture f, Caller caller) throws Exception {
-        return CLIENT.send(HttpRequest.newBuilder(f.base.resolve("/stub/chat")).header("X-API-Key", caller.key())
-                .header("X-Caracal-Estimated-Cost", "0.30").GET().build(), HttpResponse.BodyHandlers.ofString());
+        return call(f, caller, "/stub/chat", "0.30");
+    }
+
+    private static HttpResponse<String> call(GatewayFixture f, Caller caller, String path, String estimate) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(f.base.resolve(path)).header("X-API-Key", caller.key())
+                .header("X-Caracal-Estimated-Cost", estimate).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static void awaitRedis(GatewayFixture f) throws Exception {
@@ -97,5 +128,38 @@ class GatewayDegradedTest {
         HttpResponse<String> over = call(degraded, caller);
         assertEquals(403, over.statusCode(), "the degraded spend counts again once Redis is rebuilt from PostgreSQL");
         assertEquals("0.10", JSON.readTree(over.body()).get("remaining_budget").asText());
+    }
+
+    @Test
+    void degradedSpendCountsAsSoonAsRedisIsBackWithItsOldFigures() throws Exception {
+        Caller caller = keeping.caller("5.00");
+        String charged = "/stub/nocost"; // charged at the estimate
+        assertEquals(200, call(keeping, caller, charged, "2.00").statusCode(), "2 of 5 spent, counted in Redis");
+        keepingRedis.close();
+        HttpResponse<String> away = call(keeping, caller, charged, "2.00");
+        assertEquals(200, away.statusCode(), away.body());
+        assertEquals("true", away.headers().firstValue("X-Caracal-Degraded-Mode").orElseThrow());
+        assertEquals(0, new BigDecimal("4.00").compareTo(keeping.spent(caller)), "the ledger has both calls");
+
+        // Back with what it had before the outage: 2 spent, loaded for minutes more.
+        keepingRedis = EmbeddedRedisServer.startKeepingData(KEEPING_PORT, keepingData);
+        awaitRedis(keeping);
+        // Another replica (or `caracal budget status`) sees the degraded spend without a request through this
+        // gateway: an idle gateway still has Redis rebuild what it charged while Redis was away.
+        RedisClient client = RedisConnections.client(keepingRedis.uri());
+        try (StatefulRedisConnection<String, String> connection = client.connect()) {
+            BudgetEngine replica = new BudgetEngine(keeping.gateway.getBean(AgentStore.class), keeping.gateway.getBean(PolicyStore.class),
+                    keeping.gateway.getBean(PricebookStore.class), keeping.gateway.getBean(HoldStore.class),
+                    new RedisBudgetCounters(connection), Clock.systemUTC());
+            BigDecimal seen = Await.until(Duration.ofSeconds(10), () -> replica.check(caller.agent().id(), null).budgets().get(0).spent(),
+                    spent -> spent.compareTo(new BigDecimal("4")) == 0);
+            assertEquals(0, new BigDecimal("4").compareTo(seen), "spent as another replica sees it: " + seen);
+        } finally {
+            client.shutdown();
+        }
+        HttpResponse<String> over = call(keeping, caller, charged, "2.00");
+        assertEquals(403, over.statusCode(), over.body());
+        assertEquals("budget_exceeded", JSON.readTree(over.body()).get("error").asText());
+        assertEquals("1.00", JSON.readTree(over.body()).get("remaining_budget").asText());
     }
 }

@@ -2,6 +2,7 @@ package io.caracal.core.budget;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -52,6 +53,9 @@ public interface BudgetCounters {
     void load(String budgetKey, RebuildState state);
 
     Duration READY_TTL = Duration.ofMinutes(5);
+
+    /** Makes the next step on each of these budgets, on any replica, rebuild it from PostgreSQL first. */
+    void invalidate(Collection<String> budgetKeys);
 
     /** What PostgreSQL knows about one budget now: spend per bucket, open holds, recently closed holds. */
     record RebuildState(List<BucketSpend> buckets, List<OpenHold> openHolds, List<ClosedHold> closedHolds) {

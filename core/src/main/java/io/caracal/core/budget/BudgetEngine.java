@@ -44,6 +44,7 @@ public final class BudgetEngine {
     private final PricebookStore prices;
     private final HoldStore holds;
     private final BudgetCounters counters;
+    private final StaleBudgets stale = new StaleBudgets();
     private final Clock clock;
 
     public BudgetEngine(AgentStore agents, PolicyStore policies, PricebookStore prices, HoldStore holds, BudgetCounters counters, Clock clock) {
@@ -104,7 +105,8 @@ public final class BudgetEngine {
 
     /**
      * A hold recorded in PostgreSQL only, without the limit check: for the gateway's degraded mode, which bounds
-     * it by other means while Redis is unreachable. It counts in Redis once Redis is rebuilt from PostgreSQL.
+     * it by other means while Redis is unreachable. It counts in Redis once Redis is rebuilt from PostgreSQL, which
+     * this replica has Redis do for the hold's budgets before it uses Redis again.
      */
     public HoldResult holdUnchecked(Agent agent, Money estimate, Duration ttl) {
         Instant now = now();
@@ -115,6 +117,7 @@ public final class BudgetEngine {
         Hold hold = new Hold(UUID.randomUUID(), agent.id(), plan.amount, now, now.plus(ttl == null ? DEFAULT_HOLD_TTL : ttl), HoldState.OPEN,
                 plan.lines);
         holds.insertOpen(hold);
+        stale.mark(plan.lines);
         return new HoldResult(hold.id(), hold.expiresAt(), new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)",
                 null, null, null, List.of()));
     }
@@ -164,7 +167,12 @@ public final class BudgetEngine {
             Buckets.Bucket bucket = Buckets.bucketFor(line.policy(), settlement.occurredAt());
             return new BudgetCounters.CloseLine(Buckets.counterKey(line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
         }).toList();
-        withRebuild(settlement.lines(), () -> counters.close(true, holdId, now, close));
+        try {
+            withRebuild(settlement.lines(), () -> counters.close(true, holdId, now, close));
+        } catch (BudgetStoreUnavailableException e) {
+            stale.mark(settlement.lines());
+            throw e;
+        }
         return settlement;
     }
 
@@ -280,7 +288,18 @@ public final class BudgetEngine {
                 remaining, remainingCurrency, failing.policyId(), figures);
     }
 
+    /**
+     * Makes Redis rebuild, from PostgreSQL, every budget this replica changed there while Redis could not be told;
+     * the gateway calls it periodically, so it happens soon after Redis is back even when no request comes. Throws
+     * {@link BudgetStoreUnavailableException} while Redis is still unreachable.
+     */
+    public void invalidateStaleBudgets() {
+        stale.invalidate(counters);
+    }
+
     private BudgetCounters.Outcome withRebuild(List<BudgetLine> lines, Supplier<BudgetCounters.Outcome> step) {
+        // Never serve from Redis while it may still lack what this replica recorded without it.
+        stale.invalidate(counters);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             BudgetCounters.Outcome outcome = step.get();
             if (outcome.status() != BudgetCounters.Status.NOT_READY) {

@@ -10,13 +10,16 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Budget figures in Redis, changed only by Lua scripts so that every check-and-hold and every settlement is
- * one atomic step across all replicas. Keys, per budget ({@code <budget>} is its counter key: policy id and
- * window definition): {@code cb:p:<budget>:ready} (present once loaded, for five minutes),
+ * one atomic step across all replicas (dropping ready markers, one command, is the only other change). Keys,
+ * per budget ({@code <budget>} is its counter key: policy id and window definition): {@code cb:p:<budget>:ready}
+ * (present once loaded, for five minutes),
  * {@code :held} (total held), {@code :holds} (hold → expiry), {@code :ha} (hold → amount), {@code :closed}
  * (recently closed holds) and {@code :s:<bucket>} (settled spend). Run Redis with
  * {@code maxmemory-policy noeviction}: an evicted counter would read as zero.
@@ -88,6 +91,11 @@ public final class RedisBudgetCounters implements BudgetCounters {
         run(loadScript, args);
     }
 
+    @Override
+    public void invalidate(Collection<String> budgetKeys) {
+        reach(() -> redis.del(budgetKeys.stream().map(key -> "cb:p:" + key + ":ready").toArray(String[]::new)));
+    }
+
     private static Outcome outcome(Object reply) {
         @SuppressWarnings("unchecked")
         List<Object> items = (List<Object>) reply;
@@ -106,8 +114,12 @@ public final class RedisBudgetCounters implements BudgetCounters {
     }
 
     private Object run(RedisScript script, List<String> args) {
+        return reach(() -> script.run(redis, ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new)));
+    }
+
+    private static <T> T reach(Supplier<T> command) {
         try {
-            return script.run(redis, ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new));
+            return command.get();
         } catch (RedisException e) {
             throw new BudgetStoreUnavailableException("budget store (Redis) unavailable: " + e.getMessage(), e);
         }

@@ -11,15 +11,20 @@ import io.caracal.core.policy.PolicyChange;
 import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.embedded.Await;
+import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.FreePorts;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -251,6 +256,42 @@ class BudgetEngineTest {
         f.redis.sync().del(ready); // what that expiry does, without waiting for it
         assertAmount("3", f.engine.check(agent.id(), null).budgets().get(0).spent());
         assertFalse(f.engine.hold(agent.id(), usd("7.01"), null).allowed());
+    }
+
+    @Test
+    void spendRecordedWhileRedisWasAwayCountsAsSoonAsRedisIsBackWithItsOldFigures(@TempDir Path data) {
+        Agent agent = f.agent("redis-back", null);
+        f.policy(agent, "5", DAILY, CALENDAR, null);
+        int port = FreePorts.next();
+        EmbeddedRedisServer redis = EmbeddedRedisServer.startKeepingData(port, data);
+        RedisClient client = io.caracal.core.store.RedisConnections.client(redis.uri());
+        StatefulRedisConnection<String, String> connection = client.connect();
+        try {
+            BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, f.holds, new RedisBudgetCounters(connection), f.clock);
+            engine.settle(engine.hold(agent.id(), usd("2"), null).holdId(), usd("2"));
+            redis.close();
+            assertThrows(BudgetStoreUnavailableException.class, () -> engine.hold(agent.id(), usd("2"), null));
+            BudgetEngine.HoldResult away = engine.holdUnchecked(f.agents.get(agent.id()), usd("2"), null); // as degraded mode does
+            assertThrows(BudgetStoreUnavailableException.class, () -> engine.settle(away.holdId(), usd("2")), "PostgreSQL has it, Redis not");
+
+            redis = EmbeddedRedisServer.startKeepingData(port, data); // back with 2 spent, loaded for minutes more
+            assertTrue(Await.until(Duration.ofSeconds(30), () -> reachable(connection), up -> up), "the client reconnected");
+            BudgetEngine.HoldResult after = engine.hold(agent.id(), usd("2"), null);
+            assertFalse(after.allowed(), "4 of 5 spent: " + after.decision().reason());
+            assertAmount("4", after.decision().budgets().get(0).spent());
+        } finally {
+            connection.close();
+            client.shutdown();
+            redis.close();
+        }
+    }
+
+    private static boolean reachable(StatefulRedisConnection<String, String> connection) {
+        try {
+            return "PONG".equals(connection.sync().ping());
+        } catch (RedisException e) {
+            return false;
+        }
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.caracal.gateway.auth.JwtAuthenticator;
 import io.caracal.gateway.auth.MtlsAuthenticator;
 import io.caracal.gateway.auth.NoAuthentication;
 import io.caracal.gateway.degraded.DegradedMode;
+import io.caracal.gateway.degraded.StaleBudgetSweep;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
@@ -38,6 +39,7 @@ import jakarta.inject.Singleton;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +57,13 @@ public class GatewayFactory {
     BudgetEngine budgetEngine(AgentStore agents, PolicyStore policies, PricebookStore prices, HoldStore holds,
                               StatefulRedisConnection<String, String> redis, Clock clock) {
         return new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
+    }
+
+    /** Once a second: the sweep costs nothing while no budget is waiting to be rebuilt. */
+    @Context
+    @Bean(preDestroy = "close")
+    StaleBudgetSweep staleBudgetSweep(BudgetEngine engine) {
+        return new StaleBudgetSweep(engine, Duration.ofSeconds(1));
     }
 
     @Context // created at start-up, so uptime counts from then
