@@ -108,6 +108,18 @@ class CliAuditTest {
     }
 
     @Test
+    void eventTypeTakesTheRunbookNamesAndCommaListsAndRefusesUnknownOnes() throws Exception {
+        CliRunner cli = auditedChanges("cli_audit_types");
+        assertEquals(3, JSON.readTree(ok(cli, "audit", "query", "--event-type", "policy_change,agent_lifecycle", "-o", "json")).size());
+        assertEquals(1, JSON.readTree(ok(cli, "audit", "query", "--event-type", "policy_change", "-o", "json")).size());
+        assertEquals(2, JSON.readTree(ok(cli, "audit", "query", "--event-type", " agent_lifecycle , metering_event", "-o", "json")).size());
+        assertEquals(1, JSON.readTree(ok(cli, "audit", "query", "--event-type", "PolicyChange", "-o", "json")).size());
+        CliKafkaTest.assertRefused(cli, 1, "unknown event type 'PolicyChanges': expected one of metering_event, policy_decision,"
+                + " agent_lifecycle, policy_change", "audit", "query", "--event-type", "PolicyChanges");
+        CliKafkaTest.assertRefused(cli, 1, "unknown event type 'ledger'", "audit", "query", "--event-type", "policy_change,ledger");
+    }
+
+    @Test
     void verifyPassesThenNamesTheRowASuperuserEdited() throws Exception {
         CliRunner cli = auditedChanges("cli_audit_edited");
         assertEquals("Audit log integrity: PASSED (3 rows checked)", ok(cli, "audit", "verify").lines().findFirst().orElseThrow());

@@ -55,8 +55,17 @@ final class CliRunner {
 
     /** Points the CLI at the shared embedded Kafka, as KAFKA_BOOTSTRAP_SERVERS would in production. */
     CliRunner withKafka() {
-        env.put("KAFKA_BOOTSTRAP_SERVERS", SharedServices.kafka().bootstrapServers());
+        return withKafka(SharedServices.kafka().bootstrapServers());
+    }
+
+    /** Points the CLI at a broker of the test's own. */
+    CliRunner withKafka(String bootstrapServers) {
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
         return this;
+    }
+
+    String jdbcUrl() {
+        return postgres.jdbcUrl(database);
     }
 
     Result run(String... args) {

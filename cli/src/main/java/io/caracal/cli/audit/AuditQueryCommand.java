@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Audit log rows, oldest first, filtered by time, event type and agent.")
 final class AuditQueryCommand extends SessionCommand {
@@ -26,7 +27,8 @@ final class AuditQueryCommand extends SessionCommand {
     String endTime;
 
     @Option(names = "--event-type", paramLabel = "TYPE",
-            description = "Only this kind of event: MeteringEvent, PolicyDecision, AgentLifecycle, PolicyChange (case-insensitive).")
+            description = "Only these kinds of event, comma-separated: metering_event, policy_decision, agent_lifecycle, policy_change"
+                    + " (or MeteringEvent, ..., any case).")
     String eventType;
 
     @Option(names = "--agent-id", paramLabel = "ID", description = "Only events about this agent.")
@@ -57,7 +59,7 @@ final class AuditQueryCommand extends SessionCommand {
         if (limit < 1 || limit > MAX_LIMIT) {
             throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
-        String type = eventType == null || eventType.isBlank() ? null : eventType.strip();
-        return new AuditStore.Query(from, to, type, agentId == null ? null : Ids.parse("agent id", agentId), limit);
+        Set<String> types = eventType == null ? Set.of() : AuditEventTypes.parse(eventType);
+        return new AuditStore.Query(from, to, types, agentId == null ? null : Ids.parse("agent id", agentId), limit);
     }
 }

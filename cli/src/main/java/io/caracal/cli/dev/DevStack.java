@@ -17,6 +17,7 @@ import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.EmbeddedRedisServer;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
+import org.postgresql.ds.PGSimpleDataSource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,6 +74,7 @@ public final class DevStack implements AutoCloseable {
         }
         postgres = remember(EmbeddedPostgresServer.startPersistent(home.resolve("postgres")));
         postgres.createDatabase("caracal");
+        migrate(postgres);
         redis = remember(EmbeddedRedisServer.start());
         kafka = remember(EmbeddedKafkaBroker.start());
         DemoUpstream upstream = remember(DemoUpstream.start());
@@ -98,7 +100,6 @@ public final class DevStack implements AutoCloseable {
         properties.put("caracal.merkle.signing-key-path", devSigningKey(home).toString());
         properties.put("caracal.merkle.batch-timeout", "5s");
         ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev").properties(properties).start());
-        gateway.getBean(SchemaMigrator.class).migrate();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         gatewayUrl = "http://127.0.0.1:" + server.getPort();
@@ -107,6 +108,17 @@ public final class DevStack implements AutoCloseable {
         demoAgent = demoAgent(gateway);
         apiKey = gateway.getBean(ApiKeyStore.class).create(demoAgent.id(), "caracal dev").plaintext();
         writeDevEnv();
+    }
+
+    /**
+     * The schema, before the context: starting it starts the consumers and the ledger's scheduled jobs, which on a
+     * first start would otherwise run against a database with no tables yet and log an error.
+     */
+    private static void migrate(EmbeddedPostgresServer postgres) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(postgres.jdbcUrl("caracal"));
+        dataSource.setUser(EmbeddedPostgresServer.USER);
+        new SchemaMigrator(dataSource).migrate();
     }
 
     private static Path devSigningKey(Path home) {

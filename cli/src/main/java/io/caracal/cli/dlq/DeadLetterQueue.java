@@ -4,6 +4,7 @@ import io.caracal.core.error.KafkaFailureException;
 import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.pipeline.ConsumedRecord;
 import io.caracal.core.pipeline.DeadLetter;
+import io.caracal.core.pipeline.Redelivery;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,7 +27,7 @@ final class DeadLetterQueue {
         this.connection = connection;
     }
 
-    /** Sends dead letters' original records (key, value and headers as they were) back to their topics. */
+    /** Sends dead letters' original records (key, value and headers as they were) back to their topics, for the group that failed each. */
     final class Resender implements AutoCloseable {
         private final KafkaProducer<String, byte[]> producer;
 
@@ -45,6 +46,7 @@ final class DeadLetterQueue {
             ConsumedRecord original = letter.original();
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(original.topic(), original.key(), original.value());
             original.headers().forEach((name, value) -> record.headers().add(name, value));
+            Redelivery.next(letter).headers().forEach((name, value) -> record.headers().add(name, value));
             try {
                 RecordMetadata sent = producer.send(record).get(30, TimeUnit.SECONDS);
                 return sent.topic() + "-" + sent.partition() + "@" + sent.offset();

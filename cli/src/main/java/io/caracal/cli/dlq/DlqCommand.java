@@ -159,14 +159,15 @@ public final class DlqCommand {
         @ArgGroup(exclusive = true)
         Selection one;
 
-        @Option(names = "--all", required = true, description = "Every dead letter not retried before.")
+        @Option(names = "--all", required = true, description = "Every dead letter not retried before at its retry count.")
         boolean all;
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = "Send dead letters' original records (same key, value and headers) back to their original topics, acknowledged by"
-                    + " all in-sync replicas. Each dead letter is sent at most once: retried ones are remembered in the database. Every"
-                    + " consumer group of that topic sees the record again; consumers deduplicate by event id.")
+                    + " all in-sync replicas, for the consumer group that failed each: the other groups skip it. A record that fails"
+                    + " again updates its dead letter (retry count + 1) instead of adding one. Each dead letter is sent once per retry"
+                    + " count: retries are remembered in the database.")
     static final class Retry extends SessionCommand {
         @ArgGroup(exclusive = true, multiplicity = "1")
         RetryTarget target;
@@ -184,7 +185,7 @@ public final class DlqCommand {
             try (DeadLetterQueue.Resender resender = new DeadLetterQueue(session.kafkaConnection()).new Resender()) {
                 for (DeadLetter letter : chosen) {
                     String[] sentTo = new String[1];
-                    boolean sent = retries.retryOnce(letter.dlqId(), eventUuid(letter), () -> sentTo[0] = resender.resend(letter));
+                    boolean sent = retries.retryOnce(letter.dlqId(), letter.retryCount(), eventUuid(letter), () -> sentTo[0] = resender.resend(letter));
                     results.add(new RetryView(letter.dlqId().toString(), letter.eventId(), letter.original().topic(),
                             sent ? "sent" : "already retried", sentTo[0]));
                 }

@@ -1,8 +1,13 @@
 package io.caracal.cli.dev;
 
 import io.caracal.cli.Caracal;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -12,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +30,10 @@ class DevStackTest {
     @Test
     void theDemoCallIsChargedAndOtherCommandsUseTheRunningStack(@TempDir Path home) throws Exception {
         String agentId;
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        logged.start();
+        root.addAppender(logged);
         try (DevStack stack = DevStack.start(home, 0)) {
             assertTrue(Files.exists(home.resolve(DevStack.DEV_ENV)));
             agentId = stack.demoAgent().id().toString();
@@ -56,6 +66,11 @@ class DevStackTest {
                         () -> count(c, "SELECT count(*) FROM merkle_checkpoints"), n -> n > 0);
                 assertEquals(1, checkpoints, "one checkpoint over the demo charge");
             }
+            // A new user's first screen: the ledger's jobs have run by now (the checkpoint), and none of them failed on a missing schema.
+            assertEquals(List.of(), logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                    .map(ILoggingEvent::getFormattedMessage).toList(), "errors logged on a fresh start");
+        } finally {
+            root.detachAppender(logged);
             StringWriter verified = new StringWriter();
             int verifiedCode = Caracal.run(new String[] {"merkle", "verify-range", "--start-time", "2000-01-01T00:00:00Z", "--end-time",
                     "2100-01-01T00:00:00Z"}, Map.of("CARACAL_HOME", home.toString()), new PrintWriter(verified, true), new PrintWriter(new StringWriter(), true));

@@ -14,7 +14,8 @@ import java.util.Map;
  * Runs a consumer's batches the same way in every shape. Invalid records go to the dead-letter queue and the rest
  * flow on. When the whole batch fails transiently it is retried with exponential backoff; if it still fails, each
  * record is tried on its own, so one bad record cannot hold back the others, and a record that keeps failing goes
- * to the dead-letter queue with its error and retry count.
+ * to the dead-letter queue with its error and how often it was tried. A record {@code caracal dlq retry} sent back
+ * for another consumer group is skipped ({@link Redelivery}).
  * <p>
  * In a Lambda ({@link Mode#REPORT_FAILURES}) nothing sleeps: records that failed transiently are returned, and
  * the event source mapping retries exactly those (partial batch response).
@@ -58,14 +59,15 @@ public final class BatchRunner {
      * everything else has taken effect or is in the dead-letter queue. Throws when the dead-letter queue itself
      * cannot be written: then nothing may be acknowledged.
      */
-    public List<ConsumedRecord> run(List<ConsumedRecord> records, Mode mode) {
+    public List<ConsumedRecord> run(List<ConsumedRecord> batch, Mode mode) {
+        List<ConsumedRecord> records = batch.stream().filter(r -> Redelivery.isFor(r, processor.consumerGroup())).toList();
         if (records.isEmpty()) {
             return List.of();
         }
         int attempts = mode == Mode.REPORT_FAILURES ? 1 : retry.attempts();
         Attempt whole = attempt(records, attempts);
         if (whole.done()) {
-            deadLetter(whole.rejected, 0);
+            deadLetter(whole.rejected);
             return List.of();
         }
         if (records.size() > 1) {
@@ -77,11 +79,11 @@ public final class BatchRunner {
         for (ConsumedRecord record : records) {
             Attempt one = records.size() == 1 ? whole : attempt(List.of(record), attempts);
             if (one.done()) {
-                one.rejected.forEach((r, e) -> letters.add(letter(r, e.errorType(), e.getMessage(), 0)));
+                one.rejected.forEach((r, e) -> letters.add(letter(r, e.errorType(), e.getMessage())));
             } else if (mode == Mode.REPORT_FAILURES && Failures.isTransient(one.failure)) {
                 failed.add(record);
             } else {
-                letters.add(letter(record, one.failure.getClass().getSimpleName(), describe(one.failure), one.tries));
+                letters.add(letter(record, one.failure.getClass().getSimpleName(), describe(one.failure) + " (tried " + one.tries + " times)"));
             }
         }
         deadLetters.send(letters);
@@ -119,16 +121,16 @@ public final class BatchRunner {
         return new Attempt(Map.of(), last, attempts);
     }
 
-    private void deadLetter(Map<ConsumedRecord, InvalidEventException> rejected, int retries) {
+    private void deadLetter(Map<ConsumedRecord, InvalidEventException> rejected) {
         if (!rejected.isEmpty()) {
             deadLetters.send(rejected.entrySet().stream()
-                    .map(e -> letter(e.getKey(), e.getValue().errorType(), e.getValue().getMessage(), retries)).toList());
+                    .map(e -> letter(e.getKey(), e.getValue().errorType(), e.getValue().getMessage())).toList());
         }
     }
 
-    private DeadLetter letter(ConsumedRecord record, String errorType, String message, int retries) {
+    private DeadLetter letter(ConsumedRecord record, String errorType, String message) {
         LOG.warn("{}: {} goes to the dead-letter queue: {}: {}", processor.consumerGroup(), record.position(), errorType, message);
-        return DeadLetter.of(record, errorType, message, retries, processor.consumerGroup(), clock.instant());
+        return DeadLetter.of(record, errorType, message, processor.consumerGroup(), clock.instant());
     }
 
     private static String describe(Throwable failure) {

@@ -10,17 +10,23 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** A record a consumer gave up on, kept byte for byte with why, so it can be inspected and retried. */
+/**
+ * A record a consumer gave up on, kept byte for byte with why, so it can be inspected and retried. {@code retryCount}
+ * is how often {@code caracal dlq retry} sent it back to its group; a record that fails again after a retry is the
+ * same dead letter (same {@code dlqId}), written again with the higher count.
+ */
 public record DeadLetter(UUID dlqId, String eventId, ConsumedRecord original, String errorType, String errorMessage, int retryCount,
                          String consumerGroup, Instant failedAt) {
 
-    public static DeadLetter of(ConsumedRecord original, String errorType, String errorMessage, int retryCount, String consumerGroup,
-                                Instant failedAt) {
-        return new DeadLetter(UUID.randomUUID(), original.header(EventCodec.EVENT_ID_HEADER), original, errorType,
-                errorMessage == null ? "" : errorMessage, retryCount, consumerGroup, failedAt);
+    public static DeadLetter of(ConsumedRecord record, String errorType, String errorMessage, String consumerGroup, Instant failedAt) {
+        Optional<Redelivery> redelivery = Redelivery.of(record);
+        return new DeadLetter(redelivery.map(Redelivery::dlqId).orElseGet(UUID::randomUUID), record.header(EventCodec.EVENT_ID_HEADER),
+                Redelivery.original(record), errorType, errorMessage == null ? "" : errorMessage, redelivery.map(Redelivery::retryCount).orElse(0),
+                consumerGroup, failedAt);
     }
 
     public GenericRecord toRecord() {

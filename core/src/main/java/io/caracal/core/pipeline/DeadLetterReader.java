@@ -20,10 +20,15 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Reads the {@value Topics#DLQ} topic as it is when reading starts. It uses no consumer group and commits nothing,
  * so it never moves anyone's position.
+ * <p>
+ * The topic is append-only: a record that fails again after {@code caracal dlq retry} is written again under the same
+ * dlq id with a higher retry count. The queue is the latest of each: one dead letter per record and consumer group.
+ * (A compacted topic keyed by dlq id would not spare this: compaction runs late and only on closed segments.)
  */
 public final class DeadLetterReader {
     private static final Duration READ_DEADLINE = Duration.ofSeconds(30);
@@ -31,7 +36,7 @@ public final class DeadLetterReader {
     private DeadLetterReader() {
     }
 
-    /** Every dead letter up to the end of the queue as it was when reading began, and the records that could not be read. */
+    /** Every dead letter, at its latest retry, up to the end of the queue as it was when reading began, and the records that could not be read. */
     public record Contents(List<DeadLetter> letters, List<String> unreadable) {
     }
 
@@ -40,7 +45,7 @@ public final class DeadLetterReader {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        List<DeadLetter> letters = new ArrayList<>();
+        Map<UUID, DeadLetter> letters = new HashMap<>();
         List<String> unreadable = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.DLQ).stream()
@@ -63,15 +68,17 @@ public final class DeadLetterReader {
         } catch (org.apache.kafka.common.KafkaException e) {
             throw new KafkaFailureException("Kafka at " + connection + ": " + e.getMessage(), e);
         }
-        letters.sort(java.util.Comparator.comparing(DeadLetter::failedAt));
-        return new Contents(letters, unreadable);
+        List<DeadLetter> latest = new ArrayList<>(letters.values());
+        latest.sort(java.util.Comparator.comparing(DeadLetter::failedAt));
+        return new Contents(latest, unreadable);
     }
 
-    private static void decode(ConsumerRecord<String, byte[]> record, List<DeadLetter> letters, List<String> unreadable) {
+    private static void decode(ConsumerRecord<String, byte[]> record, Map<UUID, DeadLetter> letters, List<String> unreadable) {
         var fingerprint = record.headers().lastHeader(EventCodec.FINGERPRINT_HEADER);
         try {
-            letters.add(DeadLetter.from(EventCodec.decode(record.value(),
-                    fingerprint == null ? null : new String(fingerprint.value(), StandardCharsets.UTF_8), EventSchemas.DEAD_LETTER)));
+            DeadLetter letter = DeadLetter.from(EventCodec.decode(record.value(),
+                    fingerprint == null ? null : new String(fingerprint.value(), StandardCharsets.UTF_8), EventSchemas.DEAD_LETTER));
+            letters.merge(letter.dlqId(), letter, (before, after) -> after.retryCount() >= before.retryCount() ? after : before);
         } catch (InvalidEventException | IllegalArgumentException e) {
             unreadable.add(record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage());
         }

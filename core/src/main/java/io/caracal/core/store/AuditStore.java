@@ -115,11 +115,14 @@ public final class AuditStore {
         ps.setBytes(14, hash);
     }
 
-    /** Filters for {@link #query}; nulls mean "any". */
-    public record Query(Instant from, Instant to, String eventType, UUID agentId, int limit) {
+    /** Filters for {@link #query}; nulls and no event types mean "any". {@code eventTypes} are full schema names. */
+    public record Query(Instant from, Instant to, Set<String> eventTypes, UUID agentId, int limit) {
+        public Query {
+            eventTypes = Set.copyOf(eventTypes);
+        }
     }
 
-    /** Matching rows, oldest first. {@code eventType} matches the schema's short or full name, case-insensitively. */
+    /** Matching rows, oldest first. */
     public List<AuditEntry> query(Query q) {
         return db.transaction(c -> {
             StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM audit_log WHERE true");
@@ -132,10 +135,9 @@ public final class AuditStore {
                 sql.append(" AND occurred_at < ?");
                 args.add(java.sql.Timestamp.from(q.to()));
             }
-            if (q.eventType() != null) {
-                sql.append(" AND (lower(event_type) = lower(?) OR lower(event_type) LIKE '%.' || lower(?))");
-                args.add(q.eventType());
-                args.add(q.eventType());
+            if (!q.eventTypes().isEmpty()) {
+                sql.append(" AND event_type = ANY (?)");
+                args.add(c.createArrayOf("varchar", q.eventTypes().toArray()));
             }
             if (q.agentId() != null) {
                 sql.append(" AND agent_id = ?");

@@ -55,7 +55,7 @@ class AuditStoreTest {
     }
 
     private static List<AuditEntry> all(AuditStore store) {
-        return store.query(new AuditStore.Query(null, null, null, null, 100_000));
+        return store.query(new AuditStore.Query(null, null, Set.of(), null, 100_000));
     }
 
     private static void assertChained(List<AuditEntry> rows) {
