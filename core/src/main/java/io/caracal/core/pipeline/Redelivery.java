@@ -32,7 +32,13 @@ public record Redelivery(UUID dlqId, String consumerGroup, int retryCount) {
         if (dlqId == null || group == null || count == null) {
             return Optional.empty();
         }
-        return Optional.of(new Redelivery(UUID.fromString(dlqId), group, Integer.parseInt(count)));
+        try {
+            return Optional.of(new Redelivery(UUID.fromString(dlqId), group, Integer.parseInt(count)));
+        } catch (IllegalArgumentException e) {
+            // Not headers our retry wrote (anyone can produce to the topic): an ordinary record, which every
+            // group processes, rather than one that fails every batch it is in.
+            return Optional.empty();
+        }
     }
 
     /** Whether {@code group} should process {@code record}: every record but another group's retry. */

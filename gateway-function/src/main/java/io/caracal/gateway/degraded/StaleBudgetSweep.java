@@ -3,6 +3,9 @@ package io.caracal.gateway.degraded;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.budget.BudgetStoreUnavailableException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +18,7 @@ import java.util.concurrent.TimeUnit;
  * budgets without its spend.
  */
 public final class StaleBudgetSweep implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StaleBudgetSweep.class);
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "caracal-stale-budget-sweep");
         thread.setDaemon(true);
@@ -27,6 +31,9 @@ public final class StaleBudgetSweep implements AutoCloseable {
                 engine.invalidateStaleBudgets();
             } catch (BudgetStoreUnavailableException e) {
                 // Redis is still away: the budgets stay marked for the next round.
+            } catch (RuntimeException e) {
+                // Anything else would end the schedule for good; the budgets stay marked for the next round.
+                LOG.warn("stale budgets not invalidated yet: {}", e.toString());
             }
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
