@@ -26,10 +26,14 @@ public final class Functions {
      * migrated when MIGRATE_ON_START=true, and a clean stop on SIGTERM.
      */
     public static void runContainer(String function, String[] args) throws InterruptedException {
-        ApplicationContext context = ApplicationContext.builder().environments("services", function).args(args).start();
         if ("true".equalsIgnoreCase(System.getenv("MIGRATE_ON_START"))) {
-            context.getBean(SchemaMigrator.class).migrate();
+            // In a context of the shared services alone, closed before the function's own starts: that one starts
+            // its consumer and scheduled jobs at once, which must not meet a database without its tables.
+            try (ApplicationContext services = ApplicationContext.builder().environments("services").args(args).start()) {
+                services.getBean(SchemaMigrator.class).migrate();
+            }
         }
+        ApplicationContext context = ApplicationContext.builder().environments("services", function).args(args).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             context.close();
