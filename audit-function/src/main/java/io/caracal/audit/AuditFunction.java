@@ -1,6 +1,6 @@
 package io.caracal.audit;
 
-import io.caracal.core.pipeline.Functions;
+import io.caracal.core.pipeline.FunctionLauncher;
 
 /** The audit function as a container: consumes every event topic until stopped. */
 public final class AuditFunction {
@@ -8,6 +8,6 @@ public final class AuditFunction {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Functions.runContainer("audit", args);
+        FunctionLauncher.runContainer("audit", args);
     }
 }

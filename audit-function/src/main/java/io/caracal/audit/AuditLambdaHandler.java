@@ -2,7 +2,7 @@ package io.caracal.audit;
 
 import io.caracal.core.audit.AuditWriter;
 import io.caracal.core.pipeline.MskLambdaHandler;
-import io.caracal.core.store.AuditStore;
+import io.caracal.core.audit.AuditStore;
 import io.micronaut.context.ApplicationContext;
 
 /** The audit function as an AWS Lambda on an MSK event source mapping over the four event topics. */

@@ -3,9 +3,9 @@ package io.caracal.audit;
 import io.caracal.core.audit.AuditWriter;
 import io.caracal.core.event.Topics;
 import io.caracal.core.pipeline.BatchRunner;
-import io.caracal.core.pipeline.Functions;
+import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.core.pipeline.KafkaBatches;
-import io.caracal.core.store.AuditStore;
+import io.caracal.core.audit.AuditStore;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -28,7 +28,7 @@ public class AuditListener {
     private final BatchRunner runner;
 
     AuditListener(ApplicationContext context, AuditStore audit) {
-        this.runner = Functions.runner(context, new AuditWriter(audit));
+        this.runner = FunctionLauncher.runner(context, new AuditWriter(audit));
     }
 
     @Topic({Topics.METERING, Topics.POLICY_DECISIONS, Topics.AGENT_LIFECYCLE, Topics.POLICY_CHANGES})

@@ -1,10 +1,10 @@
 package io.caracal.bench;
 
-import io.caracal.core.bundle.LedgerBundleVerifier;
-import io.caracal.core.bundle.LedgerBundleWriter;
-import io.caracal.core.checkpoint.Checkpoint;
-import io.caracal.core.checkpoint.NoteKey;
-import io.caracal.core.checkpoint.SignedNotes;
+import io.caracal.core.ledger.LedgerBundleVerifier;
+import io.caracal.core.ledger.LedgerBundleWriter;
+import io.caracal.core.ledger.Checkpoint;
+import io.caracal.core.ledger.NoteKey;
+import io.caracal.core.ledger.SignedNotes;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.LedgerLeaf;
 import io.caracal.core.ledger.LedgerRow;
@@ -13,7 +13,7 @@ import io.caracal.core.ledger.MerkleLog;
 import io.caracal.core.merkle.MerkleTree;
 import io.caracal.core.merkle.Proofs;
 import io.caracal.core.store.Database;
-import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.ledger.MerkleLogStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import org.postgresql.PGConnection;

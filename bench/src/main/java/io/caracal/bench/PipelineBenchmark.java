@@ -2,13 +2,12 @@ package io.caracal.bench;
 
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
-import io.caracal.core.event.Events;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxRelay;
 import io.caracal.core.event.Topics;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedKafkaBroker;
 import io.caracal.embedded.EmbeddedPostgresServer;
@@ -120,7 +119,7 @@ public final class PipelineBenchmark {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
                 "enable.idempotence", true, "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
             for (MeteringEvent event : events) {
-                producer.send(OutboxRelay.record(Events.metering(event)));
+                producer.send(OutboxRelay.record(event.outboxEvent()));
             }
         }
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {

@@ -1,11 +1,11 @@
 package io.caracal.cli;
 
-import io.caracal.core.checkpoint.NoteKey;
+import io.caracal.core.ledger.NoteKey;
 import io.caracal.core.config.MerkleSettings;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.LedgerVerifier;
-import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.ledger.MerkleLogStore;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

@@ -7,7 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.audit.AuditWriter;
 import io.caracal.core.event.EventCodec;
 import io.caracal.core.pipeline.ConsumedRecord;
-import io.caracal.core.store.AuditStore;
+import io.caracal.core.audit.AuditStore;
 import io.caracal.core.store.Database;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;

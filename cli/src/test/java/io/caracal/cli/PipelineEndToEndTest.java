@@ -4,7 +4,6 @@ import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.audit.AuditWriter;
 import io.caracal.core.event.EventSchemas;
-import io.caracal.core.event.Events;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
 import io.caracal.core.event.OutboxRelay;
@@ -17,10 +16,10 @@ import io.caracal.core.pipeline.DeadLetterReader;
 import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.event.KafkaTopics;
 import io.caracal.core.spend.SpendAggregator;
-import io.caracal.core.store.AgentStore;
-import io.caracal.core.store.AuditStore;
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.audit.AuditStore;
 import io.caracal.core.store.SchemaMigrator;
-import io.caracal.core.store.SpendAggregates;
+import io.caracal.core.spend.SpendAggregates;
 import io.caracal.embedded.EmbeddedKafkaBroker;
 import io.caracal.embedded.Await;
 import io.caracal.embedded.EmbeddedPostgresServer;
@@ -189,8 +188,8 @@ class PipelineEndToEndTest {
         List<OutboxEvent> poison = List.of(
                 new OutboxEvent(UUID.randomUUID(), Topics.METERING, agents.get(0).id().toString(), EventSchemas.METERING,
                         EventSchemas.get().latestFingerprint(EventSchemas.METERING), "{\"amount\": 1}".getBytes(StandardCharsets.UTF_8), now),
-                Events.metering(new MeteringEvent(UUID.randomUUID(), UUID.randomUUID(), null, new Money(BigDecimal.ONE, new CurrencyCode("USD")),
-                        now, null, Map.of(), Map.of())));
+                new MeteringEvent(UUID.randomUUID(), UUID.randomUUID(), null, new Money(BigDecimal.ONE, new CurrencyCode("USD")),
+                        now, null, Map.of(), Map.of()).outboxEvent());
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                 "acks", "all", "enable.idempotence", true, "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < EVENTS; i++) {
@@ -202,7 +201,7 @@ class PipelineEndToEndTest {
                 Instant at = now.minus(random.nextInt(48 * 3600), ChronoUnit.SECONDS).minus(random.nextInt(1_000_000), ChronoUnit.MICROS);
                 MeteringEvent event = new MeteringEvent(UUID.randomUUID(), agent.id(), null, new Money(amount, new CurrencyCode("USD")), at,
                         "api.example.com", Map.of(), Map.of("n", Integer.toString(i)));
-                producer.send(OutboxRelay.record(Events.metering(event)));
+                producer.send(OutboxRelay.record(event.outboxEvent()));
                 expectedSpend.merge(agent.id(), event.cost().amount(), BigDecimal::add);
                 expectedCount.merge(agent.id(), 1L, Long::sum);
                 expectedTotal = expectedTotal.add(event.cost().amount());

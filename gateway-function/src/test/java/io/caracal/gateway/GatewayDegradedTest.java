@@ -2,11 +2,11 @@ package io.caracal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caracal.core.budget.BudgetEngine;
-import io.caracal.core.store.AgentStore;
-import io.caracal.core.store.HoldStore;
-import io.caracal.core.store.PolicyStore;
-import io.caracal.core.store.PricebookStore;
-import io.caracal.core.store.RedisBudgetCounters;
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.budget.HoldStore;
+import io.caracal.core.policy.PolicyStore;
+import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.budget.RedisBudgetCounters;
 import io.caracal.core.store.RedisConnections;
 import io.caracal.embedded.Await;
 import io.caracal.embedded.EmbeddedRedisServer;

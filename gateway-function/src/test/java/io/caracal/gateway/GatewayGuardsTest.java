@@ -2,7 +2,7 @@ package io.caracal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caracal.core.allowlist.PatternType;
-import io.caracal.core.store.AllowlistStore;
+import io.caracal.core.allowlist.AllowlistStore;
 import io.caracal.gateway.GatewayFixture.Caller;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +102,7 @@ class GatewayGuardsTest {
         HttpResponse<String> unknown = CLIENT.send(HttpRequest.newBuilder(lab.base.resolve("/stub/chat"))
                 .header("X-Caracal-Agent-ID", UUID.randomUUID().toString()).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(401, unknown.statusCode());
-        lab.gateway.getBean(io.caracal.core.store.AgentStore.class).setStatus(caller.agent().id(), io.caracal.core.agent.AgentStatus.SUSPENDED);
+        lab.gateway.getBean(io.caracal.core.agent.AgentStore.class).setStatus(caller.agent().id(), io.caracal.core.agent.AgentStatus.SUSPENDED);
         assertEquals(401, send(lab, caller, Map.of()).statusCode());
     }
 

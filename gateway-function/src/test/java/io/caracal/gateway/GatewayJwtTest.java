@@ -17,7 +17,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.keys.PemKeys;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import io.caracal.gateway.GatewayFixture.Caller;
 import io.caracal.gateway.auth.JwtAuthenticator;
 import org.junit.jupiter.api.AfterAll;

@@ -3,7 +3,7 @@ package io.caracal.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caracal.core.event.Topics;
-import io.caracal.core.store.OutboxStore;
+import io.caracal.core.event.OutboxStore;
 import io.caracal.embedded.EmbeddedKafkaBroker;
 import io.caracal.embedded.FreePorts;
 import io.caracal.gateway.GatewayFixture.Caller;

@@ -100,7 +100,7 @@ class GatewayMtlsTest {
                 Instant.now().plusSeconds(3600), false);
         assertEquals(401, clientWith(unknownAgent, ca).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode());
         Caller suspended = tls.caller("10");
-        tls.gateway.getBean(io.caracal.core.store.AgentStore.class).setStatus(suspended.agent().id(), io.caracal.core.agent.AgentStatus.SUSPENDED);
+        tls.gateway.getBean(io.caracal.core.agent.AgentStore.class).setStatus(suspended.agent().id(), io.caracal.core.agent.AgentStatus.SUSPENDED);
         Issued suspendedCert = TestCertificates.leaf(ca, suspended.agent().id().toString(), Instant.now().minusSeconds(60),
                 Instant.now().plusSeconds(3600), false);
         assertEquals(401, clientWith(suspendedCert, ca).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode(),

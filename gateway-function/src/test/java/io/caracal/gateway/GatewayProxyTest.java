@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.gateway.GatewayFixture.Caller;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -197,7 +197,7 @@ class GatewayProxyTest {
 
     @Test
     void withoutAnEstimateTheCallIsPricedFromThePricebook() throws Exception {
-        gateway.getBean(io.caracal.core.store.PricebookStore.class).set(new io.caracal.core.pricing.PriceDraft("stub.chat.call",
+        gateway.getBean(io.caracal.core.pricing.PricebookStore.class).set(new io.caracal.core.pricing.PriceDraft("stub.chat.call",
                 new io.caracal.core.money.Money(new BigDecimal("0.25"), new io.caracal.core.money.CurrencyCode("USD")), null));
         Caller caller = caller("0.40");
         java.util.function.Function<Map<String, String>, HttpResponse<String>> send = headers -> {
@@ -226,7 +226,7 @@ class GatewayProxyTest {
         Caller caller = caller("0.40");
         assertEquals(400, call(caller, "x", null).statusCode(), "no estimate and nothing to price the call with");
         assertEquals(400, call(caller, "x", "0").statusCode(), "a free call is not an estimate");
-        gateway.getBean(io.caracal.core.store.PricebookStore.class).set(new io.caracal.core.pricing.PriceDraft("stub.priced.call",
+        gateway.getBean(io.caracal.core.pricing.PricebookStore.class).set(new io.caracal.core.pricing.PriceDraft("stub.priced.call",
                 new io.caracal.core.money.Money(new BigDecimal("0.25"), new io.caracal.core.money.CurrencyCode("USD")), null));
         java.util.function.Function<String, HttpResponse<String>> priced = path -> {
             try {

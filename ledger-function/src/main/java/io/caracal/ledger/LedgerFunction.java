@@ -1,6 +1,6 @@
 package io.caracal.ledger;
 
-import io.caracal.core.pipeline.Functions;
+import io.caracal.core.pipeline.FunctionLauncher;
 
 /** The ledger function as a container: consumes metering events until stopped. */
 public final class LedgerFunction {
@@ -8,6 +8,6 @@ public final class LedgerFunction {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Functions.runContainer("ledger", args);
+        FunctionLauncher.runContainer("ledger", args);
     }
 }

@@ -3,9 +3,9 @@ package io.caracal.ledger;
 import io.caracal.core.event.Topics;
 import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.pipeline.BatchRunner;
-import io.caracal.core.pipeline.Functions;
+import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.core.pipeline.KafkaBatches;
-import io.caracal.core.store.LedgerStore;
+import io.caracal.core.ledger.LedgerStore;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -28,7 +28,7 @@ public class LedgerListener {
     private final BatchRunner runner;
 
     LedgerListener(ApplicationContext context, LedgerStore ledger) {
-        this.runner = Functions.runner(context, new LedgerWriter(ledger));
+        this.runner = FunctionLauncher.runner(context, new LedgerWriter(ledger));
     }
 
     @Topic(Topics.METERING)

@@ -3,7 +3,7 @@ package io.caracal.ledger;
 import io.caracal.core.config.MerkleSettings;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.MerkleLog;
-import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.ledger.MerkleLogStore;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;

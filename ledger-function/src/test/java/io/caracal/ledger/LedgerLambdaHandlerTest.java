@@ -8,7 +8,6 @@ import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.event.EventCodec;
 import io.caracal.core.event.EventSchemas;
-import io.caracal.core.event.Events;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
 import io.caracal.core.event.Topics;
@@ -17,8 +16,8 @@ import io.caracal.core.money.Money;
 import io.caracal.core.pipeline.DeadLetter;
 import io.caracal.core.pipeline.DeadLetterReader;
 import io.caracal.core.event.KafkaConnection;
-import io.caracal.core.store.AgentStore;
-import io.caracal.core.store.LedgerStore;
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.ledger.LedgerStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
@@ -140,8 +139,8 @@ class LedgerLambdaHandlerTest {
                     + "' THEN RAISE EXCEPTION 'simulated conflict' USING ERRCODE = '40001'; END IF; RETURN NEW; END $$");
             st.execute("CREATE TRIGGER refuse_one BEFORE INSERT ON ledger_events FOR EACH ROW EXECUTE FUNCTION refuse_one()");
         }
-        JsonNode response = invoke(List.of(record(10, Events.metering(first)), record(11, Events.metering(failing)),
-                record(12, Events.metering(third))));
+        JsonNode response = invoke(List.of(record(10, first.outboxEvent()), record(11, failing.outboxEvent()),
+                record(12, third.outboxEvent())));
 
         JsonNode failures = response.get("batchItemFailures");
         assertEquals(1, failures.size(), response.toString());
@@ -156,7 +155,7 @@ class LedgerLambdaHandlerTest {
         try (Connection c = context.getBean(javax.sql.DataSource.class).getConnection(); Statement st = c.createStatement()) {
             st.execute("DROP TRIGGER refuse_one ON ledger_events");
         }
-        JsonNode retried = invoke(List.of(record(11, Events.metering(failing)), record(12, Events.metering(third))));
+        JsonNode retried = invoke(List.of(record(11, failing.outboxEvent()), record(12, third.outboxEvent())));
         assertEquals(0, retried.get("batchItemFailures").size(), retried.toString());
         assertEquals(1, ledgerRows(failing.eventId()));
         assertEquals(1, ledgerRows(third.eventId()));
@@ -169,7 +168,7 @@ class LedgerLambdaHandlerTest {
                 EventSchemas.get().latestFingerprint(EventSchemas.METERING), "not avro at all".getBytes(StandardCharsets.UTF_8), Instant.now());
         long before = context.getBean(LedgerStore.class).totals().getOrDefault("USD", new LedgerStore.Totals(0, BigDecimal.ZERO)).count();
 
-        JsonNode response = invoke(List.of(record(20, poison), record(21, Events.metering(good))));
+        JsonNode response = invoke(List.of(record(20, poison), record(21, good.outboxEvent())));
 
         assertEquals(0, response.get("batchItemFailures").size(), response.toString());
         assertEquals(1, ledgerRows(good.eventId()));

@@ -2,7 +2,7 @@ package io.caracal.metrics;
 
 import io.caracal.core.config.SpendRetention;
 import io.caracal.core.metrics.MetricsServer;
-import io.caracal.core.store.SpendAggregates;
+import io.caracal.core.spend.SpendAggregates;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;

@@ -1,6 +1,6 @@
 package io.caracal.metrics;
 
-import io.caracal.core.pipeline.Functions;
+import io.caracal.core.pipeline.FunctionLauncher;
 
 /** The metrics function as a container: consumes metering events and serves Prometheus metrics until stopped. */
 public final class MetricsFunction {
@@ -8,6 +8,6 @@ public final class MetricsFunction {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        Functions.runContainer("metrics", args);
+        FunctionLauncher.runContainer("metrics", args);
     }
 }

@@ -2,7 +2,7 @@ package io.caracal.metrics;
 
 import io.caracal.core.pipeline.MskLambdaHandler;
 import io.caracal.core.spend.SpendAggregator;
-import io.caracal.core.store.SpendAggregates;
+import io.caracal.core.spend.SpendAggregates;
 import io.micronaut.context.ApplicationContext;
 
 /** The metrics function as an AWS Lambda on an MSK event source mapping (topic caracal.metering.events). */

@@ -2,10 +2,10 @@ package io.caracal.metrics;
 
 import io.caracal.core.event.Topics;
 import io.caracal.core.pipeline.BatchRunner;
-import io.caracal.core.pipeline.Functions;
+import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.core.pipeline.KafkaBatches;
 import io.caracal.core.spend.SpendAggregator;
-import io.caracal.core.store.SpendAggregates;
+import io.caracal.core.spend.SpendAggregates;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -28,7 +28,7 @@ public class MetricsListener {
     private final BatchRunner runner;
 
     MetricsListener(ApplicationContext context, SpendAggregates aggregates, SpendMetrics metrics) {
-        this.runner = Functions.runner(context, new SpendAggregator(aggregates, metrics::counted));
+        this.runner = FunctionLauncher.runner(context, new SpendAggregator(aggregates, metrics::counted));
     }
 
     @Topic(Topics.METERING)

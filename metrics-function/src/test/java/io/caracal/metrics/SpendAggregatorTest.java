@@ -1,6 +1,5 @@
 package io.caracal.metrics;
 
-import io.caracal.core.event.Events;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
 import io.caracal.core.money.CurrencyCode;
@@ -8,7 +7,7 @@ import io.caracal.core.money.Money;
 import io.caracal.core.pipeline.ConsumedRecord;
 import io.caracal.core.spend.SpendAggregator;
 import io.caracal.core.store.RedisConnections;
-import io.caracal.core.store.SpendAggregates;
+import io.caracal.core.spend.SpendAggregates;
 import io.caracal.embedded.SharedServices;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -45,7 +44,7 @@ class SpendAggregatorTest {
     }
 
     private static ConsumedRecord record(MeteringEvent event, long offset) {
-        OutboxEvent outbox = Events.metering(event);
+        OutboxEvent outbox = event.outboxEvent();
         return new ConsumedRecord(outbox.topic(), 0, offset, outbox.key(), outbox.payload(),
                 Map.of("schema_fingerprint", outbox.schemaFingerprint().getBytes()), 0);
     }

@@ -2,7 +2,7 @@ package io.caracal.cli.agent;
 
 import io.caracal.cli.CliSession;
 import io.caracal.core.error.Ids;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
 import io.caracal.core.agent.ApiKey;
 import io.caracal.core.error.Ids;
-import io.caracal.core.store.ApiKeyStore;
+import io.caracal.core.agent.ApiKeyStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

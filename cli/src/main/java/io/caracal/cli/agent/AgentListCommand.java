@@ -5,7 +5,7 @@ import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

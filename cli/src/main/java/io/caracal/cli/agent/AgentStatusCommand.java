@@ -4,7 +4,7 @@ import io.caracal.cli.CliSession;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.error.Ids;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import picocli.CommandLine.Option;
 
 /** Suspend and activate differ only in the status they set; setting the current status again is harmless. */

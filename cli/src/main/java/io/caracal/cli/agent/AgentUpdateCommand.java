@@ -4,7 +4,7 @@ import io.caracal.cli.CliSession;
 import io.caracal.core.agent.AgentChange;
 import io.caracal.core.agent.AgentMetadata;
 import io.caracal.core.error.Ids;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

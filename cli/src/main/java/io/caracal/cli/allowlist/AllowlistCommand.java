@@ -7,7 +7,7 @@ import io.caracal.core.allowlist.AllowlistDecision;
 import io.caracal.core.allowlist.AllowlistEntry;
 import io.caracal.core.allowlist.PatternType;
 import io.caracal.core.error.Ids;
-import io.caracal.core.store.AllowlistStore;
+import io.caracal.core.allowlist.AllowlistStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

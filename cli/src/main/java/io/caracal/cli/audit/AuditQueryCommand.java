@@ -7,7 +7,7 @@ import io.caracal.cli.Times;
 import io.caracal.core.audit.AuditEntry;
 import io.caracal.core.error.Ids;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.store.AuditStore;
+import io.caracal.core.audit.AuditStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

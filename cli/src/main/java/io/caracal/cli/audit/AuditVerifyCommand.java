@@ -3,7 +3,7 @@ package io.caracal.cli.audit;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.core.error.CaracalException;
-import io.caracal.core.store.AuditStore;
+import io.caracal.core.audit.AuditStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

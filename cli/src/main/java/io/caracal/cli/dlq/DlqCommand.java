@@ -10,7 +10,7 @@ import io.caracal.core.error.NotFoundException;
 import io.caracal.core.event.Topics;
 import io.caracal.core.pipeline.DeadLetter;
 import io.caracal.core.pipeline.DeadLetterReader;
-import io.caracal.core.store.DlqRetryStore;
+import io.caracal.core.pipeline.DlqRetryStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.ArgGroup;

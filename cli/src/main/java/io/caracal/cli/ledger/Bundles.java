@@ -1,11 +1,11 @@
 package io.caracal.cli.ledger;
 
 import io.caracal.cli.merkle.VerificationReport;
-import io.caracal.core.bundle.LedgerBundleVerifier;
-import io.caracal.core.bundle.LedgerBundleWriter;
+import io.caracal.core.ledger.LedgerBundleVerifier;
+import io.caracal.core.ledger.LedgerBundleWriter;
 import io.caracal.core.config.MerkleSettings;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.ledger.MerkleLogStore;
 import io.caracal.cli.CliSession;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;

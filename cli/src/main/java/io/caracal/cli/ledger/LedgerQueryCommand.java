@@ -6,7 +6,7 @@ import io.caracal.cli.TimeRangeOptions;
 import io.caracal.core.error.Ids;
 import io.caracal.core.money.Money;
 import io.caracal.core.policy.Window;
-import io.caracal.core.store.LedgerStore;
+import io.caracal.core.ledger.LedgerStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import io.caracal.core.config.MerkleSettings;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.MerkleLog;
-import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.ledger.MerkleLogStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

@@ -4,7 +4,7 @@ import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.core.error.Ids;
 import io.caracal.core.ledger.LedgerProofs;
-import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.ledger.MerkleLogStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

@@ -2,11 +2,11 @@ package io.caracal.cli.merkle;
 
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
-import io.caracal.core.checkpoint.NoteKey;
+import io.caracal.core.ledger.NoteKey;
 import io.caracal.core.config.MerkleSettings;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.keys.PemKeys;
-import io.caracal.core.store.MerkleLogStore;
+import io.caracal.core.ledger.MerkleLogStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

@@ -2,7 +2,7 @@ package io.caracal.cli.policy;
 
 import io.caracal.cli.CliSession;
 import io.caracal.core.error.Ids;
-import io.caracal.core.store.PolicyStore;
+import io.caracal.core.policy.PolicyStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

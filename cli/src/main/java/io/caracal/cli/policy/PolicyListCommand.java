@@ -5,7 +5,7 @@ import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
 import io.caracal.core.error.Ids;
 import io.caracal.core.policy.BudgetPolicy;
-import io.caracal.core.store.PolicyStore;
+import io.caracal.core.policy.PolicyStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -5,7 +5,7 @@ import io.caracal.core.error.Ids;
 import io.caracal.core.policy.PolicyEdit;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
-import io.caracal.core.store.PolicyStore;
+import io.caracal.core.policy.PolicyStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -9,7 +9,7 @@ import io.caracal.core.money.Money;
 import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.pricing.PriceEntry;
 import io.caracal.core.pricing.PricebookCsv;
-import io.caracal.core.store.PricebookStore;
+import io.caracal.core.pricing.PricebookStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

@@ -8,8 +8,8 @@ import io.caracal.cli.kafka.KafkaAdmin;
 import io.caracal.core.error.Ids;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.ledger.LedgerSnapshot;
-import io.caracal.core.store.ReplayStore;
-import io.caracal.core.store.SnapshotStore;
+import io.caracal.core.pipeline.OffsetReplayStore;
+import io.caracal.core.ledger.SnapshotStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import org.apache.kafka.common.TopicPartition;
@@ -72,7 +72,7 @@ public final class ReplayCommand {
             UUID snapshotId = from.snapshot == null ? null : Ids.parse("snapshot id", from.snapshot);
             List<String> chosen = groups == null || groups.isEmpty() ? List.copyOf(Replays.GROUP_TOPICS.keySet()) : List.copyOf(groups);
             chosen.forEach(Replays::topicsOf);
-            ReplayStore store = session.bean(ReplayStore.class);
+            OffsetReplayStore store = session.bean(OffsetReplayStore.class);
             List<LedgerSnapshot.GroupOffset> snapshotOffsets = snapshotId == null ? List.of() : snapshotOffsets(snapshotId);
             List<StartedView> started = new ArrayList<>();
             try (KafkaAdmin kafka = new KafkaAdmin(session.kafkaConnection())) {
@@ -80,9 +80,9 @@ public final class ReplayCommand {
                 // Check every group before moving any, so a refusal leaves all of them as they were.
                 replays.requireStopped(chosen);
                 for (String group : chosen) {
-                    List<ReplayStore.Position> positions = fromTime != null ? replays.plan(group, fromTime) : replays.plan(group, snapshotOffsets);
+                    List<OffsetReplayStore.Position> positions = fromTime != null ? replays.plan(group, fromTime) : replays.plan(group, snapshotOffsets);
                     replays.move(group, positions);
-                    ReplayStore.Replay replay = store.record(group, fromTime, snapshotId, positions);
+                    OffsetReplayStore.Replay replay = store.record(group, fromTime, snapshotId, positions);
                     started.add(new StartedView(replay.id().toString(), group, Objects.toString(fromTime, null),
                             Objects.toString(snapshotId, null), Replays.Progress.of(positions, Map.of()).toReplay(),
                             positions.stream().map(p -> new PositionView(p.topic(), p.partition(), p.startOffset(), p.endOffset())).toList()));
@@ -130,12 +130,12 @@ public final class ReplayCommand {
         @Override
         protected void run() {
             requireLimit(limit);
-            List<ReplayStore.Replay> replays = session.bean(ReplayStore.class).recent(limit);
+            List<OffsetReplayStore.Replay> replays = session.bean(OffsetReplayStore.class).recent(limit);
             List<StatusView> views = new ArrayList<>();
             if (!replays.isEmpty()) {
                 try (KafkaAdmin kafka = new KafkaAdmin(session.kafkaConnection())) {
                     Map<String, Map<TopicPartition, Long>> committed = new HashMap<>();
-                    for (ReplayStore.Replay r : replays) {
+                    for (OffsetReplayStore.Replay r : replays) {
                         Replays.Progress progress = Replays.Progress.of(r.positions(),
                                 committed.computeIfAbsent(r.consumerGroup(), kafka::committed));
                         views.add(new StatusView(r.id().toString(), r.consumerGroup(), Objects.toString(r.fromTimestamp(), null),

@@ -9,7 +9,7 @@ import io.caracal.core.event.Topics;
 import io.caracal.core.ledger.LedgerSnapshot;
 import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.spend.SpendAggregator;
-import io.caracal.core.store.ReplayStore;
+import io.caracal.core.pipeline.OffsetReplayStore;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
@@ -63,7 +63,7 @@ public final class Replays {
     }
 
     /** Where {@code group} must start on each partition to re-read everything from {@code from}, and where each ends now. */
-    List<ReplayStore.Position> plan(String group, Instant from) {
+    List<OffsetReplayStore.Position> plan(String group, Instant from) {
         List<TopicPartition> partitions = kafka.partitions(topicsOf(group));
         Map<TopicPartition, Long> atTime = kafka.offsetsForTime(partitions, from.toEpochMilli());
         return positions(partitions, (p, end) -> {
@@ -90,7 +90,7 @@ public final class Replays {
      * The metrics group starts no later than the ledger group: a restore rebuilds the spend buckets from the ledger,
      * so a record the metrics group had counted but the ledger had not yet written must be counted again.
      */
-    List<ReplayStore.Position> plan(String group, List<LedgerSnapshot.GroupOffset> snapshot) {
+    List<OffsetReplayStore.Position> plan(String group, List<LedgerSnapshot.GroupOffset> snapshot) {
         List<TopicPartition> partitions = kafka.partitions(topicsOf(group));
         Map<TopicPartition, Long> beginnings = kafka.beginningOffsets(partitions);
         Map<TopicPartition, Long> recorded = new HashMap<>();
@@ -104,17 +104,17 @@ public final class Replays {
     }
 
     /** Each partition's start, chosen by {@code start} from the partition and its end now, with that end. */
-    private List<ReplayStore.Position> positions(List<TopicPartition> partitions, java.util.function.BiFunction<TopicPartition, Long, Long> start) {
+    private List<OffsetReplayStore.Position> positions(List<TopicPartition> partitions, java.util.function.BiFunction<TopicPartition, Long, Long> start) {
         Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
-        List<ReplayStore.Position> positions = new ArrayList<>();
+        List<OffsetReplayStore.Position> positions = new ArrayList<>();
         for (TopicPartition p : partitions) {
             long end = ends.get(p);
-            positions.add(new ReplayStore.Position(p.topic(), p.partition(), start.apply(p, end), end));
+            positions.add(new OffsetReplayStore.Position(p.topic(), p.partition(), start.apply(p, end), end));
         }
         return positions;
     }
 
-    void move(String group, List<ReplayStore.Position> positions) {
+    void move(String group, List<OffsetReplayStore.Position> positions) {
         Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
         positions.forEach(p -> offsets.put(new TopicPartition(p.topic(), p.partition()), p.startOffset()));
         try {
@@ -135,10 +135,10 @@ public final class Replays {
 
     /** How far a replay has come: events between its start and end offsets that the group has committed past. */
     record Progress(long toReplay, long replayed) {
-        static Progress of(List<ReplayStore.Position> positions, Map<TopicPartition, Long> committed) {
+        static Progress of(List<OffsetReplayStore.Position> positions, Map<TopicPartition, Long> committed) {
             long total = 0;
             long done = 0;
-            for (ReplayStore.Position p : positions) {
+            for (OffsetReplayStore.Position p : positions) {
                 long size = Math.max(0, p.endOffset() - p.startOffset());
                 long position = committed.getOrDefault(new TopicPartition(p.topic(), p.partition()), p.startOffset());
                 total += size;

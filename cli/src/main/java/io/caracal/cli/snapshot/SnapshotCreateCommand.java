@@ -5,7 +5,7 @@ import io.caracal.cli.SessionCommand;
 import io.caracal.cli.kafka.KafkaAdmin;
 import io.caracal.cli.replay.Replays;
 import io.caracal.core.ledger.LedgerSnapshot;
-import io.caracal.core.store.SnapshotStore;
+import io.caracal.core.ledger.SnapshotStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import picocli.CommandLine.Command;

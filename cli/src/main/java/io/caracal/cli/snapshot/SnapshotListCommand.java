@@ -3,7 +3,7 @@ package io.caracal.cli.snapshot;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
-import io.caracal.core.store.SnapshotStore;
+import io.caracal.core.ledger.SnapshotStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

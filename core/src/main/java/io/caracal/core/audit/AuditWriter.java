@@ -4,7 +4,6 @@ import io.caracal.core.event.EventCodec;
 import io.caracal.core.event.InvalidEventException;
 import io.caracal.core.pipeline.ConsumedRecord;
 import io.caracal.core.pipeline.EventProcessor;
-import io.caracal.core.store.AuditStore;
 import org.apache.avro.generic.GenericRecord;
 
 import java.time.Instant;

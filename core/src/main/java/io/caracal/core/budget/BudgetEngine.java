@@ -1,17 +1,16 @@
 package io.caracal.core.budget;
 
+import io.caracal.core.money.Nanos;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.error.ConflictException;
-import io.caracal.core.event.Events;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.policy.BudgetPolicy;
-import io.caracal.core.store.AgentStore;
-import io.caracal.core.store.HoldStore;
-import io.caracal.core.store.PolicyStore;
-import io.caracal.core.store.PricebookStore;
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.policy.PolicyStore;
+import io.caracal.core.pricing.PricebookStore;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -155,7 +154,7 @@ public final class BudgetEngine {
                         + actual.currency() + " to " + line.policy().limit().currency() + " in the pricebook")));
             }
             return lines;
-        }, s -> Events.metering(s, metadata));
+        }, s -> BudgetEvents.metering(s, metadata));
         if (settlement.alreadySettled() && settlement.occurredAt().isBefore(now.minus(BudgetCounters.CLOSED_RETENTION))) {
             // Redis no longer remembers closing this hold and would add it again; the periodic rebuild has long
             // since taken the charge from the ledger.

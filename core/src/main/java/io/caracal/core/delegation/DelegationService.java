@@ -10,9 +10,8 @@ import io.caracal.core.policy.Delegation;
 import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
-import io.caracal.core.store.AgentStore;
-import io.caracal.core.store.PolicyStore;
-import io.caracal.core.store.RevocationStore;
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.policy.PolicyStore;
 
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;

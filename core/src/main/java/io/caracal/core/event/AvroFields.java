@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /** Reading and writing the field types our event schemas share, with validation that names the bad field. */
-final class AvroFields {
+public final class AvroFields {
     private AvroFields() {
     }
 
@@ -77,7 +77,7 @@ final class AvroFields {
         }
     }
 
-    static long micros(Instant instant) {
+    public static long micros(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 

@@ -24,6 +24,11 @@ public record MeteringEvent(UUID eventId, UUID agentId, UUID holdId, Money cost,
         metadata = Map.copyOf(metadata);
     }
 
+    /** This event as the outbox publishes it, on the metering topic under its own id. */
+    public OutboxEvent outboxEvent() {
+        return OutboxEvent.of(eventId, Topics.METERING, agentId, toRecord(), occurredAt);
+    }
+
     public GenericRecord toRecord() {
         GenericRecord record = new GenericData.Record(EventSchemas.get().latest(EventSchemas.METERING));
         record.put("event_id", eventId.toString());
@@ -44,10 +49,10 @@ public record MeteringEvent(UUID eventId, UUID agentId, UUID holdId, Money cost,
     public static MeteringEvent from(GenericRecord record) {
         CurrencyCode currency = AvroFields.currency(record, "currency");
         Money cost = new Money(AvroFields.amount("amount", AvroFields.text(record, "amount")), currency);
-        if (cost.amount().compareTo(io.caracal.core.budget.Nanos.MAX_AMOUNT) > 0) {
+        if (cost.amount().compareTo(io.caracal.core.money.Nanos.MAX_AMOUNT) > 0) {
             // The budget engine bounds a single charge; a larger one is a producer's error, not a charge to record.
             throw new InvalidEventException(InvalidEventException.CONTENT, "amount " + cost.amountText() + " is above the bound of "
-                    + io.caracal.core.budget.Nanos.MAX_AMOUNT.toPlainString() + " per charge");
+                    + io.caracal.core.money.Nanos.MAX_AMOUNT.toPlainString() + " per charge");
         }
         Map<UUID, BigDecimal> lines = new LinkedHashMap<>();
         AvroFields.map(record, "budget_lines").forEach((policy, amount) ->

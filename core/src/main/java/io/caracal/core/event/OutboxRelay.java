@@ -1,6 +1,5 @@
 package io.caracal.core.event;
 
-import io.caracal.core.store.OutboxStore;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;

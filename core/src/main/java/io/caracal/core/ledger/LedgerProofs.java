@@ -1,16 +1,12 @@
 package io.caracal.core.ledger;
 
-import io.caracal.core.checkpoint.InvalidCheckpointException;
-import io.caracal.core.checkpoint.NoteKey;
-import io.caracal.core.checkpoint.SignedNotes;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.merkle.InvalidProofException;
 import io.caracal.core.merkle.MerkleTree;
 import io.caracal.core.merkle.Proofs;
-import io.caracal.core.store.MerkleLogStore;
-import io.caracal.core.store.MerkleLogStore.CheckpointRow;
-import io.caracal.core.store.MerkleLogStore.Leaf;
+import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
+import io.caracal.core.ledger.MerkleLogStore.Leaf;
 
 import java.security.MessageDigest;
 import java.util.Comparator;

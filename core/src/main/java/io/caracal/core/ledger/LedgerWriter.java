@@ -5,7 +5,6 @@ import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.pipeline.ConsumedRecord;
 import io.caracal.core.pipeline.EventProcessor;
 import io.caracal.core.pipeline.MeteringRecords;
-import io.caracal.core.store.LedgerStore;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

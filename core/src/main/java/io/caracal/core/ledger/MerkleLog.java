@@ -1,11 +1,7 @@
 package io.caracal.core.ledger;
 
-import io.caracal.core.checkpoint.Checkpoint;
-import io.caracal.core.checkpoint.NoteKey;
-import io.caracal.core.checkpoint.SignedNotes;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.merkle.MerkleTree;
-import io.caracal.core.store.MerkleLogStore;
 
 import java.time.Duration;
 import java.util.UUID;

@@ -19,7 +19,7 @@ public abstract class MskLambdaHandler implements RequestStreamHandler, AutoClos
 
     protected MskLambdaHandler(ApplicationContext context, Function<ApplicationContext, EventProcessor> processor) {
         this.context = context;
-        this.runner = Functions.runner(context, processor.apply(context));
+        this.runner = FunctionLauncher.runner(context, processor.apply(context));
     }
 
     /** The context the Lambda runtime gets: configuration from the function's environment variables. */

@@ -13,7 +13,7 @@ import java.time.ZoneOffset;
  */
 public record PolicyTerms(Money limit, TimeWindow timeWindow, WindowType windowType, ZoneId timeZone) {
     /** The largest limit, and the largest single charge, the budget engine counts exactly (see Nanos). */
-    public static final java.math.BigDecimal MAX_LIMIT = new java.math.BigDecimal("1000000000");
+    public static final java.math.BigDecimal MAX_LIMIT = io.caracal.core.money.Nanos.MAX_AMOUNT;
 
     public PolicyTerms {
         if (limit == null || limit.isZero()) {

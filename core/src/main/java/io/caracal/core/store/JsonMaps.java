@@ -12,13 +12,13 @@ import java.util.TreeMap;
 import java.util.Map;
 
 /** Flat string maps to and from JSONB text (agent metadata). */
-final class JsonMaps {
+public final class JsonMaps {
     private static final JsonFactory JSON = new JsonFactory();
 
     private JsonMaps() {
     }
 
-    static String write(Map<String, String> map) {
+    public static String write(Map<String, String> map) {
         StringWriter out = new StringWriter();
         try (JsonGenerator generator = JSON.createGenerator(out)) {
             generator.writeStartObject();
@@ -33,7 +33,7 @@ final class JsonMaps {
     }
 
     /** Keys come back sorted: JSONB does not keep the order they were written in. */
-    static Map<String, String> read(String json) {
+    public static Map<String, String> read(String json) {
         Map<String, String> map = new TreeMap<>();
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {

@@ -8,12 +8,12 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.sync.RedisCommands;
 
 /** Removes every key matching a pattern by SCAN, never KEYS, so a large Redis keeps serving while it runs. */
-final class RedisKeys {
+public final class RedisKeys {
     private RedisKeys() {
     }
 
     /** Returns how many keys were removed. UNLINK frees the memory in the background. */
-    static long unlink(RedisCommands<String, String> redis, String pattern) {
+    public static long unlink(RedisCommands<String, String> redis, String pattern) {
         ScanArgs args = ScanArgs.Builder.matches(pattern).limit(1000);
         long removed = 0;
         try {

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** A Lua script run by its SHA-1, sent in full only when Redis does not have it cached (after a restart or flush). */
-final class RedisScript {
+public final class RedisScript {
     private final String source;
     private final String sha;
 
@@ -25,7 +25,7 @@ final class RedisScript {
     }
 
     /** The resources (absolute classpath names) concatenated, so scripts can share helper functions. */
-    static RedisScript of(String... resources) {
+    public static RedisScript of(String... resources) {
         StringBuilder source = new StringBuilder();
         for (String name : resources) {
             try (InputStream in = RedisScript.class.getResourceAsStream(name)) {
@@ -40,7 +40,7 @@ final class RedisScript {
         return new RedisScript(source.toString());
     }
 
-    <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String[] argv) {
+    public <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String[] argv) {
         try {
             return redis.evalsha(sha, type, keys, argv);
         } catch (RedisNoScriptException e) {

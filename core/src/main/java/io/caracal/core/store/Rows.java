@@ -10,20 +10,20 @@ import java.time.ZoneOffset;
 import java.util.UUID;
 
 /** Conversions between JDBC values and the domain's Instant and UUID, in one place so every store agrees. */
-final class Rows {
+public final class Rows {
     private Rows() {
     }
 
-    static Instant instant(ResultSet rs, String column) throws SQLException {
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
         OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
         return value == null ? null : value.toInstant();
     }
 
-    static UUID uuid(ResultSet rs, String column) throws SQLException {
+    public static UUID uuid(ResultSet rs, String column) throws SQLException {
         return rs.getObject(column, UUID.class);
     }
 
-    static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
+    public static void setInstant(PreparedStatement ps, int index, Instant value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
         } else {
@@ -31,7 +31,7 @@ final class Rows {
         }
     }
 
-    static void setUuid(PreparedStatement ps, int index, UUID value) throws SQLException {
+    public static void setUuid(PreparedStatement ps, int index, UUID value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.OTHER);
         } else {
@@ -39,12 +39,12 @@ final class Rows {
         }
     }
 
-    static boolean isUniqueViolation(SQLException e, String constraint) {
+    public static boolean isUniqueViolation(SQLException e, String constraint) {
         return "23505".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains(constraint);
     }
 
     /** Timestamps are stored to the microsecond; truncating first means what we return equals what we read back. */
-    static Instant now(java.time.Clock clock) {
+    public static Instant now(java.time.Clock clock) {
         return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 

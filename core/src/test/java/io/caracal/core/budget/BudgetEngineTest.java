@@ -9,8 +9,6 @@ import io.caracal.core.money.Money;
 import io.caracal.core.policy.BudgetPolicy;
 import io.caracal.core.policy.PolicyChange;
 import io.caracal.core.pricing.PriceDraft;
-import io.caracal.core.store.HoldStore;
-import io.caracal.core.store.RedisBudgetCounters;
 import io.caracal.embedded.Await;
 import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.FreePorts;

@@ -7,7 +7,6 @@ import io.caracal.core.error.ConflictException;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
-import io.caracal.core.store.RevocationStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

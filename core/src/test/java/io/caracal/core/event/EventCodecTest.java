@@ -1,5 +1,6 @@
 package io.caracal.core.event;
 
+import io.caracal.core.policy.PolicyEvents;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import org.apache.avro.generic.GenericRecord;
@@ -69,7 +70,7 @@ class EventCodecTest {
 
     @Test
     void anotherKindOfEventIsNotReadAsAMeteringEvent() {
-        OutboxEvent change = Events.policyChange(new Events.PolicyChangeFacts(UUID.randomUUID(), UUID.randomUUID(), 1, "created", "alice", "why",
+        OutboxEvent change = PolicyEvents.change(new PolicyEvents.ChangeFacts(UUID.randomUUID(), UUID.randomUUID(), 1, "created", "alice", "why",
                 new Money(BigDecimal.TEN, new CurrencyCode("USD")), "daily", "calendar", true), Instant.now());
         String message = rejected(InvalidEventException.SCHEMA, () -> EventCodec.decode(change.payload(), change.schemaFingerprint(), EventSchemas.METERING));
         assertEquals("expected a MeteringEvent but the record is a PolicyChange", message);

@@ -1,10 +1,10 @@
 package io.caracal.core.ledger;
 
+import io.caracal.core.budget.BudgetEvents;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.budget.EngineFixture;
 import io.caracal.core.budget.HoldState;
-import io.caracal.core.event.Events;
 import io.caracal.core.event.InvalidEventException;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
@@ -13,7 +13,6 @@ import io.caracal.core.pipeline.ConsumedRecord;
 import io.caracal.core.policy.BudgetPolicy;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
-import io.caracal.core.store.LedgerStore;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -69,7 +68,7 @@ class LedgerWriterTest {
     }
 
     private static ConsumedRecord record(MeteringEvent event) {
-        return record(Events.metering(event));
+        return record(event.outboxEvent());
     }
 
     private static long rows(UUID eventId) {
@@ -136,7 +135,7 @@ class LedgerWriterTest {
         BudgetEngine.HoldResult hold = fixture.engine.hold(agent.id(), EngineFixture.usd("1.00"), Duration.ofMinutes(5));
         var settlement = fixture.engine.settle(hold.holdId(), EngineFixture.usd("0.70"), Map.of("destination", "api.example.com"));
         // The metering event the engine put in the outbox, as the consumer will receive it.
-        MeteringEvent event = Events.metering(settlement, Map.of("destination", "api.example.com"));
+        MeteringEvent event = BudgetEvents.metering(settlement, Map.of("destination", "api.example.com"));
         assertTrue(writer.process(List.of(record(event))).isEmpty());
         assertEquals(1, rows(settlement.eventId()));
     }

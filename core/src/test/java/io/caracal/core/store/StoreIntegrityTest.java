@@ -1,5 +1,8 @@
 package io.caracal.core.store;
 
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.policy.PolicyStore;
+import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentChange;
 import io.caracal.core.agent.AgentDraft;

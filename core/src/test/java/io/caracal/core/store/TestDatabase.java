@@ -30,7 +30,7 @@ public final class TestDatabase {
         return dataSource;
     }
 
-    static Database create(String name) {
+    public static Database create(String name) {
         return new Database(pool(name));
     }
 

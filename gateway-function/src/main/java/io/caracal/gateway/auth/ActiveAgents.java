@@ -3,7 +3,7 @@ package io.caracal.gateway.auth;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.error.NotFoundException;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 
 import java.util.Optional;
 import java.util.UUID;

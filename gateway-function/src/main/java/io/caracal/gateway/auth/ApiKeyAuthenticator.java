@@ -1,7 +1,7 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
-import io.caracal.core.store.ApiKeyStore;
+import io.caracal.core.agent.ApiKeyStore;
 
 import java.util.Optional;
 import java.util.function.Function;

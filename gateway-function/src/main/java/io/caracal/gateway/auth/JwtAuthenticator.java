@@ -18,7 +18,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 
 import java.io.IOException;
 import java.net.MalformedURLException;

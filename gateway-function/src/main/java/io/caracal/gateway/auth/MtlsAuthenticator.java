@@ -1,7 +1,7 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
-import io.caracal.core.store.AgentStore;
+import io.caracal.core.agent.AgentStore;
 import io.caracal.gateway.proxy.ProxyExchange;
 
 import javax.naming.InvalidNameException;

@@ -4,7 +4,7 @@ import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.pricing.PriceDraft;
-import io.caracal.core.store.PricebookStore;
+import io.caracal.core.pricing.PricebookStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

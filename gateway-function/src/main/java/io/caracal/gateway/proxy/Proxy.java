@@ -1,5 +1,6 @@
 package io.caracal.gateway.proxy;
 
+import io.caracal.core.budget.BudgetEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caracal.core.agent.Agent;
@@ -9,9 +10,8 @@ import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.StorageUnavailableException;
-import io.caracal.core.event.Events;
-import io.caracal.core.store.OutboxStore;
-import io.caracal.core.store.PricebookStore;
+import io.caracal.core.event.OutboxStore;
+import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
@@ -211,7 +211,7 @@ public final class Proxy {
         metadata.put("estimated_cost", estimate.amountText());
         // Every budget decision is published, denials included (v0.3 published only the allowed ones).
         try {
-            outbox.append(Events.decision(agent.get().id(), decision, clock.instant(), metadata));
+            outbox.append(BudgetEvents.decision(agent.get().id(), decision, clock.instant(), metadata));
         } catch (RuntimeException e) {
             if (decision.allowed()) {
                 release(hold.holdId(), requestId);

@@ -2,7 +2,7 @@ package io.caracal.gateway.target;
 
 import io.caracal.core.allowlist.AllowlistDecision;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.store.AllowlistStore;
+import io.caracal.core.allowlist.AllowlistStore;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,0 +1,229 @@
+package io.caracal.core.budget;
+
+import io.caracal.core.event.OutboxStore;
+import io.caracal.core.ledger.LedgerStore;
+import io.caracal.core.policy.PolicyStore;
+import io.caracal.core.store.Database;
+import io.caracal.core.store.Rows;
+import io.caracal.core.money.Nanos;
+import io.caracal.core.error.ConflictException;
+import io.caracal.core.error.NotFoundException;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.policy.BudgetPolicy;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Holds and settled charges in PostgreSQL, the source of truth behind the Redis counters. Every hold is
+ * written here before Redis counts it, and every settlement before Redis adds it, so a rebuild from these
+ * tables always includes everything Redis could have counted. A settlement's metering event is appended to
+ * the outbox in the same transaction, so the two are never out of step.
+ */
+public final class HoldStore {
+    private final Database db;
+
+    public HoldStore(Database db) {
+        this.db = db;
+    }
+
+    public void insertOpen(Hold hold) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_holds (id, agent_id, currency, estimate, created_at, expires_at, state)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, 'open')")) {
+                ps.setObject(1, hold.id());
+                ps.setObject(2, hold.agentId());
+                ps.setString(3, hold.estimate().currency().code());
+                ps.setBigDecimal(4, hold.estimate().amount());
+                Rows.setInstant(ps, 5, hold.createdAt());
+                Rows.setInstant(ps, 6, hold.expiresAt());
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (Rows.isUniqueViolation(e, "budget_holds_pkey")) {
+                    throw new ConflictException("hold " + hold.id() + " already exists");
+                }
+                throw e;
+            }
+            insertLines(c, "budget_hold_lines", "hold_id", hold.id(), hold.lines());
+            return null;
+        });
+    }
+
+    /** Closes an open hold without a charge; returns false when it was not open (already closed). */
+    public boolean close(UUID holdId, HoldState state, Instant at) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_holds SET state = ?, closed_at = ? WHERE id = ? AND state = 'open'")) {
+                ps.setString(1, state.label());
+                Rows.setInstant(ps, 2, at);
+                ps.setObject(3, holdId);
+                return ps.executeUpdate() == 1;
+            }
+        });
+    }
+
+    public Hold get(UUID holdId) {
+        return db.transaction(c -> find(c, holdId, false));
+    }
+
+    /**
+     * Records the charge for a hold, its metering event and the hold's closing, in one transaction; settling
+     * again returns the first settlement unchanged. A hold that expired can still be settled: the spend happened.
+     */
+    public Settlement settle(UUID holdId, UUID eventId, Money actual, Instant at, java.util.function.Function<Hold, List<BudgetLine>> charge,
+                             java.util.function.Function<Settlement, io.caracal.core.event.MeteringEvent> event) {
+        return db.transaction(c -> {
+            Hold hold = find(c, holdId, true);
+            // Checked on a repeated settle too: a retry with a different currency is a caller's error, not a no-op.
+            List<BudgetLine> lines = charge.apply(hold);
+            switch (hold.state()) {
+                case SETTLED -> {
+                    return recorded(c, hold);
+                }
+                case VOIDED, DENIED -> throw new ConflictException("hold " + holdId + " is " + hold.state().label() + " and cannot be settled");
+                case OPEN -> {
+                    // settled below
+                }
+            }
+            Settlement settlement = new Settlement(eventId, holdId, hold.agentId(), actual, at, lines, false);
+            io.caracal.core.event.MeteringEvent metering = event.apply(settlement);
+            LedgerStore.insert(c, List.of(metering), at);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_holds SET state = 'settled', actual = ?, closed_at = ? WHERE id = ?")) {
+                ps.setBigDecimal(1, actual.amount());
+                Rows.setInstant(ps, 2, at);
+                ps.setObject(3, holdId);
+                ps.executeUpdate();
+            }
+            OutboxStore.insert(c, metering.outboxEvent());
+            return settlement;
+        });
+    }
+
+    /** Everything a budget's Redis figures are made of at {@code now}, read in one consistent snapshot. */
+    public BudgetCounters.RebuildState rebuildState(BudgetPolicy policy, Instant now) {
+        List<Buckets.Bucket> buckets = Buckets.window(policy, now);
+        return db.transaction(c -> {
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            // Summed per bucket by the database: a rebuild reads one row per bucket, not one per charge. The
+            // bucket index is computed as Buckets does (whole milliseconds, floored), so both agree on every charge.
+            Map<String, BigDecimal> spent = new HashMap<>();
+            boolean calendar = policy.windowType() == io.caracal.core.policy.WindowType.CALENDAR;
+            String bucket = calendar ? "0" : "floor(extract(epoch FROM e.occurred_at) * 1000 / ?)::bigint";
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + bucket + " AS bucket, sum(l.amount) AS amount FROM ledger_event_lines l"
+                    + " JOIN ledger_events e ON e.event_id = l.event_id WHERE l.policy_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?"
+                    + " GROUP BY 1")) {
+                int i = 1;
+                if (!calendar) {
+                    ps.setLong(i++, Buckets.size(policy.timeWindow()).toMillis());
+                }
+                ps.setObject(i++, policy.id());
+                Rows.setInstant(ps, i++, buckets.get(0).start());
+                Rows.setInstant(ps, i, buckets.get(buckets.size() - 1).end());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        spent.put(calendar ? buckets.get(0).id() : "r" + rs.getLong("bucket"), rs.getBigDecimal("amount"));
+                    }
+                }
+            }
+            List<BudgetCounters.BucketSpend> bucketSpend = buckets.stream()
+                    .map(b -> new BudgetCounters.BucketSpend(b.id(), Nanos.of(spent.getOrDefault(b.id(), BigDecimal.ZERO)), b.keep()))
+                    .toList();
+            List<BudgetCounters.OpenHold> open = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT h.id, l.amount, h.expires_at FROM budget_holds h"
+                    + " JOIN budget_hold_lines l ON l.hold_id = h.id WHERE l.policy_id = ? AND h.state = 'open' AND h.expires_at > ?")) {
+                ps.setObject(1, policy.id());
+                Rows.setInstant(ps, 2, now);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        open.add(new BudgetCounters.OpenHold(Rows.uuid(rs, "id"), Nanos.of(rs.getBigDecimal("amount")), Rows.instant(rs, "expires_at")));
+                    }
+                }
+            }
+            List<BudgetCounters.ClosedHold> closed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT h.id, h.closed_at FROM budget_holds h JOIN budget_hold_lines l ON l.hold_id = h.id"
+                    + " WHERE l.policy_id = ? AND h.state IN ('settled', 'voided') AND h.closed_at > ?")) {
+                ps.setObject(1, policy.id());
+                Rows.setInstant(ps, 2, now.minus(BudgetCounters.CLOSED_RETENTION));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        closed.add(new BudgetCounters.ClosedHold(Rows.uuid(rs, "id"), Rows.instant(rs, "closed_at")));
+                    }
+                }
+            }
+            return new BudgetCounters.RebuildState(bucketSpend, open, closed);
+        });
+    }
+
+    /** Total settled spend per currency of an agent, or of it and all its descendants, in [from, to). */
+    public Map<CurrencyCode, BigDecimal> spend(UUID agentId, Instant from, Instant to, boolean withDescendants) {
+        Map<CurrencyCode, BigDecimal> totals = new LinkedHashMap<>();
+        db.transaction(c -> LedgerStore.spend(c, agentId, from, to, withDescendants))
+                .forEach((currency, spend) -> totals.put(currency, spend.amount()));
+        return totals;
+    }
+
+    private Settlement recorded(Connection c, Hold hold) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, amount, currency, occurred_at FROM ledger_events WHERE hold_id = ?")) {
+            ps.setObject(1, hold.id());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                UUID eventId = Rows.uuid(rs, "event_id");
+                Money actual = new Money(rs.getBigDecimal("amount"), new CurrencyCode(rs.getString("currency")));
+                Instant at = Rows.instant(rs, "occurred_at");
+                return new Settlement(eventId, hold.id(), hold.agentId(), actual, at, lines(c, "ledger_event_lines", "event_id", eventId), true);
+            }
+        }
+    }
+
+    private Hold find(Connection c, UUID holdId, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM budget_holds WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setObject(1, holdId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NotFoundException("hold", holdId);
+                }
+                return new Hold(holdId, Rows.uuid(rs, "agent_id"),
+                        new Money(rs.getBigDecimal("estimate"), new CurrencyCode(rs.getString("currency"))),
+                        Rows.instant(rs, "created_at"), Rows.instant(rs, "expires_at"), HoldState.fromLabel(rs.getString("state")),
+                        lines(c, "budget_hold_lines", "hold_id", holdId));
+            }
+        }
+    }
+
+    private static List<BudgetLine> lines(Connection c, String table, String key, UUID id) throws SQLException {
+        List<BudgetLine> lines = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT l.amount, p.* FROM " + table + " l JOIN budget_policies p ON p.id = l.policy_id"
+                + " WHERE l." + key + " = ? ORDER BY l.policy_id")) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.add(new BudgetLine(PolicyStore.policyRow(rs, "id", "created_at", "updated_at"), rs.getBigDecimal("amount")));
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static void insertLines(Connection c, String table, String key, UUID id, List<BudgetLine> lines) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + key + ", policy_id, amount) VALUES (?, ?, ?)")) {
+            for (BudgetLine line : lines) {
+                ps.setObject(1, id);
+                ps.setObject(2, line.policy().id());
+                ps.setBigDecimal(3, line.amount());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+}

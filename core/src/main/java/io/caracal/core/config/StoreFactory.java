@@ -1,0 +1,109 @@
+package io.caracal.core.config;
+
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.agent.ApiKeyStore;
+import io.caracal.core.allowlist.AllowlistStore;
+import io.caracal.core.audit.AuditStore;
+import io.caracal.core.budget.HoldStore;
+import io.caracal.core.delegation.RevocationStore;
+import io.caracal.core.event.OutboxStore;
+import io.caracal.core.ledger.LedgerStore;
+import io.caracal.core.ledger.MerkleLogStore;
+import io.caracal.core.ledger.SnapshotStore;
+import io.caracal.core.pipeline.DlqRetryStore;
+import io.caracal.core.pipeline.OffsetReplayStore;
+import io.caracal.core.policy.PolicyStore;
+import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.store.Database;
+import io.caracal.core.pipeline.OffsetReplayStore;
+import io.caracal.core.store.SchemaMigrator;
+import io.micronaut.context.annotation.Factory;
+import jakarta.inject.Singleton;
+
+import javax.sql.DataSource;
+import java.time.Clock;
+
+/** Wires the stores onto the Micronaut-managed data source; the stores themselves know no framework. */
+@Factory
+public class StoreFactory {
+
+    @Singleton
+    Database database(DataSource dataSource) {
+        return new Database(dataSource);
+    }
+
+    @Singleton
+    AgentStore agentStore(Database db, Clock clock) {
+        return new AgentStore(db, clock);
+    }
+
+    @Singleton
+    ApiKeyStore apiKeyStore(Database db, Clock clock) {
+        return new ApiKeyStore(db, clock);
+    }
+
+    @Singleton
+    PolicyStore policyStore(Database db, Clock clock) {
+        return new PolicyStore(db, clock);
+    }
+
+    @Singleton
+    AllowlistStore allowlistStore(Database db, Clock clock) {
+        return new AllowlistStore(db, clock);
+    }
+
+    @Singleton
+    PricebookStore pricebookStore(Database db, Clock clock) {
+        return new PricebookStore(db, clock);
+    }
+
+    @Singleton
+    HoldStore holdStore(Database db) {
+        return new HoldStore(db);
+    }
+
+    @Singleton
+    RevocationStore revocationStore(Database db, Clock clock) {
+        return new RevocationStore(db, clock);
+    }
+
+    @Singleton
+    LedgerStore ledgerStore(Database db, Clock clock) {
+        return new LedgerStore(db, clock);
+    }
+
+    @Singleton
+    AuditStore auditStore(Database db, Clock clock) {
+        return new AuditStore(db, clock);
+    }
+
+    @Singleton
+    MerkleLogStore merkleLogStore(Database db, Clock clock) {
+        return new MerkleLogStore(db, clock);
+    }
+
+    @Singleton
+    OutboxStore outboxStore(Database db, Clock clock) {
+        return new OutboxStore(db, clock);
+    }
+
+    @Singleton
+    DlqRetryStore dlqRetryStore(Database db, Clock clock) {
+        return new DlqRetryStore(db, clock);
+    }
+
+    @Singleton
+    OffsetReplayStore replayStore(Database db, Clock clock) {
+        return new OffsetReplayStore(db, clock);
+    }
+
+    @Singleton
+    SnapshotStore snapshotStore(Database db, Clock clock) {
+        return new SnapshotStore(db, clock);
+    }
+
+    @Singleton
+    SchemaMigrator schemaMigrator(DataSource dataSource) {
+        return new SchemaMigrator(dataSource);
+    }
+}

@@ -1,0 +1,358 @@
+package io.caracal.core.ledger;
+
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.store.Database;
+import io.caracal.core.store.JsonMaps;
+import io.caracal.core.store.Rows;
+import io.caracal.core.error.NotFoundException;
+import io.caracal.core.event.InvalidEventException;
+import io.caracal.core.event.MeteringEvent;
+import io.caracal.core.money.CurrencyCode;
+
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The ledger of charges. A charge is written once per event id whoever writes it first (the budget engine when it
+ * settles, or the ledger consumer from the metering event), and the hold it settles is closed in the same
+ * transaction. Rows are never updated or deleted (the database rejects it).
+ */
+public final class LedgerStore {
+    private final Database db;
+    private final Clock clock;
+
+    public LedgerStore(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    /** What one batch did: how many events were new, and the events refused (by position in the batch) with why. */
+    public record BatchResult(int written, int duplicates, Map<Integer, InvalidEventException> rejected) {
+    }
+
+    /**
+     * Writes the events of a batch in one transaction: each new event id becomes a ledger row with its budget
+     * lines, and the open hold it names is settled. An event already in the ledger (or earlier in the batch) with
+     * the same charge is a duplicate and changes nothing. Events that can never be written (unknown agent, policy
+     * or hold, a hold of another agent or currency, an id or hold already charged differently) are returned as
+     * rejected, and the rest are written.
+     */
+    public BatchResult write(List<MeteringEvent> events) {
+        return db.transaction(c -> {
+            Map<Integer, InvalidEventException> rejected = new LinkedHashMap<>();
+            Map<UUID, Integer> firstIndex = new HashMap<>();
+            Map<UUID, MeteringEvent> candidates = new LinkedHashMap<>();
+            int duplicates = 0;
+            for (int i = 0; i < events.size(); i++) {
+                MeteringEvent event = events.get(i);
+                Integer first = firstIndex.putIfAbsent(event.eventId(), i);
+                if (first == null) {
+                    candidates.put(event.eventId(), event);
+                } else if (sameCharge(events.get(first), event)) {
+                    duplicates++;
+                } else {
+                    rejected.put(i, conflict(event.eventId(), "appears twice in the batch with different charges"));
+                }
+            }
+            Map<UUID, InvalidEventException> refused = new HashMap<>();
+            checkReferences(c, candidates, refused);
+            Map<UUID, MeteringEvent> existing = existing(c, candidates.keySet());
+            List<MeteringEvent> fresh = new ArrayList<>();
+            for (MeteringEvent event : candidates.values()) {
+                MeteringEvent recorded = existing.get(event.eventId());
+                if (recorded == null) {
+                    fresh.add(event);
+                } else if (sameCharge(recorded, event)) {
+                    duplicates++;
+                } else {
+                    refused.put(event.eventId(), conflict(event.eventId(), "is already in the ledger with a different charge"));
+                }
+            }
+            fresh = withoutSettledHolds(c, fresh, refused);
+            insert(c, fresh, Rows.now(clock));
+            settleHolds(c, fresh);
+            refused.forEach((eventId, problem) -> rejected.put(firstIndex.get(eventId), problem));
+            return new BatchResult(fresh.size(), duplicates, rejected);
+        });
+    }
+
+    /** Records a charge inside the caller's transaction (the budget engine's settlement). */
+    public static void insert(Connection c, List<MeteringEvent> events, Instant recordedAt) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_events (event_id, agent_id, hold_id, amount, currency, occurred_at,"
+                + " recorded_at, resource, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
+            for (MeteringEvent event : events) {
+                ps.setObject(1, event.eventId());
+                ps.setObject(2, event.agentId());
+                Rows.setUuid(ps, 3, event.holdId());
+                ps.setBigDecimal(4, event.cost().amount());
+                ps.setString(5, event.cost().currency().code());
+                Rows.setInstant(ps, 6, event.occurredAt());
+                Rows.setInstant(ps, 7, recordedAt);
+                ps.setString(8, event.resource());
+                ps.setString(9, JsonMaps.write(event.metadata()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_event_lines (event_id, policy_id, amount) VALUES (?, ?, ?)")) {
+            for (MeteringEvent event : events) {
+                for (Map.Entry<UUID, BigDecimal> line : event.budgetLines().entrySet()) {
+                    ps.setObject(1, event.eventId());
+                    ps.setObject(2, line.getKey());
+                    ps.setBigDecimal(3, line.getValue());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static void checkReferences(Connection c, Map<UUID, MeteringEvent> events, Map<UUID, InvalidEventException> rejected)
+            throws SQLException {
+        Set<UUID> agents = new HashSet<>();
+        Set<UUID> policies = new HashSet<>();
+        Set<UUID> holds = new HashSet<>();
+        for (MeteringEvent event : events.values()) {
+            agents.add(event.agentId());
+            policies.addAll(event.budgetLines().keySet());
+            if (event.holdId() != null) {
+                holds.add(event.holdId());
+            }
+        }
+        Set<UUID> knownAgents = ids(c, "SELECT id FROM agents WHERE id = ANY (?)", agents);
+        Map<UUID, UUID> policyOwners = pairs(c, "SELECT id, agent_id FROM budget_policies WHERE id = ANY (?)", policies);
+        Map<UUID, Object[]> holdFacts = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT id, agent_id, currency FROM budget_holds WHERE id = ANY (?)")) {
+            ps.setArray(1, uuidArray(c, holds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    holdFacts.put(Rows.uuid(rs, "id"), new Object[]{Rows.uuid(rs, "agent_id"), rs.getString("currency")});
+                }
+            }
+        }
+        for (MeteringEvent event : events.values()) {
+            InvalidEventException problem = null;
+            if (!knownAgents.contains(event.agentId())) {
+                problem = new InvalidEventException(InvalidEventException.UNKNOWN_AGENT, "agent " + event.agentId() + " does not exist");
+            } else if (!policyOwners.keySet().containsAll(event.budgetLines().keySet())) {
+                problem = new InvalidEventException(InvalidEventException.UNKNOWN_POLICY, "a budget line names a policy that does not exist");
+            } else if (event.holdId() != null) {
+                Object[] hold = holdFacts.get(event.holdId());
+                if (hold == null) {
+                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " does not exist");
+                } else if (!hold[0].equals(event.agentId())) {
+                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " belongs to another agent");
+                } else if (!hold[1].equals(event.cost().currency().code())) {
+                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " is in " + hold[1]
+                            + ", not " + event.cost().currency());
+                }
+            }
+            if (problem != null) {
+                rejected.put(event.eventId(), problem);
+            }
+        }
+        rejected.keySet().forEach(events::remove);
+    }
+
+    /** Events whose hold another event already settled are conflicts: a hold is charged once. */
+    private static List<MeteringEvent> withoutSettledHolds(Connection c, List<MeteringEvent> fresh, Map<UUID, InvalidEventException> rejected)
+            throws SQLException {
+        Set<UUID> holds = new HashSet<>();
+        fresh.stream().filter(e -> e.holdId() != null).forEach(e -> holds.add(e.holdId()));
+        Set<UUID> charged = ids(c, "SELECT hold_id FROM ledger_events WHERE hold_id = ANY (?)", holds);
+        Set<UUID> seen = new HashSet<>();
+        List<MeteringEvent> kept = new ArrayList<>();
+        for (MeteringEvent event : fresh) {
+            if (event.holdId() != null && (charged.contains(event.holdId()) || !seen.add(event.holdId()))) {
+                rejected.put(event.eventId(), conflict(event.eventId(), "settles hold " + event.holdId() + ", which another event already charged"));
+            } else {
+                kept.add(event);
+            }
+        }
+        return kept;
+    }
+
+    private static void settleHolds(Connection c, List<MeteringEvent> fresh) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE budget_holds SET state = 'settled', actual = ?, closed_at = ?"
+                + " WHERE id = ? AND state = 'open'")) {
+            int batched = 0;
+            for (MeteringEvent event : fresh) {
+                if (event.holdId() != null) {
+                    ps.setBigDecimal(1, event.cost().amount());
+                    Rows.setInstant(ps, 2, event.occurredAt());
+                    ps.setObject(3, event.holdId());
+                    ps.addBatch();
+                    batched++;
+                }
+            }
+            if (batched > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private static Map<UUID, MeteringEvent> existing(Connection c, Set<UUID> eventIds) throws SQLException {
+        Map<UUID, MeteringEvent> found = new HashMap<>();
+        if (eventIds.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency FROM ledger_events WHERE event_id = ANY (?)")) {
+            ps.setArray(1, uuidArray(c, eventIds));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put(Rows.uuid(rs, "event_id"), new MeteringEvent(Rows.uuid(rs, "event_id"), Rows.uuid(rs, "agent_id"),
+                            Rows.uuid(rs, "hold_id"), new io.caracal.core.money.Money(rs.getBigDecimal("amount"),
+                            new io.caracal.core.money.CurrencyCode(rs.getString("currency"))), Instant.EPOCH, null, Map.of(), Map.of()));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The facts a redelivered event must repeat exactly; anything else under the same id is a conflict. */
+    private static boolean sameCharge(MeteringEvent a, MeteringEvent b) {
+        return a.agentId().equals(b.agentId()) && java.util.Objects.equals(a.holdId(), b.holdId())
+                && a.cost().amount().compareTo(b.cost().amount()) == 0 && a.cost().currency().equals(b.cost().currency());
+    }
+
+    private static InvalidEventException conflict(UUID eventId, String what) {
+        return new InvalidEventException(InvalidEventException.CONFLICT, "event " + eventId + " " + what);
+    }
+
+    private static Set<UUID> ids(Connection c, String sql, Set<UUID> ids) throws SQLException {
+        Set<UUID> found = new HashSet<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, uuidArray(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add((UUID) rs.getObject(1));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Map<UUID, UUID> pairs(Connection c, String sql, Set<UUID> ids) throws SQLException {
+        Map<UUID, UUID> found = new HashMap<>();
+        if (ids.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, uuidArray(c, ids));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.put((UUID) rs.getObject(1), (UUID) rs.getObject(2));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Array uuidArray(Connection c, Set<UUID> ids) throws SQLException {
+        return c.createArrayOf("uuid", ids.toArray());
+    }
+
+    /** Count and exact total per currency of the charges of an agent, or of it and all its descendants, that occurred in [from, to). */
+    public Map<CurrencyCode, Totals> spend(UUID agentId, Instant from, Instant to, boolean withDescendants) {
+        return db.transaction(c -> spend(c, agentId, from, to, withDescendants));
+    }
+
+    public static Map<CurrencyCode, Totals> spend(Connection c, UUID agentId, Instant from, Instant to, boolean withDescendants) throws SQLException {
+        AgentStore.find(c, agentId).orElseThrow(() -> new NotFoundException("agent", agentId));
+        String agents = withDescendants
+                ? "WITH RECURSIVE tree(id) AS (SELECT ?::uuid UNION SELECT a.id FROM agents a JOIN tree t ON a.parent_id = t.id)"
+                + " SELECT e.currency, count(*), sum(e.amount) FROM ledger_events e JOIN tree t ON e.agent_id = t.id"
+                : "SELECT e.currency, count(*), sum(e.amount) FROM ledger_events e WHERE e.agent_id = ?";
+        try (PreparedStatement ps = c.prepareStatement(agents + " AND e.occurred_at >= ? AND e.occurred_at < ? GROUP BY e.currency ORDER BY e.currency")) {
+            ps.setObject(1, agentId);
+            Rows.setInstant(ps, 2, from);
+            Rows.setInstant(ps, 3, to);
+            Map<CurrencyCode, Totals> totals = new LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    totals.put(new CurrencyCode(rs.getString(1)), new Totals(rs.getLong(2), rs.getBigDecimal(3)));
+                }
+            }
+            return totals;
+        }
+    }
+
+    /**
+     * Hands every ledger event that occurred at or after {@code from} to {@code page}, oldest first, {@code pageSize}
+     * at a time (one short transaction each, so a large ledger is never held in memory), with the charge's facts but
+     * not its budget lines or metadata. Returns how many there were.
+     */
+    public long forEachSince(Instant from, int pageSize, java.util.function.Consumer<List<MeteringEvent>> page) {
+        long seen = 0;
+        // Keyset paging from just before the first possible row (times are stored to the microsecond).
+        Instant afterTime = from.minus(1, java.time.temporal.ChronoUnit.MICROS);
+        UUID afterId = new UUID(0, 0);
+        while (true) {
+            Instant time = afterTime;
+            UUID id = afterId;
+            List<MeteringEvent> events = db.transaction(c -> {
+                List<MeteringEvent> found = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, resource"
+                        + " FROM ledger_events WHERE occurred_at >= ? AND (occurred_at, event_id) > (?, ?) ORDER BY occurred_at, event_id LIMIT ?")) {
+                    Rows.setInstant(ps, 1, from);
+                    Rows.setInstant(ps, 2, time);
+                    ps.setObject(3, id);
+                    ps.setInt(4, pageSize);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(new MeteringEvent(Rows.uuid(rs, "event_id"), Rows.uuid(rs, "agent_id"), Rows.uuid(rs, "hold_id"),
+                                    new io.caracal.core.money.Money(rs.getBigDecimal("amount"), new io.caracal.core.money.CurrencyCode(
+                                            rs.getString("currency"))), Rows.instant(rs, "occurred_at"), rs.getString("resource"), Map.of(), Map.of()));
+                        }
+                    }
+                }
+                return found;
+            });
+            if (events.isEmpty()) {
+                return seen;
+            }
+            page.accept(events);
+            seen += events.size();
+            afterTime = events.get(events.size() - 1).occurredAt();
+            afterId = events.get(events.size() - 1).eventId();
+        }
+    }
+
+    /** Count and exact total per currency of the whole ledger: what reconciliation compares. */
+    public Map<String, Totals> totals() {
+        return db.transaction(c -> {
+            Map<String, Totals> totals = new java.util.TreeMap<>();
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT currency, count(*), sum(amount) FROM ledger_events GROUP BY currency")) {
+                while (rs.next()) {
+                    totals.put(rs.getString(1), new Totals(rs.getLong(2), rs.getBigDecimal(3)));
+                }
+            }
+            return totals;
+        });
+    }
+
+    public record Totals(long count, BigDecimal amount) {
+    }
+}

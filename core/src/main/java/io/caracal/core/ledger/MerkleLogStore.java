@@ -1,0 +1,354 @@
+package io.caracal.core.ledger;
+
+import io.caracal.core.store.Database;
+import io.caracal.core.store.JsonMaps;
+import io.caracal.core.store.Rows;
+import io.caracal.core.merkle.MerkleTree;
+
+import java.math.BigDecimal;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The Merkle log in PostgreSQL: leaves (ledger events in log order), signed checkpoints and the keys that signed
+ * them. Only one integrator works at a time, whichever replica it runs in: it holds a transaction-scoped advisory
+ * lock, so leaf indexes have no gaps and checkpoints no forks.
+ */
+public final class MerkleLogStore {
+    private static final long INTEGRATOR_LOCK = 0x0CA2ACA1_0000_0003L;
+
+    private final Database db;
+    private final Clock clock;
+
+    public MerkleLogStore(Database db, Clock clock) {
+        this.db = db;
+        this.clock = clock;
+    }
+
+    public record CheckpointRow(UUID batchId, long firstLeaf, long treeSize, byte[] root, String keyId, String note, Instant createdAt) {
+    }
+
+    /** A leaf as stored, with the ledger event at its position now (null if that event is gone). */
+    public record Leaf(long index, UUID eventId, byte[] storedHash, LedgerRow event) {
+    }
+
+    /** What the integrator does while it holds the lock; {@code integrate} and {@code checkpoint} act in its transaction. */
+    public interface Integration {
+        void run(Session session) throws SQLException;
+    }
+
+    /** The integrator's view inside its transaction. */
+    public final class Session {
+        private final Connection c;
+
+        private Session(Connection c) {
+            this.c = c;
+        }
+
+        /** Appends up to {@code max} ledger events not yet in the log, oldest recorded first; returns their leaf hashes in order. */
+        public List<byte[]> integrate(int max) throws SQLException {
+            long next = MerkleLogStore.size(c);
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT e.event_id FROM ledger_events e WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM merkle_leaves l WHERE l.event_id = e.event_id) ORDER BY e.recorded_at, e.event_id LIMIT ?")) {
+                ps.setInt(1, max);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add((UUID) rs.getObject(1));
+                    }
+                }
+            }
+            Map<UUID, LedgerRow> rows = rows(c, ids);
+            List<byte[]> hashes = new ArrayList<>();
+            Instant now = Rows.now(clock);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO merkle_leaves (leaf_index, event_id, leaf_hash, integrated_at) VALUES (?, ?, ?, ?)")) {
+                for (UUID id : ids) {
+                    byte[] hash = LedgerLeaf.hash(next, rows.get(id));
+                    ps.setLong(1, next++);
+                    ps.setObject(2, id);
+                    ps.setBytes(3, hash);
+                    Rows.setInstant(ps, 4, now);
+                    ps.addBatch();
+                    hashes.add(hash);
+                }
+                if (!ids.isEmpty()) {
+                    ps.executeBatch();
+                }
+            }
+            return hashes;
+        }
+
+        public long size() throws SQLException {
+            return MerkleLogStore.size(c);
+        }
+
+        public Optional<CheckpointRow> latestCheckpoint() throws SQLException {
+            return MerkleLogStore.latestCheckpoint(c);
+        }
+
+        /** When leaf {@code index} joined the log. */
+        public Instant integratedAt(long index) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("SELECT integrated_at FROM merkle_leaves WHERE leaf_index = ?")) {
+                ps.setLong(1, index);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return Rows.instant(rs, "integrated_at");
+                }
+            }
+        }
+
+        public List<byte[]> leafHashes(long from, long to) throws SQLException {
+            return MerkleLogStore.leafHashes(c, from, to);
+        }
+
+        public void addCheckpoint(CheckpointRow checkpoint) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO merkle_checkpoints (batch_id, first_leaf, tree_size, root_hash, key_id,"
+                    + " signed_note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setObject(1, checkpoint.batchId());
+                ps.setLong(2, checkpoint.firstLeaf());
+                ps.setLong(3, checkpoint.treeSize());
+                ps.setBytes(4, checkpoint.root());
+                ps.setString(5, checkpoint.keyId());
+                ps.setString(6, checkpoint.note());
+                Rows.setInstant(ps, 7, checkpoint.createdAt());
+                ps.executeUpdate();
+            }
+        }
+
+        public Instant now() {
+            return Rows.now(clock);
+        }
+    }
+
+    /** Runs {@code integration} if no other integrator is running; returns false when another one holds the log. */
+    public boolean integrate(Integration integration) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+                ps.setLong(1, INTEGRATOR_LOCK);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        return false;
+                    }
+                }
+            }
+            integration.run(new Session(c));
+            return true;
+        });
+    }
+
+    /** Records a signing key's public half; registering it again changes nothing. */
+    public void registerKey(NoteKey key) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO merkle_keys (key_id, key_name, public_key, added_at) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (key_id) DO NOTHING")) {
+                ps.setString(1, key.keyId());
+                ps.setString(2, key.name());
+                ps.setBytes(3, key.publicKey().getEncoded());
+                Rows.setInstant(ps, 4, Rows.now(clock));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    public List<NoteKey> keys() {
+        return db.transaction(c -> {
+            List<NoteKey> keys = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT key_name, public_key FROM merkle_keys ORDER BY added_at");
+                 ResultSet rs = ps.executeQuery()) {
+                KeyFactory factory = KeyFactory.getInstance("EC");
+                while (rs.next()) {
+                    keys.add(new NoteKey(rs.getString(1), (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(2)))));
+                }
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("a stored Merkle key is not an EC public key", e);
+            }
+            return keys;
+        });
+    }
+
+    public List<CheckpointRow> checkpoints() {
+        return db.transaction(c -> checkpoints(c, " ORDER BY tree_size"));
+    }
+
+    public long size() {
+        return db.transaction(MerkleLogStore::size);
+    }
+
+    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter), to build proofs from. */
+    public MerkleTree tree(long size) {
+        MerkleTree tree = new MerkleTree();
+        db.transaction(c -> leafHashes(c, 0, size)).forEach(tree::append);
+        return tree;
+    }
+
+    /** Leaves [from, to) with the ledger event each names, read now. */
+    public List<Leaf> leaves(long from, long to) {
+        return db.transaction(c -> {
+            List<Object[]> stored = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT leaf_index, event_id, leaf_hash FROM merkle_leaves"
+                    + " WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index")) {
+                ps.setLong(1, from);
+                ps.setLong(2, to);
+                ps.setFetchSize(10_000);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.add(new Object[]{rs.getLong(1), rs.getObject(2), rs.getBytes(3)});
+                    }
+                }
+            }
+            Map<UUID, LedgerRow> rows = rows(c, stored.stream().map(s -> (UUID) s[1]).toList());
+            List<Leaf> leaves = new ArrayList<>(stored.size());
+            for (Object[] s : stored) {
+                leaves.add(new Leaf((Long) s[0], (UUID) s[1], (byte[]) s[2], rows.get((UUID) s[1])));
+            }
+            return leaves;
+        });
+    }
+
+    public Optional<Long> leafIndex(UUID eventId) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT leaf_index FROM merkle_leaves WHERE event_id = ?")) {
+                ps.setObject(1, eventId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(rs.getLong(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** Leaf indexes of the events that occurred in [from, to). */
+    public List<Long> leafIndexesBetween(Instant from, Instant to) {
+        return db.transaction(c -> {
+            List<Long> indexes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT l.leaf_index FROM merkle_leaves l JOIN ledger_events e ON e.event_id = l.event_id"
+                    + " WHERE e.occurred_at >= ? AND e.occurred_at < ? ORDER BY l.leaf_index")) {
+                Rows.setInstant(ps, 1, from);
+                Rows.setInstant(ps, 2, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        indexes.add(rs.getLong(1));
+                    }
+                }
+            }
+            return indexes;
+        });
+    }
+
+    /** Ledger events that occurred in [from, to) and recorded before {@code recordedBefore} but are in no leaf. */
+    public List<UUID> eventsOutsideTheLog(Instant from, Instant to, Instant recordedBefore) {
+        return db.transaction(c -> {
+            List<UUID> ids = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT e.event_id FROM ledger_events e WHERE e.occurred_at >= ? AND e.occurred_at < ?"
+                    + " AND e.recorded_at < ? AND NOT EXISTS (SELECT 1 FROM merkle_leaves l WHERE l.event_id = e.event_id) ORDER BY e.event_id")) {
+                Rows.setInstant(ps, 1, from);
+                Rows.setInstant(ps, 2, to);
+                Rows.setInstant(ps, 3, recordedBefore);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add((UUID) rs.getObject(1));
+                    }
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** Ledger events under no checkpoint yet: not in the first {@code signedSize} leaves of the log. */
+    public long unsignedEvents(long signedSize) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ledger_events e WHERE NOT EXISTS"
+                    + " (SELECT 1 FROM merkle_leaves l WHERE l.event_id = e.event_id AND l.leaf_index < ?)")) {
+                ps.setLong(1, signedSize);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
+    private static long size(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(leaf_index) + 1, 0) FROM merkle_leaves"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static Optional<CheckpointRow> latestCheckpoint(Connection c) throws SQLException {
+        return checkpoints(c, " ORDER BY tree_size DESC LIMIT 1").stream().findFirst();
+    }
+
+    private static List<byte[]> leafHashes(Connection c, long from, long to) throws SQLException {
+        List<byte[]> hashes = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT leaf_hash FROM merkle_leaves WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index")) {
+            ps.setLong(1, from);
+            ps.setLong(2, to);
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hashes.add(rs.getBytes(1));
+                }
+            }
+        }
+        return hashes;
+    }
+
+    private static List<CheckpointRow> checkpoints(Connection c, String order) throws SQLException {
+        List<CheckpointRow> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT batch_id, first_leaf, tree_size, root_hash, key_id, signed_note, created_at"
+                + " FROM merkle_checkpoints" + order); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(new CheckpointRow(Rows.uuid(rs, "batch_id"), rs.getLong("first_leaf"), rs.getLong("tree_size"), rs.getBytes("root_hash"),
+                        rs.getString("key_id"), rs.getString("signed_note"), Rows.instant(rs, "created_at")));
+            }
+        }
+        return rows;
+    }
+
+    /** The ledger events with these ids, every field and budget line, in two queries. */
+    private static Map<UUID, LedgerRow> rows(Connection c, List<UUID> ids) throws SQLException {
+        Map<UUID, LedgerRow> rows = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return rows;
+        }
+        java.sql.Array array = c.createArrayOf("uuid", ids.toArray());
+        Map<UUID, Map<UUID, BigDecimal>> lines = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, policy_id, amount FROM ledger_event_lines WHERE event_id = ANY (?)")) {
+            ps.setArray(1, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.computeIfAbsent((UUID) rs.getObject(1), k -> new HashMap<>()).put((UUID) rs.getObject(2), rs.getBigDecimal(3));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at, resource,"
+                + " metadata::text AS metadata FROM ledger_events WHERE event_id = ANY (?)")) {
+            ps.setArray(1, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = Rows.uuid(rs, "event_id");
+                    rows.put(id, new LedgerRow(id, Rows.uuid(rs, "agent_id"), Rows.uuid(rs, "hold_id"), rs.getBigDecimal("amount"),
+                            rs.getString("currency"), Rows.instant(rs, "occurred_at"), Rows.instant(rs, "recorded_at"), rs.getString("resource"),
+                            JsonMaps.read(rs.getString("metadata")), lines.getOrDefault(id, Map.of())));
+                }
+            }
+        }
+        return rows;
+    }
+}

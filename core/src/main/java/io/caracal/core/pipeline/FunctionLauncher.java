@@ -1,0 +1,45 @@
+package io.caracal.core.pipeline;
+
+import io.caracal.core.store.SchemaMigrator;
+import io.micronaut.context.ApplicationContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/** How the consumer functions start, in a container or a Lambda, with the same wiring. */
+public final class FunctionLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(FunctionLauncher.class);
+
+    private FunctionLauncher() {
+    }
+
+    /** A batch runner for {@code processor} with the context's dead-letter queue and clock. */
+    public static BatchRunner runner(ApplicationContext context, EventProcessor processor) {
+        return new BatchRunner(processor, context.getBean(DeadLetterSink.class), BatchRunner.Retry.standard(), context.getBean(Clock.class));
+    }
+
+    /**
+     * Runs a function as a container process: configuration from the environment (the "services" environment
+     * maps DB_HOST, KAFKA_BOOTSTRAP_SERVERS, ... and {@code function} switches its listener on), the schema
+     * migrated when MIGRATE_ON_START=true, and a clean stop on SIGTERM.
+     */
+    public static void runContainer(String function, String[] args) throws InterruptedException {
+        if ("true".equalsIgnoreCase(System.getenv("MIGRATE_ON_START"))) {
+            // In a context of the shared services alone, closed before the function's own starts: that one starts
+            // its consumer and scheduled jobs at once, which must not meet a database without its tables.
+            try (ApplicationContext services = ApplicationContext.builder().environments("services").args(args).start()) {
+                services.getBean(SchemaMigrator.class).migrate();
+            }
+        }
+        ApplicationContext context = ApplicationContext.builder().environments("services", function).args(args).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            context.close();
+            stopped.countDown();
+        }, "caracal-" + function + "-shutdown"));
+        LOG.info("caracal {} function running", function);
+        stopped.await();
+    }
+}
