@@ -107,7 +107,7 @@ class GatewayProxyTest {
         assertEquals(200, call(caller, "a", "0.30").statusCode());
         assertEquals(403, call(caller, "b", "0.30").statusCode());
         assertEquals(401, call(null, "c", "0.30").statusCode());
-        int port = gateway.getBean(io.caracal.core.metrics.MetricsServer.class).port();
+        int port = gateway.getBean(io.caracal.core.metrics.PrometheusEndpoint.class).port();
         String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         for (String series : List.of("caracal_requests_total{method=\"POST\",status=\"ok\",status_code=\"200\"}",

@@ -6,7 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caracal.core.metrics.MetricsServer;
+import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.gateway.GatewayFixture.Caller;
 import io.caracal.gateway.GatewayFixture.Received;
 import org.junit.jupiter.api.AfterAll;
@@ -203,7 +203,7 @@ class GatewayRequestShapesTest {
 
     /** The value of one {@code caracal_requests_total} series, 0 while it does not exist yet. */
     private static double requests(String method, String status, int code) throws Exception {
-        int port = f.gateway.getBean(MetricsServer.class).port();
+        int port = f.gateway.getBean(PrometheusEndpoint.class).port();
         String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).GET().build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         String series = "caracal_requests_total{method=\"" + method + "\",status=\"" + status + "\",status_code=\"" + code + "\"} ";

@@ -1,7 +1,7 @@
 package io.caracal.metrics;
 
 import io.caracal.core.config.SpendRetention;
-import io.caracal.core.metrics.MetricsServer;
+import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.core.spend.SpendAggregates;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
@@ -32,8 +32,8 @@ public class MetricsFactory {
     @Named("metrics-function")
     @Requires(property = "caracal.consumers.metrics-aggregator.metrics-port", pattern = "\\d+")
     @Bean(preDestroy = "close")
-    MetricsServer metricsFunctionServer(SpendMetrics metrics, @Value("${caracal.consumers.metrics-aggregator.metrics-port}") int port,
+    PrometheusEndpoint metricsFunctionServer(SpendMetrics metrics, @Value("${caracal.consumers.metrics-aggregator.metrics-port}") int port,
                                         @Value("${caracal.consumers.metrics-aggregator.metrics-host:0.0.0.0}") String host) {
-        return new MetricsServer(metrics::scrape, host, port);
+        return new PrometheusEndpoint(metrics::scrape, host, port);
     }
 }

@@ -103,7 +103,7 @@ public final class DevStack implements AutoCloseable {
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         gatewayUrl = "http://127.0.0.1:" + server.getPort();
-        metricsUrl = "http://127.0.0.1:" + gateway.getBean(io.caracal.core.metrics.MetricsServer.class,
+        metricsUrl = "http://127.0.0.1:" + gateway.getBean(io.caracal.core.metrics.PrometheusEndpoint.class,
                 io.micronaut.inject.qualifiers.Qualifiers.byName("gateway")).port() + "/metrics";
         demoAgent = demoAgent(gateway);
         apiKey = gateway.getBean(ApiKeyStore.class).create(demoAgent.id(), "caracal dev").plaintext();

@@ -6,7 +6,7 @@ import io.caracal.core.error.ConflictException;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.money.Money;
-import io.caracal.core.policy.Delegation;
+import io.caracal.core.policy.CarveOut;
 import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
@@ -74,7 +74,7 @@ public final class DelegationService {
         if (parent.status() != AgentStatus.ACTIVE) {
             throw new ConflictException("agent " + parentId + " is " + parent.status().label() + " and cannot delegate");
         }
-        Delegation.check(child, parentId, new PolicyTerms(dailyLimit, TimeWindow.DAILY, WindowType.CALENDAR, null),
+        CarveOut.check(child, parentId, new PolicyTerms(dailyLimit, TimeWindow.DAILY, WindowType.CALENDAR, null),
                 policies.list(java.util.Optional.of(parentId), false));
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         DelegationClaims claims = new DelegationClaims(parentId, childId, now, now.plus(ttl), UUID.randomUUID(), dailyLimit, ops, maxDepth);

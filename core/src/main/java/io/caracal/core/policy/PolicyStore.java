@@ -142,7 +142,7 @@ public final class PolicyStore {
             ps.setObject(1, delegatedFrom);
             parentPolicies = readAll(ps);
         }
-        Delegation.check(agent, delegatedFrom, terms, parentPolicies);
+        CarveOut.check(agent, delegatedFrom, terms, parentPolicies);
     }
 
     /**
@@ -171,7 +171,7 @@ public final class PolicyStore {
         for (BudgetPolicy child : delegated) {
             Agent childAgent = AgentStore.find(c, child.agentId()).orElseThrow();
             try {
-                Delegation.check(childAgent, changed.agentId(), termsOf(child), parentAfter);
+                CarveOut.check(childAgent, changed.agentId(), termsOf(child), parentAfter);
             } catch (ConflictException e) {
                 throw new ConflictException("policy " + child.id() + " of agent " + child.agentId() + " is delegated from this agent and would no"
                         + " longer fit (" + e.getMessage() + "); lower or deactivate it first");

@@ -45,53 +45,53 @@ class DelegationTest {
     @Test
     void aPolicyThatIsNotDelegatedNeedsNoChecks() {
         // An agent without a parent and no parent policies would fail every check below.
-        assertDoesNotThrow(() -> Delegation.check(agent(null), null, daily("1000", USD), List.of()));
+        assertDoesNotThrow(() -> CarveOut.check(agent(null), null, daily("1000", USD), List.of()));
     }
 
     @Test
     void anAgentWithoutAParentCannotReceiveADelegation() {
-        invalid(() -> Delegation.check(agent(null), PARENT, daily("10", USD),
+        invalid(() -> CarveOut.check(agent(null), PARENT, daily("10", USD),
                         List.of(parentPolicy(P1, "100", USD, TimeWindow.DAILY, true))),
                 "only the direct parent can delegate", CHILD.toString(), "has no parent");
     }
 
     @Test
     void onlyTheDirectParentCanDelegate() {
-        invalid(() -> Delegation.check(agent(PARENT), OTHER, daily("10", USD),
+        invalid(() -> CarveOut.check(agent(PARENT), OTHER, daily("10", USD),
                         List.of(parentPolicy(P1, "100", USD, TimeWindow.DAILY, true))),
                 "only the direct parent can delegate", "has parent " + PARENT);
     }
 
     @Test
     void theParentNeedsAPolicyToDelegateFrom() {
-        conflict(() -> Delegation.check(agent(PARENT), PARENT, daily("10", USD), List.of()),
+        conflict(() -> CarveOut.check(agent(PARENT), PARENT, daily("10", USD), List.of()),
                 "parent " + PARENT + " has no active daily USD policy to delegate from");
     }
 
     @Test
     void anInactiveParentPolicyDoesNotCount() {
-        conflict(() -> Delegation.check(agent(PARENT), PARENT, daily("10", USD),
+        conflict(() -> CarveOut.check(agent(PARENT), PARENT, daily("10", USD),
                         List.of(parentPolicy(P1, "100", USD, TimeWindow.DAILY, false))),
                 "has no active daily USD policy");
     }
 
     @Test
     void aParentPolicyForAnotherWindowDoesNotCount() {
-        conflict(() -> Delegation.check(agent(PARENT), PARENT, daily("10", USD),
+        conflict(() -> CarveOut.check(agent(PARENT), PARENT, daily("10", USD),
                         List.of(parentPolicy(P1, "100", USD, TimeWindow.WEEKLY, true))),
                 "has no active daily USD policy");
     }
 
     @Test
     void aParentPolicyInAnotherCurrencyDoesNotCount() {
-        conflict(() -> Delegation.check(agent(PARENT), PARENT, daily("10", USD),
+        conflict(() -> CarveOut.check(agent(PARENT), PARENT, daily("10", USD),
                         List.of(parentPolicy(P1, "100", EUR, TimeWindow.DAILY, true))),
                 "has no active daily USD policy");
     }
 
     @Test
     void theDelegatedLimitMayNotExceedTheParents() {
-        conflict(() -> Delegation.check(agent(PARENT), PARENT, daily("100.01", USD),
+        conflict(() -> CarveOut.check(agent(PARENT), PARENT, daily("100.01", USD),
                         List.of(parentPolicy(P1, "100", USD, TimeWindow.DAILY, true))),
                 "delegated limit 100.01 USD exceeds the parent's daily limit of 100.00 USD", "(policy " + P1 + ")");
     }
@@ -99,8 +99,8 @@ class DelegationTest {
     @Test
     void theDelegatedLimitMayEqualOrStayBelowTheParents() {
         List<BudgetPolicy> parents = List.of(parentPolicy(P1, "100", USD, TimeWindow.DAILY, true));
-        assertDoesNotThrow(() -> Delegation.check(agent(PARENT), PARENT, daily("100.000", USD), parents));
-        assertDoesNotThrow(() -> Delegation.check(agent(PARENT), PARENT, daily("0.01", USD), parents));
+        assertDoesNotThrow(() -> CarveOut.check(agent(PARENT), PARENT, daily("100.000", USD), parents));
+        assertDoesNotThrow(() -> CarveOut.check(agent(PARENT), PARENT, daily("0.01", USD), parents));
     }
 
     @Test
@@ -108,7 +108,7 @@ class DelegationTest {
         List<BudgetPolicy> parents = List.of(
                 parentPolicy(P1, "500", USD, TimeWindow.DAILY, true),
                 parentPolicy(P2, "50", USD, TimeWindow.DAILY, true));
-        var e = conflict(() -> Delegation.check(agent(PARENT), PARENT, daily("60", USD), parents),
+        var e = conflict(() -> CarveOut.check(agent(PARENT), PARENT, daily("60", USD), parents),
                 "exceeds the parent's daily limit of 50.00 USD", "(policy " + P2 + ")");
         assertFalse(e.getMessage().contains(P1));
     }
@@ -120,7 +120,7 @@ class DelegationTest {
                 parentPolicy(P2, "1", EUR, TimeWindow.DAILY, true),
                 parentPolicy(P3, "1", USD, TimeWindow.DAILY, false),
                 parentPolicy("00000000-0000-4000-8000-000000000104", "100", USD, TimeWindow.DAILY, true));
-        assertDoesNotThrow(() -> Delegation.check(agent(PARENT), PARENT, daily("100", USD), parents));
+        assertDoesNotThrow(() -> CarveOut.check(agent(PARENT), PARENT, daily("100", USD), parents));
         assertTrue(daily("100", USD).limit().isGreaterThan(parents.get(0).limit()));
     }
 }

@@ -24,9 +24,9 @@ import io.caracal.gateway.health.Readiness;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.metrics.GatewayMetrics;
-import io.caracal.core.metrics.MetricsServer;
+import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.gateway.proxy.Proxy;
-import io.caracal.gateway.replay.ReplayGuard;
+import io.caracal.gateway.nonce.NonceGuard;
 import io.caracal.gateway.target.SsrfGuard;
 import io.caracal.gateway.target.Targets;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -116,9 +116,9 @@ public class GatewayFactory {
     @jakarta.inject.Named("gateway")
     @Requires(property = "caracal.gateway.metrics-port", pattern = "\\d+")
     @Bean(preDestroy = "close")
-    MetricsServer metricsServer(GatewayMetrics metrics, @Value("${caracal.gateway.metrics-port}") int port,
+    PrometheusEndpoint metricsServer(GatewayMetrics metrics, @Value("${caracal.gateway.metrics-port}") int port,
                                 @Value("${caracal.gateway.metrics-host:0.0.0.0}") String host) {
-        return new MetricsServer(metrics::scrape, host, port);
+        return new PrometheusEndpoint(metrics::scrape, host, port);
     }
 
     /** Publishes the event outbox to Kafka, when Kafka is configured; until then events wait in PostgreSQL. */
@@ -137,8 +137,8 @@ public class GatewayFactory {
                 .connectTimeout(settings.getRequestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        Optional<ReplayGuard> replay = settings.isReplayProtection()
-                ? Optional.of(new ReplayGuard(redis, clock, settings.getReplayWindow(), settings.getReplaySkew()))
+        Optional<NonceGuard> replay = settings.isReplayProtection()
+                ? Optional.of(new NonceGuard(redis, clock, settings.getReplayWindow(), settings.getReplaySkew()))
                 : Optional.empty();
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))

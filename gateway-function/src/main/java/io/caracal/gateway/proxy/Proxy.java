@@ -17,7 +17,7 @@ import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
 import io.caracal.gateway.degraded.DegradedMode;
 import io.caracal.gateway.metrics.GatewayMetrics;
-import io.caracal.gateway.replay.ReplayGuard;
+import io.caracal.gateway.nonce.NonceGuard;
 import io.caracal.gateway.target.Targets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +51,7 @@ public final class Proxy {
     private static final int CLIENT_CLOSED = GatewayMetrics.CLIENT_CLOSED;
 
     private final AgentAuthenticator authenticator;
-    private final Optional<ReplayGuard> replay;
+    private final Optional<NonceGuard> replay;
     private final Optional<Targets> targets;
     private final Optional<DegradedMode> degraded;
     private final BudgetEngine engine;
@@ -64,7 +64,7 @@ public final class Proxy {
     private final Duration timeout;
     private final Duration holdTtl;
 
-    public Proxy(AgentAuthenticator authenticator, Optional<ReplayGuard> replay, Optional<Targets> targets, Optional<DegradedMode> degraded,
+    public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> replay, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  BudgetEngine engine,
                  OutboxStore outbox, PricebookStore prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
                  Duration timeout, Duration holdTtl) {

@@ -11,10 +11,10 @@ import java.nio.charset.StandardCharsets;
  * Serves {@code GET /metrics} (Prometheus text) on its own port (the gateway's 9090, metrics-function's 9091),
  * apart from any traffic port, so scraping never competes with agents and the port can be kept off the public network.
  */
-public final class MetricsServer implements AutoCloseable {
+public final class PrometheusEndpoint implements AutoCloseable {
     private final HttpServer server;
 
-    public MetricsServer(java.util.function.Supplier<String> scrape, String host, int port) {
+    public PrometheusEndpoint(java.util.function.Supplier<String> scrape, String host, int port) {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {

@@ -11,8 +11,8 @@ import java.util.UUID;
  * Rules for a policy carved out of a parent's budget: only the direct parent can delegate, and it cannot
  * hand out more than its own policy for the same window and currency allows.
  */
-public final class Delegation {
-    private Delegation() {
+public final class CarveOut {
+    private CarveOut() {
     }
 
     public static void check(Agent child, UUID delegatedFrom, PolicyTerms terms, List<BudgetPolicy> parentPolicies) {

@@ -1,4 +1,4 @@
-package io.caracal.gateway.replay;
+package io.caracal.gateway.nonce;
 
 import io.caracal.core.store.RedisConnections;
 import io.caracal.embedded.SharedServices;
@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Replay protection against the real, shared Redis: what one replica saw, every replica refuses. */
-class ReplayGuardTest {
+class NonceGuardTest {
     private static final Instant NOW = Instant.parse("2030-04-01T12:00:00Z");
     private static RedisClient client;
     private static StatefulRedisConnection<String, String> one;
@@ -40,8 +40,8 @@ class ReplayGuardTest {
         client.shutdown();
     }
 
-    private static ReplayGuard guard(StatefulRedisConnection<String, String> redis, Duration window) {
-        return new ReplayGuard(redis, Clock.fixed(NOW, ZoneOffset.UTC), window, Duration.ofSeconds(60));
+    private static NonceGuard guard(StatefulRedisConnection<String, String> redis, Duration window) {
+        return new NonceGuard(redis, Clock.fixed(NOW, ZoneOffset.UTC), window, Duration.ofSeconds(60));
     }
 
     private static String ts(long offsetSeconds) {
@@ -65,7 +65,7 @@ class ReplayGuardTest {
 
     @Test
     void timestampsOutsideTheWindowOrSkewAreRefused() {
-        ReplayGuard guard = guard(one, Duration.ofSeconds(300));
+        NonceGuard guard = guard(one, Duration.ofSeconds(300));
         UUID agent = UUID.randomUUID();
         assertEquals(Optional.of("timestamp is older than 300 s"), guard.check(agent, nonce(), ts(-301)));
         assertEquals(Optional.of("timestamp is more than 60 s in the future"), guard.check(agent, nonce(), ts(61)));
@@ -76,7 +76,7 @@ class ReplayGuardTest {
 
     @Test
     void bothHeadersAreRequiredAndWellFormed() {
-        ReplayGuard guard = guard(one, Duration.ofSeconds(300));
+        NonceGuard guard = guard(one, Duration.ofSeconds(300));
         UUID agent = UUID.randomUUID();
         assertTrue(guard.check(agent, null, ts(0)).orElseThrow().contains("required"));
         assertTrue(guard.check(agent, nonce(), null).orElseThrow().contains("required"));

@@ -1,4 +1,4 @@
-package io.caracal.gateway.replay;
+package io.caracal.gateway.nonce;
 
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -15,13 +15,13 @@ import java.util.UUID;
  * {@code X-Caracal-Nonce} this agent has not used within that time. Nonces live in Redis, scoped to the
  * agent, for as long as their timestamp could still be accepted; both headers are required.
  */
-public final class ReplayGuard {
+public final class NonceGuard {
     private final StatefulRedisConnection<String, String> redis;
     private final Clock clock;
     private final Duration window;
     private final Duration skew;
 
-    public ReplayGuard(StatefulRedisConnection<String, String> redis, Clock clock, Duration window, Duration skew) {
+    public NonceGuard(StatefulRedisConnection<String, String> redis, Clock clock, Duration window, Duration skew) {
         this.redis = redis;
         this.clock = clock;
         this.window = window;
