@@ -4,10 +4,13 @@ import io.micronaut.runtime.Micronaut;
 
 /** The gateway as a container (Micronaut on Netty). */
 public final class GatewayApplication {
+    /** Its own settings (application-gateway.yml) and the connections every Caracal process shares (application-services.yml). */
+    public static final String[] ENVIRONMENTS = {"gateway", "services"};
+
     private GatewayApplication() {
     }
 
     public static void main(String[] args) {
-        Micronaut.run(GatewayApplication.class, args);
+        Micronaut.build(args).mainClass(GatewayApplication.class).environments(ENVIRONMENTS).start();
     }
 }

@@ -139,7 +139,7 @@ final class GatewayFixture implements AutoCloseable {
         properties.put("caracal.gateway.metrics-port", 0);
         properties.put("caracal.gateway.stats-token", "stats-secret");
         properties.putAll(settings);
-        gateway = ApplicationContext.run(properties);
+        gateway = ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(properties).start();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         base = server.getURI();

@@ -99,7 +99,7 @@ public final class DevStack implements AutoCloseable {
         // The ledger is signed as in production, with a dev key kept beside the data, and checkpoints come quickly.
         properties.put("caracal.merkle.signing-key-path", devSigningKey(home).toString());
         properties.put("caracal.merkle.batch-timeout", "5s");
-        ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev").properties(properties).start());
+        ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev", "gateway", "services").properties(properties).start());
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         gatewayUrl = "http://127.0.0.1:" + server.getPort();

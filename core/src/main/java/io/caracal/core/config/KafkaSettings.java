@@ -11,8 +11,11 @@ import java.time.Duration;
  * KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD, KAFKA_PARTITIONS). Without bootstrap servers the
  * gateway still records every event in its PostgreSQL outbox; they are published once Kafka is configured.
  */
-@ConfigurationProperties("caracal.kafka")
+@ConfigurationProperties(KafkaSettings.PREFIX)
 public class KafkaSettings {
+    public static final String PREFIX = "caracal.kafka";
+    /** Set: the process talks to Kafka; empty: events wait in the outbox, and the consumers do not start. */
+    public static final String BOOTSTRAP_SERVERS = PREFIX + ".bootstrap-servers";
     private String bootstrapServers;
     private String securityProtocol;
     private String saslMechanism;

@@ -29,7 +29,7 @@ public class ServicesFactory {
     }
 
     @Singleton
-    @Requires(property = "caracal.kafka.bootstrap-servers", pattern = ".+")
+    @Requires(property = KafkaSettings.BOOTSTRAP_SERVERS, pattern = ".+")
     @Bean(preDestroy = "close")
     KafkaDeadLetterSink deadLetterSink(KafkaSettings kafka) {
         return new KafkaDeadLetterSink(kafka.connection());

@@ -45,12 +45,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. Not in the CLI's
- * context nor in a consumer function's process (environment "services"): they must not bind the gateway's
- * metrics port or connect to Redis just because the gateway is on their classpath.
+ * Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. Only in a context
+ * that runs the gateway (environment "gateway"): another process with the gateway on its classpath must not
+ * bind the gateway's metrics port or connect to Redis.
  */
 @Factory
-@Requires(notEnv = {"cli", "services"})
+@Requires(env = "gateway")
 public class GatewayFactory {
 
     @Singleton
@@ -123,7 +123,7 @@ public class GatewayFactory {
 
     /** Publishes the event outbox to Kafka, when Kafka is configured; until then events wait in PostgreSQL. */
     @Context
-    @Requires(property = "caracal.kafka.bootstrap-servers", pattern = ".+")
+    @Requires(property = KafkaSettings.BOOTSTRAP_SERVERS, pattern = ".+")
     @Bean(preDestroy = "close")
     OutboxRelay outboxRelay(KafkaSettings kafka, OutboxStore outbox) {
         return new OutboxRelay(outbox, kafka.connection(), kafka.getPartitions()).start(kafka.getRelayInterval());

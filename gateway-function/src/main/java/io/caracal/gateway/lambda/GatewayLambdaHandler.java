@@ -2,6 +2,7 @@ package io.caracal.gateway.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.caracal.gateway.GatewayApplication;
 import io.caracal.gateway.proxy.Proxy;
 import io.micronaut.context.ApplicationContext;
 
@@ -20,7 +21,7 @@ public class GatewayLambdaHandler implements RequestStreamHandler, AutoCloseable
 
     /** Called by the Lambda runtime once per container: configuration comes from the environment. */
     public GatewayLambdaHandler() {
-        this(ApplicationContext.builder().environments("lambda").start());
+        this(ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).environments("lambda").start());
     }
 
     public GatewayLambdaHandler(ApplicationContext context) {
