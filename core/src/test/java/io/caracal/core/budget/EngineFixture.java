@@ -1,7 +1,6 @@
 package io.caracal.core.budget;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.caracal.core.MutableClock;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.money.CurrencyCode;
@@ -17,8 +16,9 @@ import io.caracal.core.store.HoldStore;
 import io.caracal.core.store.PolicyStore;
 import io.caracal.core.store.PricebookStore;
 import io.caracal.core.store.RedisBudgetCounters;
-import io.caracal.core.store.TestDatabase;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.MutableClock;
+import io.caracal.testing.TestDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 

@@ -16,7 +16,7 @@ import io.caracal.core.store.AgentStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.LedgerStore;
 import io.caracal.core.store.MerkleLogStore;
-import io.caracal.core.store.TestDatabase;
+import io.caracal.testing.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
