@@ -46,8 +46,9 @@ import java.util.Optional;
 
 /**
  * Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. Not in the CLI's
- * context nor in a consumer function's process (environment "services"): they must not bind the gateway's
- * metrics port or connect to Redis just because the gateway is on their classpath.
+ * context (the dev-stack build runs the admin commands with the gateway on its classpath) nor in a consumer
+ * function's process (environment "services"): they must not bind the gateway's metrics port or connect to Redis
+ * just because the gateway is on their classpath.
  */
 @Factory
 @Requires(notEnv = {"cli", "services"})
