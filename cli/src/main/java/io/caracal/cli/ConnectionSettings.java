@@ -17,7 +17,7 @@ public record ConnectionSettings(String host, int port, String database, String 
     /** The user of the local PostgreSQL: the superuser an embedded server is initialised with. */
     public static final String LOCAL_USER = "postgres";
 
-    /** Null host means "no external database configured: use the local embedded one". */
+    /** Null host means "no external database configured": the distribution's local one, if it has one ({@link LocalServices}). */
     public boolean embedded() {
         return host == null;
     }
