@@ -21,15 +21,23 @@ public final class Caracal {
     }
 
     public static void main(String[] args) {
+        exit(args, Distribution.ADMIN);
+    }
+
+    /** Runs the command line on the process's environment and streams, and exits with its code: each distribution's main. */
+    public static void exit(String[] args, Distribution distribution) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        System.exit(run(args, System.getenv(), out, err));
+        System.exit(run(args, System.getenv(), out, err, distribution));
     }
 
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-        try (CliSession session = new CliSession(env, out, err)) {
-            CommandLine commandLine = new CommandLine(new CaracalCommand(session), new SessionFactory(session))
-                    .setCaseInsensitiveEnumValuesAllowed(true)
+        return run(args, env, out, err, Distribution.ADMIN);
+    }
+
+    public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, Distribution distribution) {
+        try (CliSession session = new CliSession(env, out, err, distribution.localServices())) {
+            CommandLine commandLine = commandLine(session, distribution)
                     .setOut(out)
                     .setErr(err)
                     .setParameterExceptionHandler((e, arguments) -> {
@@ -47,6 +55,21 @@ public final class Caracal {
             // Closing the session (stopping the local database) failed after the command ran.
             return fail(err, e, env);
         }
+    }
+
+    /** The command tree of a distribution: the admin commands plus its own, each created with the session it needs. */
+    public static CommandLine commandLine(CliSession session, Distribution distribution) {
+        SessionFactory factory = new SessionFactory(session);
+        CommandLine commandLine = new CommandLine(new CaracalCommand(session), factory);
+        for (Class<?> command : distribution.commands()) {
+            try {
+                commandLine.addSubcommand(factory.create(command));
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot create " + command.getName(), e);
+            }
+        }
+        // After the additions: picocli applies a setting only to the subcommands present when it is set.
+        return commandLine.setCaseInsensitiveEnumValuesAllowed(true);
     }
 
     private static int fail(PrintWriter err, Exception e, Map<String, String> env) {

@@ -6,7 +6,6 @@ import io.caracal.cli.audit.AuditCommand;
 import io.caracal.cli.backup.BackupCommand;
 import io.caracal.cli.budget.BudgetCommand;
 import io.caracal.cli.db.DbCommand;
-import io.caracal.cli.dev.DevCommand;
 import io.caracal.cli.dlq.DlqCommand;
 import io.caracal.cli.kafka.KafkaCommand;
 import io.caracal.cli.ledger.LedgerCommand;
@@ -23,8 +22,9 @@ import java.nio.file.Path;
 @Command(name = "caracal", mixinStandardHelpOptions = true, version = "caracal 0.1.0",
         description = "Economic firewall for AI agents: manage agents, budgets, allowlists and prices.%n"
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
-                + " with neither, a local embedded PostgreSQL under $CARACAL_HOME (default ~/.caracal).",
-        subcommands = {DevCommand.class, AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
+                + " with neither, the stack of a running 'caracal dev' ($CARACAL_HOME/dev.env, default ~/.caracal),"
+                + " or, in the dev-stack build only, a local embedded PostgreSQL under $CARACAL_HOME.",
+        subcommands = {AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
                 AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
                 LedgerCommand.class, SnapshotCommand.class, BackupCommand.class})
 public final class CaracalCommand {

@@ -2,7 +2,6 @@ package io.caracal.cli;
 
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.budget.BudgetStoreUnavailableException;
-import io.caracal.core.error.StorageUnavailableException;
 import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.budget.HoldStore;
@@ -10,19 +9,16 @@ import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.budget.RedisBudgetCounters;
 import io.caracal.core.store.RedisConnections;
-import io.caracal.embedded.EmbeddedRedisServer;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.caracal.core.store.SchemaMigrator;
-import io.caracal.embedded.EmbeddedPostgresServer;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.ObjectMapper;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -35,6 +31,8 @@ import java.util.Properties;
  * never touch the database.
  */
 public final class CliSession implements AutoCloseable {
+    /** Where a running {@code caracal dev} writes its connection settings, in the Caracal home. */
+    public static final String DEV_ENV = "dev.env";
     private static final String INCLUSION = "micronaut.serde.serialization.inclusion";
 
     private final Map<String, String> env;
@@ -43,17 +41,19 @@ public final class CliSession implements AutoCloseable {
     private final PrintWriter err;
     private Path configFile;
     private boolean configFileGiven;
-    private EmbeddedPostgresServer localPostgres;
+    private final LocalServices localServices;
+    private LocalServices.Server localPostgres;
     private ApplicationContext context;
-    private EmbeddedRedisServer localRedis;
+    private LocalServices.Server localRedis;
     private RedisClient redisClient;
     private StatefulRedisConnection<String, String> redisConnection;
     private ObjectMapper.CloseableObjectMapper offlineJson;
 
-    public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err) {
+    public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err, LocalServices localServices) {
         this.env = env;
         this.out = out;
         this.err = err;
+        this.localServices = localServices;
         this.configFile = home().resolve("config.yaml");
     }
 
@@ -73,7 +73,7 @@ public final class CliSession implements AutoCloseable {
         if (env.containsKey("DB_HOST")) {
             return env;
         }
-        Path devEnv = home().resolve(io.caracal.cli.dev.DevStack.DEV_ENV);
+        Path devEnv = home().resolve(DEV_ENV);
         if (!java.nio.file.Files.isRegularFile(devEnv)) {
             return env;
         }
@@ -143,23 +143,20 @@ public final class CliSession implements AutoCloseable {
                 new RedisBudgetCounters(redis()), bean(Clock.class));
     }
 
-    /** Whether REDIS_HOST or the config file names a Redis; otherwise {@link #redis()} is a private embedded one. */
+    /** Whether REDIS_HOST or the config file names a Redis; otherwise {@link #redis()} is a local one, where the distribution has it. */
     public boolean redisConfigured() {
         return !redisSettings().embedded();
     }
 
-    /** The Redis the gateway and the metrics function share, or a private embedded one when none is configured. */
+    /** The Redis the gateway and the metrics function share, or a local one of this invocation's when none is configured. */
     public StatefulRedisConnection<String, String> redis() {
         if (redisConnection == null) {
             RedisSettings settings = redisSettings();
-            String uri;
             if (settings.embedded()) {
-                localRedis = EmbeddedRedisServer.start();
-                uri = localRedis.uri();
-            } else {
-                uri = settings.uri();
+                localRedis = localServices.redis();
+                settings = new RedisSettings(localRedis.host(), localRedis.port(), null);
             }
-            redisClient = RedisConnections.client(uri);
+            redisClient = RedisConnections.client(settings.uri());
             try {
                 redisConnection = redisClient.connect();
             } catch (RedisException e) {
@@ -227,19 +224,7 @@ public final class CliSession implements AutoCloseable {
     }
 
     private ConnectionSettings startLocalPostgres(ConnectionSettings settings) {
-        Path dataDirectory = home().resolve("postgres");
-        try {
-            java.nio.file.Files.createDirectories(dataDirectory.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try {
-            localPostgres = EmbeddedPostgresServer.startPersistent(dataDirectory);
-        } catch (RuntimeException e) {
-            throw new StorageUnavailableException("could not start the local embedded PostgreSQL in " + dataDirectory
-                    + " (set DB_HOST to use an external database): " + e.getMessage(), e);
-        }
-        localPostgres.createDatabase(settings.database());
+        localPostgres = localServices.postgres(home().resolve("postgres"), settings.database());
         return settings.withHostAndPort(localPostgres.host(), localPostgres.port());
     }
 

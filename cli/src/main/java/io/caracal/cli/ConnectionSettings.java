@@ -1,7 +1,6 @@
 package io.caracal.cli;
 
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.embedded.EmbeddedPostgresServer;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -9,14 +8,16 @@ import java.util.Objects;
 
 /**
  * Where the CLI's database is. The seeds' variables (DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD) win;
- * then the {@code database:} section of the config file; with neither, the CLI uses a local embedded
- * PostgreSQL that keeps its data under the Caracal home directory.
+ * then the {@code database:} section of the config file; with neither, the CLI uses a local PostgreSQL that
+ * keeps its data under the Caracal home directory, where its distribution has one ({@link LocalServices}).
  */
 public record ConnectionSettings(String host, int port, String database, String user, String password) {
 
     public static final String DEFAULT_DATABASE = "caracal";
+    /** The user of the local PostgreSQL: the superuser an embedded server is initialised with. */
+    public static final String LOCAL_USER = "postgres";
 
-    /** Null host means "no external database configured: use the local embedded one". */
+    /** Null host means "no external database configured": the distribution's local one, if it has one ({@link LocalServices}). */
     public boolean embedded() {
         return host == null;
     }
@@ -39,7 +40,7 @@ public record ConnectionSettings(String host, int port, String database, String 
         Map<String, Object> fromFile = ConfigFile.section(configFile, "database", configFileRequired);
         String host = firstNonBlank(env.get("DB_HOST"), string(fromFile.get("host")));
         if (host == null) {
-            return new ConnectionSettings(null, 0, DEFAULT_DATABASE, EmbeddedPostgresServer.USER, "");
+            return new ConnectionSettings(null, 0, DEFAULT_DATABASE, LOCAL_USER, "");
         }
         String port = firstNonBlank(env.get("DB_PORT"), string(fromFile.get("port")), "5432");
         return new ConnectionSettings(host, parsePort("database", port),

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * Where the budget store (Redis) is: REDIS_HOST, REDIS_PORT, REDIS_PASSWORD, or the {@code redis:} section of
- * the config file. With neither, the CLI starts a private embedded Redis, which the budget engine fills from
- * PostgreSQL on first use: the figures are the same, because PostgreSQL is the source of truth.
+ * the config file. With neither, the CLI starts a private Redis where its distribution can ({@link LocalServices}),
+ * which the budget engine fills from PostgreSQL on first use: the figures are the same, because PostgreSQL is the
+ * source of truth.
  */
 record RedisSettings(String host, int port, String password) {
     boolean embedded() {

@@ -2,7 +2,6 @@ package io.caracal.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.audit.AuditWriter;
 import io.caracal.core.event.EventCodec;
@@ -11,6 +10,7 @@ import io.caracal.core.audit.AuditStore;
 import io.caracal.core.store.Database;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -62,10 +62,7 @@ class CliAuditTest {
                         rs.getTimestamp("created_at").getTime()));
             }
         }
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(SharedServices.postgres().jdbcUrl(database));
-        config.setUsername(EmbeddedPostgresServer.USER);
-        try (HikariDataSource dataSource = new HikariDataSource(config)) {
+        try (HikariDataSource dataSource = TestDatabase.pool(database)) {
             assertEquals(Map.of(), new AuditWriter(new AuditStore(new Database(dataSource), Clock.systemUTC())).process(records));
         }
     }

@@ -2,7 +2,6 @@ package io.caracal.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.money.CurrencyCode;
@@ -13,14 +12,17 @@ import io.caracal.core.budget.HoldStore;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.budget.RedisBudgetCounters;
-import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.TestDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -49,11 +51,7 @@ class CliBudgetTest {
         json(cli, env, "policy", "create", "--agent-id", child, "--limit", "4", "--delegated-from", parent, "-o", "json");
 
         // Spend through the engine, as the gateway will: 1.50 settled and 0.75 still held by the child.
-        EmbeddedPostgresServer postgres = SharedServices.postgres();
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl("cli_budget"));
-        config.setUsername(EmbeddedPostgresServer.USER);
-        try (HikariDataSource dataSource = new HikariDataSource(config)) {
+        try (HikariDataSource dataSource = TestDatabase.pool("cli_budget")) {
             RedisClient client = RedisClient.create(SharedServices.redis().uri());
             try (StatefulRedisConnection<String, String> redis = client.connect()) {
                 Database db = new Database(dataSource);
@@ -69,24 +67,30 @@ class CliBudgetTest {
             }
         }
 
-        Map<String, String> shared = cli.env();
-        shared.put("REDIS_HOST", SharedServices.redis().host());
-        shared.put("REDIS_PORT", Integer.toString(SharedServices.redis().port()));
-        for (Map<String, String> redisEnv : new Map[] {shared, env}) { // the shared Redis, then a private one rebuilt from PostgreSQL
-            JsonNode status = json(cli, redisEnv, "budget", "status", "--agent-id", child, "--estimate", "1.75", "-o", "json");
-            assertTrue(status.get("allowed").asBoolean(), status.toString());
-            assertEquals(2, status.get("budgets").size());
-            JsonNode own = status.get("budgets").get(0);
-            assertEquals("1.50", own.get("spent").asText());
-            assertEquals("0.75", own.get("held").asText());
-            assertEquals("1.75", own.get("available").asText());
-            assertEquals(parentPolicy, status.get("budgets").get(1).get("policy_id").asText());
-            assertEquals("7.75", status.get("budgets").get(1).get("available").asText());
-            assertEquals("0.00", status.get("remaining").asText(), "exactly what is left is allowed, and leaves nothing");
+        Map<String, String> shared = withRedis(env, SharedServices.redis());
+        try (EmbeddedRedisServer emptyRedis = EmbeddedRedisServer.start()) {
+            // The shared Redis, then an empty one the engine rebuilds from PostgreSQL.
+            for (Map<String, String> redisEnv : List.of(shared, withRedis(env, emptyRedis))) {
+                JsonNode status = json(cli, redisEnv, "budget", "status", "--agent-id", child, "--estimate", "1.75", "-o", "json");
+                assertTrue(status.get("allowed").asBoolean(), status.toString());
+                assertEquals(2, status.get("budgets").size());
+                JsonNode own = status.get("budgets").get(0);
+                assertEquals("1.50", own.get("spent").asText());
+                assertEquals("0.75", own.get("held").asText());
+                assertEquals("1.75", own.get("available").asText());
+                assertEquals(parentPolicy, status.get("budgets").get(1).get("policy_id").asText());
+                assertEquals("7.75", status.get("budgets").get(1).get("available").asText());
+                assertEquals("0.00", status.get("remaining").asText(), "exactly what is left is allowed, and leaves nothing");
+            }
         }
-        CliRunner.Result text = cli.run("budget", "status", "--agent-id", child, "--estimate", "1.76");
+        CliRunner.Result text = cli.runWith(shared, "budget", "status", "--agent-id", child, "--estimate", "1.76");
         assertEquals(0, text.exitCode(), text::toString);
         assertTrue(text.out().contains("DENIED: budget exceeded"), text.out());
+        // The admin CLI has no Redis of its own to start: with none configured it says what to do, in one line.
+        CliRunner.Result noRedis = cli.run("budget", "status", "--agent-id", child);
+        assertEquals(1, noRedis.exitCode(), noRedis::toString);
+        assertEquals("Error: no Redis configured: set REDIS_HOST (or redis.host in the config file), or start `caracal dev` in another terminal",
+                noRedis.err().strip());
 
         JsonNode spend = json(cli, env, "budget", "spend", "--agent-id", parent, "--time-window", "daily", "--include-descendants", "--by-child", "-o", "json");
         assertEquals("1.50", spend.get("totals").get("USD").asText());
@@ -97,5 +101,12 @@ class CliBudgetTest {
         CliRunner.Result bad = cli.run("budget", "spend", "--agent-id", parent, "--start-time", "2030-01-01T00:00:00Z", "--end-time", "2020-01-01T00:00:00Z");
         assertEquals(1, bad.exitCode());
         assertEquals("Error: end-time must be after start-time", bad.err().strip());
+    }
+
+    private static Map<String, String> withRedis(Map<String, String> env, EmbeddedRedisServer redis) {
+        Map<String, String> withRedis = new HashMap<>(env);
+        withRedis.put("REDIS_HOST", redis.host());
+        withRedis.put("REDIS_PORT", Integer.toString(redis.port()));
+        return withRedis;
     }
 }

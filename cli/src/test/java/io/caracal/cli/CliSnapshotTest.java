@@ -2,7 +2,6 @@ package io.caracal.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.event.KafkaTopics;
@@ -20,6 +19,7 @@ import io.caracal.core.budget.RedisBudgetCounters;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.TestDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -141,10 +141,7 @@ class CliSnapshotTest {
         String spender = json(cli, env, "agent", "create", "--name", "spender", "--owner", "o", "-o", "json").get("agent_id").asText();
         String other = json(cli, env, "agent", "create", "--name", "other", "--owner", "o", "-o", "json").get("agent_id").asText();
         json(cli, env, "policy", "create", "--agent-id", spender, "--limit", "10", "-o", "json");
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(SharedServices.postgres().jdbcUrl(database));
-        config.setUsername(EmbeddedPostgresServer.USER);
-        try (HikariDataSource dataSource = new HikariDataSource(config)) {
+        try (HikariDataSource dataSource = TestDatabase.pool(database)) {
             Database db = new Database(dataSource);
             Clock clock = Clock.systemUTC();
             BudgetEngine engine = new BudgetEngine(new AgentStore(db, clock), new PolicyStore(db, clock), new PricebookStore(db, clock),

@@ -18,13 +18,13 @@ import io.caracal.core.event.KafkaTopics;
 import io.caracal.core.spend.SpendAggregator;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.audit.AuditStore;
-import io.caracal.core.store.SchemaMigrator;
 import io.caracal.core.spend.SpendAggregates;
 import io.caracal.embedded.EmbeddedKafkaBroker;
-import io.caracal.embedded.Await;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
 import io.caracal.ledger.LedgerFunction;
+import io.caracal.testing.Await;
+import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -91,7 +91,7 @@ class PipelineEndToEndTest {
         kafka = EmbeddedKafkaBroker.start(); // its own broker: the consumer groups and topics are this test's alone
         postgres = SharedServices.postgres();
         database = "pipeline_" + Long.toHexString(System.nanoTime());
-        postgres.createDatabase(database);
+        TestDatabase.create(database); // migrated before the consumers start
         logs = Files.createTempDirectory("pipeline-e2e");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             KafkaTopics.ensure(admin, Topics.ALL, KafkaTopics.Spec.partitions(3));
@@ -141,7 +141,6 @@ class PipelineEndToEndTest {
     @Test
     void fiftyThousandEventsLandExactlyOnceThroughACrashAndAFullReplay() throws Exception {
         services = startMetricsAndAudit();
-        services.getBean(SchemaMigrator.class).migrate();
         List<Agent> agents = new ArrayList<>();
         for (int i = 0; i < AGENTS; i++) {
             agents.add(services.getBean(AgentStore.class).create(new AgentDraft("e2e-" + i, "", "ops@example.com", null, Map.of())));

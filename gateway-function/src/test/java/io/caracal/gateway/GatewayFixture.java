@@ -1,8 +1,6 @@
 package io.caracal.gateway;
 
 import com.sun.net.httpserver.HttpServer;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.money.CurrencyCode;
@@ -15,9 +13,9 @@ import io.caracal.core.agent.AgentStore;
 import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.budget.HoldStore;
 import io.caracal.core.policy.PolicyStore;
-import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
@@ -75,13 +73,7 @@ final class GatewayFixture implements AutoCloseable {
 
     GatewayFixture(String database, Map<String, Object> settings) throws IOException {
         EmbeddedPostgresServer postgres = SharedServices.postgres();
-        postgres.createDatabase(database);
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.jdbcUrl(database));
-        config.setUsername(EmbeddedPostgresServer.USER);
-        try (HikariDataSource ds = new HikariDataSource(config)) {
-            new SchemaMigrator(ds).migrate();
-        }
+        TestDatabase.create(database);
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.setExecutor(Executors.newFixedThreadPool(16));
         upstream.createContext("/", exchange -> {

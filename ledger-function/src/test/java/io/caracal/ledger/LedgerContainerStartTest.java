@@ -1,9 +1,9 @@
 package io.caracal.ledger;
 
 import io.caracal.core.keys.PemKeys;
-import io.caracal.embedded.Await;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.Await;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

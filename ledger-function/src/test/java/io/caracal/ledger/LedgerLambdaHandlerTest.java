@@ -18,9 +18,9 @@ import io.caracal.core.pipeline.DeadLetterReader;
 import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.ledger.LedgerStore;
-import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +57,7 @@ class LedgerLambdaHandlerTest {
     static void start() {
         EmbeddedPostgresServer postgres = SharedServices.postgres();
         String database = "ledger_lambda_" + Long.toHexString(System.nanoTime());
-        postgres.createDatabase(database);
+        TestDatabase.create(database);
         Map<String, Object> properties = new HashMap<>();
         properties.put("datasources.default.url", postgres.jdbcUrl(database));
         properties.put("datasources.default.username", EmbeddedPostgresServer.USER);
@@ -65,7 +65,6 @@ class LedgerLambdaHandlerTest {
         properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
         properties.put("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers());
         context = ApplicationContext.builder().properties(properties).start();
-        context.getBean(SchemaMigrator.class).migrate();
         agent = context.getBean(AgentStore.class).create(new AgentDraft("lambda-agent", "", "ops@example.com", null, Map.of()));
         handler = new LedgerLambdaHandler(context);
         createTopics();

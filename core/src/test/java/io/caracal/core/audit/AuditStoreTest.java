@@ -1,7 +1,7 @@
 package io.caracal.core.audit;
 
 import io.caracal.core.store.Database;
-import io.caracal.core.store.TestDatabase;
+import io.caracal.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ class AuditStoreTest {
 
     /** Each test gets a database of its own, so sequence numbers start at 1. */
     private static AuditStore store(String name) {
-        Database db = TestDatabase.create("audit_" + name);
+        Database db = new Database(TestDatabase.pool("audit_" + name));
         AuditStore store = new AuditStore(db, Clock.systemUTC());
         DATABASES.put(store, db);
         return store;

@@ -1,7 +1,6 @@
 package io.caracal.core.budget;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.caracal.core.MutableClock;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.money.CurrencyCode;
@@ -15,8 +14,9 @@ import io.caracal.core.agent.AgentStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
-import io.caracal.core.store.TestDatabase;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.MutableClock;
+import io.caracal.testing.TestDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 

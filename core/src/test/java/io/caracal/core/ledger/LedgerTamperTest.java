@@ -11,7 +11,7 @@ import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.store.Database;
-import io.caracal.core.store.TestDatabase;
+import io.caracal.testing.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -19,6 +19,7 @@ import io.caracal.core.policy.PolicyEdit;
 import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
+import io.caracal.testing.TestDatabase;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,7 +69,7 @@ class AdminEventsTest {
 
     @BeforeAll
     static void setUp() {
-        db = TestDatabase.create("admin_events");
+        db = new Database(TestDatabase.pool("admin_events"));
         agents = new AgentStore(db, Clock.systemUTC());
         keys = new ApiKeyStore(db, Clock.systemUTC());
         policies = new PolicyStore(db, Clock.systemUTC());
@@ -218,11 +219,11 @@ class AdminEventsTest {
 
     @Test
     void aChangeWhoseEventCannotBeWrittenDoesNotHappen() throws SQLException {
-        Database isolated = TestDatabase.create("admin_events_no_outbox");
-        TestDatabase.execute(isolated, "CREATE OR REPLACE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
+        Database isolated = new Database(TestDatabase.pool("admin_events_no_outbox"));
+        TestDatabase.execute(isolated.dataSource(), "CREATE OR REPLACE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$"
                 + " BEGIN RAISE EXCEPTION 'outbox refused'; END $$");
-        TestDatabase.execute(isolated, "DROP TRIGGER IF EXISTS refuse_outbox ON event_outbox");
-        TestDatabase.execute(isolated, "CREATE TRIGGER refuse_outbox BEFORE INSERT ON event_outbox FOR EACH ROW EXECUTE FUNCTION test_refuse()");
+        TestDatabase.execute(isolated.dataSource(), "DROP TRIGGER IF EXISTS refuse_outbox ON event_outbox");
+        TestDatabase.execute(isolated.dataSource(), "CREATE TRIGGER refuse_outbox BEFORE INSERT ON event_outbox FOR EACH ROW EXECUTE FUNCTION test_refuse()");
         String name = "atomic-" + UUID.randomUUID();
         RuntimeException e = assertThrows(RuntimeException.class,
                 () -> new AgentStore(isolated, Clock.systemUTC()).create(new AgentDraft(name, "", "ops@example.com", null, Map.of())));

@@ -18,6 +18,7 @@ import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
 import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.pricing.PriceEntry;
+import io.caracal.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +52,7 @@ class StoreIntegrityTest {
 
     @BeforeAll
     static void setUp() {
-        db = TestDatabase.create("store_integrity");
+        db = new Database(TestDatabase.pool("store_integrity"));
         agents = new AgentStore(db, Clock.systemUTC());
         policies = new PolicyStore(db, Clock.systemUTC());
     }
@@ -149,7 +150,7 @@ class StoreIntegrityTest {
         new PricebookStore(db, Clock.systemUTC()).set(new PriceDraft("append.only", new Money(BigDecimal.ONE, USD), null));
         for (String sql : List.of("UPDATE policy_versions SET change_reason = 'rewritten'", "DELETE FROM policy_versions",
                 "UPDATE pricebook_entries SET unit_price = 0", "DELETE FROM pricebook_entries")) {
-            SQLException e = assertThrows(SQLException.class, () -> TestDatabase.execute(db, sql), sql);
+            SQLException e = assertThrows(SQLException.class, () -> TestDatabase.execute(db.dataSource(), sql), sql);
             assertTrue(e.getMessage().contains("append-only"), e.getMessage());
         }
     }
@@ -165,7 +166,7 @@ class StoreIntegrityTest {
                         + " SELECT gen_random_uuid(), id, 1, 'USD', 'daily', 'rolling', 'Europe/Berlin', now(), now() FROM agents LIMIT 1",
                 "INSERT INTO pricebook_entries (resource_key, unit_price, currency, effective_from, recorded_at) VALUES ('x', -1, 'USD', now(), now())",
                 "UPDATE agents SET parent_id = id")) {
-            assertThrows(SQLException.class, () -> TestDatabase.execute(db, sql), sql);
+            assertThrows(SQLException.class, () -> TestDatabase.execute(db.dataSource(), sql), sql);
         }
     }
 

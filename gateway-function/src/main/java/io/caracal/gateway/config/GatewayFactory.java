@@ -46,7 +46,8 @@ import java.util.Optional;
 
 /**
  * Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. Only in a context
- * that runs the gateway (environment "gateway"): another process with the gateway on its classpath must not
+ * that runs the gateway (environment "gateway"): another process with the gateway on its classpath (the
+ * dev-stack build running an admin command, a function in the same JVM) must not
  * bind the gateway's metrics port or connect to Redis.
  */
 @Factory

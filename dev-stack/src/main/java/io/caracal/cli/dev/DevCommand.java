@@ -51,7 +51,7 @@ public final class DevCommand implements Callable<Integer> {
                 + " -H 'X-Caracal-Estimated-Cost: 0.02' -H 'Content-Type: application/json'"
                 + " -d '{\"model\":\"demo\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}'");
         out.println();
-        out.println("In another terminal, caracal commands use this stack (" + session.home().resolve(DevStack.DEV_ENV) + "), e.g.");
+        out.println("In another terminal, caracal commands use this stack (" + session.home().resolve(CliSession.DEV_ENV) + "), e.g.");
         out.println("  ./caracal budget status --agent-id " + stack.demoAgent().id());
         out.println("Press Ctrl-C to stop.");
         out.flush();

@@ -1,5 +1,6 @@
 package io.caracal.cli.dev;
 
+import io.caracal.cli.CliSession;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.money.CurrencyCode;
@@ -36,7 +37,6 @@ import java.util.Optional;
  * settings are in {@code <home>/dev.env}, so {@code caracal} commands in other terminals use the same stack.
  */
 public final class DevStack implements AutoCloseable {
-    public static final String DEV_ENV = "dev.env";
     static final String DEMO_AGENT = "demo-agent";
     static final String DEMO_BUDGET = "1.00";
 
@@ -51,7 +51,7 @@ public final class DevStack implements AutoCloseable {
     private EmbeddedKafkaBroker kafka;
 
     private DevStack(Path home) {
-        this.devEnv = home.resolve(DEV_ENV);
+        this.devEnv = home.resolve(CliSession.DEV_ENV);
     }
 
     /** Starts everything; on any failure stops what had started and rethrows. */

@@ -1,4 +1,4 @@
-package io.caracal.core;
+package io.caracal.testing;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,5 +1,8 @@
-package io.caracal.cli;
+package io.caracal.cli.dev;
 
+import io.caracal.cli.Caracal;
+import io.caracal.cli.CliSession;
+import io.caracal.cli.LocalServices;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +13,6 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * docs/cli.md is executable: its ```bash blocks, concatenated in order, must run top to bottom under
- * {@code set -euo pipefail} against an empty database and the shared embedded Kafka, and every command the CLI has must appear in one of them.
+ * {@code set -euo pipefail} against an empty database and the shared embedded Kafka and Redis, and every command the CLI has must
+ * appear in one of them. It lives with the dev stack because the reference documents {@code caracal dev} too: as {@code ./caracal}
+ * does, the examples run {@code caracal dev} on the dev-stack build and every other command on the admin CLI's main class.
  */
 class CliDocsTest {
     private static final Path DOC = Path.of("..", "docs", "cli.md");
@@ -94,8 +98,9 @@ class CliDocsTest {
                 // The test classpath carries logback-test.xml; the CLI's own logging config is what users get. Each example is
                 // a short-lived JVM: the C1 compiler alone halves the CPU each one takes (measured: 8.3 s to 4.0 s of user
                 // time for one command), and the examples run one after another on two cores.
-                + "caracal() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlogback.configurationFile=\"$CARACAL_LOGBACK\""
-                + " -cp \"$CARACAL_TEST_CP\" io.caracal.cli.Caracal \"$@\"; }\n"
+                + "caracal() { local main=" + Caracal.class.getName() + "; if [[ \"${1:-}\" == dev ]]; then main=" + CaracalDev.class.getName() + "; fi;"
+                + " java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dlogback.configurationFile=\"$CARACAL_LOGBACK\""
+                + " -cp \"$CARACAL_TEST_CP\" \"$main\" \"$@\"; }\n"
                 + String.join("\n", bashBlocks), StandardCharsets.UTF_8);
 
         EmbeddedPostgresServer postgres = SharedServices.postgres();
@@ -108,16 +113,18 @@ class CliDocsTest {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("output.log").toFile());
         Map<String, String> env = builder.environment();
-        env.keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("CARACAL_") || name.startsWith("KAFKA_"));
+        env.keySet().removeIf(name -> name.startsWith("DB_") || name.startsWith("CARACAL_") || name.startsWith("KAFKA_") || name.startsWith("REDIS_"));
         env.put("DB_HOST", postgres.host());
         env.put("DB_PORT", Integer.toString(postgres.port()));
         env.put("DB_NAME", database);
         env.put("DB_USER", EmbeddedPostgresServer.USER);
         env.put("DB_PASSWORD", "");
         env.put("KAFKA_BOOTSTRAP_SERVERS", SharedServices.kafka().bootstrapServers());
+        env.put("REDIS_HOST", SharedServices.redis().host());
+        env.put("REDIS_PORT", Integer.toString(SharedServices.redis().port()));
         env.put("CARACAL_HOME", home.toString());
         env.put("CARACAL_TEST_CP", System.getProperty("java.class.path"));
-        env.put("CARACAL_LOGBACK", Path.of("src", "main", "resources", "logback.xml").toAbsolutePath().toString());
+        env.put("CARACAL_LOGBACK", Path.of("..", "cli", "src", "main", "resources", "logback.xml").toAbsolutePath().toString());
         // The examples' java is the JDK running this test.
         env.put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator + env.getOrDefault("PATH", ""));
 
@@ -162,19 +169,8 @@ class CliDocsTest {
     }
 
     private static CommandLine commandTree() {
-        CliSession session = new CliSession(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()));
-        return new CommandLine(new CaracalCommand(session), new CommandLine.IFactory() {
-            @Override
-            public <K> K create(Class<K> type) throws Exception {
-                for (Constructor<?> constructor : type.getDeclaredConstructors()) {
-                    if (constructor.getParameterCount() == 1 && constructor.getParameterTypes()[0] == CliSession.class) {
-                        constructor.setAccessible(true);
-                        return type.cast(constructor.newInstance(session));
-                    }
-                }
-                return CommandLine.defaultFactory().create(type);
-            }
-        });
+        CliSession session = new CliSession(Map.of(), new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), LocalServices.NONE);
+        return Caracal.commandLine(session, CaracalDev.DISTRIBUTION);
     }
 
     private static List<String> topLevelGroups() {

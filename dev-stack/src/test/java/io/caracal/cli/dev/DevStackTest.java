@@ -1,6 +1,7 @@
 package io.caracal.cli.dev;
 
 import io.caracal.cli.Caracal;
+import io.caracal.cli.CliSession;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -24,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** `caracal dev`'s stack: a call through its gateway is charged, and the CLI in "another terminal" sees it. */
+/** `caracal dev`'s stack: a call through its gateway is charged, and the admin CLI in "another terminal" sees it. */
 class DevStackTest {
 
     @Test
@@ -35,7 +36,7 @@ class DevStackTest {
         logged.start();
         root.addAppender(logged);
         try (DevStack stack = DevStack.start(home, 0)) {
-            assertTrue(Files.exists(home.resolve(DevStack.DEV_ENV)));
+            assertTrue(Files.exists(home.resolve(CliSession.DEV_ENV)));
             agentId = stack.demoAgent().id().toString();
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                             URI.create(stack.gatewayUrl() + "/demo/v1/chat/completions"))
@@ -56,13 +57,13 @@ class DevStackTest {
             // The consumers run in the stack too: the call's metering and decision events reach the audit log.
             try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + stack.postgresAddress() + "/caracal",
                     io.caracal.embedded.EmbeddedPostgresServer.USER, "")) {
-                long audited = io.caracal.embedded.Await.until(java.time.Duration.ofSeconds(60), () -> count(c,
+                long audited = io.caracal.testing.Await.until(java.time.Duration.ofSeconds(60), () -> count(c,
                         "SELECT count(DISTINCT topic) FROM audit_log WHERE agent_id = '" + agentId + "'::uuid"
                                 + " AND topic IN ('caracal.metering.events', 'caracal.policy.decisions')"), n -> n >= 2);
                 assertEquals(2, audited, "the metering and the decision event of the demo call are in the audit log");
 
                 // The ledger function signs the demo charge within the dev batch timeout, and the CLI verifies it.
-                long checkpoints = io.caracal.embedded.Await.until(java.time.Duration.ofSeconds(60),
+                long checkpoints = io.caracal.testing.Await.until(java.time.Duration.ofSeconds(60),
                         () -> count(c, "SELECT count(*) FROM merkle_checkpoints"), n -> n > 0);
                 assertEquals(1, checkpoints, "one checkpoint over the demo charge");
             }
@@ -71,13 +72,15 @@ class DevStackTest {
                     .map(ILoggingEvent::getFormattedMessage).toList(), "errors logged on a fresh start");
         } finally {
             root.detachAppender(logged);
+            // The stack has stopped: local mode opens the data it left behind.
             StringWriter verified = new StringWriter();
             int verifiedCode = Caracal.run(new String[] {"merkle", "verify-range", "--start-time", "2000-01-01T00:00:00Z", "--end-time",
-                    "2100-01-01T00:00:00Z"}, Map.of("CARACAL_HOME", home.toString()), new PrintWriter(verified, true), new PrintWriter(new StringWriter(), true));
+                    "2100-01-01T00:00:00Z"}, Map.of("CARACAL_HOME", home.toString()), new PrintWriter(verified, true), new PrintWriter(new StringWriter(), true),
+                    CaracalDev.DISTRIBUTION);
             assertEquals(0, verifiedCode, verified::toString);
             assertTrue(verified.toString().contains("Integrity: PASSED") && verified.toString().contains("Signature: Valid"), verified.toString());
         }
-        assertFalse(Files.exists(home.resolve(DevStack.DEV_ENV)), "dev.env goes with the stack");
+        assertFalse(Files.exists(home.resolve(CliSession.DEV_ENV)), "dev.env goes with the stack");
 
         // Started again on the same data: the demo agent and what it spent are still there.
         try (DevStack again = DevStack.start(home, 0)) {

@@ -1,4 +1,4 @@
-package io.caracal.embedded;
+package io.caracal.testing;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
