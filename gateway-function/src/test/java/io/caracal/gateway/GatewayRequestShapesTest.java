@@ -163,6 +163,12 @@ class GatewayRequestShapesTest {
             assertEquals(200, response.statusCode(), path + ": " + response.body());
             assertEquals("/v1", lastReceived().path(), path);
             assertEquals("0.30", response.headers().firstValue("X-Caracal-Charged").orElseThrow());
+            Map<String, List<String>> seen = null;
+            for (Map<String, List<String>> headers : f.seenHeaders) {
+                seen = headers;
+            }
+            assertTrue(seen.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Transfer-Encoding")),
+                    "a GET without a body goes without one, not as an empty chunked upload: " + seen);
         }
     }
 
