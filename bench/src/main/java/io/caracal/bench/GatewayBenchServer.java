@@ -14,6 +14,7 @@ import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.EmbeddedRedisServer;
+import io.caracal.gateway.GatewayApplication;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 
@@ -37,7 +38,7 @@ public final class GatewayBenchServer {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary();
         postgres.createDatabase("bench");
         EmbeddedRedisServer redis = EmbeddedRedisServer.start();
-        ApplicationContext gateway = ApplicationContext.run(Map.of(
+        ApplicationContext gateway = ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(Map.of(
                 "micronaut.server.port", port,
                 "micronaut.server.host", "127.0.0.1",
                 "datasources.default.url", postgres.jdbcUrl("bench"),
@@ -46,7 +47,7 @@ public final class GatewayBenchServer {
                 "datasources.default.maximum-pool-size", 32,
                 "caracal.redis.uri", redis.uri(),
                 "caracal.gateway.metrics-port", 0,
-                "caracal.gateway.upstreams.stub.url", args[1]));
+                "caracal.gateway.upstreams.stub.url", args[1])).start();
         gateway.getBean(SchemaMigrator.class).migrate();
         Agent agent = gateway.getBean(AgentStore.class).create(new AgentDraft("bench-agent", "", "bench", null, Map.of()));
         gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal("1000000000"), new CurrencyCode("USD")),
