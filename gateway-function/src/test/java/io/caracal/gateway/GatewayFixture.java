@@ -144,6 +144,20 @@ final class GatewayFixture implements AutoCloseable {
         return new Caller(agent, gateway.getBean(ApiKeyStore.class).create(agent.id(), "test").plaintext());
     }
 
+    /**
+     * The status {@code call} answers once it answers {@code expected}, trying for up to one second: a change made
+     * through a store reaches the gateway's caches by notification, a few milliseconds after it commits.
+     */
+    static int statusOnceHeard(java.util.concurrent.Callable<Integer> call, int expected) {
+        return io.caracal.testing.Await.until(java.time.Duration.ofSeconds(1), () -> {
+            try {
+                return call.call();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, status -> status == expected);
+    }
+
     BigDecimal spent(Caller caller) {
         Instant now = Instant.now();
         return gateway.getBean(HoldStore.class).spend(caller.agent().id(), now.minusSeconds(3600), now.plusSeconds(60), false)

@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /** Agents and their parent/child tree in PostgreSQL. */
-public final class AgentStore {
+public final class AgentStore implements AgentLookup {
     /** Serialises changes to the agent tree, so two concurrent re-parentings cannot close a cycle between them. */
     private static final long TREE_LOCK = 0x0CA2ACA1_0000_0001L;
     private static final String COLUMNS = "id, name, description, owner, status, parent_id, metadata::text AS metadata, created_at, updated_at";
@@ -62,6 +62,7 @@ public final class AgentStore {
         });
     }
 
+    @Override
     public Agent get(UUID id) {
         return db.transaction(c -> find(c, id).orElseThrow(() -> new NotFoundException("agent", id)));
     }

@@ -58,24 +58,17 @@ public final class ApiKeyStore {
         });
     }
 
-    /**
-     * The agent a presented key belongs to, if the key is ours, not revoked, and matches. One indexed lookup
-     * by prefix (joined with the agent), then a constant-time comparison of hashes: no scan over agents or keys.
-     */
-    public Optional<Agent> authenticate(String presented) {
-        Optional<String> prefix = ApiKeys.prefixOf(presented);
-        if (prefix.isEmpty()) {
-            return Optional.empty();
-        }
+    /** What a presented key is checked against: the agent and secret hash of an unrevoked key. */
+    public record ActiveKey(UUID agentId, byte[] secretHash) {
+    }
+
+    /** The unrevoked key with this prefix, by one indexed lookup: no scan over keys. */
+    public Optional<ActiveKey> activeKey(String prefix) {
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT k.secret_hash, a.id FROM agent_api_keys k JOIN agents a ON a.id = k.agent_id"
-                    + " WHERE k.prefix = ? AND k.revoked_at IS NULL")) {
-                ps.setString(1, prefix.get());
+            try (PreparedStatement ps = c.prepareStatement("SELECT agent_id, secret_hash FROM agent_api_keys WHERE prefix = ? AND revoked_at IS NULL")) {
+                ps.setString(1, prefix);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || !ApiKeys.matches(presented, rs.getBytes("secret_hash"))) {
-                        return Optional.<Agent>empty();
-                    }
-                    return AgentStore.find(c, Rows.uuid(rs, "id"));
+                    return rs.next() ? Optional.of(new ActiveKey(Rows.uuid(rs, "agent_id"), rs.getBytes("secret_hash"))) : Optional.<ActiveKey>empty();
                 }
             }
         });

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Allowlist entries; a pattern is compiled (so validated) before it is stored, and deletion is soft. */
-public final class AllowlistStore {
+public final class AllowlistStore implements Allowlists {
     private static final String COLUMNS = "id, agent_id, pattern, pattern_type, active, created_at, deleted_at";
 
     private final Database db;
@@ -65,6 +65,7 @@ public final class AllowlistStore {
     }
 
     /** The agent's active entries, ready to check resources against. */
+    @Override
     public Allowlist allowlistOf(UUID agentId) {
         return new Allowlist(list(agentId, false));
     }

@@ -8,9 +8,10 @@ import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.policy.BudgetPolicy;
-import io.caracal.core.agent.AgentStore;
+import io.caracal.core.agent.AgentLookup;
+import io.caracal.core.policy.PolicyScopes;
 import io.caracal.core.policy.PolicyStore;
-import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.pricing.Prices;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -38,15 +39,15 @@ public final class BudgetEngine {
     /** A budget lost from Redis is rebuilt, then the step is tried again; more than this many losses in a row is an outage. */
     private static final int ATTEMPTS = 4;
 
-    private final AgentStore agents;
-    private final PolicyStore policies;
-    private final PricebookStore prices;
+    private final AgentLookup agents;
+    private final PolicyScopes policies;
+    private final Prices prices;
     private final HoldStore holds;
     private final BudgetCounters counters;
     private final StaleBudgets stale = new StaleBudgets();
     private final Clock clock;
 
-    public BudgetEngine(AgentStore agents, PolicyStore policies, PricebookStore prices, HoldStore holds, BudgetCounters counters, Clock clock) {
+    public BudgetEngine(AgentLookup agents, PolicyScopes policies, Prices prices, HoldStore holds, BudgetCounters counters, Clock clock) {
         this.agents = agents;
         this.policies = policies;
         this.prices = prices;

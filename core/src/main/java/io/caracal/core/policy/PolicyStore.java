@@ -26,7 +26,7 @@ import java.util.UUID;
  * Budget policies and their history. Every change writes the new state and a full copy of it as the next
  * version in the same transaction, so the history can never miss a change (v0.3 wrote it best-effort).
  */
-public final class PolicyStore {
+public final class PolicyStore implements PolicyScopes {
     private static final String COLUMNS = "id, agent_id, limit_amount, currency, time_window, window_type, time_zone,"
             + " delegated_from, active, created_at, updated_at";
 
@@ -249,6 +249,7 @@ public final class PolicyStore {
         }
     }
 
+    @Override
     public Scope scopeOf(UUID agentId) {
         return db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE up(id, parent_id, depth) AS ("

@@ -8,9 +8,7 @@ import io.caracal.core.error.NotFoundException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 
-import java.math.BigDecimal;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -24,7 +22,7 @@ import java.util.List;
  * resource at an instant is its latest entry effective at or before that instant. Back-dating is refused:
  * it would silently change what past charges should have cost.
  */
-public final class PricebookStore {
+public final class PricebookStore implements Prices {
     private static final String COLUMNS = "resource_key, unit_price, currency, effective_from, recorded_at";
 
     private final Database db;
@@ -83,16 +81,7 @@ public final class PricebookStore {
         });
     }
 
-    /**
-     * The value of one unit of {@code from} in {@code to} at {@code at}: the pricebook entry
-     * {@code fx:FROM:TO}, priced in {@code to}.
-     */
-    public java.util.Optional<BigDecimal> rate(CurrencyCode from, CurrencyCode to, Instant at) {
-        return priceOf("fx:" + from.code() + ":" + to.code(), at)
-                .filter(price -> price.currency().equals(to)).map(Money::amount);
-    }
-
-    /** The unit price of one resource in force at {@code at}, if the pricebook has one. */
+    @Override
     public java.util.Optional<Money> priceOf(String resourceKey, Instant at) {
         return db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM pricebook_entries WHERE resource_key = ?"
@@ -111,20 +100,21 @@ public final class PricebookStore {
     /** Every entry of one resource, scheduled ones included, oldest first. */
     public List<PriceEntry> history(String resourceKey) {
         String key = PriceDraft.resourceKey(resourceKey);
-        return db.transaction(c -> {
-            List<PriceEntry> entries = entriesOf(c, key);
-            if (entries.isEmpty()) {
-                throw new NotFoundException("resource", key);
-            }
-            return entries;
-        });
+        List<PriceEntry> entries = schedule(key);
+        if (entries.isEmpty()) {
+            throw new NotFoundException("resource", key);
+        }
+        return entries;
     }
 
-    private static List<PriceEntry> entriesOf(Connection c, String key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM pricebook_entries WHERE resource_key = ? ORDER BY effective_from")) {
-            ps.setString(1, key);
-            return readAll(ps);
-        }
+    /** Every entry of one resource key as stored, scheduled ones included, oldest first; none when it has no price. */
+    public List<PriceEntry> schedule(String resourceKey) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM pricebook_entries WHERE resource_key = ? ORDER BY effective_from")) {
+                ps.setString(1, resourceKey);
+                return readAll(ps);
+            }
+        });
     }
 
     /** PostgreSQL names the clashing key in its detail line: "Key (resource_key, effective_from)=(…) already exists." */

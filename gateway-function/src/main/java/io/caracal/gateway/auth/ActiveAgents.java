@@ -3,7 +3,7 @@ package io.caracal.gateway.auth;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.error.NotFoundException;
-import io.caracal.core.agent.AgentStore;
+import io.caracal.core.agent.AgentLookup;
 
 import java.util.Optional;
 import java.util.UUID;
@@ -13,7 +13,7 @@ final class ActiveAgents {
     private ActiveAgents() {
     }
 
-    static Optional<Agent> find(AgentStore agents, String id) {
+    static Optional<Agent> find(AgentLookup agents, String id) {
         if (id == null) {
             return Optional.empty();
         }

@@ -1,20 +1,20 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
-import io.caracal.core.agent.ApiKeyStore;
+import io.caracal.core.agent.AgentDirectory;
 
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * API-key authentication: the key comes in {@code X-API-Key} or as {@code Authorization: Bearer cak_...}. It
- * is found by its prefix and compared in constant time with the stored hash (see ApiKeyStore).
+ * is found by its prefix and compared in constant time with the stored hash (see AgentDirectory).
  */
 public final class ApiKeyAuthenticator implements AgentAuthenticator {
-    private final ApiKeyStore keys;
+    private final AgentDirectory agents;
 
-    public ApiKeyAuthenticator(ApiKeyStore keys) {
-        this.keys = keys;
+    public ApiKeyAuthenticator(AgentDirectory agents) {
+        this.agents = agents;
     }
 
     @Override
@@ -26,6 +26,6 @@ public final class ApiKeyAuthenticator implements AgentAuthenticator {
         if (presented == null) {
             return Optional.empty();
         }
-        return keys.authenticate(presented.trim()).filter(agent -> agent.status() == io.caracal.core.agent.AgentStatus.ACTIVE);
+        return agents.authenticate(presented.trim()).filter(agent -> agent.status() == io.caracal.core.agent.AgentStatus.ACTIVE);
     }
 }

@@ -18,7 +18,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.agent.AgentStore;
+import io.caracal.core.agent.AgentLookup;
 
 import java.io.IOException;
 import java.net.MalformedURLException;
@@ -39,10 +39,10 @@ import java.util.function.Function;
  * {@code agent_id} claim, or {@code sub}.
  */
 public final class JwtAuthenticator implements AgentAuthenticator {
-    private final AgentStore agents;
+    private final AgentLookup agents;
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
-    public JwtAuthenticator(AgentStore agents, JWSKeySelector<SecurityContext> keys, String issuer, String audience, Clock clock) {
+    public JwtAuthenticator(AgentLookup agents, JWSKeySelector<SecurityContext> keys, String issuer, String audience, Clock clock) {
         if (issuer == null || issuer.isBlank() || audience == null || audience.isBlank()) {
             throw new InvalidInputException("JWT auth needs an issuer and an audience to check (JWT_ISSUER, JWT_AUDIENCE)");
         }

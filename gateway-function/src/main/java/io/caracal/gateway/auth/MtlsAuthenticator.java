@@ -1,7 +1,7 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
-import io.caracal.core.agent.AgentStore;
+import io.caracal.core.agent.AgentLookup;
 import io.caracal.gateway.proxy.ProxyExchange;
 
 import javax.naming.InvalidNameException;
@@ -32,12 +32,12 @@ import java.util.function.Function;
  * a certificate proves nothing about who holds its key.
  */
 public final class MtlsAuthenticator implements AgentAuthenticator {
-    private final AgentStore agents;
+    private final AgentLookup agents;
     private final X509Certificate ca;
     private final Set<String> trustedProxies;
     private final Clock clock;
 
-    public MtlsAuthenticator(AgentStore agents, X509Certificate ca, Set<String> trustedProxies, Clock clock) {
+    public MtlsAuthenticator(AgentLookup agents, X509Certificate ca, Set<String> trustedProxies, Clock clock) {
         this.agents = agents;
         this.ca = ca;
         this.trustedProxies = Set.copyOf(trustedProxies);

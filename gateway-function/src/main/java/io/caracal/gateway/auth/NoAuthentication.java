@@ -1,7 +1,7 @@
 package io.caracal.gateway.auth;
 
 import io.caracal.core.agent.Agent;
-import io.caracal.core.agent.AgentStore;
+import io.caracal.core.agent.AgentLookup;
 
 import java.util.Optional;
 import java.util.function.Function;
@@ -11,9 +11,9 @@ import java.util.function.Function;
  * and is believed. Budgets and allowlists still apply to that agent.
  */
 public final class NoAuthentication implements AgentAuthenticator {
-    private final AgentStore agents;
+    private final AgentLookup agents;
 
-    public NoAuthentication(AgentStore agents) {
+    public NoAuthentication(AgentLookup agents) {
         this.agents = agents;
     }
 

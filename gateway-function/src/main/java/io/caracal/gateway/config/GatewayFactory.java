@@ -2,14 +2,19 @@ package io.caracal.gateway.config;
 
 import io.caracal.core.config.KafkaSettings;
 import io.caracal.core.budget.BudgetEngine;
+import io.caracal.core.agent.AgentDirectory;
 import io.caracal.core.agent.AgentStore;
+import io.caracal.core.allowlist.AllowlistCache;
 import io.caracal.core.allowlist.AllowlistStore;
 import io.caracal.core.event.OutboxStore;
 import io.caracal.core.event.OutboxRelay;
+import io.caracal.core.store.ChangeFeed;
 import io.caracal.core.store.Database;
 import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.budget.HoldStore;
 import io.caracal.core.policy.PolicyStore;
+import io.caracal.core.policy.ScopeCache;
+import io.caracal.core.pricing.PriceCache;
 import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.budget.RedisBudgetCounters;
 import io.caracal.gateway.auth.AgentAuthenticator;
@@ -53,11 +58,43 @@ import java.util.Optional;
 @Factory
 @Requires(env = "gateway")
 public class GatewayFactory {
+    /**
+     * How long a cached read may be served without a change notice: the backstop for a listening connection that
+     * died without an error. Every change heard invalidates at once, so this bounds only that rare case.
+     */
+    private static final Duration CACHE_TTL = Duration.ofSeconds(30);
+
+    /** What the request path reads comes from memory, invalidated by this feed. */
+    @Singleton
+    @Bean(preDestroy = "close")
+    ChangeFeed changeFeed(Database database) {
+        return new ChangeFeed(database.dataSource()).start();
+    }
 
     @Singleton
-    BudgetEngine budgetEngine(AgentStore agents, PolicyStore policies, PricebookStore prices, HoldStore holds,
+    AgentDirectory agentDirectory(AgentStore agents, ApiKeyStore keys, ChangeFeed feed, Clock clock) {
+        return new AgentDirectory(agents, keys, feed, CACHE_TTL, clock);
+    }
+
+    @Singleton
+    ScopeCache scopeCache(PolicyStore policies, ChangeFeed feed, Clock clock) {
+        return new ScopeCache(policies, feed, CACHE_TTL, clock);
+    }
+
+    @Singleton
+    PriceCache priceCache(PricebookStore prices, ChangeFeed feed, Clock clock) {
+        return new PriceCache(prices, feed, CACHE_TTL, clock);
+    }
+
+    @Singleton
+    AllowlistCache allowlistCache(AllowlistStore allowlists, ChangeFeed feed, Clock clock) {
+        return new AllowlistCache(allowlists, feed, CACHE_TTL, clock);
+    }
+
+    @Singleton
+    BudgetEngine budgetEngine(AgentDirectory agents, ScopeCache scopes, PriceCache prices, HoldStore holds,
                               StatefulRedisConnection<String, String> redis, Clock clock) {
-        return new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
+        return new BudgetEngine(agents, scopes, prices, holds, new RedisBudgetCounters(redis), clock);
     }
 
     /** Once a second: the sweep costs nothing while no budget is waiting to be rebuilt. */
@@ -74,18 +111,18 @@ public class GatewayFactory {
 
     /** The authenticator for the configured mode; a misconfigured mode stops the gateway from starting. */
     @Singleton
-    AgentAuthenticator authenticator(AuthSettings auth, ApiKeyStore keys, AgentStore agents, Clock clock) {
+    AgentAuthenticator authenticator(AuthSettings auth, AgentDirectory agents, Clock clock) {
         return switch (auth.getMode().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "api_key", "apikey" -> new ApiKeyAuthenticator(keys);
+            case "api_key", "apikey" -> new ApiKeyAuthenticator(agents);
             case "jwt" -> jwt(auth, agents, clock);
-            case "both" -> new EitherAuthenticator(jwt(auth, agents, clock), new ApiKeyAuthenticator(keys));
+            case "both" -> new EitherAuthenticator(jwt(auth, agents, clock), new ApiKeyAuthenticator(agents));
             case "mtls" -> mtls(auth, agents, clock);
             case "none" -> new NoAuthentication(agents);
             default -> throw new IllegalStateException("unknown AUTH_MODE '" + auth.getMode() + "' (one of api_key, jwt, both, mtls, none)");
         };
     }
 
-    private static MtlsAuthenticator mtls(AuthSettings auth, AgentStore agents, Clock clock) {
+    private static MtlsAuthenticator mtls(AuthSettings auth, AgentDirectory agents, Clock clock) {
         if (auth.getCaFile() == null || auth.getCaFile().isBlank()) {
             throw new IllegalStateException("mTLS auth needs the client CA certificate (TLS_CA_FILE)");
         }
@@ -97,7 +134,7 @@ public class GatewayFactory {
         }
     }
 
-    private static JwtAuthenticator jwt(AuthSettings auth, AgentStore agents, Clock clock) {
+    private static JwtAuthenticator jwt(AuthSettings auth, AgentDirectory agents, Clock clock) {
         boolean file = auth.getJwtPublicKeyPath() != null && !auth.getJwtPublicKeyPath().isBlank();
         boolean jwks = auth.getJwksUrl() != null && !auth.getJwksUrl().isBlank();
         if (file == jwks) {
@@ -131,7 +168,7 @@ public class GatewayFactory {
     }
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
-    Proxy proxy(AgentAuthenticator authenticator, AllowlistStore allowlists, BudgetEngine engine, OutboxStore outbox, PricebookStore prices,
+    Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, OutboxStore outbox, PriceCache prices,
                 GatewayMetrics metrics,
                 List<UpstreamSettings> upstreams, GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()

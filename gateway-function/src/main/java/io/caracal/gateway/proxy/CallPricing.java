@@ -4,7 +4,7 @@ import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.pricing.PriceDraft;
-import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.pricing.Prices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,10 +17,10 @@ import java.util.Optional;
 final class CallPricing {
     private static final Logger LOG = LoggerFactory.getLogger(CallPricing.class);
 
-    private final PricebookStore prices;
+    private final Prices prices;
     private final Clock clock;
 
-    CallPricing(PricebookStore prices, Clock clock) {
+    CallPricing(Prices prices, Clock clock) {
         this.prices = prices;
         this.clock = clock;
     }

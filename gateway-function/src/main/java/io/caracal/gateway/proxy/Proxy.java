@@ -11,7 +11,7 @@ import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.StorageUnavailableException;
 import io.caracal.core.event.OutboxStore;
-import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.pricing.Prices;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
@@ -66,7 +66,7 @@ public final class Proxy {
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> replay, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  BudgetEngine engine,
-                 OutboxStore outbox, PricebookStore prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
+                 OutboxStore outbox, Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
                  Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.replay = replay;

@@ -2,7 +2,7 @@ package io.caracal.gateway.target;
 
 import io.caracal.core.allowlist.AllowlistDecision;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.allowlist.AllowlistStore;
+import io.caracal.core.allowlist.Allowlists;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -13,10 +13,10 @@ import java.util.UUID;
  * agent's allowlist (no entries: nothing is allowed) and pass the {@link SsrfGuard}. Any error denies.
  */
 public final class Targets {
-    private final AllowlistStore allowlists;
+    private final Allowlists allowlists;
     private final SsrfGuard ssrf;
 
-    public Targets(AllowlistStore allowlists, SsrfGuard ssrf) {
+    public Targets(Allowlists allowlists, SsrfGuard ssrf) {
         this.allowlists = allowlists;
         this.ssrf = ssrf;
     }

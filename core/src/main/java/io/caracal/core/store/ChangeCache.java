@@ -1,0 +1,94 @@
+package io.caracal.core.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A read-through cache of what some tables say, dropped whole when the {@link ChangeFeed} reports one of them
+ * changed, and bypassed while the feed is not listening (a change then would go unheard). Entries also expire
+ * after a TTL, a backstop for a connection that died without the feed noticing. Only values found are kept, so
+ * a client naming keys that do not exist cannot fill memory: the cache holds at most what the tables hold.
+ */
+public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
+    private record Entry<V>(V value, Instant expiresAt) {
+    }
+
+    private final Set<String> tables;
+    private final Duration ttl;
+    private final Clock clock;
+    private final Function<K, Optional<V>> loader;
+    private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
+    private final Object lock = new Object();
+    /** Counts the drops, so a value read before one is not stored after it. Guarded by lock. */
+    private long generation;
+    private boolean live; // guarded by lock
+
+    /** {@code loader} reads through to PostgreSQL; the cache subscribes itself to {@code feed}. */
+    public ChangeCache(ChangeFeed feed, Set<String> tables, Duration ttl, Clock clock, Function<K, Optional<V>> loader) {
+        this.tables = Set.copyOf(tables);
+        this.ttl = ttl;
+        this.clock = clock;
+        this.loader = loader;
+        feed.subscribe(this);
+    }
+
+    public Optional<V> find(K key) {
+        Instant now = clock.instant();
+        Entry<V> entry = entries.get(key);
+        if (entry != null && now.isBefore(entry.expiresAt())) {
+            return Optional.of(entry.value());
+        }
+        boolean keep;
+        long seen;
+        synchronized (lock) {
+            keep = live;
+            seen = generation;
+        }
+        Optional<V> loaded = loader.apply(key);
+        if (keep && loaded.isPresent()) {
+            synchronized (lock) {
+                // A change heard while loading may have been read too late; the next reader loads again.
+                if (generation == seen) {
+                    entries.put(key, new Entry<>(loaded.get(), now.plus(ttl)));
+                }
+            }
+        }
+        return loaded;
+    }
+
+    @Override
+    public void changed(String table) {
+        if (tables.contains(table)) {
+            synchronized (lock) {
+                drop();
+            }
+        }
+    }
+
+    @Override
+    public void lost() {
+        synchronized (lock) {
+            live = false;
+            drop();
+        }
+    }
+
+    @Override
+    public void listening() {
+        synchronized (lock) {
+            live = true;
+            drop();
+        }
+    }
+
+    /** The caller holds lock. */
+    private void drop() {
+        generation++;
+        entries.clear();
+    }
+}

@@ -1,0 +1,102 @@
+package io.caracal.core.store;
+
+import io.caracal.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class ChangeCacheTest {
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:00:00Z"));
+    private final AtomicInteger loads = new AtomicInteger();
+    /** Never started: the tests play its part by calling the subscriber methods. */
+    private final ChangeFeed feed = new ChangeFeed(null);
+
+    private ChangeCache<String, String> cache(Function<String, Optional<String>> loader) {
+        return new ChangeCache<>(feed, Set.of("agents"), Duration.ofSeconds(30), clock, key -> {
+            loads.incrementAndGet();
+            return loader.apply(key);
+        });
+    }
+
+    @Test
+    void aValueIsServedFromMemoryUntilItsTtlPasses() {
+        ChangeCache<String, String> cache = cache(key -> Optional.of(key + "-v"));
+        cache.listening();
+        assertEquals(Optional.of("a-v"), cache.find("a"));
+        clock.advance(Duration.ofSeconds(29));
+        assertEquals(Optional.of("a-v"), cache.find("a"));
+        assertEquals(1, loads.get());
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(Optional.of("a-v"), cache.find("a"));
+        assertEquals(2, loads.get());
+    }
+
+    @Test
+    void aChangeToOneOfItsTablesDropsEverythingAndOtherTablesDropNothing() {
+        AtomicReference<String> stored = new AtomicReference<>("old");
+        ChangeCache<String, String> cache = cache(key -> Optional.of(stored.get()));
+        cache.listening();
+        cache.find("a");
+        cache.find("b");
+        stored.set("new");
+        cache.changed("budget_policies");
+        assertEquals(Optional.of("old"), cache.find("a"));
+        cache.changed("agents");
+        assertEquals(Optional.of("new"), cache.find("a"));
+        assertEquals(Optional.of("new"), cache.find("b"));
+        assertEquals(4, loads.get());
+    }
+
+    @Test
+    void whileTheFeedIsNotListeningEveryReadGoesThroughAndNothingIsKept() {
+        AtomicReference<String> stored = new AtomicReference<>("old");
+        ChangeCache<String, String> cache = cache(key -> Optional.of(stored.get()));
+        cache.find("a");
+        cache.find("a");
+        assertEquals(2, loads.get(), "before the feed first listens");
+        cache.listening();
+        cache.find("a");
+        cache.lost();
+        stored.set("new");
+        assertEquals(Optional.of("new"), cache.find("a"), "a change while not listening is read, not missed");
+        cache.find("a");
+        assertEquals(5, loads.get());
+        cache.listening();
+        cache.find("a");
+        cache.find("a");
+        assertEquals(6, loads.get());
+    }
+
+    @Test
+    void absentValuesAreNotKeptSoUnknownKeysCannotFillMemory() {
+        ChangeCache<String, String> cache = cache(key -> Optional.empty());
+        cache.listening();
+        assertEquals(Optional.empty(), cache.find("junk"));
+        assertEquals(Optional.empty(), cache.find("junk"));
+        assertEquals(2, loads.get());
+    }
+
+    @Test
+    void aValueReadWhileAChangeIsHeardIsNotKept() {
+        AtomicReference<ChangeCache<String, String>> self = new AtomicReference<>();
+        AtomicReference<String> stored = new AtomicReference<>("old");
+        self.set(cache(key -> {
+            String read = stored.get();
+            // The change commits and is heard after this read took its snapshot.
+            stored.set("new");
+            self.get().changed("agents");
+            return Optional.of(read);
+        }));
+        self.get().listening();
+        assertEquals(Optional.of("old"), self.get().find("a"));
+        assertEquals(Optional.of("new"), self.get().find("a"));
+    }
+}
