@@ -6,6 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-20s}"
 connections="${2:-32}"
+# wrk needs at least one connection per thread: one thread for a single connection.
+threads=$(( connections < 2 ? 1 : 2 ))
 work=/tmp/caracal-bench-nginx
 mkdir -p "$work"
 cd "$root"
@@ -25,10 +27,10 @@ key="$(cat "$work/key")"
 run() { # name url [headers...]
   local name=$1 url=$2; shift 2
   echo "=== $name"
-  wrk -t2 -c"$connections" -d"$duration" --latency "$@" "$url" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" "$url" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
 }
 # Warm-up, so the JIT has compiled the gateway's path before it is measured.
-wrk -t2 -c"$connections" -d10s -H "X-API-Key: $key" -H "X-Caracal-Estimated-Cost: 0.0001" http://127.0.0.1:18093/stub/chat > /dev/null
+wrk -t"$threads" -c"$connections" -d10s -H "X-API-Key: $key" -H "X-Caracal-Estimated-Cost: 0.0001" http://127.0.0.1:18093/stub/chat > /dev/null
 run "stub direct" http://127.0.0.1:18091/v1/chat
 run "nginx reverse proxy" http://127.0.0.1:18092/v1/chat
 run "caracal gateway" http://127.0.0.1:18093/stub/chat -H "X-API-Key: $key" -H "X-Caracal-Estimated-Cost: 0.0001"
