@@ -169,6 +169,8 @@ class GatewayRequestShapesTest {
             }
             assertTrue(seen.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Transfer-Encoding")),
                     "a GET without a body goes without one, not as an empty chunked upload: " + seen);
+            assertTrue(seen.keySet().stream().noneMatch(name -> name.equalsIgnoreCase("Upgrade") || name.equalsIgnoreCase("HTTP2-Settings")),
+                    "a plain-HTTP upstream is spoken to in HTTP/1.1, not offered an h2c upgrade: " + seen);
         }
     }
 

@@ -351,6 +351,11 @@ public final class Proxy {
     private HttpRequest upstreamRequest(ProxyExchange.Request request, Destination destination) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(destination.uri()).timeout(timeout)
                 .method(request.method(), request.body());
+        if ("http".equalsIgnoreCase(destination.uri().getScheme())) {
+            // Over plain HTTP the client would offer an h2c upgrade (Upgrade, HTTP2-Settings) on every new
+            // connection, which upstreams do not take and some refuse; over TLS HTTP/2 is agreed by ALPN instead.
+            builder.version(java.net.http.HttpClient.Version.HTTP_1_1);
+        }
         ForwardedHeaders.toUpstream(request.headers(), destination.injectedHeaders())
                 .forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
         return builder.build();
