@@ -51,7 +51,7 @@ public final class Proxy {
     private static final int CLIENT_CLOSED = GatewayMetrics.CLIENT_CLOSED;
 
     private final AgentAuthenticator authenticator;
-    private final Optional<NonceGuard> replay;
+    private final Optional<NonceGuard> nonces;
     private final Optional<Targets> targets;
     private final Optional<DegradedMode> degraded;
     private final BudgetEngine engine;
@@ -64,12 +64,12 @@ public final class Proxy {
     private final Duration timeout;
     private final Duration holdTtl;
 
-    public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> replay, Optional<Targets> targets, Optional<DegradedMode> degraded,
+    public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  BudgetEngine engine,
                  OutboxStore outbox, Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
                  Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
-        this.replay = replay;
+        this.nonces = nonces;
         this.targets = targets;
         this.degraded = degraded;
         this.outbox = outbox;
@@ -111,163 +111,206 @@ public final class Proxy {
         return reply;
     }
 
+    /** The request as named steps; each refuses by throwing a {@link Refusal} with the answer to send. */
     private <T> ProxyExchange.Reply<?> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler,
                                                BooleanSupplier clientGone) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
-        String target = request.header("X-Caracal-Target-URL");
-        UpstreamSettings upstream = target == null ? upstreams.get(request.upstream()) : null;
-        if (target == null && upstream == null) {
-            // Answered before authentication: a scanner's or a browser's stray paths (/favicon.ico) cost no
-            // credential lookup, and an upstream's name is configuration, not a secret.
-            return error(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId, null);
+        try {
+            String target = request.header("X-Caracal-Target-URL");
+            UpstreamSettings upstream = namedUpstream(request, target, requestId);
+            Agent agent = authenticate(request, requestId);
+            checkNonce(request, agent, requestId);
+            Destination destination = target != null ? target(agent, target, requestId) : upstream(request, upstream, requestId);
+            Money estimate = estimate(request, destination, requestId);
+            try (HeldCall held = hold(request, agent, destination, estimate, requestId)) {
+                HttpResponse<T> response = forward(request, destination, bodyHandler, requestId);
+                if (clientGone.getAsBoolean()) {
+                    throw refusal(CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId);
+                }
+                return settle(held, response);
+            }
+        } catch (Refusal refusal) {
+            return refusal.reply;
         }
+    }
+
+    /**
+     * The upstream a request names, or null when it names a target URL instead. Answered before authentication: a
+     * scanner's or a browser's stray paths (/favicon.ico) cost no credential lookup, and an upstream's name is
+     * configuration, not a secret.
+     */
+    private UpstreamSettings namedUpstream(ProxyExchange.Request request, String target, String requestId) {
+        if (target != null) {
+            return null;
+        }
+        UpstreamSettings upstream = upstreams.get(request.upstream());
+        if (upstream == null) {
+            throw refusal(404, "unknown_upstream", "no upstream named '" + request.upstream() + "'", requestId);
+        }
+        return upstream;
+    }
+
+    private Agent authenticate(ProxyExchange.Request request, String requestId) {
         Optional<Agent> agent;
         try {
             agent = authenticator.authenticate(request);
         } catch (RuntimeException e) {
             // The stores behind authentication are down: nobody is authenticated (fail closed), but say why.
             LOG.warn("authentication unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
-            return error(503, "authentication_unavailable", "authentication unavailable (fail-closed)", requestId, null);
+            throw refusal(503, "authentication_unavailable", "authentication unavailable (fail-closed)", requestId);
         }
         if (agent.isEmpty()) {
             metrics.authFailure();
-            return error(401, "authentication_failed", "missing, unknown or revoked credentials", requestId, null);
+            throw refusal(401, "authentication_failed", "missing, unknown or revoked credentials", requestId);
         }
-        if (replay.isPresent()) {
-            Optional<String> rejected;
-            try {
-                rejected = replay.get().check(agent.get().id(), request.header("X-Caracal-Nonce"), request.header("X-Caracal-Timestamp"));
-            } catch (RuntimeException e) {
-                LOG.warn("replay store unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
-                return error(503, "replay_check_failed", "replay protection unavailable (fail-closed)", requestId, null);
-            }
-            if (rejected.isPresent()) {
-                metrics.replayBlocked();
-                return error(403, "replay_rejected", rejected.get(), requestId, null);
-            }
-        }
-        Destination destination;
-        if (target != null) {
-            if (targets.isEmpty()) {
-                return error(400, "invalid_request", "X-Caracal-Target-URL is not enabled on this gateway; use a named upstream", requestId, null);
-            }
-            Targets.Verdict verdict;
-            try {
-                verdict = targets.get().check(agent.get().id(), target);
-            } catch (RuntimeException e) {
-                LOG.warn("allowlist unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
-                return error(503, "allowlist_check_failed", "allowlist unavailable (fail-closed)", requestId, null);
-            }
-            if (!verdict.allowed()) {
-                return error(verdict.status(), verdict.error(), verdict.reason(), requestId, null);
-            }
-            destination = new Destination(verdict.uri(), Map.of(), null);
-        } else {
-            try {
-                destination = new Destination(upstreamUri(request, upstream), upstream.getHeaders(), upstream.getResource());
-            } catch (InvalidInputException e) {
-                return error(400, "invalid_request", e.getMessage(), requestId, null);
-            }
-        }
-        // Every call is held for a positive amount, so no agent can spend by declaring its calls free.
-        Money estimate;
-        try {
-            estimate = pricing.estimate(request, destination.resource());
-        } catch (InvalidInputException e) {
-            return error(400, "invalid_request", e.getMessage(), requestId, null);
-        }
+        return agent.get();
+    }
 
-        BudgetEngine.HoldResult hold;
-        Optional<DegradedMode.Grant> degradedGrant = Optional.empty();
+    private void checkNonce(ProxyExchange.Request request, Agent agent, String requestId) {
+        if (nonces.isEmpty()) {
+            return;
+        }
+        Optional<String> rejected;
         try {
-            hold = engine.hold(agent.get(), estimate, holdTtl);
-            BudgetDecision made = hold.decision();
-            degraded.ifPresent(mode -> mode.remember(agent.get().id(), made));
+            rejected = nonces.get().check(agent.id(), request.header("X-Caracal-Nonce"), request.header("X-Caracal-Timestamp"));
+        } catch (RuntimeException e) {
+            LOG.warn("replay store unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
+            throw refusal(503, "replay_check_failed", "replay protection unavailable (fail-closed)", requestId);
+        }
+        if (rejected.isPresent()) {
+            metrics.replayBlocked();
+            throw refusal(403, "replay_rejected", rejected.get(), requestId);
+        }
+    }
+
+    private Destination target(Agent agent, String target, String requestId) {
+        if (targets.isEmpty()) {
+            throw refusal(400, "invalid_request", "X-Caracal-Target-URL is not enabled on this gateway; use a named upstream", requestId);
+        }
+        Targets.Verdict verdict;
+        try {
+            verdict = targets.get().check(agent.id(), target);
+        } catch (RuntimeException e) {
+            LOG.warn("allowlist unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
+            throw refusal(503, "allowlist_check_failed", "allowlist unavailable (fail-closed)", requestId);
+        }
+        if (!verdict.allowed()) {
+            throw refusal(verdict.status(), verdict.error(), verdict.reason(), requestId);
+        }
+        return new Destination(verdict.uri(), Map.of(), null);
+    }
+
+    private static Destination upstream(ProxyExchange.Request request, UpstreamSettings upstream, String requestId) {
+        try {
+            return new Destination(upstreamUri(request, upstream), upstream.getHeaders(), upstream.getResource());
+        } catch (InvalidInputException e) {
+            throw refusal(400, "invalid_request", e.getMessage(), requestId);
+        }
+    }
+
+    /** Every call is held for a positive amount, so no agent can spend by declaring its calls free. */
+    private Money estimate(ProxyExchange.Request request, Destination destination, String requestId) {
+        try {
+            return pricing.estimate(request, destination.resource());
+        } catch (InvalidInputException e) {
+            throw refusal(400, "invalid_request", e.getMessage(), requestId);
+        }
+    }
+
+    /**
+     * Holds the estimate on every budget and records the decision, denials included (v0.3 published only the
+     * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures.
+     */
+    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, String requestId) {
+        BudgetEngine.HoldResult result;
+        Optional<DegradedMode.Grant> grant = Optional.empty();
+        try {
+            result = engine.hold(agent, estimate, holdTtl);
+            BudgetDecision made = result.decision();
+            degraded.ifPresent(mode -> mode.remember(agent.id(), made));
         } catch (BudgetStoreUnavailableException e) {
-            degradedGrant = degraded.flatMap(mode -> mode.tryAllow(agent.get().id(), estimate));
-            if (degradedGrant.isEmpty()) {
+            grant = degraded.flatMap(mode -> mode.tryAllow(agent.id(), estimate));
+            if (grant.isEmpty()) {
                 LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
-                return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
+                throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
             }
             try {
-                hold = engine.holdUnchecked(agent.get(), estimate, holdTtl);
+                result = engine.holdUnchecked(agent, estimate, holdTtl);
             } catch (StorageUnavailableException storage) {
-                return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
+                throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
             }
         } catch (StorageUnavailableException e) {
             LOG.warn("database unavailable, denying request {}: {}", requestId, e.getMessage());
-            return error(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId, null);
+            throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
         } catch (InvalidInputException e) {
             // The engine's own bounds on an amount (an estimate too large to hold): the client's mistake.
-            return error(400, "invalid_request", e.getMessage(), requestId, null);
+            throw refusal(400, "invalid_request", e.getMessage(), requestId);
         }
-        BudgetDecision decision = hold.decision();
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("request_id", requestId);
         metadata.put("method", request.method());
         // The host only: a target URL's path can itself be a secret (webhook tokens).
         metadata.put("destination", destination.uri().getHost());
         metadata.put("estimated_cost", estimate.amountText());
-        // Every budget decision is published, denials included (v0.3 published only the allowed ones).
+        HeldCall held = new HeldCall(agent, result, estimate, grant, metadata, requestId);
+        BudgetDecision decision = result.decision();
         try {
-            outbox.append(BudgetEvents.decision(agent.get().id(), decision, clock.instant(), metadata));
+            outbox.append(BudgetEvents.decision(agent.id(), decision, clock.instant(), metadata));
         } catch (RuntimeException e) {
-            if (decision.allowed()) {
-                release(hold.holdId(), requestId);
-            }
+            held.close();
             LOG.warn("request {}: decision not recorded, denying: {}", requestId, e.getClass().getSimpleName());
-            return error(503, "policy_evaluation_failed", "decision could not be recorded (fail-closed)", requestId, null);
+            throw refusal(503, "policy_evaluation_failed", "decision could not be recorded (fail-closed)", requestId);
         }
         metrics.decision(decision.allowed());
         if (!decision.allowed()) {
-            return error(403, "budget_exceeded", decision.reason(), requestId, decision);
+            throw new Refusal(error(403, "budget_exceeded", decision.reason(), requestId, decision));
         }
+        return held;
+    }
 
-        HttpResponse<T> response;
+    private <T> HttpResponse<T> forward(ProxyExchange.Request request, Destination destination, HttpResponse.BodyHandler<T> bodyHandler,
+                                        String requestId) {
         try {
-            response = client.send(upstreamRequest(request, destination), bodyHandler);
+            return client.send(upstreamRequest(request, destination), bodyHandler);
         } catch (IllegalArgumentException e) {
-            release(hold.holdId(), requestId);
-            return error(400, "invalid_request", "the request cannot be forwarded as it is", requestId, null);
+            throw refusal(400, "invalid_request", "the request cannot be forwarded as it is", requestId);
         } catch (HttpTimeoutException e) {
-            release(hold.holdId(), requestId);
-            return error(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId, null);
+            throw refusal(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId);
         } catch (IOException e) {
-            release(hold.holdId(), requestId);
             if (bodyTooLarge(e)) {
-                return error(413, "request_too_large", "the request body is larger than this gateway accepts", requestId, null);
+                throw refusal(413, "request_too_large", "the request body is larger than this gateway accepts", requestId);
             }
-            return error(502, "upstream_unreachable", "upstream could not be reached", requestId, null);
+            throw refusal(502, "upstream_unreachable", "upstream could not be reached", requestId);
         } catch (InterruptedException e) {
-            release(hold.holdId(), requestId);
             Thread.currentThread().interrupt();
-            return error(503, "request_aborted", "request aborted", requestId, null);
+            throw refusal(503, "request_aborted", "request aborted", requestId);
         }
+    }
 
-        if (clientGone.getAsBoolean()) {
-            release(hold.holdId(), requestId);
-            return error(CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId, null);
-        }
+    /**
+     * Charges what the upstream answered: its reported cost, else the held amount. An upstream that failed, or
+     * refused without saying it charged, is charged nothing (the hold is voided when the call's block ends).
+     */
+    private <T> ProxyExchange.Reply<?> settle(HeldCall held, HttpResponse<T> response) {
+        String requestId = held.requestId;
         Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.putAll(ForwardedHeaders.toClient(response.headers().map()));
         headers.put("X-Request-ID", List.of(requestId));
-        degradedGrant.ifPresent(grant -> {
+        held.grant.ifPresent(grant -> {
             headers.put("X-Caracal-Degraded-Mode", List.of("true"));
             headers.put("X-Caracal-Cache-Age", List.of(Long.toString(grant.cacheAge().toSeconds())));
             headers.put("X-Caracal-Cache-Warning", List.of("Budget evaluated from cached figures: the budget store is unavailable"));
         });
         boolean reported = response.headers().firstValue("X-Caracal-Actual-Cost").isPresent();
         if (response.statusCode() >= 500 || (response.statusCode() >= 400 && !reported)) {
-            // The upstream failed or refused (and did not say it charged): nothing is charged.
-            release(hold.holdId(), requestId);
             return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
-        Money actual = CallPricing.actualCost(response, estimate, requestId);
-        metadata.put("status_code", Integer.toString(response.statusCode()));
+        Money actual = CallPricing.actualCost(response, held.estimate, requestId);
+        held.metadata.put("status_code", Integer.toString(response.statusCode()));
         Settlement settlement;
         try {
-            settlement = engine.settle(hold.holdId(), actual, metadata);
+            settlement = engine.settle(held.holdId(), actual, held.metadata);
         } catch (BudgetStoreUnavailableException e) {
             // The charge is committed in PostgreSQL; Redis takes it from there when it is rebuilt.
             LOG.warn("request {}: charge recorded, budget store not updated: {}", requestId, e.getMessage());
@@ -275,24 +318,79 @@ public final class Proxy {
         } catch (RuntimeException e) {
             // The upstream answered but the charge could not be recorded: the hold stays open and counts until it
             // expires; the operator reconciles it from this line.
-            LOG.error("request {}: charge of {} for hold {} not recorded: {}", requestId, actual, hold.holdId(), e.toString());
+            held.keepOpen();
+            LOG.error("request {}: charge of {} for hold {} not recorded: {}", requestId, actual, held.holdId(), e.toString());
             headers.put("X-Caracal-Warning", List.of("charge not recorded"));
             return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
+        held.keepOpen();
         metrics.charged(actual);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
-        if (degradedGrant.isPresent()) {
-            degraded.get().charged(agent.get().id(), actual.amount().subtract(estimate.amount()));
+        if (held.grant.isPresent()) {
+            degraded.get().charged(held.agent.id(), actual.amount().subtract(held.estimate.amount()));
         }
-        if (settlement == null) {
-            return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
-        }
-        BigDecimal remaining = decision.remainingAfter(settlement);
+        BigDecimal remaining = settlement == null ? null : held.result.decision().remainingAfter(settlement);
         if (remaining != null) {
             headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(remaining)));
-            headers.put("X-Caracal-Budget-Currency", List.of(decision.currency()));
+            headers.put("X-Caracal-Budget-Currency", List.of(held.result.decision().currency()));
         }
         return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
+    }
+
+    /**
+     * A call's hold from the moment it is placed: closing it voids the hold unless the call was settled (or its
+     * settlement failed and the hold must go on counting until it expires), so every way out of the call that
+     * does not charge releases what was held.
+     */
+    private final class HeldCall implements AutoCloseable {
+        private final Agent agent;
+        private final BudgetEngine.HoldResult result;
+        private final Money estimate;
+        private final Optional<DegradedMode.Grant> grant;
+        private final Map<String, String> metadata;
+        private final String requestId;
+        private boolean open = true;
+
+        HeldCall(Agent agent, BudgetEngine.HoldResult result, Money estimate, Optional<DegradedMode.Grant> grant, Map<String, String> metadata,
+                 String requestId) {
+            this.agent = agent;
+            this.result = result;
+            this.estimate = estimate;
+            this.grant = grant;
+            this.metadata = metadata;
+            this.requestId = requestId;
+        }
+
+        UUID holdId() {
+            return result.holdId();
+        }
+
+        /** The hold is no longer this call's to void: settled, or left to count until it expires. */
+        void keepOpen() {
+            open = false;
+        }
+
+        @Override
+        public void close() {
+            if (open && result.holdId() != null) {
+                open = false;
+                release(result.holdId(), requestId);
+            }
+        }
+    }
+
+    /** A refusal: the answer to send instead of going on. Thrown by the steps, caught once by {@link #process}. */
+    private static final class Refusal extends RuntimeException {
+        private final ProxyExchange.Reply<byte[]> reply;
+
+        Refusal(ProxyExchange.Reply<byte[]> reply) {
+            super(null, null, false, false);
+            this.reply = reply;
+        }
+    }
+
+    private static Refusal refusal(int status, String code, String message, String requestId) {
+        return new Refusal(error(status, code, message, requestId, null));
     }
 
     /** Voids a hold; whatever fails here, the hold expires on its own, and the answer to the client stands. */
