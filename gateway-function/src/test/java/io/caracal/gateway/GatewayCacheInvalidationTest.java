@@ -179,6 +179,9 @@ class GatewayCacheInvalidationTest {
     @Test
     void warmCallsReadNothingThatTheCachesMirror() {
         Caller caller = f.caller("10.00");
+        // The caller's rows were just written: their notices, arriving after the first call, would empty the caches
+        // it filled, and the warm calls would read through again.
+        awaitNoticesDelivered();
         statements.clear();
         assertEquals(200, call(caller).statusCode());
         assertTrue(statements.stream().anyMatch(s -> MIRRORED_READ.matcher(s).matches()),
@@ -190,6 +193,35 @@ class GatewayCacheInvalidationTest {
         }
         assertTrue(statements.size() > 0, "the calls still write their holds and settlements");
         assertEquals(List.of(), statements.stream().filter(s -> MIRRORED_READ.matcher(s).matches()).toList());
+    }
+
+    /**
+     * Returns once the gateway's feed has handed on every notice committed so far (and is listening): PostgreSQL
+     * delivers notices in commit order, so a marker sent now arrives after all of them.
+     */
+    private static void awaitNoticesDelivered() {
+        String marker = "marker-" + java.util.UUID.randomUUID();
+        java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        f.gateway.getBean(ChangeFeed.class).subscribe(new ChangeFeed.Subscriber() {
+            @Override
+            public void changed(String table) {
+                heard.add(table);
+            }
+
+            @Override
+            public void lost() {
+            }
+
+            @Override
+            public void listening() {
+            }
+        });
+        try (Connection c = cliPool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_notify('" + ChangeFeed.CHANNEL + "', '" + marker + "')");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        Await.until(Duration.ofSeconds(10), () -> heard.contains(marker), "the gateway to hear every change made so far");
     }
 
     private static int listenerPid() {
