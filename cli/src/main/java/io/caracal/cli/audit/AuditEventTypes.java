@@ -34,8 +34,7 @@ final class AuditEventTypes {
 
     /** policy_change, PolicyChange and io.caracal.events.PolicyChange all become "policychange". */
     private static String canonical(String name) {
-        String shortName = name.strip().substring(name.strip().lastIndexOf('.') + 1);
-        return shortName.replace("_", "").toLowerCase(Locale.ROOT);
+        return AuditView.shortType(name.strip()).replace("_", "").toLowerCase(Locale.ROOT);
     }
 
     private static String snakeCase(String type) {

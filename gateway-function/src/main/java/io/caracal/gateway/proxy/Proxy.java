@@ -48,7 +48,6 @@ import java.util.function.BooleanSupplier;
 public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CLIENT_CLOSED = GatewayMetrics.CLIENT_CLOSED;
 
     private final AgentAuthenticator authenticator;
     private final Optional<NonceGuard> nonces;
@@ -126,7 +125,7 @@ public final class Proxy {
             try (HeldCall held = hold(request, agent, destination, estimate, requestId)) {
                 HttpResponse<T> response = forward(request, destination, bodyHandler, requestId);
                 if (clientGone.getAsBoolean()) {
-                    throw refusal(CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId);
+                    throw refusal(GatewayMetrics.CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId);
                 }
                 return settle(held, response);
             }
