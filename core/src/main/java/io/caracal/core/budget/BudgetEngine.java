@@ -12,6 +12,7 @@ import io.caracal.core.agent.AgentLookup;
 import io.caracal.core.policy.PolicyScopes;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.Prices;
+import io.caracal.core.event.OutboxEvent;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -43,23 +44,43 @@ public final class BudgetEngine {
     private final PolicyScopes policies;
     private final Prices prices;
     private final HoldStore holds;
+    private final HoldWrites writes;
     private final BudgetCounters counters;
     private final StaleBudgets stale = new StaleBudgets();
     private final Clock clock;
 
+    /** Writes each hold, settlement and close straight to {@code holds}, one at a time: for the admin CLI and consumers. */
     public BudgetEngine(AgentLookup agents, PolicyScopes policies, Prices prices, HoldStore holds, BudgetCounters counters, Clock clock) {
+        this(agents, policies, prices, holds, holds, counters, clock);
+    }
+
+    /** Reads holds from {@code holds} and writes them through {@code writes} (the gateway's group commit). */
+    public BudgetEngine(AgentLookup agents, PolicyScopes policies, Prices prices, HoldStore holds, HoldWrites writes, BudgetCounters counters,
+                        Clock clock) {
         this.agents = agents;
         this.policies = policies;
         this.prices = prices;
         this.holds = holds;
+        this.writes = writes;
         this.counters = counters;
         this.clock = clock;
     }
 
-    /** The decision and, when allowed, the hold to settle or void later. */
-    public record HoldResult(UUID holdId, Instant expiresAt, BudgetDecision decision) {
+    /**
+     * The decision and, when allowed, the hold to settle or void later. For a call's hold, {@code decisionEvent} is
+     * the decision as an event, recorded by the write that settles or voids the hold (null otherwise).
+     */
+    public record HoldResult(Hold hold, BudgetDecision decision, OutboxEvent decisionEvent) {
         public boolean allowed() {
             return decision.allowed();
+        }
+
+        public UUID holdId() {
+            return hold == null ? null : hold.id();
+        }
+
+        public Instant expiresAt() {
+            return hold == null ? null : hold.expiresAt();
         }
     }
 
@@ -69,11 +90,20 @@ public final class BudgetEngine {
      * is over its limit.
      */
     public HoldResult hold(UUID agentId, Money estimate, Duration ttl) {
-        return hold(agents.get(agentId), estimate, ttl);
+        return hold(agents.get(agentId), estimate, ttl, null);
     }
 
-    /** As {@link #hold(UUID, Money, Duration)} for an agent the caller has just read (the gateway, after authentication). */
-    public HoldResult hold(Agent agent, Money estimate, Duration ttl) {
+    /**
+     * As {@link #hold(UUID, Money, Duration)} for a call the gateway forwards once it is held, for an agent it has just
+     * authenticated. The decision is recorded as an event with {@code metadata}: a refusal at once, an allowed call's
+     * when it is settled or voided. A hold nobody settles or voids before it expires (its replica died mid-call) is
+     * charged at its amount, since the upstream may well have served the call.
+     */
+    public HoldResult holdForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata) {
+        return hold(agent, estimate, ttl, metadata);
+    }
+
+    private HoldResult hold(Agent agent, Money estimate, Duration ttl, Map<String, String> call) {
         UUID agentId = agent.id();
         Duration lifetime = ttl == null ? DEFAULT_HOLD_TTL : ttl;
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_HOLD_TTL) > 0) {
@@ -82,25 +112,30 @@ public final class BudgetEngine {
         Instant now = now();
         Plan plan = plan(agent, estimate, now);
         if (plan.refusal != null) {
-            return new HoldResult(null, null, plan.refusal);
+            if (call != null) {
+                writes.record(BudgetEvents.decision(agentId, plan.refusal, now, call));
+            }
+            return new HoldResult(null, plan.refusal, null);
         }
         Hold hold = new Hold(UUID.randomUUID(), agentId, plan.amount, now, now.plus(lifetime), HoldState.OPEN, plan.lines);
-        holds.insertOpen(hold);
+        writes.open(hold, call != null);
         BudgetCounters.Outcome outcome;
         try {
             outcome = withRebuild(plan.lines, () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.lines, now)));
         } catch (RuntimeException e) {
-            holds.close(hold.id(), HoldState.DENIED, now);
+            writes.close(hold.id(), HoldState.DENIED, now, null);
             throw e;
         }
+        BudgetDecision decision = decision(plan, outcome);
+        OutboxEvent event = call == null ? null : BudgetEvents.decision(agentId, decision, now, call);
         if (outcome.status() == BudgetCounters.Status.DENIED) {
-            holds.close(hold.id(), HoldState.DENIED, now);
+            writes.close(hold.id(), HoldState.DENIED, now, event);
             // A rebuild between the check and the line above would have loaded the still-open hold from
             // PostgreSQL; take it off again so a refused hold never counts.
             release(hold);
-            return new HoldResult(null, null, decision(plan, outcome));
+            return new HoldResult(null, decision, null);
         }
-        return new HoldResult(hold.id(), hold.expiresAt(), decision(plan, outcome));
+        return new HoldResult(hold, decision, event);
     }
 
     /**
@@ -108,18 +143,19 @@ public final class BudgetEngine {
      * it by other means while Redis is unreachable. It counts in Redis once Redis is rebuilt from PostgreSQL, which
      * this replica has Redis do for the hold's budgets before it uses Redis again.
      */
-    public HoldResult holdUnchecked(Agent agent, Money estimate, Duration ttl) {
+    public HoldResult holdUncheckedForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata) {
         Instant now = now();
         Plan plan = plan(agent, estimate, now);
         if (plan.refusal != null) {
-            return new HoldResult(null, null, plan.refusal);
+            writes.record(BudgetEvents.decision(agent.id(), plan.refusal, now, metadata));
+            return new HoldResult(null, plan.refusal, null);
         }
         Hold hold = new Hold(UUID.randomUUID(), agent.id(), plan.amount, now, now.plus(ttl == null ? DEFAULT_HOLD_TTL : ttl), HoldState.OPEN,
                 plan.lines);
-        holds.insertOpen(hold);
+        writes.open(hold, true);
         stale.mark(plan.lines);
-        return new HoldResult(hold.id(), hold.expiresAt(), new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)",
-                null, null, null, List.of()));
+        BudgetDecision decision = new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)", null, null, null, List.of());
+        return new HoldResult(hold, decision, BudgetEvents.decision(agent.id(), decision, now, metadata));
     }
 
     /** The decision a hold would get now, without holding anything. */
@@ -145,21 +181,61 @@ public final class BudgetEngine {
     public Settlement settle(UUID holdId, Money actual, Map<String, String> metadata) {
         Instant now = now();
         // The hold is read, checked and settled in one transaction.
-        Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, hold -> {
-            if (!actual.currency().equals(hold.estimate().currency())) {
-                throw new InvalidInputException("hold " + holdId + " is in " + hold.estimate().currency() + ", not " + actual.currency());
-            }
-            List<BudgetLine> lines = new ArrayList<>();
-            for (BudgetLine line : hold.lines()) {
-                lines.add(line(line.policy(), actual, now).orElseThrow(() -> new ConflictException("no conversion from "
-                        + actual.currency() + " to " + line.policy().limit().currency() + " in the pricebook")));
-            }
-            return lines;
-        }, s -> BudgetEvents.metering(s, metadata));
+        Settlement settlement = holds.settle(holdId, UUID.randomUUID(), actual, now, hold -> charge(hold, actual, now),
+                s -> BudgetEvents.metering(s, metadata));
+        count(settlement, now);
+        return settlement;
+    }
+
+    /**
+     * As {@link #settle(UUID, Money, Map)} for a call's hold the caller placed: no need to read it back, so the charge,
+     * its ledger row and events and the call's decision event are one write.
+     */
+    public Settlement settle(HoldResult held, Money actual, Map<String, String> metadata) {
+        Hold hold = held.hold();
+        Instant now = now();
+        Settlement settlement = new Settlement(UUID.randomUUID(), hold.id(), hold.agentId(), actual, now, charge(hold, actual, now), false);
+        if (!writes.settle(settlement, BudgetEvents.metering(settlement, metadata), held.decisionEvent())) {
+            // Closed before this settle (an earlier attempt that did commit, a sweep that charged it at expiry): what was
+            // recorded then stands, and that path says so.
+            return settle(hold.id(), actual, metadata);
+        }
+        count(settlement, now);
+        return settlement;
+    }
+
+    /**
+     * Charges the forwarded calls' holds that expired open (their replica died mid-call) at their held amount, at
+     * most {@code max} of them; returns how many. Safe on several replicas at once: a hold is settled only once.
+     */
+    public int chargeExpiredCalls(int max) {
+        List<HoldStore.ExpiredCall> expired = holds.expiredCalls(now(), max);
+        for (HoldStore.ExpiredCall call : expired) {
+            settle(call.holdId(), call.amount(), Map.of("charged", "at expiry"));
+        }
+        return expired.size();
+    }
+
+    /** What {@code actual} counts against each of the hold's budgets. */
+    private List<BudgetLine> charge(Hold hold, Money actual, Instant now) {
+        if (!actual.currency().equals(hold.estimate().currency())) {
+            throw new InvalidInputException("hold " + hold.id() + " is in " + hold.estimate().currency() + ", not " + actual.currency());
+        }
+        List<BudgetLine> lines = new ArrayList<>();
+        for (BudgetLine line : hold.lines()) {
+            lines.add(line(line.policy(), actual, now).orElseThrow(() -> new ConflictException("no conversion from "
+                    + actual.currency() + " to " + line.policy().limit().currency() + " in the pricebook")));
+        }
+        return lines;
+    }
+
+    /** Adds a recorded settlement to the Redis counters. */
+    private void count(Settlement settlement, Instant now) {
+        UUID holdId = settlement.holdId();
         if (settlement.alreadySettled() && settlement.occurredAt().isBefore(now.minus(BudgetCounters.CLOSED_RETENTION))) {
             // Redis no longer remembers closing this hold and would add it again; the periodic rebuild has long
             // since taken the charge from the ledger.
-            return settlement;
+            return;
         }
         // Applied again on a repeated settle too: Redis recognises the hold and adds nothing, but a settle whose
         // first attempt never reached Redis is completed here.
@@ -173,7 +249,6 @@ public final class BudgetEngine {
             stale.mark(settlement.lines());
             throw e;
         }
-        return settlement;
     }
 
     /** Releases a hold without a charge (upstream error, timeout, client abort). Voiding twice is harmless. */
@@ -182,7 +257,7 @@ public final class BudgetEngine {
         if (hold.state() == HoldState.DENIED) {
             return;
         }
-        if (hold.state() == HoldState.SETTLED || !holds.close(holdId, HoldState.VOIDED, now())) {
+        if (hold.state() == HoldState.SETTLED || !holds.close(holdId, HoldState.VOIDED, now(), null)) {
             // Either it was settled, or a settle committed between the read above and the close: then the
             // charge stands and Redis must not be told the hold closed without one.
             if (holds.get(holdId).state() == HoldState.SETTLED) {
@@ -190,6 +265,15 @@ public final class BudgetEngine {
             }
         }
         release(hold);
+    }
+
+    /** As {@link #voidHold(UUID)} for a call's hold the caller placed: the void and the call's decision event are one write. */
+    public void voidHold(HoldResult held) {
+        if (writes.close(held.holdId(), HoldState.VOIDED, now(), held.decisionEvent())) {
+            release(held.hold());
+        } else {
+            voidHold(held.holdId());
+        }
     }
 
     /** Takes a hold off every budget in Redis without a charge; harmless when it is not there. */

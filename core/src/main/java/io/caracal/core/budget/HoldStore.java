@@ -31,45 +31,21 @@ import java.util.UUID;
  * tables always includes everything Redis could have counted. A settlement's metering event is appended to
  * the outbox in the same transaction, so the two are never out of step.
  */
-public final class HoldStore {
+public final class HoldStore extends HoldWrites {
     private final Database db;
 
     public HoldStore(Database db) {
         this.db = db;
     }
 
-    public void insertOpen(Hold hold) {
-        db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_holds (id, agent_id, currency, estimate, created_at, expires_at, state)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, 'open')")) {
-                ps.setObject(1, hold.id());
-                ps.setObject(2, hold.agentId());
-                ps.setString(3, hold.estimate().currency().code());
-                ps.setBigDecimal(4, hold.estimate().amount());
-                Rows.setInstant(ps, 5, hold.createdAt());
-                Rows.setInstant(ps, 6, hold.expiresAt());
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (Rows.isUniqueViolation(e, "budget_holds_pkey")) {
-                    throw new ConflictException("hold " + hold.id() + " already exists");
-                }
-                throw e;
-            }
-            insertLines(c, "budget_hold_lines", "hold_id", hold.id(), hold.lines());
-            return null;
-        });
+    @Override
+    boolean write(HoldBatch.Write write) {
+        return write(List.of(write))[0];
     }
 
-    /** Closes an open hold without a charge; returns false when it was not open (already closed). */
-    public boolean close(UUID holdId, HoldState state, Instant at) {
-        return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_holds SET state = ?, closed_at = ? WHERE id = ? AND state = 'open'")) {
-                ps.setString(1, state.label());
-                Rows.setInstant(ps, 2, at);
-                ps.setObject(3, holdId);
-                return ps.executeUpdate() == 1;
-            }
-        });
+    /** Writes a batch: atomically when it takes more than one statement, else in the statement's own commit (one round trip less). */
+    boolean[] write(List<? extends HoldBatch.Write> writes) {
+        return HoldBatch.statements(writes) > 1 ? db.transaction(c -> HoldBatch.run(c, writes)) : db.statement(c -> HoldBatch.run(c, writes));
     }
 
     public Hold get(UUID holdId) {
@@ -106,6 +82,28 @@ public final class HoldStore {
             }
             OutboxStore.insert(c, metering.outboxEvent());
             return settlement;
+        });
+    }
+
+    /** A forwarded call's hold that expired open, and the amount it held. */
+    public record ExpiredCall(UUID holdId, Money amount) {
+    }
+
+    /** Up to {@code max} forwarded calls' holds still open after they expired, oldest first. */
+    public List<ExpiredCall> expiredCalls(Instant now, int max) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, estimate, currency FROM budget_holds WHERE state = 'open' AND charge_on_expiry"
+                    + " AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+                Rows.setInstant(ps, 1, now);
+                ps.setInt(2, max);
+                List<ExpiredCall> expired = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        expired.add(new ExpiredCall(Rows.uuid(rs, "id"), new Money(rs.getBigDecimal("estimate"), new CurrencyCode(rs.getString("currency")))));
+                    }
+                }
+                return expired;
+            }
         });
     }
 
@@ -212,18 +210,6 @@ public final class HoldStore {
             }
         }
         return lines;
-    }
-
-    private static void insertLines(Connection c, String table, String key, UUID id, List<BudgetLine> lines) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " (" + key + ", policy_id, amount) VALUES (?, ?, ?)")) {
-            for (BudgetLine line : lines) {
-                ps.setObject(1, id);
-                ps.setObject(2, line.policy().id());
-                ps.setBigDecimal(3, line.amount());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
 }

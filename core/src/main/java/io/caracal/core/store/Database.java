@@ -38,6 +38,16 @@ public final class Database {
         }
     }
 
+    /** Work that is one statement, committed by the statement itself: a round trip less than {@link #transaction}. */
+    public <T> T statement(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(true);
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

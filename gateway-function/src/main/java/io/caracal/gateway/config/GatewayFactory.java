@@ -12,6 +12,7 @@ import io.caracal.core.store.ChangeFeed;
 import io.caracal.core.store.Database;
 import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.budget.HoldStore;
+import io.caracal.core.budget.GroupCommitWriter;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.policy.ScopeCache;
 import io.caracal.core.pricing.PriceCache;
@@ -24,7 +25,7 @@ import io.caracal.gateway.auth.JwtAuthenticator;
 import io.caracal.gateway.auth.MtlsAuthenticator;
 import io.caracal.gateway.auth.NoAuthentication;
 import io.caracal.gateway.degraded.DegradedMode;
-import io.caracal.gateway.degraded.StaleBudgetSweep;
+import io.caracal.gateway.budget.BudgetSweep;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
@@ -91,17 +92,24 @@ public class GatewayFactory {
         return new AllowlistCache(allowlists, feed, CACHE_TTL, clock);
     }
 
+    /** The replica's one writer of holds and charges: what concurrent calls write goes to PostgreSQL in batches. */
     @Singleton
-    BudgetEngine budgetEngine(AgentDirectory agents, ScopeCache scopes, PriceCache prices, HoldStore holds,
-                              StatefulRedisConnection<String, String> redis, Clock clock) {
-        return new BudgetEngine(agents, scopes, prices, holds, new RedisBudgetCounters(redis), clock);
+    @Bean(preDestroy = "close")
+    GroupCommitWriter groupCommitWriter(HoldStore holds, GatewaySettings settings) {
+        return new GroupCommitWriter(holds, settings.getWriteQueue(), settings.getWriteDeadline());
     }
 
-    /** Once a second: the sweep costs nothing while no budget is waiting to be rebuilt. */
+    @Singleton
+    BudgetEngine budgetEngine(AgentDirectory agents, ScopeCache scopes, PriceCache prices, HoldStore holds, GroupCommitWriter writer,
+                              StatefulRedisConnection<String, String> redis, Clock clock) {
+        return new BudgetEngine(agents, scopes, prices, holds, writer, new RedisBudgetCounters(redis), clock);
+    }
+
+    /** Once a second: the sweep costs an indexed query while no budget is waiting to be rebuilt and no call's hold expired. */
     @Context
     @Bean(preDestroy = "close")
-    StaleBudgetSweep staleBudgetSweep(BudgetEngine engine) {
-        return new StaleBudgetSweep(engine, Duration.ofSeconds(1));
+    BudgetSweep budgetSweep(BudgetEngine engine) {
+        return new BudgetSweep(engine, Duration.ofSeconds(1));
     }
 
     @Context // created at start-up, so uptime counts from then
@@ -168,7 +176,7 @@ public class GatewayFactory {
     }
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
-    Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, OutboxStore outbox, PriceCache prices,
+    Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices,
                 GatewayMetrics metrics,
                 List<UpstreamSettings> upstreams, GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
@@ -185,7 +193,7 @@ public class GatewayFactory {
                 ? Optional.of(new DegradedMode(new Money(settings.getDegradedAllowance(), CurrencyCode.parse(settings.getDegradedCurrency())),
                         settings.getDegradedMaxAge(), clock))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, degraded, engine, outbox, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
+        return new Proxy(authenticator, replay, targets, degraded, engine, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl());
     }
 }

@@ -11,6 +11,9 @@ public class GatewaySettings {
     private Duration requestTimeout = Duration.ofSeconds(30);
     /** How long a hold lives; longer than the request timeout, so a slow call never outlives its hold. */
     private Duration holdTtl = Duration.ofSeconds(300);
+    /** Writes that may wait for the group-commit writer, and for how long, before a call is refused as overloaded. */
+    private int writeQueue = 10_000;
+    private Duration writeDeadline = Duration.ofSeconds(1);
     /** Replay protection: when on, every request must carry a fresh nonce and timestamp. */
     private boolean replayProtection;
     private Duration replayWindow = Duration.ofSeconds(300);
@@ -94,6 +97,22 @@ public class GatewaySettings {
 
     public void setDegradedMaxAge(Duration degradedMaxAge) {
         this.degradedMaxAge = degradedMaxAge;
+    }
+
+    public int getWriteQueue() {
+        return writeQueue;
+    }
+
+    public void setWriteQueue(int writeQueue) {
+        this.writeQueue = writeQueue;
+    }
+
+    public Duration getWriteDeadline() {
+        return writeDeadline;
+    }
+
+    public void setWriteDeadline(Duration writeDeadline) {
+        this.writeDeadline = writeDeadline;
     }
 
     public Duration getHoldTtl() {

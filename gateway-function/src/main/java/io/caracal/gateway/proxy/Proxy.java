@@ -1,6 +1,5 @@
 package io.caracal.gateway.proxy;
 
-import io.caracal.core.budget.BudgetEvents;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caracal.core.agent.Agent;
@@ -9,8 +8,8 @@ import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.OverloadedException;
 import io.caracal.core.error.StorageUnavailableException;
-import io.caracal.core.event.OutboxStore;
 import io.caracal.core.pricing.Prices;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
@@ -54,10 +53,8 @@ public final class Proxy {
     private final Optional<Targets> targets;
     private final Optional<DegradedMode> degraded;
     private final BudgetEngine engine;
-    private final OutboxStore outbox;
     private final CallPricing pricing;
     private final GatewayMetrics metrics;
-    private final Clock clock;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
     private final HttpClient client;
     private final Duration timeout;
@@ -65,16 +62,14 @@ public final class Proxy {
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  BudgetEngine engine,
-                 OutboxStore outbox, Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
+                 Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
                  Duration timeout, Duration holdTtl) {
         this.authenticator = authenticator;
         this.nonces = nonces;
         this.targets = targets;
         this.degraded = degraded;
-        this.outbox = outbox;
         this.pricing = new CallPricing(prices, clock);
         this.metrics = metrics;
-        this.clock = clock;
         this.engine = engine;
         upstreams.forEach(u -> this.upstreams.put(u.getName(), u));
         this.client = client;
@@ -222,10 +217,16 @@ public final class Proxy {
      * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures.
      */
     private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, String requestId) {
+        Map<String, String> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("request_id", requestId);
+        metadata.put("method", request.method());
+        // The host only: a target URL's path can itself be a secret (webhook tokens).
+        metadata.put("destination", destination.uri().getHost());
+        metadata.put("estimated_cost", estimate.amountText());
         BudgetEngine.HoldResult result;
         Optional<DegradedMode.Grant> grant = Optional.empty();
         try {
-            result = engine.hold(agent, estimate, holdTtl);
+            result = engine.holdForCall(agent, estimate, holdTtl, metadata);
             BudgetDecision made = result.decision();
             degraded.ifPresent(mode -> mode.remember(agent.id(), made));
         } catch (BudgetStoreUnavailableException e) {
@@ -235,10 +236,14 @@ public final class Proxy {
                 throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
             }
             try {
-                result = engine.holdUnchecked(agent, estimate, holdTtl);
+                result = engine.holdUncheckedForCall(agent, estimate, holdTtl, metadata);
+            } catch (OverloadedException overloaded) {
+                throw overloaded(overloaded, requestId);
             } catch (StorageUnavailableException storage) {
                 throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
             }
+        } catch (OverloadedException e) {
+            throw overloaded(e, requestId);
         } catch (StorageUnavailableException e) {
             LOG.warn("database unavailable, denying request {}: {}", requestId, e.getMessage());
             throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
@@ -246,26 +251,18 @@ public final class Proxy {
             // The engine's own bounds on an amount (an estimate too large to hold): the client's mistake.
             throw refusal(400, "invalid_request", e.getMessage(), requestId);
         }
-        Map<String, String> metadata = new java.util.LinkedHashMap<>();
-        metadata.put("request_id", requestId);
-        metadata.put("method", request.method());
-        // The host only: a target URL's path can itself be a secret (webhook tokens).
-        metadata.put("destination", destination.uri().getHost());
-        metadata.put("estimated_cost", estimate.amountText());
-        HeldCall held = new HeldCall(agent, result, estimate, grant, metadata, requestId);
         BudgetDecision decision = result.decision();
-        try {
-            outbox.append(BudgetEvents.decision(agent.id(), decision, clock.instant(), metadata));
-        } catch (RuntimeException e) {
-            held.close();
-            LOG.warn("request {}: decision not recorded, denying: {}", requestId, e.getClass().getSimpleName());
-            throw refusal(503, "policy_evaluation_failed", "decision could not be recorded (fail-closed)", requestId);
-        }
         metrics.decision(decision.allowed());
         if (!decision.allowed()) {
             throw new Refusal(error(403, "budget_exceeded", decision.reason(), requestId, decision));
         }
-        return held;
+        return new HeldCall(agent, result, estimate, grant, metadata, requestId);
+    }
+
+    /** More calls are waiting for the database than it takes in time: nothing was held, so the client may retry. */
+    private static Refusal overloaded(OverloadedException e, String requestId) {
+        LOG.warn("request {} refused: {}", requestId, e.getMessage());
+        return refusal(503, "overloaded", "the gateway is overloaded; retry later", requestId);
     }
 
     private <T> HttpResponse<T> forward(ProxyExchange.Request request, Destination destination, HttpResponse.BodyHandler<T> bodyHandler,
@@ -309,14 +306,14 @@ public final class Proxy {
         held.metadata.put("status_code", Integer.toString(response.statusCode()));
         Settlement settlement;
         try {
-            settlement = engine.settle(held.holdId(), actual, held.metadata);
+            settlement = engine.settle(held.result, actual, held.metadata);
         } catch (BudgetStoreUnavailableException e) {
             // The charge is committed in PostgreSQL; Redis takes it from there when it is rebuilt.
             LOG.warn("request {}: charge recorded, budget store not updated: {}", requestId, e.getMessage());
             settlement = null;
         } catch (RuntimeException e) {
             // The upstream answered but the charge could not be recorded: the hold stays open and counts until it
-            // expires; the operator reconciles it from this line.
+            // expires, and is then charged at its held amount.
             held.keepOpen();
             LOG.error("request {}: charge of {} for hold {} not recorded: {}", requestId, actual, held.holdId(), e.toString());
             headers.put("X-Caracal-Warning", List.of("charge not recorded"));
@@ -373,7 +370,7 @@ public final class Proxy {
         public void close() {
             if (open && result.holdId() != null) {
                 open = false;
-                release(result.holdId(), requestId);
+                release(result, requestId);
             }
         }
     }
@@ -393,11 +390,11 @@ public final class Proxy {
     }
 
     /** Voids a hold; whatever fails here, the hold expires on its own, and the answer to the client stands. */
-    private void release(UUID holdId, String requestId) {
+    private void release(BudgetEngine.HoldResult held, String requestId) {
         try {
-            engine.voidHold(holdId);
+            engine.voidHold(held);
         } catch (RuntimeException e) {
-            LOG.warn("request {}: hold {} not voided, it will expire: {}", requestId, holdId, e.toString());
+            LOG.warn("request {}: hold {} not voided; unless voided later it is charged at its held amount when it expires: {}", requestId, held.holdId(), e.toString());
         }
     }
 

@@ -1,0 +1,242 @@
+package io.caracal.core.budget;
+
+import io.caracal.core.event.MeteringEvent;
+import io.caracal.core.event.OutboxEvent;
+import io.caracal.core.store.JsonMaps;
+
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Any number of hold writes as at most four SQL statements, whatever the number of writes: one per kind, each
+ * taking its rows as arrays ({@code unnest}) and doing everything that kind writes (hold, lines, ledger row,
+ * events) in data-modifying CTEs. A batch costs a handful of round trips, not a handful per write.
+ */
+final class HoldBatch {
+    sealed interface Write permits Open, Settle, Close, Record {
+    }
+
+    record Open(Hold hold, boolean chargeOnExpiry) implements Write {
+    }
+
+    record Settle(Settlement settlement, MeteringEvent metering, OutboxEvent decision) implements Write {
+    }
+
+    record Close(UUID holdId, HoldState state, Instant at, OutboxEvent decision) implements Write {
+    }
+
+    record Record(OutboxEvent event) implements Write {
+    }
+
+    private static final String OPEN = "WITH h AS (INSERT INTO budget_holds (id, agent_id, currency, estimate, created_at, expires_at, state,"
+            + " charge_on_expiry) SELECT id, agent_id, currency, estimate, created_at::timestamptz, expires_at::timestamptz, 'open', charge"
+            + " FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::boolean[])"
+            + " AS v(id, agent_id, currency, estimate, created_at, expires_at, charge) RETURNING id)"
+            + " INSERT INTO budget_hold_lines (hold_id, policy_id, amount) SELECT l.hold_id, l.policy_id, l.amount"
+            + " FROM unnest(?::uuid[], ?::uuid[], ?::numeric[]) AS l(hold_id, policy_id, amount) JOIN h ON h.id = l.hold_id";
+
+    /** The events of the writes that took effect: joined to the ids a CTE named {@code done} returns. */
+    private static final String EVENTS = "INSERT INTO event_outbox (event_id, topic, event_key, event_type, schema_fingerprint, payload, created_at)"
+            + " SELECT o.event_id, o.topic, o.event_key, o.event_type, o.fingerprint, o.payload, o.created_at::timestamptz"
+            + " FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[])"
+            + " AS o(hold_id, event_id, topic, event_key, event_type, fingerprint, payload, created_at)"
+            + " JOIN done ON done.id = o.hold_id ON CONFLICT (event_id) DO NOTHING";
+
+    private static final String SETTLE = "WITH v AS (SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::numeric[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[]) AS v(hold_id, event_id, agent_id, actual, currency, occurred_at, resource, metadata)),"
+            + " done AS (UPDATE budget_holds h SET state = 'settled', actual = v.actual, closed_at = v.occurred_at::timestamptz FROM v"
+            + " WHERE h.id = v.hold_id AND h.state = 'open' RETURNING h.id),"
+            + " e AS (INSERT INTO ledger_events (event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at, resource, metadata)"
+            + " SELECT v.event_id, v.agent_id, v.hold_id, v.actual, v.currency, v.occurred_at::timestamptz, v.occurred_at::timestamptz,"
+            + " v.resource, v.metadata::jsonb FROM v JOIN done ON done.id = v.hold_id RETURNING event_id),"
+            + " l AS (INSERT INTO ledger_event_lines (event_id, policy_id, amount) SELECT l.event_id, l.policy_id, l.amount"
+            + " FROM unnest(?::uuid[], ?::uuid[], ?::numeric[]) AS l(event_id, policy_id, amount) JOIN e ON e.event_id = l.event_id),"
+            + " o AS (" + EVENTS + ")"
+            + " SELECT id FROM done";
+
+    private static final String CLOSE = "WITH done AS (UPDATE budget_holds h SET state = v.state, closed_at = v.at::timestamptz"
+            + " FROM unnest(?::uuid[], ?::text[], ?::text[]) AS v(hold_id, state, at) WHERE h.id = v.hold_id AND h.state = 'open' RETURNING h.id),"
+            + " o AS (" + EVENTS + ")"
+            + " SELECT id FROM done";
+
+    private static final String RECORD = "WITH done AS (SELECT NULL::uuid AS id) " + EVENTS.replace("JOIN done ON done.id = o.hold_id", "");
+
+    private HoldBatch() {
+    }
+
+    /** How many statements {@link #run} sends for {@code writes}: one per kind present. */
+    static int statements(List<? extends Write> writes) {
+        return (int) writes.stream().map(Object::getClass).distinct().count();
+    }
+
+    /** Runs the writes on {@code c}; returns, in their order, whether each took effect (a settle or close finds its hold open). */
+    static boolean[] run(Connection c, List<? extends Write> writes) throws SQLException {
+        List<Open> opens = new ArrayList<>();
+        List<Settle> settles = new ArrayList<>();
+        List<Close> closes = new ArrayList<>();
+        List<Record> records = new ArrayList<>();
+        for (Write write : writes) {
+            if (write instanceof Open o) {
+                opens.add(o);
+            } else if (write instanceof Settle s) {
+                settles.add(s);
+            } else if (write instanceof Close x) {
+                closes.add(x);
+            } else {
+                records.add((Record) write);
+            }
+        }
+        Set<UUID> done = new HashSet<>();
+        if (!opens.isEmpty()) {
+            open(c, opens);
+        }
+        if (!settles.isEmpty()) {
+            done.addAll(settle(c, settles));
+        }
+        if (!closes.isEmpty()) {
+            done.addAll(close(c, closes));
+        }
+        if (!records.isEmpty()) {
+            record(c, records);
+        }
+        boolean[] took = new boolean[writes.size()];
+        for (int i = 0; i < took.length; i++) {
+            Write write = writes.get(i);
+            took[i] = write instanceof Settle s ? done.contains(s.settlement().holdId())
+                    : !(write instanceof Close x) || done.contains(x.holdId());
+        }
+        return took;
+    }
+
+    private static void open(Connection c, List<Open> opens) throws SQLException {
+        Columns holds = new Columns(c);
+        Columns lines = new Columns(c);
+        for (Open open : opens) {
+            Hold hold = open.hold();
+            holds.add(hold.id(), hold.agentId(), hold.estimate().currency().code(), hold.estimate().amount(), hold.createdAt().toString(),
+                    hold.expiresAt().toString(), open.chargeOnExpiry());
+            for (BudgetLine line : hold.lines()) {
+                lines.add(hold.id(), line.policy().id(), line.amount());
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(OPEN)) {
+            int next = holds.bind(ps, 1, "uuid", "uuid", "text", "numeric", "text", "text", "boolean");
+            lines.bind(ps, next, "uuid", "uuid", "numeric");
+            ps.executeUpdate();
+        }
+    }
+
+    private static Set<UUID> settle(Connection c, List<Settle> settles) throws SQLException {
+        Columns charges = new Columns(c);
+        Columns lines = new Columns(c);
+        Columns events = new Columns(c);
+        for (Settle settle : settles) {
+            Settlement s = settle.settlement();
+            MeteringEvent m = settle.metering();
+            charges.add(s.holdId(), s.eventId(), s.agentId(), s.actual().amount(), s.actual().currency().code(), s.occurredAt().toString(),
+                    m.resource(), JsonMaps.write(m.metadata()));
+            for (BudgetLine line : s.lines()) {
+                lines.add(s.eventId(), line.policy().id(), line.amount());
+            }
+            event(events, s.holdId(), settle.decision());
+            event(events, s.holdId(), m.outboxEvent());
+        }
+        try (PreparedStatement ps = c.prepareStatement(SETTLE)) {
+            int next = charges.bind(ps, 1, "uuid", "uuid", "uuid", "numeric", "text", "text", "text", "text");
+            next = lines.bind(ps, next, "uuid", "uuid", "numeric");
+            bindEvents(events, ps, next);
+            return ids(ps);
+        }
+    }
+
+    private static Set<UUID> close(Connection c, List<Close> closes) throws SQLException {
+        Columns holds = new Columns(c);
+        Columns events = new Columns(c);
+        for (Close close : closes) {
+            holds.add(close.holdId(), close.state().label(), close.at().toString());
+            event(events, close.holdId(), close.decision());
+        }
+        try (PreparedStatement ps = c.prepareStatement(CLOSE)) {
+            bindEvents(events, ps, holds.bind(ps, 1, "uuid", "text", "text"));
+            return ids(ps);
+        }
+    }
+
+    private static void record(Connection c, List<Record> records) throws SQLException {
+        Columns events = new Columns(c);
+        records.forEach(r -> event(events, null, r.event()));
+        try (PreparedStatement ps = c.prepareStatement(RECORD)) {
+            bindEvents(events, ps, 1);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void event(Columns events, UUID holdId, OutboxEvent event) {
+        if (event != null) {
+            events.add(holdId, event.eventId(), event.topic(), event.key(), event.type(), event.schemaFingerprint(), event.payload(),
+                    event.createdAt().toString());
+        }
+    }
+
+    private static void bindEvents(Columns events, PreparedStatement ps, int from) throws SQLException {
+        events.bind(ps, from, "uuid", "uuid", "text", "text", "text", "text", "bytea", "text");
+    }
+
+    private static Set<UUID> ids(PreparedStatement ps) throws SQLException {
+        Set<UUID> ids = new HashSet<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getObject(1, UUID.class));
+            }
+        }
+        return ids;
+    }
+
+    /** Rows gathered column by column, bound as one SQL array per column. */
+    private static final class Columns {
+        private final Connection connection;
+        private final List<List<Object>> columns = new ArrayList<>();
+
+        Columns(Connection connection) {
+            this.connection = connection;
+        }
+
+        void add(Object... row) {
+            if (columns.isEmpty()) {
+                for (Object ignored : row) {
+                    columns.add(new ArrayList<>());
+                }
+            }
+            for (int i = 0; i < row.length; i++) {
+                columns.get(i).add(row[i]);
+            }
+        }
+
+        /** Binds each column from parameter {@code from} on; returns the next free parameter. */
+        int bind(PreparedStatement ps, int from, String... types) throws SQLException {
+            for (int i = 0; i < types.length; i++) {
+                List<Object> values = columns.isEmpty() ? List.of() : columns.get(i);
+                Array array = types[i].equals("bytea")
+                        ? connection.createArrayOf("bytea", values.toArray(byte[][]::new))
+                        : connection.createArrayOf(types[i], values.toArray(switch (types[i]) {
+                            case "uuid" -> new UUID[0];
+                            case "numeric" -> new BigDecimal[0];
+                            case "boolean" -> new Boolean[0];
+                            default -> new String[0];
+                        }));
+                ps.setArray(from + i, array);
+            }
+            return from + types.length;
+        }
+    }
+}
