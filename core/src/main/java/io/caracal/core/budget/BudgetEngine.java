@@ -118,7 +118,7 @@ public final class BudgetEngine {
             return new HoldResult(null, plan.refusal, null);
         }
         Hold hold = new Hold(UUID.randomUUID(), agentId, plan.amount, now, now.plus(lifetime), HoldState.OPEN, plan.lines);
-        writes.open(hold, call != null);
+        writes.open(hold, call == null ? null : requestId(call));
         BudgetCounters.Outcome outcome;
         try {
             outcome = withRebuild(plan.lines, () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.lines, now)));
@@ -152,7 +152,7 @@ public final class BudgetEngine {
         }
         Hold hold = new Hold(UUID.randomUUID(), agent.id(), plan.amount, now, now.plus(ttl == null ? DEFAULT_HOLD_TTL : ttl), HoldState.OPEN,
                 plan.lines);
-        writes.open(hold, true);
+        writes.open(hold, requestId(metadata));
         stale.mark(plan.lines);
         BudgetDecision decision = new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)", null, null, null, List.of());
         return new HoldResult(hold, decision, BudgetEvents.decision(agent.id(), decision, now, metadata));
@@ -211,9 +211,13 @@ public final class BudgetEngine {
     public int chargeExpiredCalls(int max) {
         List<HoldStore.ExpiredCall> expired = holds.expiredCalls(now(), max);
         for (HoldStore.ExpiredCall call : expired) {
-            settle(call.holdId(), call.amount(), Map.of("charged", "at expiry"));
+            settle(call.holdId(), call.amount(), Map.of("request_id", call.requestId(), "charged", "at expiry"));
         }
         return expired.size();
+    }
+
+    private static String requestId(Map<String, String> call) {
+        return java.util.Objects.requireNonNull(call.get("request_id"), "a call's metadata names its request_id");
     }
 
     /** What {@code actual} counts against each of the hold's budgets. */

@@ -26,7 +26,7 @@ final class HoldBatch {
     sealed interface Write permits Open, Settle, Close, Record {
     }
 
-    record Open(Hold hold, boolean chargeOnExpiry) implements Write {
+    record Open(Hold hold, String requestId) implements Write {
     }
 
     record Settle(Settlement settlement, MeteringEvent metering, OutboxEvent decision) implements Write {
@@ -39,9 +39,9 @@ final class HoldBatch {
     }
 
     private static final String OPEN = "WITH h AS (INSERT INTO budget_holds (id, agent_id, currency, estimate, created_at, expires_at, state,"
-            + " charge_on_expiry) SELECT id, agent_id, currency, estimate, created_at::timestamptz, expires_at::timestamptz, 'open', charge"
-            + " FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::boolean[])"
-            + " AS v(id, agent_id, currency, estimate, created_at, expires_at, charge) RETURNING id)"
+            + " request_id) SELECT id, agent_id, currency, estimate, created_at::timestamptz, expires_at::timestamptz, 'open', request_id"
+            + " FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::text[])"
+            + " AS v(id, agent_id, currency, estimate, created_at, expires_at, request_id) RETURNING id)"
             + " INSERT INTO budget_hold_lines (hold_id, policy_id, amount) SELECT l.hold_id, l.policy_id, l.amount"
             + " FROM unnest(?::uuid[], ?::uuid[], ?::numeric[]) AS l(hold_id, policy_id, amount) JOIN h ON h.id = l.hold_id";
 
@@ -124,13 +124,13 @@ final class HoldBatch {
         for (Open open : opens) {
             Hold hold = open.hold();
             holds.add(hold.id(), hold.agentId(), hold.estimate().currency().code(), hold.estimate().amount(), hold.createdAt().toString(),
-                    hold.expiresAt().toString(), open.chargeOnExpiry());
+                    hold.expiresAt().toString(), open.requestId());
             for (BudgetLine line : hold.lines()) {
                 lines.add(hold.id(), line.policy().id(), line.amount());
             }
         }
         try (PreparedStatement ps = c.prepareStatement(OPEN)) {
-            int next = holds.bind(ps, 1, "uuid", "uuid", "text", "numeric", "text", "text", "boolean");
+            int next = holds.bind(ps, 1, "uuid", "uuid", "text", "numeric", "text", "text", "text");
             lines.bind(ps, next, "uuid", "uuid", "numeric");
             ps.executeUpdate();
         }
@@ -231,7 +231,6 @@ final class HoldBatch {
                         : connection.createArrayOf(types[i], values.toArray(switch (types[i]) {
                             case "uuid" -> new UUID[0];
                             case "numeric" -> new BigDecimal[0];
-                            case "boolean" -> new Boolean[0];
                             default -> new String[0];
                         }));
                 ps.setArray(from + i, array);

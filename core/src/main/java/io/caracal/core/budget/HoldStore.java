@@ -85,21 +85,21 @@ public final class HoldStore extends HoldWrites {
         });
     }
 
-    /** A forwarded call's hold that expired open, and the amount it held. */
-    public record ExpiredCall(UUID holdId, Money amount) {
+    /** A forwarded call's hold that expired open: the call's request id and the amount it held. */
+    public record ExpiredCall(UUID holdId, String requestId, Money amount) {
     }
 
     /** Up to {@code max} forwarded calls' holds still open after they expired, oldest first. */
     public List<ExpiredCall> expiredCalls(Instant now, int max) {
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, estimate, currency FROM budget_holds WHERE state = 'open' AND charge_on_expiry"
-                    + " AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, request_id, estimate, currency FROM budget_holds WHERE state = 'open'"
+                    + " AND request_id IS NOT NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?")) {
                 Rows.setInstant(ps, 1, now);
                 ps.setInt(2, max);
                 List<ExpiredCall> expired = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        expired.add(new ExpiredCall(Rows.uuid(rs, "id"), new Money(rs.getBigDecimal("estimate"), new CurrencyCode(rs.getString("currency")))));
+                        expired.add(new ExpiredCall(Rows.uuid(rs, "id"), rs.getString("request_id"), new Money(rs.getBigDecimal("estimate"), new CurrencyCode(rs.getString("currency")))));
                     }
                 }
                 return expired;

@@ -12,9 +12,12 @@ import java.util.UUID;
  * writes each on its own; {@link GroupCommitWriter} batches what many requests write at once.
  */
 public abstract class HoldWrites {
-    /** Records an open hold. {@code chargeOnExpiry}: the call is being forwarded, so if nothing closes the hold its amount is charged. */
-    public final void open(Hold hold, boolean chargeOnExpiry) {
-        write(new HoldBatch.Open(hold, chargeOnExpiry));
+    /**
+     * Records an open hold. {@code requestId}: the call it is for, which the gateway forwards next; if nothing closes
+     * such a hold before it expires, it is charged at its amount. Null for a hold that is not a call's.
+     */
+    public final void open(Hold hold, String requestId) {
+        write(new HoldBatch.Open(hold, requestId));
     }
 
     /** Records the charge if the hold is still open, with its decision event (null for none); false when it was not open. */

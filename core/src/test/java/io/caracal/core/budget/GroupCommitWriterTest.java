@@ -107,11 +107,11 @@ class GroupCommitWriterTest {
              Connection blocker = lockHolds()) {
             // The writer's first batch waits on the lock, as it would on a database that stopped answering.
             Hold first = hold(agent, policy);
-            CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> writer.open(first, true));
+            CompletableFuture<Void> stuck = CompletableFuture.runAsync(() -> writer.open(first, "request"));
             awaitWaitingOnTheLock();
             Hold late = hold(agent, policy);
             long started = System.nanoTime();
-            assertThrows(OverloadedException.class, () -> writer.open(late, true));
+            assertThrows(OverloadedException.class, () -> writer.open(late, "request"));
             assertTrue(System.nanoTime() - started < Duration.ofSeconds(2).toNanos(), "refused at the deadline, not when the database came back");
             blocker.rollback();
             stuck.get();
@@ -126,7 +126,7 @@ class GroupCommitWriterTest {
         BudgetPolicy policy = f.policy(agent, "100", TimeWindow.DAILY, WindowType.CALENDAR, null);
         try (GroupCommitWriter writer = new GroupCommitWriter(f.holds, 10_000, Duration.ofSeconds(30));
              Connection blocker = lockHolds()) {
-            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> writer.open(hold(agent, policy), true));
+            CompletableFuture<Void> first = CompletableFuture.runAsync(() -> writer.open(hold(agent, policy), "request"));
             awaitWaitingOnTheLock();
             // Queued together behind the lock, so they form one batch: a duplicate hold id among good holds.
             Hold good = hold(agent, policy);
@@ -134,10 +134,10 @@ class GroupCommitWriterTest {
                     List.of(new BudgetLine(policy, BigDecimal.ONE)));
             List<Hold> others = List.of(hold(agent, policy), hold(agent, policy), hold(agent, policy));
             List<CompletableFuture<Void>> batch = new ArrayList<>();
-            batch.add(CompletableFuture.runAsync(() -> writer.open(good, true)));
-            others.forEach(h -> batch.add(CompletableFuture.runAsync(() -> writer.open(h, true))));
+            batch.add(CompletableFuture.runAsync(() -> writer.open(good, "request")));
+            others.forEach(h -> batch.add(CompletableFuture.runAsync(() -> writer.open(h, "request"))));
             Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size());
-            CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> writer.open(duplicate, true));
+            CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> writer.open(duplicate, "request"));
             Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size() + 1);
             blocker.rollback();
             first.get();
@@ -157,7 +157,7 @@ class GroupCommitWriterTest {
         Agent agent = f.agent("not-open", null);
         BudgetPolicy policy = f.policy(agent, "100", TimeWindow.DAILY, WindowType.CALENDAR, null);
         Hold hold = hold(agent, policy);
-        f.holds.open(hold, true);
+        f.holds.open(hold, "request");
         Settlement first = new Settlement(UUID.randomUUID(), hold.id(), agent.id(), usd("0.5"), f.clock.instant(),
                 List.of(new BudgetLine(policy, new BigDecimal("0.5"))), false);
         assertTrue(f.holds.settle(first, BudgetEvents.metering(first, call("a")), null));
@@ -181,6 +181,8 @@ class GroupCommitWriterTest {
         assertTrue(f.engine.chargeExpiredCalls(100) >= 1);
         assertEquals(0, new BigDecimal("0.75").compareTo(ledgerTotal(agent)), "charged at its held amount, the admin hold not at all");
         assertEquals(HoldState.SETTLED, f.holds.get(forwarded.holdId()).state());
+        assertEquals(1, count("SELECT count(*) FROM ledger_events WHERE hold_id = '" + forwarded.holdId() + "' AND amount = 0.75"
+                + " AND metadata->>'request_id' = 'crashed' AND metadata->>'charged' = 'at expiry'"), "under the call's request id");
         assertEquals(HoldState.OPEN, f.holds.get(admin.holdId()).state());
         assertEquals(0, f.engine.chargeExpiredCalls(100), "charged once");
         BudgetEngine.HoldResult next = f.engine.hold(agent.id(), usd("1"), null);
