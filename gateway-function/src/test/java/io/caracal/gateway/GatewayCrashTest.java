@@ -1,0 +1,176 @@
+package io.caracal.gateway;
+
+import io.caracal.embedded.SharedServices;
+import io.caracal.testing.Await;
+import io.caracal.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * No lost spend when a gateway process is killed (SIGKILL) under load and started again: every answer a client got
+ * with X-Caracal-Charged is in the ledger; every call the upstream served is charged exactly once (settled, or at
+ * its held amount once its hold expired); nothing is charged beyond what was served plus the calls in flight.
+ */
+class GatewayCrashTest {
+    private static final String DATABASE = "gw_crash";
+    private static final int CLIENTS = 8;
+    private static com.zaxxer.hikari.HikariDataSource db;
+
+    @Test
+    void aGatewayKilledUnderLoadLosesNoSpendAndChargesNothingTwice(@TempDir Path dir) throws Exception {
+        try (GatewayFixture fixture = new GatewayFixture(DATABASE, Map.of()); com.zaxxer.hikari.HikariDataSource pool = TestDatabase.pool(DATABASE)) {
+            db = pool;
+            GatewayFixture.Caller caller = fixture.caller("1000");
+            String jdbc = SharedServices.postgres().jdbcUrl(DATABASE);
+            Process first = start(jdbc, fixture.upstreamUrl, dir.resolve("first.port"));
+            URI firstBase = baseOf(dir.resolve("first.port"), first);
+
+            Map<String, Optional<String>> answered = new ConcurrentHashMap<>(); // request id → X-Caracal-Charged (empty: no charge header)
+            Set<String> unanswered = ConcurrentHashMap.newKeySet();
+            AtomicBoolean killed = new AtomicBoolean();
+            AtomicInteger sequence = new AtomicInteger();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+            for (int c = 0; c < CLIENTS; c++) {
+                clients.submit(() -> {
+                    while (!killed.get()) {
+                        String id = "crash-" + sequence.incrementAndGet();
+                        call(client, firstBase, caller.key(), id, answered, unanswered);
+                    }
+                    return null;
+                });
+            }
+            Await.until(Duration.ofSeconds(60), answered::size, n -> n >= 200);
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, no settle, no void
+            first.waitFor(30, TimeUnit.SECONDS);
+            killed.set(true);
+            clients.shutdown();
+            assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
+
+            Process second = start(jdbc, fixture.upstreamUrl, dir.resolve("second.port"));
+            try {
+                URI secondBase = baseOf(dir.resolve("second.port"), second);
+                for (int i = 0; i < 5; i++) {
+                    call(client, secondBase, caller.key(), "after-" + i, answered, unanswered);
+                    assertEquals(Optional.of("0.30"), answered.get("after-" + i), "the restarted gateway serves and charges");
+                }
+                // The holds of the calls in flight at the kill expire (2 s) and a sweep charges them at their held amount.
+                Await.until(Duration.ofSeconds(30), () -> count("SELECT count(*) FROM budget_holds WHERE state = 'open'"), n -> n == 0);
+            } finally {
+                second.destroyForcibly();
+                second.waitFor(30, TimeUnit.SECONDS);
+            }
+
+            Map<String, List<BigDecimal>> charges = ledgerByRequestId();
+            Set<String> served = new HashSet<>();
+            fixture.seenHeaders.forEach(headers -> Optional.ofNullable(headers.get("X-request-id")).or(() -> Optional.ofNullable(headers.get("X-Request-Id")))
+                    .ifPresent(values -> served.add(values.get(0))));
+            assertTrue(served.size() >= answered.size(), "the upstream saw every answered call: " + served.size() + " < " + answered.size());
+            answered.forEach((id, charged) -> assertEquals(List.of(new BigDecimal("0.3")), charges.get(id),
+                    "answered with X-Caracal-Charged " + charged.orElse("(none)") + " and in the ledger once, at the upstream's cost: " + id));
+            for (String id : served) {
+                assertEquals(1, charges.getOrDefault(id, List.of()).size(), "served once, charged once: " + id);
+            }
+            Set<String> sent = new HashSet<>(answered.keySet());
+            sent.addAll(unanswered);
+            assertTrue(sent.containsAll(charges.keySet()), "nothing charged that was never sent");
+            int chargedWithoutAnswer = (int) charges.keySet().stream().filter(unanswered::contains).count();
+            assertTrue(charges.size() <= served.size() + unanswered.size(), "charged at most what was served plus the calls in flight");
+            assertTrue(chargedWithoutAnswer >= served.size() - answered.size(),
+                    "every call served but never answered was charged at its hold: " + chargedWithoutAnswer);
+            System.out.printf("crash: %d answered, %d in flight at the kill, %d served by the upstream, %d charged (%d of them at expiry)%n",
+                    answered.size(), unanswered.size(), served.size(), charges.size(), chargedWithoutAnswer);
+        }
+    }
+
+    private static void call(HttpClient client, URI base, String key, String id, Map<String, Optional<String>> answered, Set<String> unanswered) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", key).header("X-Request-ID", id)
+                .header("X-Caracal-Estimated-Cost", "0.50").timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            // Anything but a charged 200 shows as a missing or wrong X-Caracal-Charged in the assertions.
+            answered.put(id, response.statusCode() == 200 ? response.headers().firstValue("X-Caracal-Charged") : Optional.of("status " + response.statusCode()));
+        } catch (IOException e) {
+            unanswered.add(id); // the gateway died with the call in flight
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Process start(String jdbc, String upstream, Path portFile) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), GatewayProcess.class.getName(), jdbc,
+                SharedServices.redis().uri(), upstream + "/v1", "2s", portFile.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(portFile.resolveSibling(portFile.getFileName() + ".log").toFile())
+                .start();
+    }
+
+    private static URI baseOf(Path portFile, Process process) {
+        String port = Await.until(Duration.ofSeconds(60), () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the gateway process exited: " + read(portFile.resolveSibling(portFile.getFileName() + ".log")));
+            }
+            return Files.exists(portFile) ? read(portFile) : "";
+        }, p -> !p.isEmpty());
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, List<BigDecimal>> ledgerByRequestId() throws SQLException {
+        Map<String, List<BigDecimal>> charges = new HashMap<>();
+        try (Connection c = db.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT metadata->>'request_id' AS id, amount FROM ledger_events");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                charges.computeIfAbsent(rs.getString("id"), id -> new ArrayList<>()).add(rs.getBigDecimal("amount").stripTrailingZeros());
+            }
+        }
+        return charges;
+    }
+
+    private static long count(String sql) {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
