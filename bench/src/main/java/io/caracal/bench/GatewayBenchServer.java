@@ -2,15 +2,15 @@ package io.caracal.bench;
 
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
+import io.caracal.core.agent.AgentStore;
+import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.policy.PolicyChange;
+import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
-import io.caracal.core.agent.AgentStore;
-import io.caracal.core.agent.ApiKeyStore;
-import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.EmbeddedRedisServer;
@@ -21,21 +21,44 @@ import io.micronaut.runtime.server.EmbeddedServer;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The gateway for the wrk benchmark: embedded PostgreSQL and Redis, one agent with a budget too large to run
- * out, and the upstream {@code stub} at the URL given. Writes the agent's API key to the file given, then runs
- * until killed. Usage: GatewayBenchServer <gateway port> <upstream url> <key file>
+ * The gateway for the wrk benchmark (bench/run-gateway-bench.sh): embedded PostgreSQL and Redis, 64 agents each
+ * with a budget too large to run out and an API key, the upstream {@code stub} at the URL given, and the
+ * gateway's own settings otherwise (the default pool size included). PostgreSQL runs with durability {@code on}
+ * (fsync, synchronous_commit and full_page_writes on, as in production) or {@code off} (the embedded server's
+ * default). Writes to the info file the process ids to measure (this JVM, the postmaster, redis-server), the pool
+ * size and the durability settings the server reports; then the 64 API keys, one a line, to the key file (its
+ * appearance means ready); then runs until killed.
+ * Usage: GatewayBenchServer <gateway port> <upstream url> <key file> <durability on|off> <info file>
  */
 public final class GatewayBenchServer {
+    private static final int AGENTS = 64;
+    private static final List<String> DURABILITY = List.of("fsync", "synchronous_commit", "full_page_writes");
+
     private GatewayBenchServer() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length != 5 || !args[3].matches("on|off")) {
+            throw new IllegalArgumentException("usage: GatewayBenchServer <gateway port> <upstream url> <key file> <durability on|off> <info file>");
+        }
         int port = Integer.parseInt(args[0]);
-        EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary();
+        Path keyFile = Path.of(args[2]);
+        boolean durable = args[3].equals("on");
+        EmbeddedPostgresServer postgres = durable
+                ? EmbeddedPostgresServer.startTemporary(Map.of("fsync", "on", "synchronous_commit", "on", "full_page_writes", "on"))
+                : EmbeddedPostgresServer.startTemporary();
         postgres.createDatabase("bench");
         EmbeddedRedisServer redis = EmbeddedRedisServer.start();
         ApplicationContext gateway = ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(Map.of(
@@ -44,22 +67,67 @@ public final class GatewayBenchServer {
                 "datasources.default.url", postgres.jdbcUrl("bench"),
                 "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
-                "datasources.default.maximum-pool-size", 32,
                 "caracal.redis.uri", redis.uri(),
                 "caracal.gateway.metrics-port", 0,
                 "caracal.gateway.upstreams.stub.url", args[1])).start();
-        gateway.getBean(SchemaMigrator.class).migrate();
-        Agent agent = gateway.getBean(AgentStore.class).create(new AgentDraft("bench-agent", "", "bench", null, Map.of()));
-        gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal("1000000000"), new CurrencyCode("USD")),
-                TimeWindow.MONTHLY, WindowType.CALENDAR, null), null, new PolicyChange("bench", "bench"));
-        String key = gateway.getBean(ApiKeyStore.class).create(agent.id(), "bench").plaintext();
-        gateway.getBean(EmbeddedServer.class).start();
-        Files.writeString(Path.of(args[2]), key);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
             redis.close();
             postgres.close();
         }));
+        gateway.getBean(SchemaMigrator.class).migrate();
+        List<String> keys = new ArrayList<>();
+        for (int i = 1; i <= AGENTS; i++) {
+            Agent agent = gateway.getBean(AgentStore.class).create(new AgentDraft("bench-agent-" + i, "", "bench", null, Map.of()));
+            gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal("1000000000"),
+                    new CurrencyCode("USD")), TimeWindow.MONTHLY, WindowType.CALENDAR, null), null, new PolicyChange("bench", "bench"));
+            keys.add(gateway.getBean(ApiKeyStore.class).create(agent.id(), "bench").plaintext());
+        }
+        gateway.getBean(EmbeddedServer.class).start();
+
+        String settings = settings(postgres, "bench");
+        String pool = gateway.getProperty("datasources.default.maximum-pool-size", String.class).orElse("?");
+        System.out.println("bench: PostgreSQL " + settings + "; pool size " + pool);
+        writeAtomically(Path.of(args[4]), "jvm " + ProcessHandle.current().pid() + "\npostgres " + postmasterPid(postgres)
+                + "\nredis " + redisPid() + "\npool " + pool + "\nsettings " + settings + "\n");
+        writeAtomically(keyFile, String.join("\n", keys) + "\n");
         new CountDownLatch(1).await();
+    }
+
+    /** The durability settings as the running server reports them, e.g. {@code fsync=on synchronous_commit=on full_page_writes=on}. */
+    private static String settings(EmbeddedPostgresServer postgres, String database) throws SQLException {
+        StringBuilder text = new StringBuilder();
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(database), EmbeddedPostgresServer.USER, "");
+             Statement s = c.createStatement()) {
+            for (String name : DURABILITY) {
+                try (ResultSet rs = s.executeQuery("SHOW " + name)) {
+                    rs.next();
+                    text.append(text.isEmpty() ? "" : " ").append(name).append('=').append(rs.getString(1));
+                }
+            }
+        }
+        return text.toString();
+    }
+
+    /** The postmaster's pid: the first line of postmaster.pid in the server's data directory. */
+    private static long postmasterPid(EmbeddedPostgresServer postgres) throws Exception {
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("bench"), EmbeddedPostgresServer.USER, "");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW data_directory")) {
+            rs.next();
+            return Long.parseLong(Files.readAllLines(Path.of(rs.getString(1), "postmaster.pid")).get(0).trim());
+        }
+    }
+
+    /** embedded-redis runs redis-server as a child of this JVM. */
+    private static long redisPid() {
+        return ProcessHandle.current().children()
+                .filter(p -> p.info().command().map(command -> command.contains("redis-server")).orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no redis-server child process")).pid();
+    }
+
+    private static void writeAtomically(Path file, String text) throws Exception {
+        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(temporary, text);
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

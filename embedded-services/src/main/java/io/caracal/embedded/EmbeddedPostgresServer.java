@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A real PostgreSQL server (zonky binaries) on a free loopback port. With a data directory it keeps its
@@ -23,22 +25,33 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public static EmbeddedPostgresServer startTemporary() {
-        return start(null);
+        return start(null, Map.of());
+    }
+
+    /**
+     * An empty server whose settings ({@code postgresql.conf} names) override the defaults below, for example
+     * {@code fsync=on, synchronous_commit=on, full_page_writes=on} for a benchmark that pays for durability.
+     */
+    public static EmbeddedPostgresServer startTemporary(Map<String, String> settings) {
+        return start(null, settings);
     }
 
     public static EmbeddedPostgresServer startPersistent(Path dataDirectory) {
-        return start(dataDirectory);
+        return start(dataDirectory, Map.of());
     }
 
-    private static EmbeddedPostgresServer start(Path dataDirectory) {
+    private static EmbeddedPostgresServer start(Path dataDirectory, Map<String, String> settings) {
+        Map<String, String> config = new LinkedHashMap<>();
+        // Durability is not what the embedded server is for; fsync off keeps tests fast. (zonky also starts the
+        // postmaster with -F, fsync off, but a -c setting comes after it on the command line and wins.)
+        config.put("fsync", "off");
+        config.put("synchronous_commit", "off");
+        config.put("full_page_writes", "off");
+        config.put("max_connections", "200");
+        config.putAll(settings);
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                    .setPort(FreePorts.next())
-                    // Durability is not what the embedded server is for; fsync off keeps tests fast.
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("max_connections", "200");
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(FreePorts.next());
+            config.forEach(builder::setServerConfig);
             if (dataDirectory != null) {
                 builder.setDataDirectory(dataDirectory).setCleanDataDirectory(false);
             }
