@@ -51,7 +51,8 @@ final class GatewayFixture implements AutoCloseable {
     final URI base;
     final String upstreamUrl;
     private final HttpServer upstream;
-    private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    /** Paths ending in /slow wait for this before they answer. */
+    final CountDownLatch releaseSlow = new CountDownLatch(1);
     /** Paths ending in /stream send one event, then wait for this before the second. */
     final CountDownLatch releaseStream = new CountDownLatch(1);
     /** Set once the upstream has sent the second event. */

@@ -252,7 +252,7 @@ class GatewayProxyTest {
         int before = hits.get();
         io.caracal.gateway.proxy.ProxyExchange.Streamed aborted = proxy.handleStreaming(new io.caracal.gateway.proxy.ProxyExchange.Request(
                 "POST", "stub", "chat", null, Map.of("X-API-Key", List.of(caller.key()), "X-Caracal-Estimated-Cost", List.of("0.30")),
-                null, "127.0.0.1", null), () -> true);
+                null, "127.0.0.1", null), () -> true).join();
         assertEquals(499, aborted.status());
         assertEquals(before + 1, hits.get(), "the upstream was called");
         assertEquals(0, BigDecimal.ZERO.compareTo(spent(caller)), "but nothing was charged");

@@ -41,7 +41,10 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Singleton;
+
+import java.util.concurrent.ExecutorService;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -177,8 +180,8 @@ public class GatewayFactory {
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
     Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices,
-                GatewayMetrics metrics,
-                List<UpstreamSettings> upstreams, GatewaySettings settings, StatefulRedisConnection<String, String> redis, Clock clock) {
+                GatewayMetrics metrics, List<UpstreamSettings> upstreams, GatewaySettings settings,
+                StatefulRedisConnection<String, String> redis, @jakarta.inject.Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -194,6 +197,6 @@ public class GatewayFactory {
                         settings.getDegradedMaxAge(), clock))
                 : Optional.empty();
         return new Proxy(authenticator, replay, targets, degraded, engine, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
-                settings.getHoldTtl());
+                settings.getHoldTtl(), blocking);
     }
 }

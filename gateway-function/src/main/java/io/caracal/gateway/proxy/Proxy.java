@@ -36,6 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.function.BooleanSupplier;
 
@@ -59,11 +62,12 @@ public final class Proxy {
     private final HttpClient client;
     private final Duration timeout;
     private final Duration holdTtl;
+    private final Executor settling;
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  BudgetEngine engine,
                  Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
-                 Duration timeout, Duration holdTtl) {
+                 Duration timeout, Duration holdTtl, Executor settling) {
         this.authenticator = authenticator;
         this.nonces = nonces;
         this.targets = targets;
@@ -75,11 +79,12 @@ public final class Proxy {
         this.client = client;
         this.timeout = timeout;
         this.holdTtl = holdTtl;
+        this.settling = settling;
     }
 
-    /** The whole answer in memory: for Lambda, which cannot stream. */
+    /** The whole answer in memory: for Lambda, which cannot stream and has nothing else to do meanwhile. */
     public ProxyExchange.Response handle(ProxyExchange.Request request) {
-        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofByteArray(), () -> false);
+        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofByteArray(), () -> false).join();
         return new ProxyExchange.Response(reply.status(), reply.headers(), (byte[]) reply.body());
     }
 
@@ -88,28 +93,36 @@ public final class Proxy {
      * upstream's status and headers are in, since they carry the cost, so nothing waits for the body. If the
      * client went away before then ({@code clientGone}), the hold is voided instead: nobody gets the answer.
      */
-    public ProxyExchange.Streamed handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
-        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofPublisher(), clientGone);
-        if (reply.body() instanceof byte[] bytes) {
-            return new ProxyExchange.Streamed(reply.status(), reply.headers(), ProxyExchange.single(bytes));
-        }
-        @SuppressWarnings("unchecked")
-        Flow.Publisher<List<ByteBuffer>> body = (Flow.Publisher<List<ByteBuffer>>) reply.body();
-        return new ProxyExchange.Streamed(reply.status(), reply.headers(), body);
+    public CompletableFuture<ProxyExchange.Streamed> handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
+        return measured(request, HttpResponse.BodyHandlers.ofPublisher(), clientGone).thenApply(reply -> {
+            if (reply.body() instanceof byte[] bytes) {
+                return new ProxyExchange.Streamed(reply.status(), reply.headers(), ProxyExchange.single(bytes));
+            }
+            @SuppressWarnings("unchecked")
+            Flow.Publisher<List<ByteBuffer>> body = (Flow.Publisher<List<ByteBuffer>>) reply.body();
+            return new ProxyExchange.Streamed(reply.status(), reply.headers(), body);
+        });
     }
 
-    private <T> ProxyExchange.Reply<?> measured(ProxyExchange.Request request, HttpResponse.BodyHandler<T> body, BooleanSupplier clientGone) {
+    private <T> CompletableFuture<ProxyExchange.Reply<?>> measured(ProxyExchange.Request request, HttpResponse.BodyHandler<T> body,
+                                                                   BooleanSupplier clientGone) {
         long started = System.nanoTime();
-        ProxyExchange.Reply<?> reply = process(request, body, clientGone);
-        metrics.request(request.method(), reply.status(), Duration.ofNanos(System.nanoTime() - started));
-        return reply;
+        return process(request, body, clientGone).thenApply(reply -> {
+            metrics.request(request.method(), reply.status(), Duration.ofNanos(System.nanoTime() - started));
+            return reply;
+        });
     }
 
-    /** The request as named steps; each refuses by throwing a {@link Refusal} with the answer to send. */
-    private <T> ProxyExchange.Reply<?> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler,
-                                               BooleanSupplier clientGone) {
+    /**
+     * The request as named steps; each refuses by throwing a {@link Refusal} with the answer to send. No thread
+     * waits for the upstream: the call is sent asynchronously, and its answer is settled on {@code settling}.
+     */
+    private <T> CompletableFuture<ProxyExchange.Reply<?>> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler,
+                                                                  BooleanSupplier clientGone) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
+        HeldCall held;
+        CompletableFuture<HttpResponse<T>> sent;
         try {
             String target = request.header("X-Caracal-Target-URL");
             UpstreamSettings upstream = namedUpstream(request, target, requestId);
@@ -117,16 +130,29 @@ public final class Proxy {
             checkNonce(request, agent, requestId);
             Destination destination = target != null ? target(agent, target, requestId) : upstream(request, upstream, requestId);
             Money estimate = estimate(request, destination, requestId);
-            try (HeldCall held = hold(request, agent, destination, estimate, requestId)) {
-                HttpResponse<T> response = forward(request, destination, bodyHandler, requestId);
+            held = hold(request, agent, destination, estimate, requestId);
+            try {
+                sent = client.sendAsync(upstreamRequest(request, destination), bodyHandler);
+            } catch (IllegalArgumentException e) {
+                held.close();
+                throw refusal(400, "invalid_request", "the request cannot be forwarded as it is", requestId);
+            }
+        } catch (Refusal refusal) {
+            return CompletableFuture.completedFuture(refusal.reply);
+        }
+        return sent.handleAsync((response, failure) -> {
+            try (held) {
+                if (failure != null) {
+                    throw forwardFailure(failure, requestId);
+                }
                 if (clientGone.getAsBoolean()) {
                     throw refusal(GatewayMetrics.CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId);
                 }
                 return settle(held, response);
+            } catch (Refusal refusal) {
+                return refusal.reply;
             }
-        } catch (Refusal refusal) {
-            return refusal.reply;
-        }
+        }, settling);
     }
 
     /**
@@ -265,23 +291,23 @@ public final class Proxy {
         return refusal(503, "overloaded", "the gateway is overloaded; retry later", requestId);
     }
 
-    private <T> HttpResponse<T> forward(ProxyExchange.Request request, Destination destination, HttpResponse.BodyHandler<T> bodyHandler,
-                                        String requestId) {
-        try {
-            return client.send(upstreamRequest(request, destination), bodyHandler);
-        } catch (IllegalArgumentException e) {
-            throw refusal(400, "invalid_request", "the request cannot be forwarded as it is", requestId);
-        } catch (HttpTimeoutException e) {
-            throw refusal(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId);
-        } catch (IOException e) {
-            if (bodyTooLarge(e)) {
-                throw refusal(413, "request_too_large", "the request body is larger than this gateway accepts", requestId);
-            }
-            throw refusal(502, "upstream_unreachable", "upstream could not be reached", requestId);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw refusal(503, "request_aborted", "request aborted", requestId);
+    /** The answer for a call the upstream did not answer. */
+    private Refusal forwardFailure(Throwable failure, String requestId) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof HttpTimeoutException) {
+            return refusal(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId);
         }
+        if (cause instanceof IOException) {
+            if (bodyTooLarge(cause)) {
+                return refusal(413, "request_too_large", "the request body is larger than this gateway accepts", requestId);
+            }
+            return refusal(502, "upstream_unreachable", "upstream could not be reached", requestId);
+        }
+        if (cause instanceof IllegalArgumentException) {
+            return refusal(400, "invalid_request", "the request cannot be forwarded as it is", requestId);
+        }
+        LOG.error("request {}: forwarding failed: {}", requestId, cause.toString());
+        return refusal(502, "upstream_unreachable", "upstream could not be reached", requestId);
     }
 
     /**

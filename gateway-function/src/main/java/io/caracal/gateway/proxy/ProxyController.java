@@ -33,10 +33,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
- * Thin HTTP edge: every {@code /<upstream>[/<path>]} request goes through the {@link Proxy} pipeline. Bodies
+ * Thin HTTP edge: every {@code /<upstream>[/<path>]} request goes through the {@link Proxy} pipeline, on a blocking
+ * thread until the call is held; no thread waits while the upstream answers. Bodies
  * of any content type go to the upstream as they arrive, and the upstream's body comes back as it arrives
  * (server-sent events from an LLM included): neither is buffered.
  */
@@ -57,27 +59,27 @@ public class ProxyController {
     }
 
     @Get(uris = {UPSTREAM, UPSTREAM_PATH})
-    public MutableHttpResponse<Publisher<byte[]>> get(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<MutableHttpResponse<byte[]>> get(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Post(uris = {UPSTREAM, UPSTREAM_PATH})
-    public MutableHttpResponse<Publisher<byte[]>> post(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<MutableHttpResponse<byte[]>> post(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Put(uris = {UPSTREAM, UPSTREAM_PATH})
-    public MutableHttpResponse<Publisher<byte[]>> put(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<MutableHttpResponse<byte[]>> put(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Patch(uris = {UPSTREAM, UPSTREAM_PATH})
-    public MutableHttpResponse<Publisher<byte[]>> patch(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<MutableHttpResponse<byte[]>> patch(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Delete(uris = {UPSTREAM, UPSTREAM_PATH})
-    public MutableHttpResponse<Publisher<byte[]>> delete(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<MutableHttpResponse<byte[]>> delete(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
@@ -112,15 +114,25 @@ public class ProxyController {
                 : BodyPublishers.fromPublisher(FlowAdapters.toFlowPublisher(chunks));
     }
 
-    private MutableHttpResponse<Publisher<byte[]>> handle(HttpRequest<?> request, String upstream) {
+    private CompletableFuture<MutableHttpResponse<byte[]>> handle(HttpRequest<?> request, String upstream) {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
         X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         // The raw path, not the decoded path variable: decoding first would turn %2F..%2F into a real traversal.
         String rawPath = request.getUri().getRawPath().replaceFirst("^/+[^/]+/?", "");
-        ProxyExchange.Streamed response = proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
+        return proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
                 request.getUri().getRawQuery(), headers, body(request),
-                request.getRemoteAddress().getAddress().getHostAddress(), certificate), clientGone(request));
+                request.getRemoteAddress().getAddress().getHostAddress(), certificate), clientGone(request)).thenApply(ProxyController::response);
+    }
+
+    /**
+     * The upstream's answer as it arrives. Declared as a byte[] body although it is a publisher of byte arrays:
+     * Micronaut reads the body type of an asynchronous route from its declaration without unwrapping a publisher
+     * inside the response, and would frame the chunks of a JSON answer as the items of a JSON array. Declared as
+     * bytes, they are written as they are; the publisher itself is recognised when the response is written.
+     */
+    @SuppressWarnings("unchecked")
+    private static MutableHttpResponse<byte[]> response(ProxyExchange.Streamed response) {
         // Any status the upstream chose, not just the ones Micronaut names (599, 520...).
         MutableHttpResponse<Publisher<byte[]>> out = HttpResponse.status(response.status(), null);
         response.headers().forEach((name, values) -> values.forEach(v -> out.getHeaders().add(name, v)));
@@ -131,6 +143,6 @@ public class ProxyController {
                     buffer.get(bytes);
                     return bytes;
                 });
-        return out.body(body);
+        return (MutableHttpResponse<byte[]>) (MutableHttpResponse<?>) out.body(body);
     }
 }
