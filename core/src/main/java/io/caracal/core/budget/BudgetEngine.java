@@ -45,6 +45,7 @@ public final class BudgetEngine {
     private final HoldStore holds;
     private final BudgetCounters counters;
     private final StaleBudgets stale = new StaleBudgets();
+    private final Rebuilds rebuilds = new Rebuilds();
     private final Clock clock;
 
     public BudgetEngine(AgentLookup agents, PolicyScopes policies, Prices prices, HoldStore holds, BudgetCounters counters, Clock clock) {
@@ -88,7 +89,8 @@ public final class BudgetEngine {
         holds.insertOpen(hold);
         BudgetCounters.Outcome outcome;
         try {
-            outcome = withRebuild(plan.lines, () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.lines, now)));
+            outcome = withRebuild(plan.root, plan.lines,
+                    () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.root, plan.lines, now)));
         } catch (RuntimeException e) {
             holds.close(hold.id(), HoldState.DENIED, now);
             throw e;
@@ -97,7 +99,7 @@ public final class BudgetEngine {
             holds.close(hold.id(), HoldState.DENIED, now);
             // A rebuild between the check and the line above would have loaded the still-open hold from
             // PostgreSQL; take it off again so a refused hold never counts.
-            release(hold);
+            release(plan.root, hold);
             return new HoldResult(null, null, decision(plan, outcome));
         }
         return new HoldResult(hold.id(), hold.expiresAt(), decision(plan, outcome));
@@ -117,7 +119,7 @@ public final class BudgetEngine {
         Hold hold = new Hold(UUID.randomUUID(), agent.id(), plan.amount, now, now.plus(ttl == null ? DEFAULT_HOLD_TTL : ttl), HoldState.OPEN,
                 plan.lines);
         holds.insertOpen(hold);
-        stale.mark(plan.lines);
+        stale.mark(plan.root, plan.lines);
         return new HoldResult(hold.id(), hold.expiresAt(), new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)",
                 null, null, null, List.of()));
     }
@@ -129,8 +131,8 @@ public final class BudgetEngine {
         if (plan.refusal != null) {
             return plan.refusal;
         }
-        return decision(plan, withRebuild(plan.lines,
-                () -> counters.hold(false, estimate != null, UUID.randomUUID(), now, now.plusSeconds(1), holdLines(plan.lines, now))));
+        return decision(plan, withRebuild(plan.root, plan.lines,
+                () -> counters.hold(false, estimate != null, UUID.randomUUID(), now, now.plusSeconds(1), holdLines(plan.root, plan.lines, now))));
     }
 
     /**
@@ -163,14 +165,15 @@ public final class BudgetEngine {
         }
         // Applied again on a repeated settle too: Redis recognises the hold and adds nothing, but a settle whose
         // first attempt never reached Redis is completed here.
+        UUID root = root(settlement.agentId());
         List<BudgetCounters.CloseLine> close = settlement.lines().stream().map(line -> {
             Buckets.Bucket bucket = Buckets.bucketFor(line.policy(), settlement.occurredAt());
-            return new BudgetCounters.CloseLine(Buckets.counterKey(line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
+            return new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
         }).toList();
         try {
-            withRebuild(settlement.lines(), () -> counters.close(true, holdId, now, close));
+            withRebuild(root, settlement.lines(), () -> counters.close(true, holdId, now, close));
         } catch (BudgetStoreUnavailableException e) {
-            stale.mark(settlement.lines());
+            stale.mark(root, settlement.lines());
             throw e;
         }
         return settlement;
@@ -189,19 +192,24 @@ public final class BudgetEngine {
                 throw new ConflictException("hold " + holdId + " is already settled");
             }
         }
-        release(hold);
+        release(root(hold.agentId()), hold);
     }
 
     /** Takes a hold off every budget in Redis without a charge; harmless when it is not there. */
-    private void release(Hold hold) {
+    private void release(UUID root, Hold hold) {
         Instant now = now();
         List<BudgetCounters.CloseLine> close = hold.lines().stream()
-                .map(line -> new BudgetCounters.CloseLine(Buckets.counterKey(line.policy()), "0", "void", Duration.ZERO)).toList();
-        withRebuild(hold.lines(), () -> counters.close(false, hold.id(), now, close));
+                .map(line -> new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), "0", "void", Duration.ZERO)).toList();
+        withRebuild(root, hold.lines(), () -> counters.close(false, hold.id(), now, close));
+    }
+
+    /** The root of the agent's delegation tree, which keys its budgets in Redis (see {@link Buckets#counterKey}). */
+    private UUID root(UUID agentId) {
+        return policies.scopeOf(agentId).root();
     }
 
     /** What a request would hold on each budget, or why it is refused before any budget is read. */
-    private record Plan(Money amount, List<BudgetLine> lines, BudgetDecision refusal) {
+    private record Plan(Money amount, List<BudgetLine> lines, BudgetDecision refusal, UUID root) {
     }
 
     private Plan plan(Agent agent, Money estimate, Instant now) {
@@ -224,11 +232,11 @@ public final class BudgetEngine {
             }
             lines.add(line.get());
         }
-        return new Plan(amount, lines, null);
+        return new Plan(amount, lines, null, scope.root());
     }
 
     private static Plan refused(String reason) {
-        return new Plan(null, List.of(), BudgetDecision.denied(reason));
+        return new Plan(null, List.of(), BudgetDecision.denied(reason), null);
     }
 
     /**
@@ -245,8 +253,8 @@ public final class BudgetEngine {
         return converted.map(value -> new BudgetLine(policy, value));
     }
 
-    private static List<BudgetCounters.HoldLine> holdLines(List<BudgetLine> lines, Instant now) {
-        return lines.stream().map(line -> new BudgetCounters.HoldLine(Buckets.counterKey(line.policy()), Nanos.of(line.policy().limit()),
+    private static List<BudgetCounters.HoldLine> holdLines(UUID root, List<BudgetLine> lines, Instant now) {
+        return lines.stream().map(line -> new BudgetCounters.HoldLine(Buckets.counterKey(root, line.policy()), Nanos.of(line.policy().limit()),
                 Nanos.of(line.amount()), Buckets.window(line.policy(), now).stream().map(Buckets.Bucket::id).toList())).toList();
     }
 
@@ -297,19 +305,23 @@ public final class BudgetEngine {
         stale.invalidate(counters);
     }
 
-    private BudgetCounters.Outcome withRebuild(List<BudgetLine> lines, Supplier<BudgetCounters.Outcome> step) {
+    /**
+     * Runs a step on Redis, first rebuilding from PostgreSQL every budget it reports lost. Requests that find the same
+     * budget lost at once share one rebuild of it (see {@link Rebuilds}), then each tries its step again.
+     */
+    private BudgetCounters.Outcome withRebuild(UUID root, List<BudgetLine> lines, Supplier<BudgetCounters.Outcome> step) {
         // Never serve from Redis while it may still lack what this replica recorded without it.
         stale.invalidate(counters);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            long ticket = rebuilds.ticket();
             BudgetCounters.Outcome outcome = step.get();
             if (outcome.status() != BudgetCounters.Status.NOT_READY) {
                 return outcome;
             }
-            Instant now = now();
             for (String missing : outcome.notReady()) {
-                BudgetPolicy policy = lines.stream().map(BudgetLine::policy).filter(p -> Buckets.counterKey(p).equals(missing))
+                BudgetPolicy policy = lines.stream().map(BudgetLine::policy).filter(p -> Buckets.counterKey(root, p).equals(missing))
                         .findFirst().orElseThrow();
-                counters.load(missing, holds.rebuildState(policy, now));
+                rebuilds.run(missing, ticket, () -> counters.load(missing, holds.rebuildState(policy, now())));
             }
         }
         throw new BudgetStoreUnavailableException("budget store (Redis) keeps losing its state; refusing to enforce from it", null);
