@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,7 +113,7 @@ class BudgetClusterTest {
                     .get(new CurrencyCode("USD"))), "the ledger holds exactly the settlements");
 
             // What Redis says at every level, from the other replica: each level's settlements, nothing held.
-            Map<java.util.UUID, BudgetFigures> figures = new HashMap<>();
+            Map<UUID, BudgetFigures> figures = new HashMap<>();
             two.engine.check(grandchild.id(), null).budgets().forEach(f -> figures.put(f.policyId(), f));
             assertFigures(figures.get(grandchildDaily.id()), CALL.multiply(BigDecimal.valueOf(grandchildCalls)), grandchildDaily);
             assertFigures(figures.get(childDaily.id()), CALL.multiply(BigDecimal.valueOf(grandchildCalls + childCalls)), childDaily);
@@ -153,7 +154,7 @@ class BudgetClusterTest {
      * Budgets of other trees have their keys on other shards; dropping every budget's figures (what a snapshot restore
      * does) reaches all of them, and the next check rebuilds this tree's figures from PostgreSQL unchanged.
      */
-    private static void resetWorksShardByShard(EngineFixture one, EngineFixture two, Agent grandchild, Map<java.util.UUID, BudgetFigures> before) {
+    private static void resetWorksShardByShard(EngineFixture one, EngineFixture two, Agent grandchild, Map<UUID, BudgetFigures> before) {
         // Forty trees: the chance that one shard gets none of them is 3 × (2/3)^40, below one in a million.
         for (int i = 0; i < 40; i++) {
             Agent other = one.agent("cluster-other-" + i, null);
@@ -172,7 +173,7 @@ class BudgetClusterTest {
                 assertEquals(List.of(), scan(node.sync(), "cb:p:*"), "no budget key left on " + uri);
             }
         }
-        Map<java.util.UUID, BudgetFigures> after = new HashMap<>();
+        Map<UUID, BudgetFigures> after = new HashMap<>();
         two.engine.check(grandchild.id(), null).budgets().forEach(f -> after.put(f.policyId(), f));
         assertEquals(before, after, "rebuilt from PostgreSQL");
     }
