@@ -1,18 +1,19 @@
 -- Checks, and in 'hold' mode places, one hold on every budget it applies to: all or none.
--- ARGV: mode ('hold' | 'check'), estimated ('1' | '0'), holdId, nowMs, expiresAtMs, budgetCount, then per
---       budget: budgetKey, limitNanos, amountNanos, bucketCount, bucketIds...
--- Returns {'NOT_READY', budgetKeys...} | {'OK' | 'DENIED', failingIndex, spent1, held1, ...}
-local mode, estimated, holdId, now, expiresAt = ARGV[1], ARGV[2] == '1', ARGV[3], ARGV[4], ARGV[5]
-local budgets, i = {}, 7
-for b = 1, tonumber(ARGV[6]) do
-  local budget = { id = ARGV[i], limit = ARGV[i + 1], amount = ARGV[i + 2], buckets = {} }
-  local count = tonumber(ARGV[i + 3])
-  i = i + 4
-  for k = 1, count do
-    budget.buckets[k] = P .. budget.id .. ':s:' .. ARGV[i]
-    i = i + 1
+-- KEYS: per budget, its state keys (see budget_at), then the buckets of its window.
+-- ARGV: mode ('hold' | 'check'), estimated ('1' | '0'), holdId, nowMs, expiresAtMs, stateTtlSeconds, budgetCount,
+--       then per budget: limitNanos, amountNanos, bucketCount
+-- Returns {'NOT_READY', budgetIndexes...} | {'OK' | 'DENIED', failingIndex, spent1, held1, ...}
+local mode, estimated, holdId, now, expiresAt, stateTtl = ARGV[1], ARGV[2] == '1', ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local budgets, k, i = {}, 1, 8
+for b = 1, tonumber(ARGV[7]) do
+  local budget = budget_at(k)
+  budget.limit, budget.amount, budget.buckets = ARGV[i], ARGV[i + 1], {}
+  for n = 1, tonumber(ARGV[i + 2]) do
+    budget.buckets[n] = KEYS[k + GROUP + n - 1]
   end
   budgets[b] = budget
+  k = k + GROUP + #budget.buckets
+  i = i + 3
 end
 
 local lost = missing(budgets)
@@ -21,19 +22,19 @@ if lost then return lost end
 if mode == 'hold' then
   -- A rebuild from PostgreSQL may have placed this hold before its own check ran (the hold is written there
   -- first): take it off and check it like a new one. Otherwise this releases nothing.
-  for _, budget in ipairs(budgets) do release(budget.id, holdId) end
+  for _, budget in ipairs(budgets) do release(budget, holdId) end
 end
 
 local result, failing = { 'OK', '0' }, 0
 for b, budget in ipairs(budgets) do
-  purge(budget.id, now)
+  purge(budget, now)
   local spent = '0'
   if #budget.buckets > 0 then
     for _, value in ipairs(redis.call('MGET', unpack(budget.buckets))) do
       if value then spent = add(spent, value) end
     end
   end
-  local held = redis.call('GET', P .. budget.id .. ':held') or '0'
+  local held = redis.call('GET', budget.held) or '0'
   local used = add(spent, held)
   local ok
   if estimated then
@@ -53,10 +54,10 @@ end
 
 if mode == 'hold' then
   for _, budget in ipairs(budgets) do
-    local key = P .. budget.id
-    redis.call('ZADD', key .. ':holds', expiresAt, holdId)
-    redis.call('HSET', key .. ':ha', holdId, budget.amount)
-    redis.call('INCRBY', key .. ':held', budget.amount)
+    redis.call('ZADD', budget.holds, expiresAt, holdId)
+    redis.call('HSET', budget.ha, holdId, budget.amount)
+    redis.call('INCRBY', budget.held, budget.amount)
+    keep({ budget.holds, budget.ha }, stateTtl)
   end
 end
 return result

@@ -1,31 +1,33 @@
 -- Rebuilds one budget from PostgreSQL's figures, unless another replica already did.
--- ARGV: budgetKey, readyTtlSeconds, bucketCount, (bucketId, nanos, keepSeconds)..., holdCount,
+-- KEYS: the budget's state keys (see budget_at), then the buckets of its window.
+-- ARGV: readyTtlSeconds, stateTtlSeconds, bucketCount, (nanos, keepSeconds)..., holdCount,
 --       (holdId, nanos, expiresAtMs)..., closedCount, (holdId, closedAtMs)...
 -- Returns 1 when it loaded, 0 when the budget was already ready.
-local id, readyTtl = ARGV[1], ARGV[2]
-local key = P .. id
-if redis.call('EXISTS', key .. ':ready') == 1 then return 0 end
-redis.call('DEL', key .. ':held', key .. ':holds', key .. ':ha', key .. ':closed')
+local readyTtl, stateTtl = ARGV[1], ARGV[2]
+local budget = budget_at(1)
+if redis.call('EXISTS', budget.ready) == 1 then return 0 end
+redis.call('DEL', budget.held, budget.holds, budget.ha, budget.closed)
 local i = 4
-for _ = 1, tonumber(ARGV[3]) do
-  redis.call('SET', key .. ':s:' .. ARGV[i], ARGV[i + 1], 'EX', ARGV[i + 2])
-  i = i + 3
+for n = 1, tonumber(ARGV[3]) do
+  redis.call('SET', KEYS[GROUP + n], ARGV[i], 'EX', ARGV[i + 1])
+  i = i + 2
 end
 local holds = tonumber(ARGV[i])
 i = i + 1
-redis.call('SET', key .. ':held', '0')
+redis.call('SET', budget.held, '0')
 for _ = 1, holds do
-  redis.call('ZADD', key .. ':holds', ARGV[i + 2], ARGV[i])
-  redis.call('HSET', key .. ':ha', ARGV[i], ARGV[i + 1])
-  redis.call('INCRBY', key .. ':held', ARGV[i + 1])
+  redis.call('ZADD', budget.holds, ARGV[i + 2], ARGV[i])
+  redis.call('HSET', budget.ha, ARGV[i], ARGV[i + 1])
+  redis.call('INCRBY', budget.held, ARGV[i + 1])
   i = i + 3
 end
 local closed = tonumber(ARGV[i])
 i = i + 1
 for _ = 1, closed do
-  redis.call('ZADD', key .. ':closed', ARGV[i + 1], ARGV[i])
+  redis.call('ZADD', budget.closed, ARGV[i + 1], ARGV[i])
   i = i + 2
 end
+keep({ budget.held, budget.holds, budget.ha, budget.closed }, stateTtl)
 -- Loaded state expires, so every budget is re-derived from PostgreSQL at least this often.
-redis.call('SET', key .. ':ready', '1', 'EX', readyTtl)
+redis.call('SET', budget.ready, '1', 'EX', readyTtl)
 return 1

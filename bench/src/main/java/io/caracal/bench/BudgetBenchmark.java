@@ -88,7 +88,7 @@ public class BudgetBenchmark {
         Database db = new Database(dataSource);
         AgentStore agents = new AgentStore(db, clock);
         PolicyStore policies = new PolicyStore(db, clock);
-        counters = new RedisBudgetCounters(connection);
+        counters = new RedisBudgetCounters(redis);
         engine = new BudgetEngine(agents, policies, new PricebookStore(db, clock), new HoldStore(db), counters, clock);
 
         Agent root = agents.create(new AgentDraft("bench-root", "", "bench", null, Map.of()));
@@ -99,12 +99,13 @@ public class BudgetBenchmark {
         BudgetPolicy roots = policy(policies, root, TimeWindow.MONTHLY, WindowType.CALENDAR);
         Instant now = Instant.now();
         for (BudgetPolicy p : List.of(own, parents, roots)) {
-            counters.load(Buckets.counterKey(p), new BudgetCounters.RebuildState(List.of(), List.of(), List.of()));
+            counters.load(Buckets.counterKey(root.id(), p), new BudgetCounters.RebuildState(List.of(), List.of(), List.of()));
         }
-        oneBudget = List.of(holdLine(own, now));
-        oneBudgetClose = List.of(closeLine(own, now));
-        threeBudgets = List.of(holdLine(own, now), holdLine(parents, now), holdLine(roots, now));
-        threeBudgetsClose = List.of(closeLine(own, now), closeLine(parents, now), closeLine(roots, now));
+        UUID tree = root.id();
+        oneBudget = List.of(holdLine(tree, own, now));
+        oneBudgetClose = List.of(closeLine(tree, own, now));
+        threeBudgets = List.of(holdLine(tree, own, now), holdLine(tree, parents, now), holdLine(tree, roots, now));
+        threeBudgetsClose = List.of(closeLine(tree, own, now), closeLine(tree, parents, now), closeLine(tree, roots, now));
     }
 
     private static BudgetPolicy policy(PolicyStore policies, Agent agent, TimeWindow window, WindowType type) {
@@ -113,14 +114,14 @@ public class BudgetBenchmark {
                 new PolicyChange("bench", "bench"));
     }
 
-    private static BudgetCounters.HoldLine holdLine(BudgetPolicy policy, Instant now) {
-        return new BudgetCounters.HoldLine(Buckets.counterKey(policy), "1000000000000000000", "10000000",
+    private static BudgetCounters.HoldLine holdLine(UUID tree, BudgetPolicy policy, Instant now) {
+        return new BudgetCounters.HoldLine(Buckets.counterKey(tree, policy), "1000000000000000000", "10000000",
                 Buckets.window(policy, now).stream().map(Buckets.Bucket::id).toList());
     }
 
-    private static BudgetCounters.CloseLine closeLine(BudgetPolicy policy, Instant now) {
+    private static BudgetCounters.CloseLine closeLine(UUID tree, BudgetPolicy policy, Instant now) {
         Buckets.Bucket bucket = Buckets.bucketFor(policy, now);
-        return new BudgetCounters.CloseLine(Buckets.counterKey(policy), "10000000", bucket.id(), bucket.keep());
+        return new BudgetCounters.CloseLine(Buckets.counterKey(tree, policy), "10000000", bucket.id(), bucket.keep());
     }
 
     @TearDown(Level.Trial)

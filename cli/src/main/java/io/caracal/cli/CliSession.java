@@ -8,10 +8,8 @@ import io.caracal.core.budget.HoldStore;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.budget.RedisBudgetCounters;
-import io.caracal.core.store.RedisConnections;
-import io.lettuce.core.RedisClient;
+import io.caracal.core.store.SharedRedis;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.caracal.core.store.SchemaMigrator;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -45,8 +43,7 @@ public final class CliSession implements AutoCloseable {
     private LocalServices.Server localPostgres;
     private ApplicationContext context;
     private LocalServices.Server localRedis;
-    private RedisClient redisClient;
-    private StatefulRedisConnection<String, String> redisConnection;
+    private SharedRedis redis;
     private ObjectMapper.CloseableObjectMapper offlineJson;
 
     public CliSession(Map<String, String> env, PrintWriter out, PrintWriter err, LocalServices localServices) {
@@ -140,7 +137,7 @@ public final class CliSession implements AutoCloseable {
     /** The budget engine over this session's database and Redis (started only for commands that need it). */
     public BudgetEngine budgetEngine() {
         return new BudgetEngine(bean(AgentStore.class), bean(PolicyStore.class), bean(PricebookStore.class), bean(HoldStore.class),
-                new RedisBudgetCounters(redis()), bean(Clock.class));
+                new RedisBudgetCounters(redis().sync()), bean(Clock.class));
     }
 
     /** Whether REDIS_HOST or the config file names a Redis; otherwise {@link #redis()} is a local one, where the distribution has it. */
@@ -149,22 +146,21 @@ public final class CliSession implements AutoCloseable {
     }
 
     /** The Redis the gateway and the metrics function share, or a local one of this invocation's when none is configured. */
-    public StatefulRedisConnection<String, String> redis() {
-        if (redisConnection == null) {
+    public SharedRedis redis() {
+        if (redis == null) {
             RedisSettings settings = redisSettings();
             if (settings.embedded()) {
                 localRedis = localServices.redis();
-                settings = new RedisSettings(localRedis.host(), localRedis.port(), null);
+                settings = new RedisSettings(localRedis.host(), localRedis.port(), null, false);
             }
-            redisClient = RedisConnections.client(settings.uri());
             try {
-                redisConnection = redisClient.connect();
+                redis = SharedRedis.connect(settings.uri(), settings.cluster());
             } catch (RedisException e) {
                 throw new BudgetStoreUnavailableException("cannot reach Redis at " + settings.host() + ":" + settings.port()
                         + ": " + e.getMessage(), e);
             }
         }
-        return redisConnection;
+        return redis;
     }
 
     private RedisSettings redisSettings() {
@@ -230,11 +226,8 @@ public final class CliSession implements AutoCloseable {
 
     @Override
     public void close() {
-        if (redisConnection != null) {
-            redisConnection.close();
-        }
-        if (redisClient != null) {
-            redisClient.shutdown();
+        if (redis != null) {
+            redis.close();
         }
         if (localRedis != null) {
             localRedis.close();

@@ -58,7 +58,7 @@ class CliBudgetTest {
                 Clock clock = Clock.systemUTC();
                 PolicyStore policies = new PolicyStore(db, clock);
                 BudgetEngine engine = new BudgetEngine(new AgentStore(db, clock), policies, new PricebookStore(db, clock),
-                        new HoldStore(db), new RedisBudgetCounters(redis), clock);
+                        new HoldStore(db), new RedisBudgetCounters(redis.sync()), clock);
                 Money usd = new Money(new BigDecimal("1.50"), new CurrencyCode("USD"));
                 engine.settle(engine.hold(UUID.fromString(child), usd, null).holdId(), usd);
                 assertTrue(engine.hold(UUID.fromString(child), new Money(new BigDecimal("0.75"), new CurrencyCode("USD")), null).allowed());

@@ -145,7 +145,7 @@ class CliSnapshotTest {
             Database db = new Database(dataSource);
             Clock clock = Clock.systemUTC();
             BudgetEngine engine = new BudgetEngine(new AgentStore(db, clock), new PolicyStore(db, clock), new PricebookStore(db, clock),
-                    new HoldStore(db), new RedisBudgetCounters(redis), clock);
+                    new HoldStore(db), new RedisBudgetCounters(redis.sync()), clock);
             for (String amount : List.of("1.25", "2.50")) {
                 Money cost = new Money(new BigDecimal(amount), new CurrencyCode("USD"));
                 engine.settle(engine.hold(UUID.fromString(spender), cost, null).holdId(), cost);

@@ -150,7 +150,7 @@ class GatewayDegradedTest {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             BudgetEngine replica = new BudgetEngine(keeping.gateway.getBean(AgentStore.class), keeping.gateway.getBean(PolicyStore.class),
                     keeping.gateway.getBean(PricebookStore.class), keeping.gateway.getBean(HoldStore.class),
-                    new RedisBudgetCounters(connection), Clock.systemUTC());
+                    new RedisBudgetCounters(connection.sync()), Clock.systemUTC());
             BigDecimal seen = Await.until(Duration.ofSeconds(10), () -> replica.check(caller.agent().id(), null).budgets().get(0).spent(),
                     spent -> spent.compareTo(new BigDecimal("4")) == 0);
             assertEquals(0, new BigDecimal("4").compareTo(seen), "spent as another replica sees it: " + seen);

@@ -3,7 +3,7 @@ package io.caracal.metrics;
 import io.caracal.core.config.SpendRetention;
 import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.core.spend.SpendAggregates;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.caracal.core.store.SharedRedis;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -12,14 +12,16 @@ import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
+import java.time.Clock;
+
 /** Wires the metrics function: the Redis spend buckets, the Prometheus counters and their port (9091). */
 @Factory
 public class MetricsFactory {
 
     @Singleton
-    @Requires(beans = StatefulRedisConnection.class)
-    SpendAggregates spendAggregates(StatefulRedisConnection<String, String> redis, SpendRetention retention) {
-        return new SpendAggregates(redis, retention.getDayRetention(), retention.getHourRetention());
+    @Requires(beans = SharedRedis.class)
+    SpendAggregates spendAggregates(SharedRedis redis, SpendRetention retention, Clock clock) {
+        return new SpendAggregates(redis.sync(), retention.getDayRetention(), retention.getHourRetention(), clock);
     }
 
     @Singleton

@@ -16,9 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -51,11 +53,12 @@ class SpendAggregatorTest {
 
     @Test
     void countsEachEventOnceExactlyAndExportsTheSeedsMetrics() {
-        SpendAggregates aggregates = new SpendAggregates(redis, Duration.ofDays(2), Duration.ofDays(1));
+        Instant day = Instant.parse("2026-11-22T10:15:00Z");
+        SpendAggregates aggregates = new SpendAggregates(redis.sync(), Duration.ofDays(2), Duration.ofDays(1),
+                Clock.fixed(day.plus(Duration.ofHours(2)), ZoneOffset.UTC));
         SpendMetrics metrics = new SpendMetrics();
         SpendAggregator aggregator = new SpendAggregator(aggregates, metrics::counted);
         UUID agent = UUID.randomUUID();
-        Instant day = Instant.parse("2026-11-22T10:15:00Z");
         List<ConsumedRecord> records = List.of(
                 record(new MeteringEvent(UUID.randomUUID(), agent, null, new Money(new BigDecimal("0.000000001"), new CurrencyCode("USD")), day,
                         null, Map.of(), Map.of()), 1),

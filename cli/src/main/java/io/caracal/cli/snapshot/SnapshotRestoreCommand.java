@@ -50,8 +50,8 @@ final class SnapshotRestoreCommand extends SessionCommand {
         }
         SpendRetention retention = session.bean(SpendRetention.class);
         SnapshotRestore restore = new SnapshotRestore(snapshots, new LedgerVerifier(session.bean(MerkleLogStore.class)), session.bean(LedgerStore.class),
-                new SpendAggregates(session.redis(), retention.getDayRetention(), retention.getHourRetention()),
-                new RedisBudgetCounters(session.redis()), retention.getDayRetention(), session.bean(Clock.class));
+                new SpendAggregates(session.redis().sync(), retention.getDayRetention(), retention.getHourRetention(), session.bean(Clock.class)),
+                new RedisBudgetCounters(session.redis().sync()), retention.getDayRetention(), session.bean(Clock.class));
         SnapshotRestore.Result result = restore.restore(snapshot);
         RestoredView view = new RestoredView(id.toString(), snapshot.batchId().toString(), result.eventsVerified(), result.agentsRestored(),
                 result.eventsReaggregated(), retention.getDayRetention().toDays(), result.budgetKeysReset(), "caracal replay start --from-snapshot " + id);

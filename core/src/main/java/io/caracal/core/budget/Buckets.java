@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * How a budget's settled spend is bucketed in Redis. A calendar window is one exact counter. A rolling window
@@ -30,12 +31,15 @@ public final class Buckets {
     }
 
     /**
-     * The Redis key of a budget's counters: the policy and its window definition. Changing a policy's window,
-     * type or zone therefore starts from a key Redis has never seen, which is rebuilt from PostgreSQL for
-     * the new window, instead of reading spend kept under the old window's bucket names.
+     * The Redis key of a budget's counters: the hash tag of its delegation tree ({@code root}, the tree's top agent),
+     * then the policy and its window definition. Every budget one hold touches belongs to the holding agent or an
+     * ancestor, so all share the tag and a Redis Cluster keeps them in one slot, where one script can hold on all
+     * atomically. Changing a policy's window, type or zone starts from a key Redis has never seen, which is rebuilt
+     * from PostgreSQL for the new window, instead of reading spend kept under the old window's bucket names; moving
+     * its agent to another tree moves it to that tree's keys (docs/budget-engine.md says what that costs).
      */
-    public static String counterKey(BudgetPolicy policy) {
-        return policy.id() + ":" + policy.timeWindow().label() + ":" + policy.windowType().label() + ":"
+    public static String counterKey(UUID root, BudgetPolicy policy) {
+        return "{" + root + "}:" + policy.id() + ":" + policy.timeWindow().label() + ":" + policy.windowType().label() + ":"
                 + (policy.timeZone() == null ? "UTC" : policy.timeZone().getId());
     }
 

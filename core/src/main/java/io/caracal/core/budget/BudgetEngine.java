@@ -47,6 +47,7 @@ public final class BudgetEngine {
     private final HoldWrites writes;
     private final BudgetCounters counters;
     private final StaleBudgets stale = new StaleBudgets();
+    private final Rebuilds rebuilds = new Rebuilds();
     private final Clock clock;
 
     /** Writes each hold, settlement and close straight to {@code holds}, one at a time: for the admin CLI and consumers. */
@@ -121,7 +122,8 @@ public final class BudgetEngine {
         writes.open(hold, call == null ? null : requestId(call));
         BudgetCounters.Outcome outcome;
         try {
-            outcome = withRebuild(plan.lines, () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.lines, now)));
+            outcome = withRebuild(plan.root, plan.lines,
+                    () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.root, plan.lines, now)));
         } catch (RuntimeException e) {
             writes.close(hold.id(), HoldState.DENIED, now, null);
             throw e;
@@ -132,7 +134,7 @@ public final class BudgetEngine {
             writes.close(hold.id(), HoldState.DENIED, now, event);
             // A rebuild between the check and the line above would have loaded the still-open hold from
             // PostgreSQL; take it off again so a refused hold never counts.
-            release(hold);
+            release(plan.root, hold);
             return new HoldResult(null, decision, null);
         }
         return new HoldResult(hold, decision, event);
@@ -153,7 +155,7 @@ public final class BudgetEngine {
         Hold hold = new Hold(UUID.randomUUID(), agent.id(), plan.amount, now, now.plus(ttl == null ? DEFAULT_HOLD_TTL : ttl), HoldState.OPEN,
                 plan.lines);
         writes.open(hold, requestId(metadata));
-        stale.mark(plan.lines);
+        stale.mark(plan.root, plan.lines);
         BudgetDecision decision = new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)", null, null, null, List.of());
         return new HoldResult(hold, decision, BudgetEvents.decision(agent.id(), decision, now, metadata));
     }
@@ -165,8 +167,8 @@ public final class BudgetEngine {
         if (plan.refusal != null) {
             return plan.refusal;
         }
-        return decision(plan, withRebuild(plan.lines,
-                () -> counters.hold(false, estimate != null, UUID.randomUUID(), now, now.plusSeconds(1), holdLines(plan.lines, now))));
+        return decision(plan, withRebuild(plan.root, plan.lines,
+                () -> counters.hold(false, estimate != null, UUID.randomUUID(), now, now.plusSeconds(1), holdLines(plan.root, plan.lines, now))));
     }
 
     /**
@@ -243,14 +245,15 @@ public final class BudgetEngine {
         }
         // Applied again on a repeated settle too: Redis recognises the hold and adds nothing, but a settle whose
         // first attempt never reached Redis is completed here.
+        UUID root = root(settlement.agentId());
         List<BudgetCounters.CloseLine> close = settlement.lines().stream().map(line -> {
             Buckets.Bucket bucket = Buckets.bucketFor(line.policy(), settlement.occurredAt());
-            return new BudgetCounters.CloseLine(Buckets.counterKey(line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
+            return new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
         }).toList();
         try {
-            withRebuild(settlement.lines(), () -> counters.close(true, holdId, now, close));
+            withRebuild(root, settlement.lines(), () -> counters.close(true, holdId, now, close));
         } catch (BudgetStoreUnavailableException e) {
-            stale.mark(settlement.lines());
+            stale.mark(root, settlement.lines());
             throw e;
         }
     }
@@ -268,28 +271,33 @@ public final class BudgetEngine {
                 throw new ConflictException("hold " + holdId + " is already settled");
             }
         }
-        release(hold);
+        release(root(hold.agentId()), hold);
     }
 
     /** As {@link #voidHold(UUID)} for a call's hold the caller placed: the void and the call's decision event are one write. */
     public void voidHold(HoldResult held) {
         if (writes.close(held.holdId(), HoldState.VOIDED, now(), held.decisionEvent())) {
-            release(held.hold());
+            release(root(held.hold().agentId()), held.hold());
         } else {
             voidHold(held.holdId());
         }
     }
 
     /** Takes a hold off every budget in Redis without a charge; harmless when it is not there. */
-    private void release(Hold hold) {
+    private void release(UUID root, Hold hold) {
         Instant now = now();
         List<BudgetCounters.CloseLine> close = hold.lines().stream()
-                .map(line -> new BudgetCounters.CloseLine(Buckets.counterKey(line.policy()), "0", "void", Duration.ZERO)).toList();
-        withRebuild(hold.lines(), () -> counters.close(false, hold.id(), now, close));
+                .map(line -> new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), "0", "void", Duration.ZERO)).toList();
+        withRebuild(root, hold.lines(), () -> counters.close(false, hold.id(), now, close));
+    }
+
+    /** The root of the agent's delegation tree, which keys its budgets in Redis (see {@link Buckets#counterKey}). */
+    private UUID root(UUID agentId) {
+        return policies.scopeOf(agentId).root();
     }
 
     /** What a request would hold on each budget, or why it is refused before any budget is read. */
-    private record Plan(Money amount, List<BudgetLine> lines, BudgetDecision refusal) {
+    private record Plan(Money amount, List<BudgetLine> lines, BudgetDecision refusal, UUID root) {
     }
 
     private Plan plan(Agent agent, Money estimate, Instant now) {
@@ -312,11 +320,11 @@ public final class BudgetEngine {
             }
             lines.add(line.get());
         }
-        return new Plan(amount, lines, null);
+        return new Plan(amount, lines, null, scope.root());
     }
 
     private static Plan refused(String reason) {
-        return new Plan(null, List.of(), BudgetDecision.denied(reason));
+        return new Plan(null, List.of(), BudgetDecision.denied(reason), null);
     }
 
     /**
@@ -333,8 +341,8 @@ public final class BudgetEngine {
         return converted.map(value -> new BudgetLine(policy, value));
     }
 
-    private static List<BudgetCounters.HoldLine> holdLines(List<BudgetLine> lines, Instant now) {
-        return lines.stream().map(line -> new BudgetCounters.HoldLine(Buckets.counterKey(line.policy()), Nanos.of(line.policy().limit()),
+    private static List<BudgetCounters.HoldLine> holdLines(UUID root, List<BudgetLine> lines, Instant now) {
+        return lines.stream().map(line -> new BudgetCounters.HoldLine(Buckets.counterKey(root, line.policy()), Nanos.of(line.policy().limit()),
                 Nanos.of(line.amount()), Buckets.window(line.policy(), now).stream().map(Buckets.Bucket::id).toList())).toList();
     }
 
@@ -385,19 +393,23 @@ public final class BudgetEngine {
         stale.invalidate(counters);
     }
 
-    private BudgetCounters.Outcome withRebuild(List<BudgetLine> lines, Supplier<BudgetCounters.Outcome> step) {
+    /**
+     * Runs a step on Redis, first rebuilding from PostgreSQL every budget it reports lost. Requests that find the same
+     * budget lost at once share one rebuild of it (see {@link Rebuilds}), then each tries its step again.
+     */
+    private BudgetCounters.Outcome withRebuild(UUID root, List<BudgetLine> lines, Supplier<BudgetCounters.Outcome> step) {
         // Never serve from Redis while it may still lack what this replica recorded without it.
         stale.invalidate(counters);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            long ticket = rebuilds.ticket();
             BudgetCounters.Outcome outcome = step.get();
             if (outcome.status() != BudgetCounters.Status.NOT_READY) {
                 return outcome;
             }
-            Instant now = now();
             for (String missing : outcome.notReady()) {
-                BudgetPolicy policy = lines.stream().map(BudgetLine::policy).filter(p -> Buckets.counterKey(p).equals(missing))
+                BudgetPolicy policy = lines.stream().map(BudgetLine::policy).filter(p -> Buckets.counterKey(root, p).equals(missing))
                         .findFirst().orElseThrow();
-                counters.load(missing, holds.rebuildState(policy, now));
+                rebuilds.run(missing, ticket, () -> counters.load(missing, holds.rebuildState(policy, now())));
             }
         }
         throw new BudgetStoreUnavailableException("budget store (Redis) keeps losing its state; refusing to enforce from it", null);

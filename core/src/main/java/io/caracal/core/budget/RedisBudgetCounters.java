@@ -4,8 +4,7 @@ import io.caracal.core.store.RedisKeys;
 import io.caracal.core.store.RedisScript;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,20 +17,26 @@ import java.util.function.Supplier;
 /**
  * Budget figures in Redis, changed only by Lua scripts so that every check-and-hold and every settlement is
  * one atomic step across all replicas (dropping ready markers, one command, is the only other change). Keys,
- * per budget ({@code <budget>} is its counter key: policy id and window definition): {@code cb:p:<budget>:ready}
- * (present once loaded, for five minutes),
- * {@code :held} (total held), {@code :holds} (hold → expiry), {@code :ha} (hold → amount), {@code :closed}
- * (recently closed holds) and {@code :s:<bucket>} (settled spend). Run Redis with
+ * per budget ({@code <budget>} is its {@link Buckets#counterKey counter key}, {@code {<root>}:<policy>:<window>}):
+ * {@code cb:p:<budget>:ready} (present once loaded, for five minutes), {@code :held} (total held), {@code :holds}
+ * (hold → expiry), {@code :ha} (hold → amount), {@code :closed} (recently closed holds) and {@code :s:<bucket>}
+ * (settled spend). The {@code {<root>}} hash tag puts every budget of one delegation tree in one Redis Cluster slot,
+ * and every script gets all its keys in KEYS, so a cluster client sends it to that slot's shard. Run Redis with
  * {@code maxmemory-policy noeviction}: an evicted counter would read as zero.
  */
 public final class RedisBudgetCounters implements BudgetCounters {
-    private final RedisCommands<String, String> redis;
+    private static final String PREFIX = "cb:p:";
+    /** How long a budget's state keys outlive their last write: longer than a ready marker lives, see common.lua. */
+    static final Duration STATE_TTL = READY_TTL.plusMinutes(1);
+
+    private final RedisClusterCommands<String, String> redis;
     private final RedisScript holdScript = RedisScript.of("/budget/common.lua", "/budget/hold.lua");
     private final RedisScript closeScript = RedisScript.of("/budget/common.lua", "/budget/close.lua");
     private final RedisScript loadScript = RedisScript.of("/budget/common.lua", "/budget/load.lua");
 
-    public RedisBudgetCounters(StatefulRedisConnection<String, String> connection) {
-        this.redis = connection.sync();
+    /** On one Redis or on a Redis Cluster: both clients' sync commands are {@link RedisClusterCommands}. */
+    public RedisBudgetCounters(RedisClusterCommands<String, String> redis) {
+        this.redis = redis;
     }
 
     /**
@@ -39,41 +44,45 @@ public final class RedisBudgetCounters implements BudgetCounters {
      * check, open holds included. Returns how many keys were removed.
      */
     public long reset() {
-        return RedisKeys.unlink(redis, "cb:p:*");
+        return RedisKeys.unlink(redis, PREFIX + "*");
     }
 
     @Override
     public Outcome hold(boolean place, boolean estimated, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines) {
+        List<String> keys = new ArrayList<>();
         List<String> args = new ArrayList<>(List.of(place ? "hold" : "check", estimated ? "1" : "0", holdId.toString(),
-                Long.toString(now.toEpochMilli()), Long.toString(expiresAt.toEpochMilli()), Integer.toString(lines.size())));
+                Long.toString(now.toEpochMilli()), Long.toString(expiresAt.toEpochMilli()), seconds(STATE_TTL), Integer.toString(lines.size())));
         for (HoldLine line : lines) {
-            args.add(line.budgetKey());
+            addStateKeys(keys, line.budgetKey());
+            line.bucketIds().forEach(bucket -> keys.add(bucketKey(line.budgetKey(), bucket)));
             args.add(line.limitNanos());
             args.add(line.amountNanos());
             args.add(Integer.toString(line.bucketIds().size()));
-            args.addAll(line.bucketIds());
         }
-        return outcome(run(holdScript, args));
+        return outcome(run(holdScript, keys, args), lines.stream().map(HoldLine::budgetKey).toList());
     }
 
     @Override
     public Outcome close(boolean settle, UUID holdId, Instant now, List<CloseLine> lines) {
-        List<String> args = new ArrayList<>(List.of(settle ? "settle" : "void", holdId.toString(),
-                Long.toString(now.toEpochMilli()), Long.toString(CLOSED_RETENTION.toMillis()), Integer.toString(lines.size())));
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>(List.of(settle ? "settle" : "void", holdId.toString(), Long.toString(now.toEpochMilli()),
+                Long.toString(CLOSED_RETENTION.toMillis()), seconds(STATE_TTL), Integer.toString(lines.size())));
         for (CloseLine line : lines) {
-            args.add(line.budgetKey());
+            addStateKeys(keys, line.budgetKey());
+            keys.add(bucketKey(line.budgetKey(), line.bucketId()));
             args.add(line.amountNanos());
-            args.add(line.bucketId());
             args.add(Long.toString(Math.max(1, line.keep().toSeconds())));
         }
-        return outcome(run(closeScript, args));
+        return outcome(run(closeScript, keys, args), lines.stream().map(CloseLine::budgetKey).toList());
     }
 
     @Override
     public void load(String budgetKey, RebuildState state) {
-        List<String> args = new ArrayList<>(List.of(budgetKey, Long.toString(READY_TTL.toSeconds()), Integer.toString(state.buckets().size())));
+        List<String> keys = new ArrayList<>();
+        addStateKeys(keys, budgetKey);
+        List<String> args = new ArrayList<>(List.of(seconds(READY_TTL), seconds(STATE_TTL), Integer.toString(state.buckets().size())));
         for (BucketSpend bucket : state.buckets()) {
-            args.add(bucket.bucketId());
+            keys.add(bucketKey(budgetKey, bucket.bucketId()));
             args.add(bucket.nanos());
             args.add(Long.toString(Math.max(1, bucket.keep().toSeconds())));
         }
@@ -88,21 +97,37 @@ public final class RedisBudgetCounters implements BudgetCounters {
             args.add(hold.holdId().toString());
             args.add(Long.toString(hold.closedAt().toEpochMilli()));
         }
-        run(loadScript, args);
+        run(loadScript, keys, args);
     }
 
     @Override
     public void invalidate(Collection<String> budgetKeys) {
-        reach(() -> redis.del(budgetKeys.stream().map(key -> "cb:p:" + key + ":ready").toArray(String[]::new)));
+        // Several trees' markers may be in several slots: a cluster client splits the DEL by slot.
+        reach(() -> redis.del(budgetKeys.stream().map(key -> PREFIX + key + ":ready").toArray(String[]::new)));
     }
 
-    private static Outcome outcome(Object reply) {
+    /** A budget's state keys, in the order common.lua's budget_at reads them. */
+    private static void addStateKeys(List<String> keys, String budgetKey) {
+        String budget = PREFIX + budgetKey;
+        keys.addAll(List.of(budget + ":ready", budget + ":held", budget + ":holds", budget + ":ha", budget + ":closed"));
+    }
+
+    private static String bucketKey(String budgetKey, String bucketId) {
+        return PREFIX + budgetKey + ":s:" + bucketId;
+    }
+
+    private static String seconds(Duration duration) {
+        return Long.toString(duration.toSeconds());
+    }
+
+    /** The script's reply; {@code budgetKeys} name the budgets it reports by their 1-based index. */
+    private static Outcome outcome(Object reply, List<String> budgetKeys) {
         @SuppressWarnings("unchecked")
         List<Object> items = (List<Object>) reply;
         Status status = Status.valueOf((String) items.get(0));
         return switch (status) {
             case NOT_READY -> new Outcome(status, 0, List.of(),
-                    items.subList(1, items.size()).stream().map(o -> (String) o).toList());
+                    items.subList(1, items.size()).stream().map(index -> budgetKeys.get(Integer.parseInt((String) index) - 1)).toList());
             case OK, DENIED -> {
                 List<String[]> figures = new ArrayList<>();
                 for (int i = 2; i + 1 < items.size(); i += 2) {
@@ -113,8 +138,8 @@ public final class RedisBudgetCounters implements BudgetCounters {
         };
     }
 
-    private Object run(RedisScript script, List<String> args) {
-        return reach(() -> script.run(redis, ScriptOutputType.MULTI, new String[0], args.toArray(String[]::new)));
+    private Object run(RedisScript script, List<String> keys, List<String> args) {
+        return reach(() -> script.run(redis, ScriptOutputType.MULTI, keys.toArray(String[]::new), args.toArray(String[]::new)));
     }
 
     private static <T> T reach(Supplier<T> command) {

@@ -2,6 +2,7 @@ package io.caracal.core.budget;
 
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,8 +20,8 @@ final class StaleBudgets {
     /** Budget key → the mark that put it here; a budget marked again while it is being invalidated stays marked. */
     private final Map<String, Object> marks = new ConcurrentHashMap<>();
 
-    void mark(List<BudgetLine> lines) {
-        lines.forEach(line -> marks.put(Buckets.counterKey(line.policy()), new Object()));
+    void mark(UUID root, List<BudgetLine> lines) {
+        lines.forEach(line -> marks.put(Buckets.counterKey(root, line.policy()), new Object()));
     }
 
     /**

@@ -1,9 +1,7 @@
 package io.caracal.core.config;
 
 import io.caracal.core.pipeline.KafkaDeadLetterSink;
-import io.caracal.core.store.RedisConnections;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.caracal.core.store.SharedRedis;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
@@ -14,18 +12,12 @@ import jakarta.inject.Singleton;
 @Factory
 public class ServicesFactory {
 
+    /** One server, or with {@code caracal.redis.cluster} (REDIS_CLUSTER) a Redis Cluster seeded by the same URI. */
     @Singleton
     @Requires(property = "caracal.redis.uri")
-    @Bean(preDestroy = "shutdown")
-    RedisClient redisClient(@Value("${caracal.redis.uri}") String uri) {
-        return RedisConnections.client(uri);
-    }
-
-    @Singleton
-    @Requires(beans = RedisClient.class)
     @Bean(preDestroy = "close")
-    StatefulRedisConnection<String, String> redisConnection(RedisClient client) {
-        return client.connect();
+    SharedRedis redis(@Value("${caracal.redis.uri}") String uri, @Value("${caracal.redis.cluster:false}") boolean cluster) {
+        return SharedRedis.connect(uri, cluster);
     }
 
     @Singleton

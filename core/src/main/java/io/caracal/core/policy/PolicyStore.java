@@ -240,8 +240,12 @@ public final class PolicyStore implements PolicyScopes {
         }
     }
 
-    /** The budgets a charge by an agent counts against: its own active policies, then each ancestor's, nearest first. */
-    public record Scope(List<BudgetPolicy> own, List<BudgetPolicy> inherited) {
+    /**
+     * The budgets a charge by an agent counts against: its own active policies, then each ancestor's, nearest first.
+     * {@code root} is the top of the agent's delegation tree: every budget of the scope belongs to it or below it,
+     * so the budget store keys them all by it (one Redis Cluster slot for a hold across the agent and its ancestors).
+     */
+    public record Scope(UUID root, List<BudgetPolicy> own, List<BudgetPolicy> inherited) {
         public List<BudgetPolicy> all() {
             List<BudgetPolicy> all = new ArrayList<>(own);
             all.addAll(inherited);
@@ -252,20 +256,26 @@ public final class PolicyStore implements PolicyScopes {
     @Override
     public Scope scopeOf(UUID agentId) {
         return db.transaction(c -> {
+            // Every agent up the tree is a row (with no policy columns when it has no active policy), so the
+            // deepest row names the root even when the root has no budget of its own.
             try (PreparedStatement ps = c.prepareStatement("WITH RECURSIVE up(id, parent_id, depth) AS ("
                     + " SELECT id, parent_id, 0 FROM agents WHERE id = ?"
                     + " UNION SELECT a.id, a.parent_id, up.depth + 1 FROM agents a JOIN up ON a.id = up.parent_id WHERE up.depth < 1000)"
-                    + " SELECT " + COLUMNS.replaceAll("(\\w+)", "p.$1") + ", up.depth FROM up JOIN budget_policies p ON p.agent_id = up.id"
-                    + " WHERE p.active ORDER BY up.depth, p.created_at, p.id")) {
+                    + " SELECT up.id AS tree_agent, up.depth, " + COLUMNS.replaceAll("(\\w+)", "p.$1")
+                    + " FROM up LEFT JOIN budget_policies p ON p.agent_id = up.id AND p.active ORDER BY up.depth, p.created_at, p.id")) {
                 ps.setObject(1, agentId);
+                UUID root = null;
                 List<BudgetPolicy> own = new ArrayList<>();
                 List<BudgetPolicy> inherited = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        (rs.getInt("depth") == 0 ? own : inherited).add(policyRow(rs, "id", "created_at", "updated_at"));
+                        root = Rows.uuid(rs, "tree_agent");
+                        if (rs.getObject("id") != null) {
+                            (rs.getInt("depth") == 0 ? own : inherited).add(policyRow(rs, "id", "created_at", "updated_at"));
+                        }
                     }
                 }
-                return new Scope(own, inherited);
+                return new Scope(root, own, inherited);
             }
         });
     }

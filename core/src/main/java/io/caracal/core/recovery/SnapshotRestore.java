@@ -59,7 +59,7 @@ public final class SnapshotRestore {
         Set<UUID> agents = new HashSet<>();
         long[] added = {0};
         ledger.forEachSince(clock.instant().minus(dayRetention), PAGE, page -> {
-            List<MeteringEvent> fresh = aggregates.add(page);
+            List<MeteringEvent> fresh = aggregates.reaggregate(page);
             fresh.forEach(e -> agents.add(e.agentId()));
             added[0] += fresh.size();
         });

@@ -3,6 +3,9 @@ package io.caracal.core.store;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
 
 import java.time.Duration;
 
@@ -13,6 +16,8 @@ import java.time.Duration;
  */
 public final class RedisConnections {
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
+    /** How often a cluster client re-reads the cluster's shape even when no redirect or reconnect told it to. */
+    private static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
     private RedisConnections() {
     }
@@ -23,6 +28,25 @@ public final class RedisConnections {
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .build());
+        return client;
+    }
+
+    /**
+     * A Redis Cluster client seeded by {@code uri} (any node, or a managed service's configuration endpoint). It
+     * learns the slot map from the cluster and re-reads it on a MOVED or ASK redirect and on reconnects, so a
+     * failover or resharding re-routes commands instead of failing them until the next periodic refresh.
+     */
+    public static RedisClusterClient cluster(String uri) {
+        RedisClusterClient client = RedisClusterClient.create(uri);
+        client.setDefaultTimeout(COMMAND_TIMEOUT);
+        client.setOptions(ClusterClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                        .enableAllAdaptiveRefreshTriggers()
+                        .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                        .build())
                 .build());
         return client;
     }

@@ -2,7 +2,7 @@ package io.caracal.core.store;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +40,11 @@ public final class RedisScript {
         return new RedisScript(source.toString());
     }
 
-    public <T> T run(RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String[] argv) {
+    /**
+     * Runs the script with {@code keys} as its KEYS, every key it touches: a Redis Cluster client sends it to the
+     * shard of their (one) slot, and the script is loaded there on first use.
+     */
+    public <T> T run(RedisClusterCommands<String, String> redis, ScriptOutputType type, String[] keys, String[] argv) {
         try {
             return redis.evalsha(sha, type, keys, argv);
         } catch (RedisNoScriptException e) {

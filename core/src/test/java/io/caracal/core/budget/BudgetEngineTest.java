@@ -243,12 +243,12 @@ class BudgetEngineTest {
         BudgetEngine.HoldResult hold = f.engine.hold(agent.id(), usd("3"), Duration.ofSeconds(60));
         RedisClient client = io.caracal.core.store.RedisConnections.client(io.caracal.embedded.SharedServices.redis().uri());
         StatefulRedisConnection<String, String> connection = client.connect();
-        BudgetEngine broken = new BudgetEngine(f.agents, f.policies, f.prices, new HoldStore(f.db), new RedisBudgetCounters(connection), f.clock);
+        BudgetEngine broken = new BudgetEngine(f.agents, f.policies, f.prices, new HoldStore(f.db), new RedisBudgetCounters(connection.sync()), f.clock);
         connection.close();
         assertThrows(BudgetStoreUnavailableException.class, () -> broken.settle(hold.holdId(), usd("3")), "PostgreSQL has it, Redis not");
         client.shutdown();
         f.clock.advance(Duration.ofMinutes(2)); // the hold has expired: Redis alone would now show nothing at all
-        String ready = "cb:p:" + Buckets.counterKey(policy) + ":ready";
+        String ready = "cb:p:" + Buckets.counterKey(agent.id(), policy) + ":ready";
         long ttl = f.redis.sync().ttl(ready);
         assertTrue(ttl > 0 && ttl <= BudgetCounters.READY_TTL.toSeconds(), "loaded state expires, so it is re-derived: " + ttl);
         f.redis.sync().del(ready); // what that expiry does, without waiting for it
@@ -265,7 +265,7 @@ class BudgetEngineTest {
         RedisClient client = io.caracal.core.store.RedisConnections.client(redis.uri());
         StatefulRedisConnection<String, String> connection = client.connect();
         try {
-            BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, f.holds, new RedisBudgetCounters(connection), f.clock);
+            BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, f.holds, new RedisBudgetCounters(connection.sync()), f.clock);
             engine.settle(engine.hold(agent.id(), usd("2"), null).holdId(), usd("2"));
             redis.close();
             assertThrows(BudgetStoreUnavailableException.class, () -> engine.hold(agent.id(), usd("2"), null));
@@ -335,7 +335,7 @@ class BudgetEngineTest {
         StatefulRedisConnection<String, String> connection = client.connect();
         connection.setTimeout(Duration.ofMillis(500));
         BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, new HoldStore(f.db),
-                new RedisBudgetCounters(connection), f.clock);
+                new RedisBudgetCounters(connection.sync()), f.clock);
         connection.close();
         assertThrows(BudgetStoreUnavailableException.class, () -> engine.hold(agent.id(), usd("1"), null));
         client.shutdown();

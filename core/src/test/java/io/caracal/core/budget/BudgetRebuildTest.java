@@ -10,20 +10,29 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Redis loses everything; enforcement resumes with the same figures, rebuilt from PostgreSQL. */
+/**
+ * Redis loses everything; enforcement resumes with the same figures, rebuilt from PostgreSQL, once per budget
+ * however many requests find it missing.
+ */
 class BudgetRebuildTest {
 
     private static List<BudgetFigures> figures(EngineFixture f, List<Agent> agents) {
@@ -156,6 +165,94 @@ class BudgetRebuildTest {
             assertEquals(0, heldTotal.compareTo(end.held()), "every open hold counted once: " + end);
             assertTrue(end.spent().add(end.held()).compareTo(policy.limit().amount()) <= 0, end.toString());
             assertTrue(end.available().compareTo(BigDecimal.ONE) < 0, "the budget was used up: " + end);
+        }
+    }
+
+    @Test
+    void requestsFindingABudgetMissingAtOnceShareOneRebuildOfIt() throws Exception {
+        int requests = 24;
+        try (EngineFixture f = new EngineFixture("budget_single_flight", Instant.parse("2030-07-03T09:00:00Z"))) {
+            Agent parent = f.agent("flight-parent", null);
+            Agent child = f.agent("flight-child", parent.id());
+            BudgetPolicy parentDaily = f.policy(parent, "100", TimeWindow.DAILY, WindowType.CALENDAR, null);
+            BudgetPolicy childHourly = f.policy(child, "50", TimeWindow.HOURLY, WindowType.ROLLING, null);
+            GatedCounters counters = new GatedCounters(new RedisBudgetCounters(f.redis.sync()), requests);
+            BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, f.holds, counters, f.clock);
+
+            ExecutorService pool = Executors.newFixedThreadPool(requests);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<BudgetEngine.HoldResult>> holds = new ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                holds.add(pool.submit(() -> {
+                    start.await();
+                    return engine.hold(child.id(), EngineFixture.usd("1"), null);
+                }));
+            }
+            start.countDown();
+            for (Future<BudgetEngine.HoldResult> hold : holds) {
+                assertTrue(hold.get().allowed(), hold.get().decision().reason());
+            }
+            pool.shutdown();
+
+            assertEquals(requests, counters.toldMissing.get(), "every request found both budgets missing");
+            assertEquals(Map.of(Buckets.counterKey(parent.id(), childHourly), 1, Buckets.counterKey(parent.id(), parentDaily), 1),
+                    counters.loadsPerBudget(), "one rebuild per budget");
+            engine.check(child.id(), null).budgets()
+                    .forEach(b -> assertEquals(0, new BigDecimal(requests).compareTo(b.held()), "every hold counted once: " + b));
+        }
+    }
+
+    /**
+     * Redis, counting rebuilds per budget and holding each back until every request has been told its budgets are
+     * missing: all of them then want the same rebuild at the same time, the moment single flight is for.
+     */
+    private static final class GatedCounters implements BudgetCounters {
+        private final BudgetCounters redis;
+        private final CountDownLatch allToldMissing;
+        private final AtomicInteger toldMissing = new AtomicInteger();
+        private final Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+
+        GatedCounters(BudgetCounters redis, int requests) {
+            this.redis = redis;
+            this.allToldMissing = new CountDownLatch(requests);
+        }
+
+        Map<String, Integer> loadsPerBudget() {
+            Map<String, Integer> counts = new HashMap<>();
+            loads.forEach((budget, count) -> counts.put(budget, count.get()));
+            return counts;
+        }
+
+        @Override
+        public Outcome hold(boolean place, boolean estimated, UUID holdId, Instant now, Instant expiresAt, List<HoldLine> lines) {
+            Outcome outcome = redis.hold(place, estimated, holdId, now, expiresAt, lines);
+            if (outcome.status() == Status.NOT_READY) {
+                toldMissing.incrementAndGet();
+                allToldMissing.countDown();
+            }
+            return outcome;
+        }
+
+        @Override
+        public Outcome close(boolean settle, UUID holdId, Instant now, List<CloseLine> lines) {
+            return redis.close(settle, holdId, now, lines);
+        }
+
+        @Override
+        public void load(String budgetKey, RebuildState state) {
+            loads.computeIfAbsent(budgetKey, key -> new AtomicInteger()).incrementAndGet();
+            try {
+                assertTrue(allToldMissing.await(30, TimeUnit.SECONDS), "every request reached Redis");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            redis.load(budgetKey, state);
+        }
+
+        @Override
+        public void invalidate(Collection<String> budgetKeys) {
+            redis.invalidate(budgetKeys);
         }
     }
 }

@@ -12,13 +12,12 @@ import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.store.Database;
+import io.caracal.core.store.SharedRedis;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
 import io.caracal.embedded.SharedServices;
 import io.caracal.testing.MutableClock;
 import io.caracal.testing.TestDatabase;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -27,8 +26,8 @@ import java.util.UUID;
 
 /**
  * A real engine for tests: its own migrated database on the shared embedded PostgreSQL, the shared embedded
- * Redis, and a clock the test moves. {@link #replica()} gives a second engine on its own connections, as a
- * second gateway replica would have.
+ * Redis (or a Redis Cluster, {@link #onCluster}), and a clock the test moves. {@link #replica()} gives a second
+ * engine on its own connections, as a second gateway replica would have.
  */
 public final class EngineFixture implements AutoCloseable {
     public final MutableClock clock;
@@ -37,33 +36,40 @@ public final class EngineFixture implements AutoCloseable {
     public final PolicyStore policies;
     public final PricebookStore prices;
     public final HoldStore holds;
-    public final RedisClient redisClient;
-    public final StatefulRedisConnection<String, String> redis;
+    public final SharedRedis redis;
     public final BudgetEngine engine;
     private final HikariDataSource dataSource;
     private final String database;
+    private final String redisUri;
+    private final boolean cluster;
 
     public EngineFixture(String database, Instant start) {
-        this(database, new MutableClock(start));
+        this(database, new MutableClock(start), SharedServices.redis().uri(), false);
     }
 
-    private EngineFixture(String database, MutableClock clock) {
+    /** An engine on the Redis Cluster that {@code seedUri} (any of its nodes) belongs to. */
+    public static EngineFixture onCluster(String database, Instant start, String seedUri) {
+        return new EngineFixture(database, new MutableClock(start), seedUri, true);
+    }
+
+    private EngineFixture(String database, MutableClock clock, String redisUri, boolean cluster) {
         this.database = database;
         this.clock = clock;
+        this.redisUri = redisUri;
+        this.cluster = cluster;
         dataSource = TestDatabase.pool(database);
         db = new Database(dataSource);
         agents = new AgentStore(db, clock);
         policies = new PolicyStore(db, clock);
         prices = new PricebookStore(db, clock);
         holds = new HoldStore(db);
-        redisClient = io.caracal.core.store.RedisConnections.client(SharedServices.redis().uri());
-        redis = redisClient.connect();
-        engine = new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis), clock);
+        redis = SharedRedis.connect(redisUri, cluster);
+        engine = new BudgetEngine(agents, policies, prices, holds, new RedisBudgetCounters(redis.sync()), clock);
     }
 
     /** Another engine over the same database and Redis, with its own pool and connection. */
     public EngineFixture replica() {
-        return new EngineFixture(database, clock);
+        return new EngineFixture(database, clock, redisUri, cluster);
     }
 
     public Agent agent(String name, UUID parent) {
@@ -85,7 +91,6 @@ public final class EngineFixture implements AutoCloseable {
     @Override
     public void close() {
         redis.close();
-        redisClient.shutdown();
         dataSource.close();
     }
 }

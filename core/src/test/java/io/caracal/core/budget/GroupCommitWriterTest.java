@@ -62,7 +62,7 @@ class GroupCommitWriterTest {
         Agent live = f.agents.get(agent.id());
         int calls = 400;
         try (GroupCommitWriter writer = new GroupCommitWriter(f.holds, 10_000, Duration.ofSeconds(10))) {
-            BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, f.holds, writer, new RedisBudgetCounters(f.redis), f.clock);
+            BudgetEngine engine = new BudgetEngine(f.agents, f.policies, f.prices, f.holds, writer, new RedisBudgetCounters(f.redis.sync()), f.clock);
             ExecutorService pool = Executors.newFixedThreadPool(32);
             List<Future<UUID>> results = new ArrayList<>();
             for (int i = 0; i < calls; i++) {

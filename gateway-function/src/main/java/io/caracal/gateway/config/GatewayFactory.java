@@ -10,6 +10,7 @@ import io.caracal.core.event.OutboxStore;
 import io.caracal.core.event.OutboxRelay;
 import io.caracal.core.store.ChangeFeed;
 import io.caracal.core.store.Database;
+import io.caracal.core.store.SharedRedis;
 import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.budget.HoldStore;
 import io.caracal.core.budget.GroupCommitWriter;
@@ -35,7 +36,6 @@ import io.caracal.gateway.proxy.Proxy;
 import io.caracal.gateway.nonce.NonceGuard;
 import io.caracal.gateway.target.SsrfGuard;
 import io.caracal.gateway.target.Targets;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -104,8 +104,8 @@ public class GatewayFactory {
 
     @Singleton
     BudgetEngine budgetEngine(AgentDirectory agents, ScopeCache scopes, PriceCache prices, HoldStore holds, GroupCommitWriter writer,
-                              StatefulRedisConnection<String, String> redis, Clock clock) {
-        return new BudgetEngine(agents, scopes, prices, holds, writer, new RedisBudgetCounters(redis), clock);
+                              SharedRedis redis, Clock clock) {
+        return new BudgetEngine(agents, scopes, prices, holds, writer, new RedisBudgetCounters(redis.sync()), clock);
     }
 
     /** Once a second: the sweep costs an indexed query while no budget is waiting to be rebuilt and no call's hold expired. */
@@ -116,8 +116,8 @@ public class GatewayFactory {
     }
 
     @Context // created at start-up, so uptime counts from then
-    Readiness readiness(Database database, StatefulRedisConnection<String, String> redis, Clock clock) {
-        return new Readiness(database, redis, clock);
+    Readiness readiness(Database database, SharedRedis redis, Clock clock) {
+        return new Readiness(database, redis.sync(), clock);
     }
 
     /** The authenticator for the configured mode; a misconfigured mode stops the gateway from starting. */
@@ -181,13 +181,13 @@ public class GatewayFactory {
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
     Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices,
                 GatewayMetrics metrics, List<UpstreamSettings> upstreams, GatewaySettings settings,
-                StatefulRedisConnection<String, String> redis, @jakarta.inject.Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock) {
+                SharedRedis redis, @jakarta.inject.Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock) {
         HttpClient client = HttpClient.newBuilder()
                 .connectTimeout(settings.getRequestTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
         Optional<NonceGuard> replay = settings.isReplayProtection()
-                ? Optional.of(new NonceGuard(redis, clock, settings.getReplayWindow(), settings.getReplaySkew()))
+                ? Optional.of(new NonceGuard(redis.sync(), clock, settings.getReplayWindow(), settings.getReplaySkew()))
                 : Optional.empty();
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))

@@ -1,7 +1,7 @@
 package io.caracal.gateway.health;
 
 import io.caracal.core.store.Database;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ public final class Readiness {
     static final Duration DEADLINE = Duration.ofMillis(500);
 
     private final Database database;
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Clock clock;
     private final Instant started;
     /**
@@ -44,7 +44,7 @@ public final class Readiness {
         return thread;
     });
 
-    public Readiness(Database database, StatefulRedisConnection<String, String> redis, Clock clock) {
+    public Readiness(Database database, RedisClusterCommands<String, String> redis, Clock clock) {
         this.database = database;
         this.redis = redis;
         this.clock = clock;
@@ -67,7 +67,7 @@ public final class Readiness {
     public Report readiness() {
         Instant start = clock.instant();
         CompletableFuture<String> db = probe("database", () -> database.transaction(c -> c.isValid(1) ? "ok" : "database connection not valid"));
-        CompletableFuture<String> cache = probe("redis", () -> "PONG".equals(redis.sync().ping()) ? "ok" : "unexpected PING reply");
+        CompletableFuture<String> cache = probe("redis", () -> "PONG".equals(redis.ping()) ? "ok" : "unexpected PING reply");
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         Map<String, Check> checks = new LinkedHashMap<>();
         checks.put("database", check(db, start, deadline));

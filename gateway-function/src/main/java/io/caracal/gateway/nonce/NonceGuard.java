@@ -1,7 +1,7 @@
 package io.caracal.gateway.nonce;
 
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -16,12 +16,12 @@ import java.util.UUID;
  * agent, for as long as their timestamp could still be accepted; both headers are required.
  */
 public final class NonceGuard {
-    private final StatefulRedisConnection<String, String> redis;
+    private final RedisClusterCommands<String, String> redis;
     private final Clock clock;
     private final Duration window;
     private final Duration skew;
 
-    public NonceGuard(StatefulRedisConnection<String, String> redis, Clock clock, Duration window, Duration skew) {
+    public NonceGuard(RedisClusterCommands<String, String> redis, Clock clock, Duration window, Duration skew) {
         this.redis = redis;
         this.clock = clock;
         this.window = window;
@@ -53,7 +53,7 @@ public final class NonceGuard {
         Instant sent = Instant.ofEpochSecond(seconds);
         // Kept until its timestamp falls out of the window, so it can never be accepted twice.
         long keepSeconds = Math.max(1, Duration.between(now, sent.plus(window)).toSeconds() + 1);
-        String stored = redis.sync().set("cb:n:" + agentId + ":" + nonce, "1", SetArgs.Builder.nx().ex(keepSeconds));
+        String stored = redis.set("cb:n:" + agentId + ":" + nonce, "1", SetArgs.Builder.nx().ex(keepSeconds));
         return "OK".equals(stored) ? Optional.empty() : Optional.of("nonce already used");
     }
 }

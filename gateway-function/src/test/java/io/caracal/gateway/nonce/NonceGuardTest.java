@@ -41,7 +41,7 @@ class NonceGuardTest {
     }
 
     private static NonceGuard guard(StatefulRedisConnection<String, String> redis, Duration window) {
-        return new NonceGuard(redis, Clock.fixed(NOW, ZoneOffset.UTC), window, Duration.ofSeconds(60));
+        return new NonceGuard(redis.sync(), Clock.fixed(NOW, ZoneOffset.UTC), window, Duration.ofSeconds(60));
     }
 
     private static String ts(long offsetSeconds) {
