@@ -30,7 +30,14 @@ public final class Database {
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
-                connection.rollback();
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    // The connection broke (the server went away): the pool then says only "Connection is closed",
+                    // without a state, which would hide the original failure and turn an unreachable database into
+                    // an unexpected error. The original is what happened; the rollback failure rides along.
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException e) {
@@ -57,7 +64,9 @@ public final class Database {
         if (state.equals("42P01")) {
             return new StorageUnavailableException("the database schema is not initialised: run `caracal db init`", e);
         }
-        if (state.startsWith("08") || state.equals("3D000") || state.equals("28P01") || state.equals("28000")) {
+        // 08: the connection failed; 57P0x: the server ended it (shutting down, crashed, still starting up, or the
+        // session was ended), which is how a restart or a failover looks from here.
+        if (state.startsWith("08") || state.startsWith("57P") || state.equals("3D000") || state.equals("28P01") || state.equals("28000")) {
             return new StorageUnavailableException("cannot reach the database: " + firstLine(rootMessage(e)), e);
         }
         return new IllegalStateException("database error " + state + ": " + firstLine(e.getMessage()), e);
