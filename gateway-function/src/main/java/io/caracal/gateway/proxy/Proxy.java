@@ -330,6 +330,9 @@ public final class Proxy {
         }
         Money actual = CallPricing.actualCost(response, held.estimate, requestId);
         held.metadata.put("status_code", Integer.toString(response.statusCode()));
+        // From here on the upstream has served the call: whatever happens to the charge, the hold must never be voided.
+        // If the charge is not recorded, the hold stays open, counts until it expires, and is then charged in full.
+        held.keepOpen();
         Settlement settlement;
         try {
             settlement = engine.settle(held.result, actual, held.metadata);
@@ -338,14 +341,10 @@ public final class Proxy {
             LOG.warn("request {}: charge recorded, budget store not updated: {}", requestId, e.getMessage());
             settlement = null;
         } catch (RuntimeException e) {
-            // The upstream answered but the charge could not be recorded: the hold stays open and counts until it
-            // expires, and is then charged at its held amount.
-            held.keepOpen();
             LOG.error("request {}: charge of {} for hold {} not recorded: {}", requestId, actual, held.holdId(), e.toString());
             headers.put("X-Caracal-Warning", List.of("charge not recorded"));
             return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
         }
-        held.keepOpen();
         metrics.charged(actual);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
         if (held.grant.isPresent()) {
