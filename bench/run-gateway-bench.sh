@@ -13,11 +13,11 @@
 # after wrk and divided by the requests wrk counted; wrk's own CPU is not counted. Prints a markdown table at the
 # end, and exits 1 if any row had more than 1 % failed requests (non-2xx or socket errors).
 # Needs wrk and nginx (Debian: apt-get install -y wrk nginx-light).
-# Usage: bench/run-gateway-bench.sh [duration per row, default 15s]   (WARMUP=10s: the gateway's warm-up)
+# Usage: bench/run-gateway-bench.sh [duration per row, default 15s]   (WARMUP=60s: the gateway JVM's warm-up; its JIT is still compiling the path well after 10 s)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-15s}"
-warmup="${WARMUP:-10s}"
+warmup="${WARMUP:-60s}"
 work=/tmp/caracal-bench-nginx # nginx-bench.conf keeps its pid, logs and temp files here
 stub=http://127.0.0.1:18091/v1/chat/completions
 proxy=http://127.0.0.1:18092/v1/chat/completions
