@@ -30,7 +30,7 @@ trap 'kill $wrk_pid $gateway_pid $nginx_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 180); do [[ -s $work/keys ]] && break; sleep 1; done
 [[ -s $work/keys ]] || { echo "gateway not ready, see $work/soak-gateway.log" >&2; exit 1; }
 redis_pid=$(awk '$1 == "redis" {print $2}' "$work/info")
-redis_port=$(tr '\0' ' ' < "/proc/$redis_pid/cmdline" | grep -oE -- '--port [0-9]+' | awk '{print $2}')
+redis_port=$(ss -ltnpH | grep "pid=$redis_pid," | awk '{print $4}' | sed 's/.*://' | head -1)
 
 sample() { # minute
   jcmd "$gateway_pid" GC.run > /dev/null
