@@ -18,25 +18,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-15s}"
 warmup="${WARMUP:-60s}"
-work=/tmp/caracal-bench-nginx # nginx-bench.conf keeps its pid, logs and temp files here
 stub=http://127.0.0.1:18091/v1/chat/completions
 proxy=http://127.0.0.1:18092/v1/chat/completions
 gateway=http://127.0.0.1:18093/stub/chat/completions
 lua="$root/bench/gateway-bench.lua"
 hz=$(getconf CLK_TCK)
-mkdir -p "$work"
-cd "$root"
-
-for port in 18091 18092 18093; do # another run's servers would answer in place of ours
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use: is another bench running?" >&2; exit 1; fi
-done
-
-# Build the reactor (never install: ~/.m2 is shared) and take the classpath from it, so the bench runs this tree.
-mvn -B -q -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
-classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
-
-nginx -c "$root/bench/nginx-bench.conf" -p "$work" &
-nginx_pid=$!
+source "$root/bench/gateway-bench-setup.sh"
 sleep 1
 nginx_alive() { kill -0 "$nginx_pid" 2>/dev/null || { echo "our nginx is not running (ports 18091-18092 taken by another run?), see $work/error.log" >&2; exit 1; }; }
 nginx_alive

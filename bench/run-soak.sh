@@ -8,19 +8,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes="${1:-15}"
 every="${2:-60}"
 connections="${3:-32}"
-work=/tmp/caracal-bench-nginx
-mkdir -p "$work"
-cd "$root"
-
-for port in 18091 18092 18093; do # another run's servers would answer in place of ours
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use: is another bench running?" >&2; exit 1; fi
-done
-# Build the reactor (never install: ~/.m2 is shared) and take the classpath from it, so the soak runs this tree.
-mvn -B -q -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile=target/classpath.txt
-classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
-
-nginx -c "$root/bench/nginx-bench.conf" -p "$work" &
-nginx_pid=$!
+source "$root/bench/gateway-bench-setup.sh"
 rm -f "$work/keys" "$work/info"
 java -Xms512m -Xmx1g -cp "$classpath" io.caracal.bench.GatewayBenchServer 18093 http://127.0.0.1:18091/v1 "$work/keys" off "$work/info" \
   > "$work/soak-gateway.log" 2>&1 &

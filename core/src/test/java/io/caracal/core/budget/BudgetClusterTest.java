@@ -7,9 +7,6 @@ import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
 import io.caracal.core.store.SharedRedis;
 import io.caracal.testing.EmbeddedRedisCluster;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -132,7 +129,7 @@ class BudgetClusterTest {
 
     /** Every key a hold of the tree touches, for all three levels' budgets, hashes to the slot of the root's tag. */
     private static void assertEveryKeyOfTheTreeIsInItsSlot(RedisClusterCommands<String, String> redis, Agent root, List<BudgetPolicy> policies) {
-        List<String> keys = scan(redis, "cb:p:*");
+        List<String> keys = EngineFixture.keys(redis, "cb:p:*");
         long slot = redis.clusterKeyslot("{" + root.id() + "}");
         for (BudgetPolicy policy : policies) {
             List<String> ofPolicy = keys.stream().filter(key -> key.contains(policy.id().toString())).toList();
@@ -163,29 +160,18 @@ class BudgetClusterTest {
         }
         for (String uri : cluster.nodeUris()) {
             try (SharedRedis node = SharedRedis.connect(uri, false)) {
-                assertTrue(!scan(node.sync(), "cb:p:*").isEmpty(), "budgets on the shard at " + uri);
+                assertTrue(!EngineFixture.keys(node.sync(), "cb:p:*").isEmpty(), "budgets on the shard at " + uri);
             }
         }
 
         assertTrue(new RedisBudgetCounters(one.redis.sync()).reset() > 0);
         for (String uri : cluster.nodeUris()) {
             try (SharedRedis node = SharedRedis.connect(uri, false)) {
-                assertEquals(List.of(), scan(node.sync(), "cb:p:*"), "no budget key left on " + uri);
+                assertEquals(List.of(), EngineFixture.keys(node.sync(), "cb:p:*"), "no budget key left on " + uri);
             }
         }
         Map<UUID, BudgetFigures> after = new HashMap<>();
         two.engine.check(grandchild.id(), null).budgets().forEach(f -> after.put(f.policyId(), f));
         assertEquals(before, after, "rebuilt from PostgreSQL");
-    }
-
-    private static List<String> scan(RedisClusterCommands<String, String> redis, String pattern) {
-        List<String> keys = new ArrayList<>();
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
-            keys.addAll(page.getKeys());
-            cursor = page;
-        } while (!cursor.isFinished());
-        return keys;
     }
 }

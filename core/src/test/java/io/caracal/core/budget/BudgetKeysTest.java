@@ -4,9 +4,6 @@ import io.caracal.core.agent.Agent;
 import io.caracal.core.policy.BudgetPolicy;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
@@ -15,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
@@ -53,7 +49,7 @@ class BudgetKeysTest {
 
         int slot = SlotHash.getSlot("{" + root.id() + "}");
         for (BudgetPolicy policy : policies) {
-            List<String> keys = scan(f.redis.sync(), "cb:p:*" + policy.id() + "*");
+            List<String> keys = EngineFixture.keys(f.redis.sync(), "cb:p:*" + policy.id() + "*");
             assertTrue(keys.size() > 5, "state and buckets of " + policy.id() + ": " + keys);
             for (String key : keys) {
                 assertTrue(key.startsWith("cb:p:{" + root.id() + "}:" + policy.id() + ":"), key);
@@ -77,7 +73,7 @@ class BudgetKeysTest {
         // Every key expires: a budget no one uses any more (a policy deactivated, its window changed, its agent
         // moved to another tree) leaves nothing behind. State keys outlive the ready marker, never the reverse.
         long ready = redis.ttl(budget + ":ready");
-        for (String key : scan(redis, budget + ":*")) {
+        for (String key : EngineFixture.keys(redis, budget + ":*")) {
             long ttl = redis.ttl(key);
             assertTrue(ttl > 0, "expires: " + key + " " + ttl);
             if (!key.contains(":s:")) {
@@ -95,16 +91,5 @@ class BudgetKeysTest {
         assertEquals(Set.of(next.holdId().toString()), Set.copyOf(redis.zrange(budget + ":closed", 0, -1)), "closes older than the retention are trimmed");
         assertEquals(0L, redis.exists(budget + ":holds", budget + ":ha"), "nothing in flight, nothing kept");
         assertEquals("0", redis.get(budget + ":held"));
-    }
-
-    private static List<String> scan(RedisClusterCommands<String, String> redis, String pattern) {
-        List<String> keys = new ArrayList<>();
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
-            keys.addAll(page.getKeys());
-            cursor = page;
-        } while (!cursor.isFinished());
-        return keys;
     }
 }
