@@ -44,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GatewayCrashTest {
     private static final String DATABASE = "gw_crash";
     private static final int CLIENTS = 8;
+    /** Calls the upstream is still serving when the gateway dies: their holds can only be charged at expiry. */
+    private static final int SLOW = 4;
     private static com.zaxxer.hikari.HikariDataSource db;
 
     @Test
@@ -65,15 +67,25 @@ class GatewayCrashTest {
                 clients.submit(() -> {
                     while (!killed.get()) {
                         String id = "crash-" + sequence.incrementAndGet();
-                        call(client, firstBase, caller.key(), id, answered, unanswered);
+                        call(client, firstBase, caller.key(), id, "/stub/chat", answered, unanswered);
                     }
                     return null;
                 });
             }
-            Await.until(Duration.ofSeconds(60), answered::size, n -> n >= 200);
-            first.destroyForcibly(); // SIGKILL: no shutdown hook, no settle, no void
+            assertTrue(Await.until(Duration.ofSeconds(60), answered::size, n -> n >= 200) >= 200, "answered under load before the kill");
+            ExecutorService slowClients = Executors.newFixedThreadPool(SLOW);
+            for (int i = 0; i < SLOW; i++) {
+                String id = "slow-" + i;
+                slowClients.submit(() -> call(client, firstBase, caller.key(), id, "/stub/chat/slow", answered, unanswered));
+            }
+            assertEquals(SLOW, Await.until(Duration.ofSeconds(30), () -> fixture.received.stream().filter(r -> r.path().endsWith("/slow")).count(),
+                    n -> n == SLOW), "the slow calls reached the upstream");
+            first.destroyForcibly(); // SIGKILL, with calls held and being served: no shutdown hook, no settle, no void
             first.waitFor(30, TimeUnit.SECONDS);
             killed.set(true);
+            fixture.releaseSlow.countDown(); // the upstream finishes serving them, to nobody
+            slowClients.shutdown();
+            assertTrue(slowClients.awaitTermination(30, TimeUnit.SECONDS));
             clients.shutdown();
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
 
@@ -81,11 +93,12 @@ class GatewayCrashTest {
             try {
                 URI secondBase = baseOf(dir.resolve("second.port"), second);
                 for (int i = 0; i < 5; i++) {
-                    call(client, secondBase, caller.key(), "after-" + i, answered, unanswered);
+                    call(client, secondBase, caller.key(), "after-" + i, "/stub/chat", answered, unanswered);
                     assertEquals(Optional.of("0.30"), answered.get("after-" + i), "the restarted gateway serves and charges");
                 }
                 // The holds of the calls in flight at the kill expire (2 s) and a sweep charges them at their held amount.
-                Await.until(Duration.ofSeconds(30), () -> count("SELECT count(*) FROM budget_holds WHERE state = 'open'"), n -> n == 0);
+                assertEquals(0, Await.until(Duration.ofSeconds(30), () -> count("SELECT count(*) FROM budget_holds WHERE state = 'open'"), n -> n == 0),
+                        "every hold left open by the kill was charged once it expired");
             } finally {
                 second.destroyForcibly();
                 second.waitFor(30, TimeUnit.SECONDS);
@@ -104,18 +117,26 @@ class GatewayCrashTest {
             Set<String> sent = new HashSet<>(answered.keySet());
             sent.addAll(unanswered);
             assertTrue(sent.containsAll(charges.keySet()), "nothing charged that was never sent");
+            for (int i = 0; i < SLOW; i++) {
+                assertTrue(unanswered.contains("slow-" + i) && served.contains("slow-" + i), "slow-" + i + " was served, never answered");
+                assertEquals(List.of(new BigDecimal("0.5")), charges.get("slow-" + i), "slow-" + i + " charged once, at its hold");
+            }
+            assertEquals(SLOW, count("SELECT count(*) FROM ledger_events WHERE metadata->>'request_id' LIKE 'slow-%'"
+                    + " AND metadata->>'charged' = 'at expiry'"), "by the sweep, once their holds expired");
             int chargedWithoutAnswer = (int) charges.keySet().stream().filter(unanswered::contains).count();
             assertTrue(charges.size() <= served.size() + unanswered.size(), "charged at most what was served plus the calls in flight");
             assertTrue(chargedWithoutAnswer >= served.size() - answered.size(),
                     "every call served but never answered was charged at its hold: " + chargedWithoutAnswer);
-            System.out.printf("crash: %d answered, %d in flight at the kill, %d served by the upstream, %d charged (%d of them at expiry)%n",
-                    answered.size(), unanswered.size(), served.size(), charges.size(), chargedWithoutAnswer);
+            System.out.printf("crash: %d answered, %d in flight at the kill, %d served by the upstream, %d charged (%d never answered, %d at expiry)%n",
+                    answered.size(), unanswered.size(), served.size(), charges.size(), chargedWithoutAnswer,
+                    count("SELECT count(*) FROM ledger_events WHERE metadata->>'charged' = 'at expiry'"));
         }
     }
 
-    private static void call(HttpClient client, URI base, String key, String id, Map<String, Optional<String>> answered, Set<String> unanswered) {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", key).header("X-Request-ID", id)
-                .header("X-Caracal-Estimated-Cost", "0.50").timeout(Duration.ofSeconds(10)).GET().build();
+    private static void call(HttpClient client, URI base, String key, String id, String path, Map<String, Optional<String>> answered,
+                             Set<String> unanswered) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve(path)).header("X-API-Key", key).header("X-Request-ID", id)
+                .header("X-Caracal-Estimated-Cost", "0.50").timeout(Duration.ofSeconds(60)).GET().build();
         try {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             // Anything but a charged 200 shows as a missing or wrong X-Caracal-Charged in the assertions.

@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Calls waiting on a slow upstream hold no gateway thread: the forwarding is asynchronous, and each is settled when it answers. */
 class GatewayInFlightTest {
-    private static final int CALLS = 40;
+    /** Fewer than the stub upstream's 16 handler threads, so every call is being served at once. */
+    private static final int CALLS = 12;
 
     @Test
     void callsWaitingOnTheUpstreamHoldNoThreadAndAreChargedWhenItAnswers() throws Exception {
@@ -31,7 +32,7 @@ class GatewayInFlightTest {
                         .header("X-Caracal-Estimated-Cost", "0.50").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
                         HttpResponse.BodyHandlers.ofString()));
             }
-            Await.until(Duration.ofSeconds(30), () -> fixture.received.size(), n -> n == CALLS);
+            assertEquals(CALLS, Await.until(Duration.ofSeconds(20), () -> fixture.received.size(), n -> n == CALLS), "every call reached the upstream");
             long inProxy = Thread.getAllStackTraces().values().stream()
                     .filter(stack -> Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith("io.caracal.gateway.proxy.")))
                     .count();
@@ -42,7 +43,8 @@ class GatewayInFlightTest {
                 assertEquals(200, response.statusCode(), response.body());
                 assertEquals("0.30", response.headers().firstValue("X-Caracal-Charged").orElseThrow());
             }
-            assertEquals(0, new java.math.BigDecimal("12.00").compareTo(fixture.spent(caller)), CALLS + " × 0.30");
+            assertEquals(0, new java.math.BigDecimal("0.30").multiply(java.math.BigDecimal.valueOf(CALLS)).compareTo(fixture.spent(caller)),
+                    CALLS + " × 0.30");
         }
     }
 }

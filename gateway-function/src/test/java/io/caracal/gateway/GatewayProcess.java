@@ -26,7 +26,7 @@ public final class GatewayProcess {
                 "datasources.default.password", "",
                 "caracal.redis.uri", args[1],
                 "caracal.gateway.upstreams.stub.url", args[2],
-                "caracal.gateway.request-timeout", "1s",
+                "caracal.gateway.request-timeout", "60s",
                 "caracal.gateway.hold-ttl", args[3],
                 "caracal.gateway.metrics-port", -1)).start();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class).start();

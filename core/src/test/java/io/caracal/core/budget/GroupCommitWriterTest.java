@@ -136,9 +136,9 @@ class GroupCommitWriterTest {
             List<CompletableFuture<Void>> batch = new ArrayList<>();
             batch.add(CompletableFuture.runAsync(() -> writer.open(good, "request")));
             others.forEach(h -> batch.add(CompletableFuture.runAsync(() -> writer.open(h, "request"))));
-            Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size());
+            assertEquals(batch.size(), Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size()));
             CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> writer.open(duplicate, "request"));
-            Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size() + 1);
+            assertEquals(batch.size() + 1, Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size() + 1));
             blocker.rollback();
             first.get();
             for (CompletableFuture<Void> write : batch) {
@@ -218,8 +218,8 @@ class GroupCommitWriterTest {
 
     /** Until the writer's batch is blocked on the test's table lock, so what is submitted next queues behind it. */
     private static void awaitWaitingOnTheLock() {
-        Await.until(Duration.ofSeconds(10), () -> count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                + " AND datname = current_database()"), n -> n > 0);
+        assertTrue(Await.until(Duration.ofSeconds(10), () -> count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                + " AND datname = current_database()"), n -> n > 0) > 0, "the writer's batch waits on the lock");
     }
 
     private static BigDecimal ledgerTotal(Agent agent) {

@@ -133,9 +133,13 @@ public final class Proxy {
             held = hold(request, agent, destination, estimate, requestId);
             try {
                 sent = client.sendAsync(upstreamRequest(request, destination), bodyHandler);
-            } catch (IllegalArgumentException e) {
+            } catch (RuntimeException e) {
+                // Never forwarded: the hold is voided, not left to be charged when it expires.
                 held.close();
-                throw refusal(400, "invalid_request", "the request cannot be forwarded as it is", requestId);
+                if (e instanceof IllegalArgumentException) {
+                    throw refusal(400, "invalid_request", "the request cannot be forwarded as it is", requestId);
+                }
+                throw e;
             }
         } catch (Refusal refusal) {
             return CompletableFuture.completedFuture(refusal.reply);
