@@ -1,10 +1,15 @@
--- Rebuilds one budget from PostgreSQL's figures, unless another replica already did.
--- KEYS: the budget's state keys (see budget_at), then the buckets of its window.
+-- Rebuilds one budget from PostgreSQL's figures, unless another replica already did, or the claim this rebuild
+-- set before it read PostgreSQL is gone (Redis was flushed since): loading a snapshot older than what Redis
+-- counted meanwhile would drop holds.
+-- KEYS: the budget's state keys (see budget_at), then the buckets of its window, then its rebuild claim.
 -- ARGV: readyTtlSeconds, stateTtlSeconds, bucketCount, (nanos, keepSeconds)..., holdCount,
---       (holdId, nanos, expiresAtMs)..., closedCount, (holdId, closedAtMs)...
--- Returns 1 when it loaded, 0 when the budget was already ready.
+--       (holdId, nanos, expiresAtMs)..., closedCount, (holdId, closedAtMs)..., claim
+-- Returns 1 when it loaded, 0 when the budget was already ready or the claim was lost.
 local readyTtl, stateTtl = ARGV[1], ARGV[2]
 local budget = budget_at(1)
+local rebuilding = KEYS[#KEYS]
+if redis.call('GET', rebuilding) ~= ARGV[#ARGV] then return 0 end
+redis.call('DEL', rebuilding)
 if redis.call('EXISTS', budget.ready) == 1 then return 0 end
 redis.call('DEL', budget.held, budget.holds, budget.ha, budget.closed)
 local i = 4

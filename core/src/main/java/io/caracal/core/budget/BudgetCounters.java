@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The fast, shared copy of every budget's figures: atomic across all gateway replicas, rebuilt from
@@ -53,11 +54,14 @@ public interface BudgetCounters {
     Duration CLOSED_RETENTION = Duration.ofMinutes(2);
 
     /**
-     * Replaces a budget's figures with PostgreSQL's, unless another replica has already rebuilt it. The
-     * loaded state lives for {@link #READY_TTL}; then the budget is rebuilt again, so any drift between Redis
-     * and PostgreSQL (a settlement whose Redis step failed, say) lasts at most that long.
+     * Replaces a budget's figures with PostgreSQL's, read by {@code snapshot}, unless another replica has already
+     * rebuilt it or is rebuilding it (then this waits for that), or Redis lost the budget again while the snapshot
+     * was being read: a snapshot older than what Redis counted since would drop holds placed meanwhile. Such a
+     * load is skipped and the caller, still finding the budget missing, rebuilds again. The loaded state lives for {@link #READY_TTL};
+     * then the budget is rebuilt again, so any drift between Redis and PostgreSQL (a settlement whose Redis step
+     * failed, say) lasts at most that long.
      */
-    void load(String budgetKey, RebuildState state);
+    void load(String budgetKey, Supplier<RebuildState> snapshot);
 
     Duration READY_TTL = Duration.ofMinutes(5);
 

@@ -409,7 +409,7 @@ public final class BudgetEngine {
             for (String missing : outcome.notReady()) {
                 BudgetPolicy policy = lines.stream().map(BudgetLine::policy).filter(p -> Buckets.counterKey(root, p).equals(missing))
                         .findFirst().orElseThrow();
-                rebuilds.run(missing, ticket, () -> counters.load(missing, holds.rebuildState(policy, now())));
+                rebuilds.run(missing, ticket, () -> counters.load(missing, () -> holds.rebuildState(policy, now())));
             }
         }
         throw new BudgetStoreUnavailableException("budget store (Redis) keeps losing its state; refusing to enforce from it", null);

@@ -44,12 +44,12 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
         thread.start();
     }
 
-    /** Writes queued now, for the gateway's stats: a backlog that keeps growing is an overloaded database. */
+    /** Writes waiting for a batch now. */
     public int queued() {
         return queue.size();
     }
 
-    /** Batches written since start: with {@link #queued()}, how much the group commit is batching. */
+    /** Batches written since start; fewer than the writes submitted when calls share batches. */
     public long batches() {
         return batches.get();
     }
@@ -99,7 +99,8 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Whatever a batch throws ends that batch, never the writer: a dead writer would refuse every call.
                 batch.forEach(pending -> pending.result.completeExceptionally(e));
             } finally {
                 batch.clear();

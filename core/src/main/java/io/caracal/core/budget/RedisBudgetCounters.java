@@ -4,6 +4,7 @@ import io.caracal.core.store.RedisKeys;
 import io.caracal.core.store.RedisScript;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SetArgs;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +30,9 @@ public final class RedisBudgetCounters implements BudgetCounters {
     private static final String PREFIX = "cb:p:";
     /** How long a budget's state keys outlive their last write: longer than a ready marker lives, see common.lua. */
     static final Duration STATE_TTL = READY_TTL.plusMinutes(1);
+    /** Longer than a snapshot read takes; a claim left by a replica that died mid-rebuild lapses by itself. */
+    private static final Duration REBUILD_CLAIM = Duration.ofSeconds(2);
+    private static final Duration REBUILD_POLL = Duration.ofMillis(2);
 
     private final RedisClusterCommands<String, String> redis;
     private final RedisScript holdScript = RedisScript.of("/budget/common.lua", "/budget/hold.lua");
@@ -77,7 +82,16 @@ public final class RedisBudgetCounters implements BudgetCounters {
     }
 
     @Override
-    public void load(String budgetKey, RebuildState state) {
+    public void load(String budgetKey, Supplier<RebuildState> snapshot) {
+        // Claimed before the snapshot is read, so a FLUSHALL in between voids the claim and the load. Only one
+        // replica holds the claim: the others wait for its load rather than race it with snapshots of their own.
+        String rebuilding = PREFIX + budgetKey + ":rebuilding";
+        String claim = UUID.randomUUID().toString();
+        if (!"OK".equals(reach(() -> redis.set(rebuilding, claim, SetArgs.Builder.nx().ex(REBUILD_CLAIM))))) {
+            awaitOtherRebuild(budgetKey, rebuilding);
+            return;
+        }
+        RebuildState state = snapshot.get();
         List<String> keys = new ArrayList<>();
         addStateKeys(keys, budgetKey);
         List<String> args = new ArrayList<>(List.of(seconds(READY_TTL), seconds(STATE_TTL), Integer.toString(state.buckets().size())));
@@ -97,6 +111,8 @@ public final class RedisBudgetCounters implements BudgetCounters {
             args.add(hold.holdId().toString());
             args.add(Long.toString(hold.closedAt().toEpochMilli()));
         }
+        keys.add(rebuilding);
+        args.add(claim);
         run(loadScript, keys, args);
     }
 
@@ -104,6 +120,18 @@ public final class RedisBudgetCounters implements BudgetCounters {
     public void invalidate(Collection<String> budgetKeys) {
         // Several trees' markers may be in several slots: a cluster client splits the DEL by slot.
         reach(() -> redis.del(budgetKeys.stream().map(key -> PREFIX + key + ":ready").toArray(String[]::new)));
+    }
+
+    /**
+     * Until the replica holding the claim has loaded the budget, or its claim is gone (it failed, or Redis was
+     * flushed), at most {@link #REBUILD_CLAIM}; the caller then tries its step again either way.
+     */
+    private void awaitOtherRebuild(String budgetKey, String rebuilding) {
+        String ready = PREFIX + budgetKey + ":ready";
+        long deadline = System.nanoTime() + REBUILD_CLAIM.toNanos();
+        while (System.nanoTime() < deadline && reach(() -> redis.exists(ready)) == 0 && reach(() -> redis.exists(rebuilding)) == 1) {
+            LockSupport.parkNanos(REBUILD_POLL.toNanos());
+        }
     }
 
     /** A budget's state keys, in the order common.lua's budget_at reads them. */

@@ -239,7 +239,7 @@ class BudgetRebuildTest {
         }
 
         @Override
-        public void load(String budgetKey, RebuildState state) {
+        public void load(String budgetKey, java.util.function.Supplier<RebuildState> snapshot) {
             loads.computeIfAbsent(budgetKey, key -> new AtomicInteger()).incrementAndGet();
             try {
                 assertTrue(allToldMissing.await(30, TimeUnit.SECONDS), "every request reached Redis");
@@ -247,7 +247,7 @@ class BudgetRebuildTest {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            redis.load(budgetKey, state);
+            redis.load(budgetKey, snapshot);
         }
 
         @Override
