@@ -99,7 +99,7 @@ public class BudgetBenchmark {
         BudgetPolicy roots = policy(policies, root, TimeWindow.MONTHLY, WindowType.CALENDAR);
         Instant now = Instant.now();
         for (BudgetPolicy p : List.of(own, parents, roots)) {
-            counters.load(Buckets.counterKey(root.id(), p), new BudgetCounters.RebuildState(List.of(), List.of(), List.of()));
+            counters.load(Buckets.counterKey(root.id(), p), () -> new BudgetCounters.RebuildState(List.of(), List.of(), List.of()));
         }
         UUID tree = root.id();
         oneBudget = List.of(holdLine(tree, own, now));
