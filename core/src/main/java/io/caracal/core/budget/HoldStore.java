@@ -1,6 +1,5 @@
 package io.caracal.core.budget;
 
-import io.caracal.core.event.OutboxStore;
 import io.caracal.core.ledger.LedgerStore;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.store.Database;
@@ -72,15 +71,8 @@ public final class HoldStore extends HoldWrites {
                 }
             }
             Settlement settlement = new Settlement(eventId, holdId, hold.agentId(), actual, at, lines, false);
-            io.caracal.core.event.MeteringEvent metering = event.apply(settlement);
-            LedgerStore.insert(c, List.of(metering), at);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE budget_holds SET state = 'settled', actual = ?, closed_at = ? WHERE id = ?")) {
-                ps.setBigDecimal(1, actual.amount());
-                Rows.setInstant(ps, 2, at);
-                ps.setObject(3, holdId);
-                ps.executeUpdate();
-            }
-            OutboxStore.insert(c, metering.outboxEvent());
+            // The hold is locked and open: the same statement the gateway's settlements use records it.
+            HoldBatch.run(c, List.of(new HoldBatch.Settle(settlement, event.apply(settlement), null)));
             return settlement;
         });
     }

@@ -22,13 +22,6 @@ public final class OutboxStore {
         this.clock = clock;
     }
 
-    public void append(OutboxEvent event) {
-        db.transaction(c -> {
-            insert(c, event);
-            return null;
-        });
-    }
-
     /** Appends inside a caller's transaction, so the event commits (or not) with what it reports. */
     public static void insert(Connection c, OutboxEvent event) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO event_outbox (event_id, topic, event_key, event_type, schema_fingerprint, payload, created_at)"

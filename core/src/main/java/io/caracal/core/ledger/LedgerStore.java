@@ -92,7 +92,7 @@ public final class LedgerStore {
     }
 
     /** Records a charge inside the caller's transaction (the budget engine's settlement). */
-    public static void insert(Connection c, List<MeteringEvent> events, Instant recordedAt) throws SQLException {
+    private static void insert(Connection c, List<MeteringEvent> events, Instant recordedAt) throws SQLException {
         if (events.isEmpty()) {
             return;
         }
