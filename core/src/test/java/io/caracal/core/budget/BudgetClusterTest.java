@@ -88,13 +88,7 @@ class BudgetClusterTest {
                 }));
             }
             start.countDown();
-            for (Future<?> worker : workers) {
-                try {
-                    worker.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(e.getCause());
-                }
-            }
+            failures.addAll(EngineFixture.failuresOf(workers));
             pool.shutdown();
             assertTrue(failures.isEmpty(), () -> "workers failed: " + failures);
 

@@ -99,13 +99,7 @@ class BudgetConcurrencyTest {
                 return null;
             });
             start.countDown();
-            for (Future<?> worker : workers) {
-                try {
-                    worker.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(e.getCause());
-                }
-            }
+            failures.addAll(EngineFixture.failuresOf(workers));
             pool.shutdown();
             done.set(true);
             try {

@@ -141,13 +141,7 @@ class BudgetRebuildTest {
                 }
                 return null;
             });
-            for (Future<?> worker : workers) {
-                try {
-                    worker.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failures.add(e.getCause());
-                }
-            }
+            failures.addAll(EngineFixture.failuresOf(workers));
             running.set(false);
             try {
                 flusher.get();

@@ -29,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 /**
  * A real engine for tests: its own migrated database on the shared embedded PostgreSQL, the shared embedded
@@ -92,6 +94,19 @@ public final class EngineFixture implements AutoCloseable {
 
     public static Money eur(String amount) {
         return new Money(new BigDecimal(amount), new CurrencyCode("EUR"));
+    }
+
+    /** Waits for every worker; returns what those that failed threw. */
+    public static List<Throwable> failuresOf(List<? extends Future<?>> workers) throws InterruptedException {
+        List<Throwable> failures = new ArrayList<>();
+        for (Future<?> worker : workers) {
+            try {
+                worker.get();
+            } catch (ExecutionException e) {
+                failures.add(e.getCause());
+            }
+        }
+        return failures;
     }
 
     /** Every key matching {@code pattern}, by SCAN (on a cluster connection, on every master). */
