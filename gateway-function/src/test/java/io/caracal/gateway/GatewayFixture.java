@@ -13,8 +13,6 @@ import io.caracal.core.agent.AgentStore;
 import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.budget.HoldStore;
 import io.caracal.core.policy.PolicyStore;
-import io.caracal.embedded.EmbeddedPostgresServer;
-import io.caracal.embedded.SharedServices;
 import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
@@ -73,8 +71,6 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     GatewayFixture(String database, Map<String, Object> settings) throws IOException {
-        EmbeddedPostgresServer postgres = SharedServices.postgres();
-        TestDatabase.create(database);
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.setExecutor(Executors.newFixedThreadPool(16));
         upstream.createContext("/", exchange -> {
@@ -118,12 +114,8 @@ final class GatewayFixture implements AutoCloseable {
         });
         upstream.start();
         upstreamUrl = "http://127.0.0.1:" + upstream.getAddress().getPort();
-        Map<String, Object> properties = new HashMap<>();
+        Map<String, Object> properties = new HashMap<>(TestDatabase.contextProperties(database));
         properties.put("micronaut.server.port", -1);
-        properties.put("datasources.default.url", postgres.jdbcUrl(database));
-        properties.put("datasources.default.username", EmbeddedPostgresServer.USER);
-        properties.put("datasources.default.password", "");
-        properties.put("caracal.redis.uri", SharedServices.redis().uri());
         properties.put("caracal.gateway.request-timeout", "1s");
         properties.put("caracal.gateway.upstreams.stub.url", upstreamUrl + "/v1");
         properties.put("caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret");

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /** A migrated database of its own on the shared embedded PostgreSQL, with a real connection pool. */
 public final class TestDatabase {
@@ -35,6 +36,17 @@ public final class TestDatabase {
     /** Creates and migrates {@code name}, for tests whose code under test opens its own connections. */
     public static void create(String name) {
         pool(name).close();
+    }
+
+    /**
+     * What connects a Micronaut context started by a test (a gateway, the consumers) to {@code name}, created and
+     * migrated, and to the shared Redis.
+     */
+    public static Map<String, Object> contextProperties(String name) {
+        create(name);
+        EmbeddedPostgresServer postgres = SharedServices.postgres();
+        return Map.of("datasources.default.url", postgres.jdbcUrl(name), "datasources.default.username", EmbeddedPostgresServer.USER,
+                "datasources.default.password", "", "caracal.redis.uri", SharedServices.redis().uri());
     }
 
     /**

@@ -21,9 +21,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -134,7 +137,7 @@ public final class BudgetEngine {
             writes.close(hold.id(), HoldState.DENIED, now, event);
             // A rebuild between the check and the line above would have loaded the still-open hold from
             // PostgreSQL; take it off again so a refused hold never counts.
-            release(plan.root, hold);
+            release(hold);
             return new HoldResult(null, decision, null);
         }
         return new HoldResult(hold, decision, event);
@@ -245,15 +248,18 @@ public final class BudgetEngine {
         }
         // Applied again on a repeated settle too: Redis recognises the hold and adds nothing, but a settle whose
         // first attempt never reached Redis is completed here.
-        UUID root = root(settlement.agentId());
-        List<BudgetCounters.CloseLine> close = settlement.lines().stream().map(line -> {
-            Buckets.Bucket bucket = Buckets.bucketFor(line.policy(), settlement.occurredAt());
-            return new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
-        }).toList();
+        Map<UUID, List<BudgetLine>> trees = treesOf(settlement.agentId(), settlement.lines());
         try {
-            withRebuild(root, settlement.lines(), () -> counters.close(true, holdId, now, close));
+            trees.forEach((root, lines) -> {
+                List<BudgetCounters.CloseLine> close = lines.stream().map(line -> {
+                    Buckets.Bucket bucket = Buckets.bucketFor(line.policy(), settlement.occurredAt());
+                    return new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), Nanos.of(line.amount()), bucket.id(), bucket.keep());
+                }).toList();
+                withRebuild(root, lines, () -> counters.close(true, holdId, now, close));
+            });
         } catch (BudgetStoreUnavailableException e) {
-            stale.mark(root, settlement.lines());
+            // Trees closed before the failure are marked too: rebuilding them needlessly costs less than telling them apart.
+            trees.forEach(stale::mark);
             throw e;
         }
     }
@@ -271,29 +277,48 @@ public final class BudgetEngine {
                 throw new ConflictException("hold " + holdId + " is already settled");
             }
         }
-        release(root(hold.agentId()), hold);
+        release(hold);
     }
 
     /** As {@link #voidHold(UUID)} for a call's hold the caller placed: the void and the call's decision event are one write. */
     public void voidHold(HoldResult held) {
         if (writes.close(held.holdId(), HoldState.VOIDED, now(), held.decisionEvent())) {
-            release(root(held.hold().agentId()), held.hold());
+            release(held.hold());
         } else {
             voidHold(held.holdId());
         }
     }
 
     /** Takes a hold off every budget in Redis without a charge; harmless when it is not there. */
-    private void release(UUID root, Hold hold) {
+    private void release(Hold hold) {
         Instant now = now();
-        List<BudgetCounters.CloseLine> close = hold.lines().stream()
-                .map(line -> new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), "0", "void", Duration.ZERO)).toList();
-        withRebuild(root, hold.lines(), () -> counters.close(false, hold.id(), now, close));
+        treesOf(hold.agentId(), hold.lines()).forEach((root, lines) -> {
+            List<BudgetCounters.CloseLine> close = lines.stream()
+                    .map(line -> new BudgetCounters.CloseLine(Buckets.counterKey(root, line.policy()), "0", "void", Duration.ZERO)).toList();
+            withRebuild(root, lines, () -> counters.close(false, hold.id(), now, close));
+        });
     }
 
-    /** The root of the agent's delegation tree, which keys its budgets in Redis (see {@link Buckets#counterKey}). */
-    private UUID root(UUID agentId) {
-        return policies.scopeOf(agentId).root();
+    /**
+     * A hold's budgets by the delegation tree whose root keys each in Redis now (see {@link Buckets#counterKey}), for
+     * one close per tree: a Redis Cluster keeps each tree in a slot of its own. That is the agent's tree for all of
+     * them, unless the agent was moved to another parent while the hold was open. Then its own budgets count under the
+     * new root (rebuilt there from PostgreSQL, the open hold included), while the budgets of agents no longer above it
+     * stay in their owners' trees, where the hold was placed; closing all under either root would leave the hold held
+     * and its charge missing on the others until it expires and the budgets are next rebuilt.
+     */
+    private Map<UUID, List<BudgetLine>> treesOf(UUID agentId, List<BudgetLine> lines) {
+        PolicyStore.Scope scope = policies.scopeOf(agentId);
+        Set<UUID> inTree = new HashSet<>();
+        inTree.add(agentId);
+        scope.all().forEach(policy -> inTree.add(policy.agentId()));
+        Map<UUID, List<BudgetLine>> trees = new LinkedHashMap<>();
+        for (BudgetLine line : lines) {
+            UUID owner = line.policy().agentId();
+            UUID root = inTree.contains(owner) ? scope.root() : policies.scopeOf(owner).root();
+            trees.computeIfAbsent(root, r -> new ArrayList<>()).add(line);
+        }
+        return trees;
     }
 
     /** What a request would hold on each budget, or why it is refused before any budget is read. */
