@@ -19,6 +19,13 @@ public final class TestDatabase {
 
     /** A pool on {@code name}, created and migrated if need be (both are no-ops the second time). */
     public static HikariDataSource pool(String name) {
+        HikariDataSource dataSource = unmigrated(name);
+        migrate(dataSource);
+        return dataSource;
+    }
+
+    /** A pool on {@code name}, created if need be and left as it is: for tests of the migrations themselves. */
+    public static HikariDataSource unmigrated(String name) {
         EmbeddedPostgresServer postgres = SharedServices.postgres();
         postgres.createDatabase(name);
         HikariConfig config = new HikariConfig();
@@ -28,9 +35,7 @@ public final class TestDatabase {
         // Connections open as tests need them: with Hikari's default (minimum idle = maximum), every pool held 20
         // connections from the start, and the test JVM's pools together ran the shared server out of connections.
         config.setMinimumIdle(1);
-        HikariDataSource dataSource = new HikariDataSource(config);
-        migrate(dataSource);
-        return dataSource;
+        return new HikariDataSource(config);
     }
 
     /** Creates and migrates {@code name}, for tests whose code under test opens its own connections. */

@@ -23,6 +23,13 @@ public final class Buckets {
     /** Keys outlive their window by this much, so a late read never finds a counter gone. */
     private static final Duration GRACE = Duration.ofHours(1);
 
+    /**
+     * How far back from now a budget's window may start, at most: the longest is a calendar month, 31 days and what a
+     * zone's change of offset adds to it (an hour for DST); a 30-day rolling window starts at most 8 hours earlier,
+     * with its first bucket. Spend older than this is never read by a rebuild (migration V10 backfills this far too).
+     */
+    public static final Duration REACH = Duration.ofDays(35);
+
     private Buckets() {
     }
 

@@ -221,6 +221,14 @@ public final class BudgetEngine {
         return expired.size();
     }
 
+    /**
+     * Deletes up to {@code max} of the ledger's per-minute spend totals that no budget's window reaches any more (older
+     * than {@link Buckets#REACH}); returns how many. The ledger keeps every charge: only what rebuilds sum is forgotten.
+     */
+    public int forgetOldSpendTotals(int max) {
+        return holds.forgetSpendTotals(now().minus(Buckets.REACH), max);
+    }
+
     private static String requestId(Map<String, String> call) {
         return java.util.Objects.requireNonNull(call.get("request_id"), "a call's metadata names its request_id");
     }

@@ -20,7 +20,8 @@ import java.util.UUID;
 /**
  * Any number of hold writes as at most four SQL statements, whatever the number of writes: one per kind, each
  * taking its rows as arrays ({@code unnest}) and doing everything that kind writes (hold, lines, ledger row,
- * events) in data-modifying CTEs. A batch costs a handful of round trips, not a handful per write.
+ * events) in data-modifying CTEs. A batch costs a handful of round trips, not a handful per write. The database adds a
+ * settle statement's ledger lines to the per-minute spend totals ({@link io.caracal.core.ledger.SpendTotals}) in that statement.
  */
 final class HoldBatch {
     sealed interface Write permits Open, Settle, Close, Record {

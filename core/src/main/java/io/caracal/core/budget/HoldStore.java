@@ -1,6 +1,7 @@
 package io.caracal.core.budget;
 
 import io.caracal.core.ledger.LedgerStore;
+import io.caracal.core.ledger.SpendTotals;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.Rows;
@@ -18,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,30 +104,16 @@ public final class HoldStore extends HoldWrites {
         List<Buckets.Bucket> buckets = Buckets.window(policy, now);
         return db.transaction(c -> {
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            // Summed per bucket by the database: a rebuild reads one row per bucket, not one per charge. The
-            // bucket index is computed as Buckets does (whole milliseconds, floored), so both agree on every charge.
-            Map<String, BigDecimal> spent = new HashMap<>();
-            boolean calendar = policy.windowType() == io.caracal.core.policy.WindowType.CALENDAR;
-            String bucket = calendar ? "0" : "floor(extract(epoch FROM e.occurred_at) * 1000 / ?)::bigint";
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + bucket + " AS bucket, sum(l.amount) AS amount FROM ledger_event_lines l"
-                    + " JOIN ledger_events e ON e.event_id = l.event_id WHERE l.policy_id = ? AND e.occurred_at >= ? AND e.occurred_at < ?"
-                    + " GROUP BY 1")) {
-                int i = 1;
-                if (!calendar) {
-                    ps.setLong(i++, Buckets.size(policy.timeWindow()).toMillis());
-                }
-                ps.setObject(i++, policy.id());
-                Rows.setInstant(ps, i++, buckets.get(0).start());
-                Rows.setInstant(ps, i, buckets.get(buckets.size() - 1).end());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        spent.put(calendar ? buckets.get(0).id() : "r" + rs.getLong("bucket"), rs.getBigDecimal("amount"));
-                    }
-                }
+            // Summed per bucket from the ledger's per-minute totals: a rebuild reads at most a row per minute of the
+            // window, not a row per charge. The buckets are contiguous, so their starts and the last end bound them all.
+            List<Instant> bounds = new ArrayList<>(buckets.stream().map(Buckets.Bucket::start).toList());
+            bounds.add(buckets.get(buckets.size() - 1).end());
+            BigDecimal[] spent = SpendTotals.between(c, policy.id(), bounds);
+            List<BudgetCounters.BucketSpend> bucketSpend = new ArrayList<>();
+            for (int i = 0; i < buckets.size(); i++) {
+                Buckets.Bucket b = buckets.get(i);
+                bucketSpend.add(new BudgetCounters.BucketSpend(b.id(), Nanos.of(spent[i]), b.keep()));
             }
-            List<BudgetCounters.BucketSpend> bucketSpend = buckets.stream()
-                    .map(b -> new BudgetCounters.BucketSpend(b.id(), Nanos.of(spent.getOrDefault(b.id(), BigDecimal.ZERO)), b.keep()))
-                    .toList();
             List<BudgetCounters.OpenHold> open = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT h.id, l.amount, h.expires_at FROM budget_holds h"
                     + " JOIN budget_hold_lines l ON l.hold_id = h.id WHERE l.policy_id = ? AND h.state = 'open' AND h.expires_at > ?")) {
@@ -152,6 +138,11 @@ public final class HoldStore extends HoldWrites {
             }
             return new BudgetCounters.RebuildState(bucketSpend, open, closed);
         });
+    }
+
+    /** Deletes up to {@code max} of the ledger's per-minute spend totals of minutes before {@code before}; returns how many. */
+    public int forgetSpendTotals(Instant before, int max) {
+        return db.statement(c -> SpendTotals.forget(c, before, max));
     }
 
     /** Total settled spend per currency of an agent, or of it and all its descendants, in [from, to). */

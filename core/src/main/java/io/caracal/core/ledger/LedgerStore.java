@@ -112,16 +112,24 @@ public final class LedgerStore {
             }
             ps.executeBatch();
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_event_lines (event_id, policy_id, amount) VALUES (?, ?, ?)")) {
-            for (MeteringEvent event : events) {
-                for (Map.Entry<UUID, BigDecimal> line : event.budgetLines().entrySet()) {
-                    ps.setObject(1, event.eventId());
-                    ps.setObject(2, line.getKey());
-                    ps.setBigDecimal(3, line.getValue());
-                    ps.addBatch();
-                }
+        // One statement for all the lines: the database adds a statement's lines to the spend totals in key order, so two
+        // consumers' batches lock shared rows in the same order; a statement per line would lock them in the batch's order.
+        List<UUID> eventIds = new ArrayList<>();
+        List<UUID> policyIds = new ArrayList<>();
+        List<BigDecimal> amounts = new ArrayList<>();
+        for (MeteringEvent event : events) {
+            for (Map.Entry<UUID, BigDecimal> line : event.budgetLines().entrySet()) {
+                eventIds.add(event.eventId());
+                policyIds.add(line.getKey());
+                amounts.add(line.getValue());
             }
-            ps.executeBatch();
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_event_lines (event_id, policy_id, amount)"
+                + " SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::numeric[])")) {
+            ps.setArray(1, c.createArrayOf("uuid", eventIds.toArray()));
+            ps.setArray(2, c.createArrayOf("uuid", policyIds.toArray()));
+            ps.setArray(3, c.createArrayOf("numeric", amounts.toArray()));
+            ps.executeUpdate();
         }
     }
 

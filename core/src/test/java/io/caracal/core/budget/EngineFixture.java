@@ -85,7 +85,12 @@ public final class EngineFixture implements AutoCloseable {
     }
 
     public BudgetPolicy policy(Agent agent, String limit, TimeWindow window, WindowType type, UUID delegatedFrom) {
-        return policies.create(agent.id(), new PolicyTerms(usd(limit), window, type, null), delegatedFrom, new PolicyChange("test", "test"));
+        return policy(agent, limit, window, type, null, delegatedFrom);
+    }
+
+    /** A policy whose calendar windows are those of {@code zone} (null: UTC). */
+    public BudgetPolicy policy(Agent agent, String limit, TimeWindow window, WindowType type, java.time.ZoneId zone, UUID delegatedFrom) {
+        return policies.create(agent.id(), new PolicyTerms(usd(limit), window, type, zone), delegatedFrom, new PolicyChange("test", "test"));
     }
 
     public static Money usd(String amount) {

@@ -19,13 +19,16 @@ import java.util.concurrent.TimeUnit;
  * replica that gets no more requests would not; meanwhile the other replicas would go on enforcing those budgets
  * without its spend;</li>
  * <li>charges the calls whose hold expired with nobody settling it (a replica died while the upstream served
- * them), at their held amount ({@link BudgetEngine#chargeExpiredCalls}).</li>
+ * them), at their held amount ({@link BudgetEngine#chargeExpiredCalls});</li>
+ * <li>deletes the per-minute spend totals no budget's window reaches any more ({@link BudgetEngine#forgetOldSpendTotals}).</li>
  * </ul>
  */
 public final class BudgetSweep implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(BudgetSweep.class);
     /** Expired calls charged per round at most, so one round stays short after a long outage. */
     private static final int EXPIRED_PER_ROUND = 100;
+    /** Old spend totals deleted per round at most: a day of a busy budget is 1,440 of them, and a round stays short. */
+    private static final int TOTALS_PER_ROUND = 10_000;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "caracal-budget-sweep");
         thread.setDaemon(true);
@@ -49,6 +52,11 @@ public final class BudgetSweep implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 LOG.warn("expired calls not charged yet: {}", e.toString());
+            }
+            try {
+                engine.forgetOldSpendTotals(TOTALS_PER_ROUND);
+            } catch (RuntimeException e) {
+                LOG.warn("old spend totals not deleted yet: {}", e.toString());
             }
         }, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
