@@ -250,10 +250,10 @@ class GatewayProxyTest {
         Caller caller = caller("1.00");
         io.caracal.gateway.proxy.Proxy proxy = gateway.getBean(io.caracal.gateway.proxy.Proxy.class);
         int before = hits.get();
-        io.caracal.gateway.proxy.ProxyExchange.Streamed aborted = proxy.handleStreaming(new io.caracal.gateway.proxy.ProxyExchange.Request(
+        io.micronaut.http.MutableHttpResponse<?> aborted = proxy.handleStreaming(new io.caracal.gateway.proxy.ProxyExchange.Request(
                 "POST", "stub", "chat", null, Map.of("X-API-Key", List.of(caller.key()), "X-Caracal-Estimated-Cost", List.of("0.30")),
-                null, "127.0.0.1", null), () -> true).join();
-        assertEquals(499, aborted.status());
+                null), () -> true).join();
+        assertEquals(499, aborted.code());
         assertEquals(before + 1, hits.get(), "the upstream was called");
         assertEquals(0, BigDecimal.ZERO.compareTo(spent(caller)), "but nothing was charged");
         assertEquals(200, call(caller, "chat", "1.00").statusCode(), "and the hold was released");
@@ -300,6 +300,18 @@ class GatewayProxyTest {
         assertEquals("upstream_timeout", JSON.readTree(timedOut.body()).get("error").asText());
         assertEquals(0, BigDecimal.ZERO.compareTo(spent(caller)), "nothing charged");
         assertEquals(200, call(caller, "ok", "0.40").statusCode(), "both holds were released");
+    }
+
+    @Test
+    void anUpstreamThatCannotBeReachedIs502AndChargesNothing() throws Exception {
+        Caller caller = caller("0.50");
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(base.resolve("/down/chat")).header("X-API-Key", caller.key())
+                .header("X-Caracal-Estimated-Cost", "0.40").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, refused.statusCode(), refused.body());
+        assertEquals("upstream_unreachable", JSON.readTree(refused.body()).get("error").asText());
+        assertFalse(refused.body().contains("127.0.0.1"), "no internal URL in the error: " + refused.body());
+        assertEquals(0, BigDecimal.ZERO.compareTo(spent(caller)), "nothing charged");
+        assertEquals(200, call(caller, "ok", "0.40").statusCode(), "the hold was released");
     }
 
     @Test

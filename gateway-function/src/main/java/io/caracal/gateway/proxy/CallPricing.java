@@ -9,9 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.util.Optional;
 
 /** What a proxied call is held for before it is forwarded, and what it is charged once the upstream answered. */
 final class CallPricing {
@@ -71,13 +69,12 @@ final class CallPricing {
     }
 
     /** The upstream's X-Caracal-Actual-Cost (in the held amount's currency), else the held amount, which an unreadable header also gets. */
-    static Money actualCost(HttpResponse<?> response, Money held, String requestId) {
-        Optional<String> header = response.headers().firstValue("X-Caracal-Actual-Cost");
-        if (header.isEmpty()) {
+    static Money actualCost(String header, Money held, String requestId) {
+        if (header == null) {
             return held;
         }
         try {
-            return Money.parse("X-Caracal-Actual-Cost", header.get(), held.currency());
+            return Money.parse("X-Caracal-Actual-Cost", header, held.currency());
         } catch (InvalidInputException e) {
             LOG.warn("request {}: unreadable X-Caracal-Actual-Cost from upstream, charging the held amount: {}", requestId, e.getMessage());
             return held;

@@ -18,17 +18,26 @@ import io.caracal.gateway.degraded.DegradedMode;
 import io.caracal.gateway.metrics.GatewayMetrics;
 import io.caracal.gateway.nonce.NonceGuard;
 import io.caracal.gateway.target.Targets;
+import io.micronaut.http.HttpResponse;
+import io.micronaut.http.MutableHttpHeaders;
+import io.micronaut.http.MutableHttpRequest;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.client.ProxyHttpClient;
+import io.micronaut.http.client.exceptions.HttpClientException;
+import io.micronaut.http.client.exceptions.ReadTimeoutException;
+import io.micronaut.http.exceptions.BufferLengthExceededException;
+import io.micronaut.http.exceptions.ContentLengthExceededException;
+import io.micronaut.http.netty.NettyHttpResponseBuilder;
+import io.netty.buffer.ByteBufUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -39,7 +48,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Flow;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -59,14 +67,14 @@ public final class Proxy {
     private final CallPricing pricing;
     private final GatewayMetrics metrics;
     private final Map<String, UpstreamSettings> upstreams = new HashMap<>();
-    private final HttpClient client;
+    private final ProxyHttpClient client;
     private final Duration timeout;
     private final Duration holdTtl;
     private final Executor settling;
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  BudgetEngine engine,
-                 Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, HttpClient client,
+                 Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
                  Duration timeout, Duration holdTtl, Executor settling) {
         this.authenticator = authenticator;
         this.nonces = nonces;
@@ -84,8 +92,22 @@ public final class Proxy {
 
     /** The whole answer in memory: for Lambda, which cannot stream and has nothing else to do meanwhile. */
     public ProxyExchange.Response handle(ProxyExchange.Request request) {
-        ProxyExchange.Reply<?> reply = measured(request, HttpResponse.BodyHandlers.ofByteArray(), () -> false).join();
-        return new ProxyExchange.Response(reply.status(), reply.headers(), (byte[]) reply.body());
+        MutableHttpResponse<?> reply = handleStreaming(request, () -> false).join();
+        byte[] body;
+        if (reply instanceof NettyHttpResponseBuilder streamed && streamed.isStream()) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            Flux.from(streamed.toStreamHttpResponse()).doOnNext(content -> {
+                try {
+                    bytes.writeBytes(ByteBufUtil.getBytes(content.content()));
+                } finally {
+                    content.release();
+                }
+            }).blockLast();
+            body = bytes.toByteArray();
+        } else {
+            body = reply.getBody(byte[].class).orElse(new byte[0]);
+        }
+        return new ProxyExchange.Response(reply.code(), reply.getHeaders().asMap(), body);
     }
 
     /**
@@ -93,22 +115,10 @@ public final class Proxy {
      * upstream's status and headers are in, since they carry the cost, so nothing waits for the body. If the
      * client went away before then ({@code clientGone}), the hold is voided instead: nobody gets the answer.
      */
-    public CompletableFuture<ProxyExchange.Streamed> handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
-        return measured(request, HttpResponse.BodyHandlers.ofPublisher(), clientGone).thenApply(reply -> {
-            if (reply.body() instanceof byte[] bytes) {
-                return new ProxyExchange.Streamed(reply.status(), reply.headers(), ProxyExchange.single(bytes));
-            }
-            @SuppressWarnings("unchecked")
-            Flow.Publisher<List<ByteBuffer>> body = (Flow.Publisher<List<ByteBuffer>>) reply.body();
-            return new ProxyExchange.Streamed(reply.status(), reply.headers(), body);
-        });
-    }
-
-    private <T> CompletableFuture<ProxyExchange.Reply<?>> measured(ProxyExchange.Request request, HttpResponse.BodyHandler<T> body,
-                                                                   BooleanSupplier clientGone) {
+    public CompletableFuture<MutableHttpResponse<?>> handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
         long started = System.nanoTime();
-        return process(request, body, clientGone).thenApply(reply -> {
-            metrics.request(request.method(), reply.status(), Duration.ofNanos(System.nanoTime() - started));
+        return process(request, clientGone).thenApply(reply -> {
+            metrics.request(request.method(), reply.code(), Duration.ofNanos(System.nanoTime() - started));
             return reply;
         });
     }
@@ -117,12 +127,11 @@ public final class Proxy {
      * The request as named steps; each refuses by throwing a {@link Refusal} with the answer to send. No thread
      * waits for the upstream: the call is sent asynchronously, and its answer is settled on {@code settling}.
      */
-    private <T> CompletableFuture<ProxyExchange.Reply<?>> process(ProxyExchange.Request request, HttpResponse.BodyHandler<T> bodyHandler,
-                                                                  BooleanSupplier clientGone) {
+    private CompletableFuture<MutableHttpResponse<?>> process(ProxyExchange.Request request, BooleanSupplier clientGone) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
         HeldCall held;
-        CompletableFuture<HttpResponse<T>> sent;
+        CompletableFuture<MutableHttpResponse<?>> sent;
         try {
             String target = request.header("X-Caracal-Target-URL");
             UpstreamSettings upstream = namedUpstream(request, target, requestId);
@@ -132,7 +141,8 @@ public final class Proxy {
             Money estimate = estimate(request, destination, requestId);
             held = hold(request, agent, destination, estimate, requestId);
             try {
-                sent = client.sendAsync(upstreamRequest(request, destination), bodyHandler);
+                // fromDirect: the one response is passed on as it comes, without cancelling the stream of its body.
+                sent = Mono.<MutableHttpResponse<?>>fromDirect(client.proxy(upstreamRequest(request, destination))).toFuture();
             } catch (RuntimeException e) {
                 // Never forwarded: the hold is voided, not left to be charged when it expires.
                 held.close();
@@ -150,6 +160,7 @@ public final class Proxy {
                     throw forwardFailure(failure, requestId);
                 }
                 if (clientGone.getAsBoolean()) {
+                    discard(response);
                     throw refusal(GatewayMetrics.CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId);
                 }
                 return settle(held, response);
@@ -298,13 +309,13 @@ public final class Proxy {
     /** The answer for a call the upstream did not answer. */
     private Refusal forwardFailure(Throwable failure, String requestId) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof HttpTimeoutException) {
+        if (bodyTooLarge(cause)) {
+            return refusal(413, "request_too_large", "the request body is larger than this gateway accepts", requestId);
+        }
+        if (cause instanceof ReadTimeoutException) {
             return refusal(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId);
         }
-        if (cause instanceof IOException) {
-            if (bodyTooLarge(cause)) {
-                return refusal(413, "request_too_large", "the request body is larger than this gateway accepts", requestId);
-            }
+        if (cause instanceof HttpClientException) {
             return refusal(502, "upstream_unreachable", "upstream could not be reached", requestId);
         }
         if (cause instanceof IllegalArgumentException) {
@@ -318,22 +329,22 @@ public final class Proxy {
      * Charges what the upstream answered: its reported cost, else the held amount. An upstream that failed, or
      * refused without saying it charged, is charged nothing (the hold is voided when the call's block ends).
      */
-    private <T> ProxyExchange.Reply<?> settle(HeldCall held, HttpResponse<T> response) {
+    private MutableHttpResponse<?> settle(HeldCall held, MutableHttpResponse<?> response) {
         String requestId = held.requestId;
-        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        headers.putAll(ForwardedHeaders.toClient(response.headers().map()));
+        int status = response.code();
+        String reportedCost = response.getHeaders().get("X-Caracal-Actual-Cost");
+        Map<String, List<String>> headers = ForwardedHeaders.toClient(response.getHeaders().asMap());
         headers.put("X-Request-ID", List.of(requestId));
         held.grant.ifPresent(grant -> {
             headers.put("X-Caracal-Degraded-Mode", List.of("true"));
             headers.put("X-Caracal-Cache-Age", List.of(Long.toString(grant.cacheAge().toSeconds())));
             headers.put("X-Caracal-Cache-Warning", List.of("Budget evaluated from cached figures: the budget store is unavailable"));
         });
-        boolean reported = response.headers().firstValue("X-Caracal-Actual-Cost").isPresent();
-        if (response.statusCode() >= 500 || (response.statusCode() >= 400 && !reported)) {
-            return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
+        if (status >= 500 || (status >= 400 && reportedCost == null)) {
+            return withHeaders(response, headers);
         }
-        Money actual = CallPricing.actualCost(response, held.estimate, requestId);
-        held.metadata.put("status_code", Integer.toString(response.statusCode()));
+        Money actual = CallPricing.actualCost(reportedCost, held.estimate, requestId);
+        held.metadata.put("status_code", Integer.toString(status));
         // From here on the upstream has served the call: whatever happens to the charge, the hold must never be voided.
         // If the charge is not recorded, the hold stays open, counts until it expires, and is then charged in full.
         held.keepOpen();
@@ -347,7 +358,7 @@ public final class Proxy {
         } catch (RuntimeException e) {
             LOG.error("request {}: charge of {} for hold {} not recorded: {}", requestId, actual, held.holdId(), e.toString());
             headers.put("X-Caracal-Warning", List.of("charge not recorded"));
-            return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
+            return withHeaders(response, headers);
         }
         metrics.charged(actual);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
@@ -359,7 +370,24 @@ public final class Proxy {
             headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(remaining)));
             headers.put("X-Caracal-Budget-Currency", List.of(held.result.decision().currency()));
         }
-        return new ProxyExchange.Reply<>(response.statusCode(), headers, response.body());
+        return withHeaders(response, headers);
+    }
+
+    /** The upstream's response, body untouched, with exactly these headers. */
+    private static MutableHttpResponse<?> withHeaders(MutableHttpResponse<?> response, Map<String, List<String>> headers) {
+        MutableHttpHeaders out = response.getHeaders();
+        for (String name : List.copyOf(out.names())) {
+            out.remove(name);
+        }
+        headers.forEach((name, values) -> values.forEach(value -> out.add(name, value)));
+        return response;
+    }
+
+    /** An upstream answer nobody will read: its stream is cancelled, which releases what was read of it. */
+    private static void discard(MutableHttpResponse<?> response) {
+        if (response instanceof NettyHttpResponseBuilder streamed && streamed.isStream()) {
+            Flux.from(streamed.toStreamHttpResponse()).take(0).subscribe();
+        }
     }
 
     /**
@@ -406,9 +434,9 @@ public final class Proxy {
 
     /** A refusal: the answer to send instead of going on. Thrown by the steps, caught once by {@link #process}. */
     private static final class Refusal extends RuntimeException {
-        private final ProxyExchange.Reply<byte[]> reply;
+        private final MutableHttpResponse<?> reply;
 
-        Refusal(ProxyExchange.Reply<byte[]> reply) {
+        Refusal(MutableHttpResponse<?> reply) {
             super(null, null, false, false);
             this.reply = reply;
         }
@@ -427,9 +455,10 @@ public final class Proxy {
         }
     }
 
+    /** Micronaut stops a body at {@code micronaut.server.max-request-size}, also a chunked one mid-stream. */
     private static boolean bodyTooLarge(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ProxyExchange.BodyTooLargeException) {
+            if (cause instanceof ContentLengthExceededException || cause instanceof BufferLengthExceededException) {
                 return true;
             }
         }
@@ -471,34 +500,32 @@ public final class Proxy {
         }
     }
 
-    private HttpRequest upstreamRequest(ProxyExchange.Request request, Destination destination) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(destination.uri()).timeout(timeout)
-                .method(request.method(), request.body());
-        if ("http".equalsIgnoreCase(destination.uri().getScheme())) {
-            // Over plain HTTP the client would offer an h2c upgrade (Upgrade, HTTP2-Settings) on every new
-            // connection, which upstreams do not take and some refuse; over TLS HTTP/2 is agreed by ALPN instead.
-            builder.version(java.net.http.HttpClient.Version.HTTP_1_1);
+    private MutableHttpRequest<?> upstreamRequest(ProxyExchange.Request request, Destination destination) {
+        // A request built in memory is already mutable (and refuses mutate()); a server request is wrapped.
+        MutableHttpRequest<?> out = (request.source() instanceof MutableHttpRequest<?> built ? built : request.source().mutate()).uri(destination.uri());
+        MutableHttpHeaders headers = out.getHeaders();
+        for (String name : List.copyOf(headers.names())) {
+            headers.remove(name);
         }
         ForwardedHeaders.toUpstream(request.headers(), destination.injectedHeaders())
-                .forEach((name, values) -> values.forEach(v -> builder.header(name, v)));
-        return builder.build();
+                .forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
+        return out;
     }
 
-    private static ProxyExchange.Reply<byte[]> error(int status, String code, String message, String requestId, BudgetDecision decision) {
+    private static MutableHttpResponse<?> error(int status, String code, String message, String requestId, BudgetDecision decision) {
         ObjectNode body = JSON.createObjectNode().put("error", code).put("message", message).put("request_id", requestId);
-        Map<String, List<String>> headers = new HashMap<>();
-        headers.put("Content-Type", List.of("application/json"));
-        headers.put("X-Request-ID", List.of(requestId));
+        MutableHttpResponse<byte[]> response = HttpResponse.status(status, null);
+        response.getHeaders().add("Content-Type", "application/json").add("X-Request-ID", requestId);
         if (decision != null) {
             body.put("remaining_budget", decision.remaining() == null ? null : Money.plain(decision.remaining()));
             body.put("currency", decision.currency());
             body.put("failed_policy_id", decision.failingPolicyId() == null ? null : decision.failingPolicyId().toString());
             if (decision.remaining() != null) {
-                headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(decision.remaining())));
+                response.getHeaders().add("X-Caracal-Remaining-Budget", Money.plain(decision.remaining()));
             }
         }
         try {
-            return new ProxyExchange.Reply<>(status, headers, JSON.writeValueAsBytes(body));
+            return response.body(JSON.writeValueAsBytes(body));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
