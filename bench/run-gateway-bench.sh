@@ -3,7 +3,9 @@
 # proxy, all in one run (issue 13, "Must show: Benchmark"). Every row POSTs the same OpenAI-style chat request
 # (bench/gateway-bench.lua) with X-Caracal-Estimated-Cost: 0.0001 and an API key, for each of
 #   target:      stub direct, nginx reverse proxy, Caracal gateway (GatewayBenchServer: embedded PostgreSQL and
-#                Redis, 64 agents each with a policy and a key, the default pool size)
+#                Redis, 64 agents each with a policy and a key, the default pool size), and the floor under the
+#                gateway: Micronaut pass-through (PassThroughBenchServer: the same server and upstream client, none
+#                of Caracal's work)
 #   scenario:    "64 agents" (each request the next of 64 keys) and "hot agent" (every request one key)
 #   connections: 32 (2 wrk threads) and 1 (1 thread)
 #   fsync:       the gateway's PostgreSQL with fsync, synchronous_commit and full_page_writes on, and all off
@@ -53,8 +55,10 @@ tree_ticks() { # a process, counting what its exited children used, and all its 
 }
 # "nginx jvm postgres redis" in clock ticks; the gateway's three are 0 while no gateway runs.
 cpu_sample() {
-  if [[ -n $gateway_pid ]]; then
+  if [[ -n $postmaster ]]; then
     echo "$(tree_ticks "$nginx_pid") $(ticks_of "$gateway_pid") $(tree_ticks "$postmaster") $(ticks_of "$redis")"
+  elif [[ -n $gateway_pid ]]; then
+    echo "$(tree_ticks "$nginx_pid") $(ticks_of "$gateway_pid") 0 0"
   else
     echo "$(tree_ticks "$nginx_pid") 0 0 0"
   fi
@@ -80,9 +84,20 @@ start_gateway() { # fsync on|off
 stop_gateway() { # SIGTERM: the JVM's shutdown hook stops the gateway, Redis and PostgreSQL
   kill "$gateway_pid" 2>/dev/null || true
   wait "$gateway_pid" 2>/dev/null || true
-  for _ in $(seq 1 30); do kill -0 "$postmaster" 2>/dev/null || break; sleep 1; done
-  kill "$postmaster" 2>/dev/null || true # only if the shutdown hook did not stop it
-  gateway_pid=""
+  if [[ -n $postmaster ]]; then
+    for _ in $(seq 1 30); do kill -0 "$postmaster" 2>/dev/null || break; sleep 1; done
+    kill "$postmaster" 2>/dev/null || true # only if the shutdown hook did not stop it
+  fi
+  gateway_pid="" postmaster="" redis=""
+}
+start_pass_through() { # the floor: the gateway's server and client with none of Caracal's work, on the gateway's port
+  rm -f "$work/info"
+  java -Xms512m -Xmx1g -cp "$classpath" io.caracal.bench.PassThroughBenchServer 18093 http://127.0.0.1:18091/v1 "$work/info" \
+    > "$work/pass-through.log" 2>&1 &
+  gateway_pid=$!
+  for _ in $(seq 1 60); do [[ -s $work/info ]] && break; sleep 1; done
+  [[ -s $work/info ]] || { tail -30 "$work/pass-through.log"; echo "pass-through server did not start" >&2; exit 1; }
+  curl -sf -o /dev/null -X POST "$gateway" --data-binary '{}' || { echo "the pass-through server does not answer a POST with 200" >&2; exit 1; }
 }
 # One request by hand before trusting wrk: it must be a 200 that the gateway charged.
 check_gateway() {
@@ -151,6 +166,10 @@ for fsync in off on; do
   run_all "Caracal gateway" "$gateway" "$fsync"
   stop_gateway
 done
+start_pass_through
+wrk -t2 -c32 -d"$warmup" -s "$lua" "$gateway" -- "$work/keys" 64 > /dev/null
+run_all "Micronaut pass-through" "$gateway" "—"
+stop_gateway
 # The stub and nginx rows last, with the gateway stopped; the key file left by the last gateway gives their requests
 # the same shape (the key header is ignored).
 curl -sf -o /dev/null -X POST "$proxy" --data-binary '{}' || { echo "nginx does not answer a POST with 200" >&2; exit 1; }
@@ -165,18 +184,22 @@ echo "CPU: µs of CPU time per request (utime + stime from /proc); nginx serves 
 echo
 echo "| target | scenario | conn | fsync | req/s | p50 ms | p99 ms | non-2xx | socket errors | CPU nginx | CPU gateway JVM | CPU PostgreSQL | CPU Redis | CPU total |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-for target in "stub direct" "nginx reverse proxy" "Caracal gateway"; do
+for target in "stub direct" "nginx reverse proxy" "Micronaut pass-through" "Caracal gateway"; do
   for row in "${rows[@]}"; do
     [[ ${row%%|*} == "$target" ]] || continue
     IFS='|' read -r -a f <<< "$row"
-    if [[ $target == "Caracal gateway" ]]; then gw="${f[10]} | ${f[11]} | ${f[12]}"; else gw="— | — | —"; fi
+    case $target in
+      "Caracal gateway") gw="${f[10]} | ${f[11]} | ${f[12]}" ;;
+      "Micronaut pass-through") gw="${f[10]} | — | —" ;;
+      *) gw="— | — | —" ;;
+    esac
     printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "${f[0]}" "${f[1]}" "${f[2]}" "${f[3]}" \
       "${f[4]}" "${f[5]}" "${f[6]}" "${f[7]}" "${f[8]}" "${f[9]}" "$gw" "${f[13]}"
   done
 done
 echo
-echo "| scenario | fsync | gateway req/s, % of nginx (32 conn; target ≥ 25 %) | added p50 / p99 at 1 conn, vs stub direct (target ≤ 1 / ≤ 3 ms) |"
-echo "|---|---|---|---|"
+echo "| target | scenario | fsync | req/s, % of nginx (32 conn; gateway target ≥ 25 %) | added p50 / p99 at 1 conn, vs stub direct (gateway target ≤ 1 / ≤ 3 ms) |"
+echo "|---|---|---|---|---|"
 field() { # target scenario connections fsync column
   local row
   for row in "${rows[@]}"; do
@@ -184,13 +207,14 @@ field() { # target scenario connections fsync column
     [[ ${f[0]} == "$1" && ${f[1]} == "$2" && ${f[2]} == "$3" && ${f[3]} == "$4" ]] && { echo "${f[$5]}"; return; }
   done
 }
-for fsync in off on; do
+for fsync in off on —; do
   for scenario in "64 agents" "hot agent"; do
-    awk -v s="$scenario" -v fsync="$fsync" -v gw="$(field "Caracal gateway" "$scenario" 32 "$fsync" 4)" \
+    target=$([[ $fsync == — ]] && echo "Micronaut pass-through" || echo "Caracal gateway")
+    awk -v s="$scenario" -v fsync="$fsync" -v target="$target" -v gw="$(field "$target" "$scenario" 32 "$fsync" 4)" \
         -v nginx="$(field "nginx reverse proxy" "$scenario" 32 — 4)" \
-        -v g50="$(field "Caracal gateway" "$scenario" 1 "$fsync" 5)" -v g99="$(field "Caracal gateway" "$scenario" 1 "$fsync" 6)" \
+        -v g50="$(field "$target" "$scenario" 1 "$fsync" 5)" -v g99="$(field "$target" "$scenario" 1 "$fsync" 6)" \
         -v s50="$(field "stub direct" "$scenario" 1 — 5)" -v s99="$(field "stub direct" "$scenario" 1 — 6)" \
-        'BEGIN { printf "| %s | %s | %.1f %% | %+.3f / %+.3f ms |\n", s, fsync, 100 * gw / nginx, g50 - s50, g99 - s99 }'
+        'BEGIN { printf "| %s | %s | %s | %.1f %% | %+.3f / %+.3f ms |\n", target, s, fsync, 100 * gw / nginx, g50 - s50, g99 - s99 }'
   done
 done
 if (( failures > 0 )); then
