@@ -15,11 +15,20 @@ data "aws_region" "current" {}
 locals {
   account_root = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
 
+  # By short name: what each secret holds and who reads it.
   secrets = {
-    redis-auth-token    = "ElastiCache AUTH token (16 to 128 printable characters, none of @ \" /), read by the elasticache module at apply and by the functions at start"
-    jwt-public-key      = "PEM public key that verifies agents' JWTs (AUTH_MODE jwt or both, when no JWKS URL is used)"
-    merkle-signing-key  = "PEM P-256 private key that signs ledger checkpoints; read only by the Merkle integrator"
-    receipt-signing-key = "PEM private key that signs gateway receipts; read only by the gateway"
+    redis-auth-token = {
+      description = "ElastiCache AUTH token (16 to 128 printable characters, none of @ \" /), read by the elasticache module at apply and by the functions at start"
+    }
+    jwt-public-key = {
+      description = "PEM public key that verifies agents' JWTs (AUTH_MODE jwt or both, when no JWKS URL is used)"
+    }
+    merkle-signing-key = {
+      description = "PEM P-256 private key that signs ledger checkpoints; read only by the Merkle integrator"
+    }
+    receipt-signing-key = {
+      description = "PEM private key that signs gateway receipts; read only by the gateway"
+    }
   }
 }
 
@@ -87,7 +96,7 @@ resource "aws_secretsmanager_secret" "this" {
   for_each = local.secrets
 
   name                    = "${var.name}/${each.key}"
-  description             = each.value
+  description             = each.value.description
   kms_key_id              = aws_kms_key.this.arn
   recovery_window_in_days = var.recovery_window_days
   tags                    = var.tags
