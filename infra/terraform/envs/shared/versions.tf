@@ -1,7 +1,8 @@
 # Shared by every environment (envs/dev and envs/prod link to this file): only main.tf differs between them.
 
 terraform {
-  required_version = ">= 1.6"
+  # 1.10 for the S3 backend's own state locking (use_lockfile in backend.hcl.example).
+  required_version = ">= 1.10"
 
   required_providers {
     aws = {

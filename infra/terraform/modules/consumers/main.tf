@@ -77,6 +77,8 @@ locals {
   ]
 }
 
+# One call per function and per trigger rather than a for_each: TerraformStructureTest checks that each function
+# call has a trigger naming it, which it cannot tell apart between the keys of one for_each.
 module "ledger" {
   source = "../lambda_function"
 
