@@ -1,0 +1,24 @@
+output "api_endpoint" {
+  description = "Base URL of the gateway behind API Gateway."
+  value       = aws_apigatewayv2_stage.this.invoke_url
+}
+
+output "api_id" {
+  description = "ID of the HTTP API (the ApiId dimension of its metrics)."
+  value       = aws_apigatewayv2_api.this.id
+}
+
+output "stage_name" {
+  description = "Name of the API stage (the Stage dimension of its metrics)."
+  value       = aws_apigatewayv2_stage.this.name
+}
+
+output "function_name" {
+  description = "Name of the gateway function."
+  value       = module.function.function_name
+}
+
+output "relay_function_name" {
+  description = "Name of the scheduled outbox relay function."
+  value       = module.relay.function_name
+}

@@ -1,0 +1,162 @@
+variable "name" {
+  type        = string
+  description = "Name prefix, e.g. caracal-prod; the functions are <name>-gateway and <name>-outbox-relay."
+}
+
+variable "package" {
+  type = object({
+    s3_bucket         = string
+    s3_key            = string
+    s3_object_version = optional(string)
+  })
+  description = "Deployment package of gateway-function (holds both the gateway and the relay handler)."
+}
+
+variable "handler" {
+  type        = string
+  description = "Handler of the gateway function: API Gateway HTTP API (payload 2.0) and ALB events."
+  default     = "io.caracal.gateway.lambda.GatewayLambdaHandler"
+  # null from a caller (the stack passes its handlers map) means this default.
+  nullable = false
+}
+
+variable "relay_handler" {
+  type        = string
+  description = "Handler of the scheduled outbox relay: publishes the outbox to Kafka, draining it until shortly before its timeout. Not in the code yet (issue 15)."
+  default     = "io.caracal.gateway.lambda.OutboxRelayLambdaHandler"
+  # null from a caller (the stack passes its handlers map) means this default.
+  nullable = false
+}
+
+variable "relay_schedule" {
+  type        = string
+  description = "How often the relay runs; each run drains for up to relay_timeout, so with rate(1 minute) events wait seconds, not minutes."
+  default     = "rate(1 minute)"
+}
+
+variable "memory_size" {
+  type        = number
+  description = "Memory of the gateway function, MB."
+  default     = 2048
+}
+
+variable "timeout" {
+  type        = number
+  description = "Seconds a gateway invocation may run: a little more than API Gateway's 30 s, so a call that API Gateway gave up on can still settle its hold."
+  default     = 35
+}
+
+variable "relay_timeout" {
+  type        = number
+  description = "Seconds a relay run may last."
+  default     = 60
+}
+
+variable "reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrency of the gateway function; -1 for none. Each environment holds its own database connections."
+  default     = -1
+}
+
+variable "snap_start" {
+  type        = bool
+  description = "SnapStart for the gateway function (see the lambda_function module: off until the handler re-opens connections after restore)."
+  default     = false
+}
+
+variable "environment" {
+  type        = map(string)
+  description = "Environment of the gateway function (names of docs/configuration.md)."
+}
+
+variable "relay_environment" {
+  type        = map(string)
+  description = "Environment of the relay function."
+}
+
+variable "secret_arns" {
+  type        = list(string)
+  description = "Secrets the gateway reads at start (database password, Redis token, JWT key, receipt key)."
+}
+
+variable "relay_secret_arns" {
+  type        = list(string)
+  description = "Secrets the relay reads at start (database password)."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  description = "KMS key of the secrets, environments and logs."
+}
+
+variable "msk_cluster_arn" {
+  type        = string
+  description = "ARN of the MSK cluster the relay publishes to."
+}
+
+variable "topic_arn_prefix" {
+  type        = string
+  description = "IAM ARN prefix of the cluster's topics (msk module output)."
+}
+
+variable "event_topics" {
+  type        = list(string)
+  description = "Topics the outbox is published to."
+}
+
+variable "dlq_topic" {
+  type        = string
+  description = "Dead-letter topic; the relay checks that it exists, so it may describe it."
+}
+
+variable "subnet_ids" {
+  type        = list(string)
+  description = "Private subnets of the functions."
+}
+
+variable "security_group_ids" {
+  type        = list(string)
+  description = "Security groups of the functions."
+}
+
+variable "stage_name" {
+  type        = string
+  description = "API Gateway stage. $default serves the API at its root; today's handler routes on the raw path, so another stage name would prefix every route (issue 15)."
+  default     = "$default"
+}
+
+variable "throttling_rate_limit" {
+  type        = number
+  description = "Steady requests per second the API accepts before answering 429."
+  default     = 1000
+}
+
+variable "throttling_burst_limit" {
+  type        = number
+  description = "Burst of requests the API accepts above the steady rate."
+  default     = 2000
+}
+
+variable "enable_alb" {
+  type        = bool
+  description = "Also serve the function behind an Application Load Balancer (alb_target_group_arn)."
+  default     = false
+}
+
+variable "alb_target_group_arn" {
+  type        = string
+  description = "Lambda target group of the ALB (alb module, target_type lambda), used when enable_alb is true."
+  default     = null
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the functions' and the API's log groups, days."
+  default     = 30
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags added to every resource of the module."
+  default     = {}
+}
