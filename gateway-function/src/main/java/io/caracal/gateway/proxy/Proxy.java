@@ -93,21 +93,23 @@ public final class Proxy {
     /** The whole answer in memory: for Lambda, which cannot stream and has nothing else to do meanwhile. */
     public ProxyExchange.Response handle(ProxyExchange.Request request) {
         MutableHttpResponse<?> reply = handleStreaming(request, () -> false).join();
-        byte[] body;
-        if (reply instanceof NettyHttpResponseBuilder streamed && streamed.isStream()) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            Flux.from(streamed.toStreamHttpResponse()).doOnNext(content -> {
-                try {
-                    bytes.writeBytes(ByteBufUtil.getBytes(content.content()));
-                } finally {
-                    content.release();
-                }
-            }).blockLast();
-            body = bytes.toByteArray();
-        } else {
-            body = reply.getBody(byte[].class).orElse(new byte[0]);
+        return new ProxyExchange.Response(reply.code(), reply.getHeaders().asMap(), bodyOf(reply));
+    }
+
+    /** A reply's body read to its end: the upstream's stream, or the bytes of the gateway's own answer. */
+    private static byte[] bodyOf(MutableHttpResponse<?> reply) {
+        if (!(reply instanceof NettyHttpResponseBuilder streamed && streamed.isStream())) {
+            return reply.getBody(byte[].class).orElse(new byte[0]);
         }
-        return new ProxyExchange.Response(reply.code(), reply.getHeaders().asMap(), body);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Flux.from(streamed.toStreamHttpResponse()).doOnNext(content -> {
+            try {
+                bytes.writeBytes(ByteBufUtil.getBytes(content.content()));
+            } finally {
+                content.release();
+            }
+        }).blockLast();
+        return bytes.toByteArray();
     }
 
     /**
