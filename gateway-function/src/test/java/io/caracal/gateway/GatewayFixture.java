@@ -5,6 +5,7 @@ import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
+import io.caracal.core.policy.BudgetPolicy;
 import io.caracal.core.policy.PolicyChange;
 import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.TimeWindow;
@@ -132,10 +133,26 @@ final class GatewayFixture implements AutoCloseable {
         base = server.getURI();
     }
 
+    /** An agent with a daily budget of its own and an API key. */
     Caller caller(String dailyLimit) {
-        Agent agent = gateway.getBean(AgentStore.class).create(new AgentDraft("gw-" + UUID.randomUUID(), "", "ops@example.com", null, Map.of()));
-        gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal(dailyLimit), new CurrencyCode("USD")),
-                TimeWindow.DAILY, WindowType.CALENDAR, null), null, new PolicyChange("test", "test"));
+        Agent agent = agent(null);
+        policy(agent, dailyLimit, TimeWindow.DAILY, WindowType.CALENDAR, null);
+        return caller(agent);
+    }
+
+    /** An agent under {@code parent} (null: a root), with no budget yet. */
+    Agent agent(UUID parent) {
+        return gateway.getBean(AgentStore.class).create(new AgentDraft("gw-" + UUID.randomUUID(), "", "ops@example.com", parent, Map.of()));
+    }
+
+    /** A USD budget of {@code agent}'s; with {@code delegatedFrom} (its parent) carved out of the parent's budget for that window. */
+    BudgetPolicy policy(Agent agent, String limit, TimeWindow window, WindowType type, UUID delegatedFrom) {
+        return gateway.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal(limit), new CurrencyCode("USD")),
+                window, type, null), delegatedFrom, new PolicyChange("test", "test"));
+    }
+
+    /** {@code agent} with a new API key. */
+    Caller caller(Agent agent) {
         return new Caller(agent, gateway.getBean(ApiKeyStore.class).create(agent.id(), "test").plaintext());
     }
 

@@ -215,6 +215,16 @@ final class GatewayLoad implements AutoCloseable {
         return new BigDecimal(JSON.readTree(body).get("remaining_budget").asText());
     }
 
+    /** The policy a denied call's body names as the one that refused it, or null when it names none. */
+    static String failedPolicyIn(String body) {
+        try {
+            JsonNode policy = JSON.readTree(body).get("failed_policy_id");
+            return policy == null || policy.isNull() ? null : policy.asText();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /** A settled charge as the ledger has it. */
     record LedgerEvent(UUID eventId, UUID holdId, BigDecimal amount) {
     }

@@ -7,6 +7,7 @@ import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
 import io.caracal.core.store.SharedRedis;
 import io.caracal.testing.EmbeddedRedisCluster;
+import io.caracal.testing.TestRedis;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,7 +124,7 @@ class BudgetClusterTest {
 
     /** Every key a hold of the tree touches, for all three levels' budgets, hashes to the slot of the root's tag. */
     private static void assertEveryKeyOfTheTreeIsInItsSlot(RedisClusterCommands<String, String> redis, Agent root, List<BudgetPolicy> policies) {
-        List<String> keys = EngineFixture.keys(redis, "cb:p:*");
+        List<String> keys = TestRedis.keys(redis, "cb:p:*");
         long slot = redis.clusterKeyslot("{" + root.id() + "}");
         for (BudgetPolicy policy : policies) {
             List<String> ofPolicy = keys.stream().filter(key -> key.contains(policy.id().toString())).toList();
@@ -154,14 +155,14 @@ class BudgetClusterTest {
         }
         for (String uri : cluster.nodeUris()) {
             try (SharedRedis node = SharedRedis.connect(uri, false)) {
-                assertTrue(!EngineFixture.keys(node.sync(), "cb:p:*").isEmpty(), "budgets on the shard at " + uri);
+                assertTrue(!TestRedis.keys(node.sync(), "cb:p:*").isEmpty(), "budgets on the shard at " + uri);
             }
         }
 
         assertTrue(new RedisBudgetCounters(one.redis.sync()).reset() > 0);
         for (String uri : cluster.nodeUris()) {
             try (SharedRedis node = SharedRedis.connect(uri, false)) {
-                assertEquals(List.of(), EngineFixture.keys(node.sync(), "cb:p:*"), "no budget key left on " + uri);
+                assertEquals(List.of(), TestRedis.keys(node.sync(), "cb:p:*"), "no budget key left on " + uri);
             }
         }
         Map<UUID, BudgetFigures> after = new HashMap<>();

@@ -4,6 +4,7 @@ import io.caracal.core.agent.Agent;
 import io.caracal.core.policy.BudgetPolicy;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
+import io.caracal.testing.TestRedis;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +50,7 @@ class BudgetKeysTest {
 
         int slot = SlotHash.getSlot("{" + root.id() + "}");
         for (BudgetPolicy policy : policies) {
-            List<String> keys = EngineFixture.keys(f.redis.sync(), "cb:p:*" + policy.id() + "*");
+            List<String> keys = TestRedis.keys(f.redis.sync(), "cb:p:*" + policy.id() + "*");
             assertTrue(keys.size() > 5, "state and buckets of " + policy.id() + ": " + keys);
             for (String key : keys) {
                 assertTrue(key.startsWith("cb:p:{" + root.id() + "}:" + policy.id() + ":"), key);
@@ -73,7 +74,7 @@ class BudgetKeysTest {
         // Every key expires: a budget no one uses any more (a policy deactivated, its window changed, its agent
         // moved to another tree) leaves nothing behind. State keys outlive the ready marker, never the reverse.
         long ready = redis.ttl(budget + ":ready");
-        for (String key : EngineFixture.keys(redis, budget + ":*")) {
+        for (String key : TestRedis.keys(redis, budget + ":*")) {
             long ttl = redis.ttl(key);
             assertTrue(ttl > 0, "expires: " + key + " " + ttl);
             if (!key.contains(":s:")) {

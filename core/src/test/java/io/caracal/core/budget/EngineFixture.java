@@ -18,10 +18,6 @@ import io.caracal.core.pricing.PricebookStore;
 import io.caracal.embedded.SharedServices;
 import io.caracal.testing.MutableClock;
 import io.caracal.testing.TestDatabase;
-import io.lettuce.core.KeyScanCursor;
-import io.lettuce.core.ScanArgs;
-import io.lettuce.core.ScanCursor;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -112,18 +108,6 @@ public final class EngineFixture implements AutoCloseable {
             }
         }
         return failures;
-    }
-
-    /** Every key matching {@code pattern}, by SCAN (on a cluster connection, on every master). */
-    public static List<String> keys(RedisClusterCommands<String, String> redis, String pattern) {
-        List<String> keys = new ArrayList<>();
-        ScanCursor cursor = ScanCursor.INITIAL;
-        do {
-            KeyScanCursor<String> page = redis.scan(cursor, ScanArgs.Builder.matches(pattern).limit(1000));
-            keys.addAll(page.getKeys());
-            cursor = page;
-        } while (!cursor.isFinished());
-        return keys;
     }
 
     @Override
