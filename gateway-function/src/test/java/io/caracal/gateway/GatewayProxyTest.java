@@ -178,7 +178,7 @@ class GatewayProxyTest {
     }
 
     @Test
-    void responsesStreamThroughAsTheyArrive() throws Exception {
+    void responsesStreamThroughAsTheyArriveAndOutliveTheRequestTimeout() throws Exception {
         Caller caller = caller("10");
         HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(base.resolve("/stub/chat/stream"))
                 .header("X-API-Key", caller.key()).header("X-Caracal-Estimated-Cost", "0.30").GET().build(),
@@ -189,6 +189,9 @@ class GatewayProxyTest {
         // The upstream is still holding back its second event: the first must already be here.
         assertEquals("data: one", reader.readLine());
         assertFalse(f.streamFinished.get(), "the first event arrived before the upstream sent the second: nothing is buffered");
+        // A pause longer than the gateway's 1 s request timeout: the timeout bounds the wait for the upstream's
+        // answer, not a stream already flowing (an LLM may pause between tokens).
+        Thread.sleep(1_500);
         f.releaseStream.countDown();
         assertEquals("", reader.readLine());
         assertEquals("data: two", reader.readLine());

@@ -184,7 +184,9 @@ public class GatewayFactory {
      * The client for every upstream: Netty's, with pooled keep-alive connections, HTTP/1.1 over plain HTTP (no h2c
      * upgrade offered), no redirects followed (a redirect goes back to the agent, whose allowlist must judge it). It
      * streams both bodies through without copying them; measured against the JDK's client, it cost a sixth of the
-     * CPU per forwarded call (bench/RESULTS.md, issue 13).
+     * CPU per forwarded call (bench/RESULTS.md, issue 13). Its read timeout would also cut a response still streaming
+     * (an LLM's answer can run for minutes), so it has none: the proxy bounds the wait for the upstream's answer
+     * itself, and the client's idle timeout (five minutes between two reads) ends a stream that stalls.
      */
     @Singleton
     @jakarta.inject.Named("upstreams")
@@ -192,7 +194,7 @@ public class GatewayFactory {
     DefaultHttpClient upstreamClient(GatewaySettings settings) {
         DefaultHttpClientConfiguration configuration = new DefaultHttpClientConfiguration();
         configuration.setConnectTimeout(settings.getRequestTimeout());
-        configuration.setReadTimeout(settings.getRequestTimeout());
+        configuration.setReadTimeout(null);
         configuration.setFollowRedirects(false);
         return (DefaultHttpClient) ProxyHttpClient.create(null, configuration);
     }

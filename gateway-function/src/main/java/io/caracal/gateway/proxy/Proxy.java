@@ -48,6 +48,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -144,7 +145,8 @@ public final class Proxy {
             held = hold(request, agent, destination, estimate, requestId);
             try {
                 // fromDirect: the one response is passed on as it comes, without cancelling the stream of its body.
-                sent = Mono.<MutableHttpResponse<?>>fromDirect(client.proxy(upstreamRequest(request, destination))).toFuture();
+                // The timeout bounds the wait for the upstream's status and headers, not a body still streaming.
+                sent = Mono.<MutableHttpResponse<?>>fromDirect(client.proxy(upstreamRequest(request, destination))).timeout(timeout).toFuture();
             } catch (RuntimeException e) {
                 // Never forwarded: the hold is voided, not left to be charged when it expires.
                 held.close();
@@ -314,7 +316,7 @@ public final class Proxy {
         if (bodyTooLarge(cause)) {
             return refusal(413, "request_too_large", "the request body is larger than this gateway accepts", requestId);
         }
-        if (cause instanceof ReadTimeoutException) {
+        if (cause instanceof TimeoutException || cause instanceof ReadTimeoutException) {
             return refusal(504, "upstream_timeout", "upstream did not answer within " + timeout.toSeconds() + " s", requestId);
         }
         if (cause instanceof HttpClientException) {
