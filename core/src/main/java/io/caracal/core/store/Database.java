@@ -69,6 +69,11 @@ public final class Database {
         if (state.startsWith("08") || state.startsWith("57P") || state.equals("3D000") || state.equals("28P01") || state.equals("28000")) {
             return new StorageUnavailableException("cannot reach the database: " + firstLine(rootMessage(e)), e);
         }
+        // The pool had no connection free within its timeout and the server gave no reason (else its state is
+        // above): every connection is busy, so the caller fails closed, as on an unreachable database.
+        if (e instanceof java.sql.SQLTransientConnectionException) {
+            return new StorageUnavailableException("no database connection free within the pool's timeout: " + firstLine(e.getMessage()), e);
+        }
         return new IllegalStateException("database error " + state + ": " + firstLine(e.getMessage()), e);
     }
 

@@ -48,4 +48,20 @@ class DatabaseTest {
         });
         assertEquals(1, one, "the pool replaced the ended connection");
     }
+
+    @Test
+    void noConnectionFreeWithinThePoolsTimeoutIsAnUnavailableDatabase() throws Exception {
+        com.zaxxer.hikari.HikariConfig config = new com.zaxxer.hikari.HikariConfig();
+        config.setJdbcUrl(pool.getJdbcUrl());
+        config.setUsername(pool.getUsername());
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        try (com.zaxxer.hikari.HikariDataSource one = new com.zaxxer.hikari.HikariDataSource(config);
+             java.sql.Connection taken = one.getConnection()) {
+            StorageUnavailableException e = assertThrows(StorageUnavailableException.class, () -> new Database(one).transaction(c -> null),
+                    "a gateway under load answers 503 on this, not 500: it is no client's mistake, and no bug either");
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("no database connection free"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertTrue(taken.isValid(1));
+        }
+    }
 }
