@@ -396,6 +396,64 @@ class HelmChartTest {
         }
     }
 
+    /**
+     * docs/deploy/kubernetes.md names what the chart renders: every svc/, deployment/ and job/ its commands use, the
+     * pods of the bundled StatefulSets, the components of its label selectors, the Secrets it creates (the values'
+     * defaults) and the values its --set flags change.
+     */
+    @Test
+    void theKubernetesGuideNamesWhatTheChartRenders() throws IOException {
+        String guide = Files.readString(repo.resolve("docs/deploy/kubernetes.md"));
+        List<Manifest> all = new ArrayList<>(renders.get(""));
+        all.addAll(renders.get("values-production.yaml"));
+        Set<String> objects = all.stream().map(m -> m.kind() + "/" + m.name()).collect(Collectors.toSet());
+        List<String> problems = new ArrayList<>();
+        Map<String, String> kinds = Map.of("svc", "Service", "deployment", "Deployment", "job", "Job");
+        Matcher ref = Pattern.compile("\\b(svc|deployment|job)/([a-z0-9-]+(?:<revision>)?)").matcher(guide);
+        int refs = 0;
+        while (ref.find()) {
+            refs++;
+            String name = ref.group(1).equals("job") ? ref.group(2).replaceAll("-(1|<revision>)$", "-1") : ref.group(2);
+            if (!objects.contains(kinds.get(ref.group(1)) + "/" + name)) {
+                problems.add(ref.group() + " is not rendered");
+            }
+        }
+        Matcher pod = Pattern.compile("\\b(caracal-(?:postgres|redis|kafka))-\\d\\b").matcher(guide);
+        while (pod.find()) {
+            refs++;
+            if (!objects.contains("StatefulSet/" + pod.group(1))) {
+                problems.add(pod.group() + ": no StatefulSet " + pod.group(1));
+            }
+        }
+        Set<String> components = all.stream().map(m -> m.at("/metadata/labels/app.kubernetes.io~1component").asText()).collect(Collectors.toSet());
+        Matcher component = Pattern.compile("app\\.kubernetes\\.io/component=([a-z-]+)").matcher(guide);
+        while (component.find()) {
+            refs++;
+            if (!components.contains(component.group(1))) {
+                problems.add(component.group() + ": no such component");
+            }
+        }
+        JsonNode values = Manifests.YAML.readTree(chart.dir.resolve("values.yaml").toFile());
+        Set<String> secretDefaults = Set.of(values.at("/secrets/existingSecret").asText(), values.at("/gateway/tls/secretName").asText(),
+                values.at("/consumers/ledgerWriter/merkle/signingKeySecretName").asText());
+        Matcher secret = Pattern.compile("kubectl create secret generic ([a-z0-9-]+)").matcher(guide);
+        while (secret.find()) {
+            refs++;
+            if (!secretDefaults.contains(secret.group(1))) {
+                problems.add(secret.group() + ": the chart reads no such Secret by default (" + secretDefaults + ")");
+            }
+        }
+        Matcher set = Pattern.compile("--set ([a-zA-Z.]+)=").matcher(guide);
+        while (set.find()) {
+            refs++;
+            if (values.at("/" + set.group(1).replace('.', '/')).isMissingNode()) {
+                problems.add(set.group() + ": no such value");
+            }
+        }
+        assertTrue(refs > 20, "expected the guide's commands, found " + refs + " references");
+        assertTrue(problems.isEmpty(), String.join("\n", problems));
+    }
+
     /** A broken manifest fails the check: the chart's own gateway, rendered, then spoiled three ways. */
     @Test
     void aSpoiledRenderIsRefused() {
