@@ -43,7 +43,7 @@ variable "audit_handler" {
 
 variable "integrator_handler" {
   type        = string
-  description = "Handler of the scheduled Merkle integrator: appends ledger rows to the Merkle log and signs checkpoints. Not in the code yet (issue 15)."
+  description = "Handler of the scheduled Merkle integrator: appends every ledger row not in the Merkle log yet and signs the checkpoints that are due."
   default     = "io.caracal.ledger.MerkleIntegratorLambdaHandler"
   # null from a caller (the stack passes its handlers map) means this default.
   nullable = false

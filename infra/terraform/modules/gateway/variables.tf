@@ -22,7 +22,7 @@ variable "handler" {
 
 variable "relay_handler" {
   type        = string
-  description = "Handler of the scheduled outbox relay: publishes the outbox to Kafka, draining it until shortly before its timeout. Not in the code yet (issue 15)."
+  description = "Handler of the scheduled outbox relay: publishes the outbox to Kafka, batch after batch, until it is empty or its timeout is 15 s away."
   default     = "io.caracal.gateway.lambda.OutboxRelayLambdaHandler"
   # null from a caller (the stack passes its handlers map) means this default.
   nullable = false
@@ -30,7 +30,7 @@ variable "relay_handler" {
 
 variable "relay_schedule" {
   type        = string
-  description = "How often the relay runs; each run drains for up to relay_timeout, so with rate(1 minute) events wait seconds, not minutes."
+  description = "How often the relay runs. The gateway function has no relay of its own, so an event waits in the outbox up to this long (plus a run's duration) before it reaches Kafka."
   default     = "rate(1 minute)"
 }
 
@@ -48,7 +48,7 @@ variable "timeout" {
 
 variable "relay_timeout" {
   type        = number
-  description = "Seconds a relay run may last."
+  description = "Seconds a relay run may last; it starts no batch in its last 15 s, so a backlog larger than one run publishes is finished by the next runs."
   default     = 60
 }
 

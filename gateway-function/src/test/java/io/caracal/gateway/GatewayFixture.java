@@ -72,6 +72,10 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     GatewayFixture(String database, Map<String, Object> settings) throws IOException {
+        this(database, GatewayApplication.ENVIRONMENTS, settings);
+    }
+
+    GatewayFixture(String database, String[] environments, Map<String, Object> settings) throws IOException {
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.setExecutor(Executors.newFixedThreadPool(16));
         upstream.createContext("/", exchange -> {
@@ -127,7 +131,7 @@ final class GatewayFixture implements AutoCloseable {
         properties.put("caracal.gateway.metrics-port", 0);
         properties.put("caracal.gateway.stats-token", "stats-secret");
         properties.putAll(settings);
-        gateway = ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(properties).start();
+        gateway = ApplicationContext.builder().environments(environments).properties(properties).start();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         base = server.getURI();

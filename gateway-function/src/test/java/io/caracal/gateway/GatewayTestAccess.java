@@ -18,8 +18,9 @@ public final class GatewayTestAccess implements AutoCloseable {
         this.fixture = fixture;
     }
 
-    public static GatewayTestAccess start(String database) throws IOException {
-        return new GatewayTestAccess(new GatewayFixture(database, Map.of()));
+    /** A gateway started with {@code environments} (the Lambda handler's) and {@code settings} beside the fixture's. */
+    public static GatewayTestAccess start(String database, String[] environments, Map<String, Object> settings) throws IOException {
+        return new GatewayTestAccess(new GatewayFixture(database, environments, settings));
     }
 
     public ApplicationContext context() {

@@ -19,8 +19,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.util.List;
 
-/** The ledger consumer in a container: batches of metering events, offsets committed after the ledger commit. */
+/**
+ * The ledger consumer in a container: batches of metering events, offsets committed after the ledger commit. Not in
+ * Lambda, where the event source mapping polls and invokes {@link LedgerLambdaHandler}.
+ */
 @Requires(property = "caracal.consumers.ledger-writer.enabled", value = "true")
+@Requires(notEnv = FunctionLauncher.LAMBDA)
 @KafkaListener(groupId = LedgerWriter.GROUP, batch = true, offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED,
         properties = {@Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "500"),
                 @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed")})

@@ -34,16 +34,17 @@ import java.util.concurrent.TimeoutException;
 public final class OutboxRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(10);
+    /** Events per batch: their rows stay locked until Kafka has acknowledged every one of them. */
+    private static final int BATCH_SIZE = 500;
+    /** The background loop's thread, by which a test sees whether a process relays on its own. */
+    public static final String THREAD_NAME = "caracal-outbox-relay";
 
     private final OutboxStore outbox;
     private final Producer<String, byte[]> producer;
     private final Map<String, Object> adminConfig;
     private final int partitions;
-    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "caracal-outbox-relay");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /** Only once {@link #start} is called: a relay driven from outside (a scheduled Lambda) has no thread of its own. */
+    private ScheduledExecutorService loop;
     private boolean topicsReady;
 
     public OutboxRelay(OutboxStore outbox, KafkaConnection connection, int partitions) {
@@ -63,27 +64,46 @@ public final class OutboxRelay implements AutoCloseable {
         this.adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     }
 
-    /** Relays continuously: drains the outbox, then looks again after {@code interval}. */
-    public OutboxRelay start(Duration interval) {
-        scheduler.scheduleWithFixedDelay(this::drain, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * Relays continuously in a thread of its own (the container gateway): drains the outbox, then looks again after
+     * {@code interval}. Not in Lambda, which freezes the thread between invocations: a schedule calls
+     * {@link #publishBatch} there.
+     */
+    public synchronized OutboxRelay start(Duration interval) {
+        if (loop != null) {
+            throw new IllegalStateException("the outbox relay is already running");
+        }
+        loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, THREAD_NAME);
+            thread.setDaemon(true);
+            return thread;
+        });
+        loop.scheduleWithFixedDelay(this::drain, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
     private void drain() {
         try {
-            while (relayOnce(500) > 0) {
+            while (publishBatch() > 0) {
                 // keep going while there is a backlog
             }
         } catch (RuntimeException e) {
-            topicsReady = false; // a broker that came back empty needs its topics again
             LOG.warn("outbox relay: Kafka unavailable, {} event(s) wait in PostgreSQL: {}", safePending(), e.getMessage());
         }
     }
 
-    /** One batch: returns how many events were delivered (0 when the outbox is empty). */
-    public int relayOnce(int batch) {
-        ensureTopics();
-        return outbox.deliver(batch, this::publish);
+    /**
+     * Publishes the oldest pending events, one batch, and marks them delivered once Kafka has acknowledged them all;
+     * returns how many (0 when the outbox is empty). Throws when Kafka did not take them, and they stay pending.
+     */
+    public int publishBatch() {
+        try {
+            ensureTopics();
+            return outbox.deliver(BATCH_SIZE, this::publish);
+        } catch (RuntimeException e) {
+            topicsReady = false; // a broker that came back empty needs its topics again
+            throw e;
+        }
     }
 
     private void publish(List<OutboxEvent> events) {
@@ -136,11 +156,15 @@ public final class OutboxRelay implements AutoCloseable {
 
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            scheduler.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (this) {
+            if (loop != null) {
+                loop.shutdownNow();
+                try {
+                    loop.awaitTermination(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         producer.close(Duration.ofSeconds(5));
     }

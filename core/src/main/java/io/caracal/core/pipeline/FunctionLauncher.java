@@ -11,6 +11,12 @@ import java.util.concurrent.CountDownLatch;
 /** How the consumer functions start, in a container or a Lambda, with the same wiring. */
 public final class FunctionLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(FunctionLauncher.class);
+    /**
+     * The environment of every Lambda handler's context. Lambda freezes an environment between invocations, so
+     * the containers' background loops (consumers polling Kafka, scheduled jobs, the outbox relay) are off in it:
+     * each has its own trigger instead (an event source mapping, or a schedule and a {@link ScheduledLambdaHandler}).
+     */
+    public static final String LAMBDA = "lambda";
 
     private FunctionLauncher() {
     }

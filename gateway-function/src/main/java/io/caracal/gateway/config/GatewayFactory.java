@@ -8,6 +8,7 @@ import io.caracal.core.allowlist.AllowlistCache;
 import io.caracal.core.allowlist.AllowlistStore;
 import io.caracal.core.event.OutboxStore;
 import io.caracal.core.event.OutboxRelay;
+import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.core.store.ChangeFeed;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.SharedRedis;
@@ -172,9 +173,14 @@ public class GatewayFactory {
         return new PrometheusEndpoint(metrics::scrape, host, port);
     }
 
-    /** Publishes the event outbox to Kafka, when Kafka is configured; until then events wait in PostgreSQL. */
+    /**
+     * Publishes the event outbox to Kafka, when Kafka is configured; until then events wait in PostgreSQL. Not in
+     * Lambda, where its thread would run only while some request is in flight: OutboxRelayLambdaHandler relays there,
+     * on a schedule.
+     */
     @Context
     @Requires(property = KafkaSettings.BOOTSTRAP_SERVERS, pattern = ".+")
+    @Requires(notEnv = FunctionLauncher.LAMBDA)
     @Bean(preDestroy = "close")
     OutboxRelay outboxRelay(KafkaSettings kafka, OutboxStore outbox) {
         return new OutboxRelay(outbox, kafka.connection(), kafka.getPartitions()).start(kafka.getRelayInterval());

@@ -2,6 +2,8 @@ package io.caracal.gateway.lambda;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caracal.core.event.OutboxRelay;
+import io.caracal.embedded.SharedServices;
 import io.caracal.gateway.GatewayTestAccess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Lambda handler fed the event JSON API Gateway (HTTP API, payload 2.0) and an ALB actually send. */
+/**
+ * The Lambda handler fed the event JSON API Gateway (HTTP API, payload 2.0) and an ALB actually send, in the
+ * environments the Lambda runtime starts it with and with Kafka configured, as the Terraform configures it.
+ */
 class GatewayLambdaHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static GatewayTestAccess gateway;
@@ -28,7 +33,8 @@ class GatewayLambdaHandlerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        gateway = GatewayTestAccess.start("gateway_lambda");
+        gateway = GatewayTestAccess.start("gateway_lambda", GatewayLambdaHandler.ENVIRONMENTS,
+                Map.of("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers()));
         handler = new GatewayLambdaHandler(gateway.context());
     }
 
@@ -83,6 +89,15 @@ class GatewayLambdaHandlerTest {
         assertEquals("0.30", multi.get("multiValueHeaders").get("X-Caracal-Charged").get(0).asText());
         assertEquals(List.of("one", "two"), gateway.lastSeenHeaders().get("X-forward-me"));
         assertEquals(0, new BigDecimal("0.60").compareTo(gateway.spentBy(key)));
+    }
+
+    /** A frozen Lambda environment would publish only while some request is in flight; OutboxRelayLambdaHandler publishes instead. */
+    @Test
+    void anInvocationLeavesNoOutboxRelayRunning() throws Exception {
+        assertEquals(200, invoke("apigw-v2-event.json", gateway.callerKey("1.00")).get("statusCode").asInt());
+        assertTrue(gateway.context().findBean(OutboxRelay.class).isEmpty(), "the gateway Lambda has an outbox relay");
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(OutboxRelay.THREAD_NAME)),
+                "a thread of the outbox relay is running");
     }
 
     @Test
