@@ -52,6 +52,7 @@ class CliKafkaTest {
                 assertEquals(2, json("kafka", "describe-topic", "--topic", name, "-o", "json").get("partitions").asInt(), name);
             }
         }
+        assertTrue(first.get("replication_factor").isNull(), "no replication factor of our own: the broker's default applies " + first);
         JsonNode second = json("kafka", "create-topics", "--partitions", "2", "-o", "json");
         second.get("topics").forEach(t -> assertEquals("exists", t.get("status").asText(), t.toString()));
 
@@ -131,7 +132,9 @@ class CliKafkaTest {
     @Test
     void badInputIsOneLineAndNonZero() {
         assertRefused(1, "partitions must be at least 1", "kafka", "create-topics", "--partitions", "-1");
-        assertRefused(1, "min-insync-replicas must be between 1", "kafka", "create-topics", "--min-insync-replicas", "2");
+        assertRefused(1, "min-insync-replicas must be between 1", "kafka", "create-topics", "--replication-factor", "1", "--min-insync-replicas", "2");
+        assertRefused(1, "min-insync-replicas needs --replication-factor", "kafka", "create-topics", "--min-insync-replicas", "2");
+        assertRefused(1, "replication-factor must be between 1", "kafka", "create-topics", "--replication-factor", "0");
         assertRefused(2, "--topic", "kafka", "describe-topic");
         CliRunner.Result noKafka = cli.runWith(new CliRunner("cli_kafka_none").env(), "kafka", "list-topics");
         assertEquals(1, noKafka.exitCode(), noKafka::toString);

@@ -38,22 +38,24 @@ public final class KafkaCommand {
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    public record CreateTopicsView(int partitions, int replicationFactor, Integer minInsyncReplicas, Long retentionMs, boolean dryRun,
+    public record CreateTopicsView(int partitions, Integer replicationFactor, Integer minInsyncReplicas, Long retentionMs, boolean dryRun,
                                    List<TopicResultView> topics) {
     }
 
     @Command(name = "create-topics", mixinStandardHelpOptions = true,
             description = "Create Caracal's topics (" + Topics.METERING + ", " + Topics.POLICY_DECISIONS + ", " + Topics.AGENT_LIFECYCLE + ", "
                     + Topics.POLICY_CHANGES + ", " + Topics.DLQ + ") where missing. Existing topics are left as they are, so it is"
-                    + " safe to run again. Production: --replication-factor 3 --min-insync-replicas 2.")
+                    + " safe to run again. Without --replication-factor the broker's default.replication.factor applies (3 on"
+                    + " MSK, 1 on a single development broker).")
     static final class CreateTopics extends SessionCommand {
         @Option(names = "--partitions", description = "Partitions per topic (default: $KAFKA_PARTITIONS, or 3).")
         Integer partitions;
 
-        @Option(names = "--replication-factor", defaultValue = "1", description = "Replicas per partition (default: ${DEFAULT-VALUE}).")
-        int replicationFactor;
+        // No default of our own: a fixed 1 left every topic on a three-broker production cluster without a replica.
+        @Option(names = "--replication-factor", description = "Replicas per partition (default: the broker's default.replication.factor).")
+        Integer replicationFactor;
 
-        @Option(names = "--min-insync-replicas", description = "min.insync.replicas of the new topics (default: the broker's).")
+        @Option(names = "--min-insync-replicas", description = "min.insync.replicas of the new topics, with --replication-factor (default: the broker's).")
         Integer minInsyncReplicas;
 
         @Option(names = "--retention-ms", description = "retention.ms of the new topics, -1 for no limit (default: the broker's).")
@@ -70,7 +72,8 @@ public final class KafkaCommand {
         protected void run() {
             int count = partitions != null ? partitions : defaultPartitions();
             validate(count);
-            KafkaTopics.Spec spec = new KafkaTopics.Spec(count, (short) replicationFactor, minInsyncReplicas, retentionMs);
+            KafkaTopics.Spec spec = new KafkaTopics.Spec(count, replicationFactor == null ? null : replicationFactor.shortValue(), minInsyncReplicas,
+                    retentionMs);
             List<TopicResultView> results = new ArrayList<>();
             try (KafkaAdmin kafka = new KafkaAdmin(session.kafkaConnection())) {
                 if (dryRun) {
@@ -86,7 +89,8 @@ public final class KafkaCommand {
                 Table table = new Table("TOPIC", "STATUS");
                 results.forEach(r -> table.row(r.topic(), r.status()));
                 table.print(out());
-                out().println("New topics: " + count + " partition(s), replication factor " + replicationFactor
+                out().println("New topics: " + count + " partition(s), replication factor "
+                        + (replicationFactor == null ? "the broker's default" : replicationFactor)
                         + (minInsyncReplicas == null ? "" : ", min.insync.replicas " + minInsyncReplicas)
                         + (retentionMs == null ? "" : ", retention.ms " + retentionMs));
             });
@@ -108,8 +112,13 @@ public final class KafkaCommand {
             if (count < 1) {
                 throw new InvalidInputException("partitions must be at least 1, got " + count);
             }
-            if (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE) {
-                throw new InvalidInputException("replication-factor must be at least 1, got " + replicationFactor);
+            if (replicationFactor != null && (replicationFactor < 1 || replicationFactor > Short.MAX_VALUE)) {
+                throw new InvalidInputException("replication-factor must be between 1 and " + Short.MAX_VALUE + ", got " + replicationFactor);
+            }
+            if (minInsyncReplicas != null && replicationFactor == null) {
+                // Checked against each other here, since the broker takes a min.insync.replicas above the replication
+                // factor and every acks=all write to the topic then fails.
+                throw new InvalidInputException("min-insync-replicas needs --replication-factor, so the two can be checked together");
             }
             if (minInsyncReplicas != null && (minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor)) {
                 throw new InvalidInputException("min-insync-replicas must be between 1 and the replication factor (" + replicationFactor
