@@ -1,7 +1,7 @@
 # MSK with IAM authentication only (no plaintext, no SCRAM users to rotate), TLS everywhere, and the topics Caracal's
-# code uses, created here with replication 3 and min ISR 2. `caracal kafka create-topics` defaults to replication 1,
-# and the gateway's relay only creates topics that are missing, with the broker defaults: so the topics must exist,
-# correctly replicated, before any function starts.
+# code uses, created here with replication 3 and min ISR 2. `caracal kafka create-topics` and the gateway's relay only
+# create topics that are missing, with the broker's defaults unless told otherwise: creating them here makes their
+# replication explicit before any function starts.
 
 data "aws_caller_identity" "current" {}
 
