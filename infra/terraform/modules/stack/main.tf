@@ -4,7 +4,7 @@
 
 locals {
   # Environment variables, by what they configure. Their names are those of docs/configuration.md, except the
-  # *_SECRET_ARN ones and REDIS_TLS: a Lambda function has no secret files and should not carry secret values in
+  # *_SECRET_ARN ones: a Lambda function has no secret files and should not carry secret values in
   # its configuration, so it gets the ARN of each secret and reads the value at start (issue 15; the names are
   # listed in TerraformStructureTest until the code reads them).
   common_env = {
@@ -273,16 +273,19 @@ module "streaming_gateway" {
   source = "../streaming_gateway"
   count  = var.enable_streaming_gateway ? 1 : 0
 
-  name                  = "${var.name}-gateway"
-  image                 = var.gateway_image
-  ecr_repository_arn    = var.gateway_ecr_repository_arn
-  cpu                   = var.streaming_cpu
-  memory                = var.streaming_memory
-  min_count             = var.streaming_min_count
-  max_count             = var.streaming_max_count
-  environment           = merge(local.common_env, local.db_env, local.redis_env, local.kafka_env, local.gateway_settings_env, local.streaming_env)
-  secrets               = { DB_PASSWORD = "${module.rds.password_secret_arn}:password::" }
-  secret_arns           = [module.rds.password_secret_arn]
+  name               = "${var.name}-gateway"
+  image              = var.gateway_image
+  ecr_repository_arn = var.gateway_ecr_repository_arn
+  cpu                = var.streaming_cpu
+  memory             = var.streaming_memory
+  min_count          = var.streaming_min_count
+  max_count          = var.streaming_max_count
+  environment        = merge(local.common_env, local.db_env, local.redis_env, local.kafka_env, local.gateway_settings_env, local.streaming_env)
+  secrets = {
+    DB_PASSWORD    = "${module.rds.password_secret_arn}:password::"
+    REDIS_PASSWORD = module.secrets.secret_arns["redis-auth-token"]
+  }
+  secret_arns           = local.shared_secret_arns
   subnet_ids            = module.network.private_subnet_ids
   app_security_group_id = module.network.app_security_group_id
   alb_security_group_id = module.streaming_alb[0].security_group_id

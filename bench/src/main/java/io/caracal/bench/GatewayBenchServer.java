@@ -67,7 +67,7 @@ public final class GatewayBenchServer {
                 "datasources.default.url", postgres.jdbcUrl("bench"),
                 "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
-                "caracal.redis.uri", redis.uri(),
+                "caracal.redis.url", redis.uri(),
                 "caracal.gateway.metrics-port", 0,
                 "caracal.gateway.upstreams.stub.url", args[1])).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,15 +1,14 @@
 package io.caracal.cli;
 
 import io.caracal.core.budget.BudgetEngine;
-import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.budget.HoldStore;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.budget.RedisBudgetCounters;
+import io.caracal.core.store.RedisSettings;
 import io.caracal.core.store.SharedRedis;
-import io.lettuce.core.RedisException;
 import io.caracal.core.store.SchemaMigrator;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
@@ -20,7 +19,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -140,31 +141,38 @@ public final class CliSession implements AutoCloseable {
                 new RedisBudgetCounters(redis().sync()), bean(Clock.class));
     }
 
-    /** Whether REDIS_HOST or the config file names a Redis; otherwise {@link #redis()} is a local one, where the distribution has it. */
+    /** Whether REDIS_URL, REDIS_HOST or the config file names a Redis; otherwise {@link #redis()} is a local one, where the distribution has it. */
     public boolean redisConfigured() {
-        return !redisSettings().embedded();
+        return redisSettings().isPresent();
     }
 
-    /** The Redis the gateway and the metrics function share, or a local one of this invocation's when none is configured. */
+    /**
+     * The Redis the gateway and the metrics function share, or a local one of this invocation's when none is
+     * configured. A refused password or a failed TLS handshake is reported as such, in one line.
+     */
     public SharedRedis redis() {
         if (redis == null) {
-            RedisSettings settings = redisSettings();
-            if (settings.embedded()) {
+            redis = SharedRedis.connect(redisSettings().orElseGet(() -> {
                 localRedis = localServices.redis();
-                settings = new RedisSettings(localRedis.host(), localRedis.port(), null, false);
-            }
-            try {
-                redis = SharedRedis.connect(settings.uri(), settings.cluster());
-            } catch (RedisException e) {
-                throw new BudgetStoreUnavailableException("cannot reach Redis at " + settings.host() + ":" + settings.port()
-                        + ": " + e.getMessage(), e);
-            }
+                return RedisSettings.of("redis://" + localRedis.host() + ":" + localRedis.port(), false);
+            }));
         }
         return redis;
     }
 
-    private RedisSettings redisSettings() {
-        return RedisSettings.resolve(effectiveEnv(), configFile, configFileGiven);
+    /**
+     * The variables the gateway and the consumers read (REDIS_URL, REDIS_HOST, REDIS_PORT, REDIS_USERNAME,
+     * REDIS_PASSWORD, REDIS_TLS, REDIS_TLS_CA_FILE, REDIS_CLUSTER), each falling back to the config file's
+     * {@code redis:} section under its name in lower case ({@code url}, {@code host}, ..., {@code tls-ca-file}).
+     */
+    private Optional<RedisSettings> redisSettings() {
+        Map<String, Object> fromFile = ConfigFile.section(configFile, "redis", configFileGiven);
+        Map<String, String> environment = effectiveEnv();
+        return RedisSettings.resolve(name -> {
+            // Not trimmed: a password is taken as given.
+            String value = environment.get("REDIS_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+            return value != null && !value.isBlank() ? value : ConnectionSettings.string(fromFile.get(name));
+        });
     }
 
     /** JSON for {@code -o json}; commands that need no database (offline verification) get it without starting one. */

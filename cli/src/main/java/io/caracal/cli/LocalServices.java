@@ -37,8 +37,8 @@ public interface LocalServices {
 
         @Override
         public Server redis() {
-            throw new BudgetStoreUnavailableException("no Redis configured: set REDIS_HOST (or redis.host in the config file),"
-                    + " or start `caracal dev` in another terminal", null);
+            throw new BudgetStoreUnavailableException("no Redis configured: set REDIS_URL or REDIS_HOST (or redis.url or redis.host in"
+                    + " the config file), or start `caracal dev` in another terminal", null);
         }
     };
 }

@@ -14,6 +14,8 @@ import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.budget.RedisBudgetCounters;
 import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.CapturedLog;
+import io.caracal.testing.SecuredRedis;
 import io.caracal.testing.TestDatabase;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -89,7 +91,7 @@ class CliBudgetTest {
         // The admin CLI has no Redis of its own to start: with none configured it says what to do, in one line.
         CliRunner.Result noRedis = cli.run("budget", "status", "--agent-id", child);
         assertEquals(1, noRedis.exitCode(), noRedis::toString);
-        assertEquals("Error: no Redis configured: set REDIS_HOST (or redis.host in the config file), or start `caracal dev` in another terminal",
+        assertEquals("Error: no Redis configured: set REDIS_URL or REDIS_HOST (or redis.url or redis.host in the config file), or start `caracal dev` in another terminal",
                 noRedis.err().strip());
 
         JsonNode spend = json(cli, env, "budget", "spend", "--agent-id", parent, "--time-window", "daily", "--include-descendants", "--by-child", "-o", "json");
@@ -101,6 +103,44 @@ class CliBudgetTest {
         CliRunner.Result bad = cli.run("budget", "spend", "--agent-id", parent, "--start-time", "2030-01-01T00:00:00Z", "--end-time", "2020-01-01T00:00:00Z");
         assertEquals(1, bad.exitCode());
         assertEquals("Error: end-time must be after start-time", bad.err().strip());
+    }
+
+    /**
+     * As an operator points the CLI at ElastiCache: a {@code rediss://} REDIS_URL with an ACL user, or REDIS_HOST with
+     * REDIS_PASSWORD and REDIS_TLS; here with the test CA in REDIS_TLS_CA_FILE. A wrong password is named, not shown.
+     */
+    @Test
+    void statusThroughARedisBehindAPasswordAndTls() throws Exception {
+        CliRunner cli = new CliRunner("cli_budget_secured_redis");
+        assertEquals(0, cli.run("db", "init").exitCode());
+        Map<String, String> env = cli.env();
+        String agent = json(cli, env, "agent", "create", "--name", "secured", "--owner", "o", "-o", "json").get("agent_id").asText();
+        json(cli, env, "policy", "create", "--agent-id", agent, "--limit", "10", "-o", "json");
+        String wrong = "wrong!" + System.nanoTime();
+        try (SecuredRedis redis = SecuredRedis.start(); CapturedLog log = CapturedLog.start()) {
+            Map<String, String> url = new HashMap<>(env);
+            url.put("REDIS_URL", redis.tlsUrl());
+            url.put("REDIS_TLS_CA_FILE", redis.caFile().toString());
+            Map<String, String> host = new HashMap<>(env);
+            host.put("REDIS_HOST", redis.host());
+            host.put("REDIS_PORT", Integer.toString(redis.tlsPort()));
+            host.put("REDIS_PASSWORD", redis.password());
+            host.put("REDIS_TLS", "true");
+            host.put("REDIS_TLS_CA_FILE", redis.caFile().toString());
+            for (Map<String, String> redisEnv : List.of(url, host)) {
+                JsonNode status = json(cli, redisEnv, "budget", "status", "--agent-id", agent, "--estimate", "2", "-o", "json");
+                assertTrue(status.get("allowed").asBoolean(), status.toString());
+                assertEquals("10.00", status.get("budgets").get(0).get("available").asText());
+            }
+
+            url.put("REDIS_URL", "rediss://" + SecuredRedis.USER + ":" + wrong + "@" + redis.host() + ":" + redis.tlsPort());
+            CliRunner.Result refused = cli.runWith(url, "budget", "status", "--agent-id", agent);
+            assertEquals(1, refused.exitCode(), refused::toString);
+            assertEquals("Error: Redis at rediss://127.0.0.1:" + redis.tlsPort() + " as caracal refused the credentials (WRONGPASS): check"
+                    + " REDIS_PASSWORD and REDIS_USERNAME, or the user:password of REDIS_URL", refused.err().strip());
+            assertFalse(refused.out().contains(wrong) || refused.err().contains(wrong));
+            log.assertNoneContains(wrong, redis.password(), redis.userPassword());
+        }
     }
 
     private static Map<String, String> withRedis(Map<String, String> env, EmbeddedRedisServer redis) {

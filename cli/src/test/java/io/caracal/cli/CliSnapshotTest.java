@@ -234,7 +234,7 @@ class CliSnapshotTest {
                 "snapshot", "restore", "--snapshot-id", "990e8400-e29b-41d4-a716-446655440004");
         refused(cli, env, 1, "snapshot id", "snapshot", "restore", "--snapshot-id", "nope");
         refused(cli, env, 2, "--snapshot-id", "snapshot", "restore");
-        refused(cli, cli.env(), 1, "set REDIS_HOST", "snapshot", "restore", "--snapshot-id", id);
+        refused(cli, cli.env(), 1, "set REDIS_URL or REDIS_HOST", "snapshot", "restore", "--snapshot-id", id);
         refused(cli, env, 1, "limit must be at least 1", "snapshot", "list", "--limit", "0");
         Map<String, String> noKafka = withRedis(new CliRunner(database));
         refused(cli, noKafka, 1, "KAFKA_BOOTSTRAP_SERVERS", "snapshot", "create");

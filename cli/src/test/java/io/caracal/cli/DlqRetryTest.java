@@ -63,7 +63,7 @@ class DlqRetryTest {
                 "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
                 "caracal.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "caracal.redis.uri", SharedServices.redis().uri(),
+                "caracal.redis.url", SharedServices.redis().uri(),
                 "caracal.consumers.metrics-aggregator.metrics-port", 0)).start();
     }
 

@@ -113,7 +113,7 @@ class PipelineEndToEndTest {
         properties.put("datasources.default.password", "");
         properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
-        properties.put("caracal.redis.uri", SharedServices.redis().uri());
+        properties.put("caracal.redis.url", SharedServices.redis().uri());
         properties.put("caracal.consumers.metrics-aggregator.metrics-port", 0);
         return properties;
     }

@@ -32,7 +32,7 @@ class GatewayClusterCapTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = EmbeddedRedisCluster.start();
-        race = GatewayCapRace.start("gateway_cluster_cap", Map.of("caracal.redis.uri", cluster.seedUri(), "caracal.redis.cluster", true));
+        race = GatewayCapRace.start("gateway_cluster_cap", Map.of("caracal.redis.url", cluster.seedUri(), "caracal.redis.cluster", true));
     }
 
     @AfterAll

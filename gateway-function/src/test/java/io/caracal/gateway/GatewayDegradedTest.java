@@ -55,11 +55,11 @@ class GatewayDegradedTest {
     static void start() throws Exception {
         strictRedis = EmbeddedRedisServer.start(STRICT_PORT);
         degradedRedis = EmbeddedRedisServer.start(DEGRADED_PORT);
-        strict = new GatewayFixture("gateway_no_degraded", Map.of("caracal.redis.uri", strictRedis.uri()));
-        degraded = new GatewayFixture("gateway_degraded", Map.of("caracal.redis.uri", degradedRedis.uri(),
+        strict = new GatewayFixture("gateway_no_degraded", Map.of("caracal.redis.url", strictRedis.uri()));
+        degraded = new GatewayFixture("gateway_degraded", Map.of("caracal.redis.url", degradedRedis.uri(),
                 "caracal.gateway.degraded-allowance", "0.50"));
         keepingRedis = EmbeddedRedisServer.startKeepingData(KEEPING_PORT, keepingData);
-        keeping = new GatewayFixture("gateway_degraded_keeping", Map.of("caracal.redis.uri", keepingRedis.uri(),
+        keeping = new GatewayFixture("gateway_degraded_keeping", Map.of("caracal.redis.url", keepingRedis.uri(),
                 "caracal.gateway.degraded-allowance", "2.00"));
     }
 

@@ -1,8 +1,8 @@
 package io.caracal.gateway;
 
 import io.caracal.gateway.GatewayFixture.Caller;
-import io.caracal.gateway.auth.TestCertificates;
-import io.caracal.gateway.auth.TestCertificates.Issued;
+import io.caracal.testing.TestCertificates;
+import io.caracal.testing.TestCertificates.Issued;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -77,7 +77,7 @@ class GatewayNoLostSpendTest {
     @Test
     void flushingRedisAgainAndAgainUnderLoadKeepsTheCapAndLosesNoSettledSpend() throws Exception {
         EmbeddedRedisServer redis = EmbeddedRedisServer.start(FreePorts.next());
-        Map<String, Object> settings = Map.of("caracal.redis.uri", redis.uri(), "caracal.gateway.request-timeout", "10s");
+        Map<String, Object> settings = Map.of("caracal.redis.url", redis.uri(), "caracal.gateway.request-timeout", "10s");
         RedisClient redisClient = RedisConnections.client(redis.uri());
         try (GatewayFixture first = new GatewayFixture("gateway_redis_flush", settings);
              GatewayFixture second = new GatewayFixture("gateway_redis_flush", settings);
@@ -164,7 +164,7 @@ class GatewayNoLostSpendTest {
         RedisClient redisClient = RedisConnections.client(redis.uri());
         try (GatewayFixture gateway = new GatewayFixture(OUTAGE_DATABASE, Map.of(
                 "datasources.default.url", "jdbc:postgresql://127.0.0.1:" + port + "/" + OUTAGE_DATABASE,
-                "caracal.redis.uri", redis.uri(), "caracal.gateway.request-timeout", "10s"))) {
+                "caracal.redis.url", redis.uri(), "caracal.gateway.request-timeout", "10s"))) {
             GatewayLoad.warmUp(gateway);
             Caller caller = gateway.caller(OUTAGE_LIMIT.toPlainString());
             List<Call> calls;

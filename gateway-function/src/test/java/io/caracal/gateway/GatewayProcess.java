@@ -24,7 +24,7 @@ public final class GatewayProcess {
                 "datasources.default.url", args[0],
                 "datasources.default.username", io.caracal.embedded.EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
-                "caracal.redis.uri", args[1],
+                "caracal.redis.url", args[1],
                 "caracal.gateway.upstreams.stub.url", args[2],
                 "caracal.gateway.request-timeout", "60s",
                 "caracal.gateway.hold-ttl", args[3],

@@ -40,8 +40,7 @@ class TerraformStructureTest {
      */
     static final Map<String, String> PENDING_ENV = Map.of(
             "DB_PASSWORD_SECRET_ARN", "RDS-managed secret (JSON username/password) -> DB_PASSWORD",
-            "REDIS_PASSWORD_SECRET_ARN", "ElastiCache AUTH token -> the Redis password (the CLI already reads REDIS_PASSWORD)",
-            "REDIS_TLS", "ElastiCache requires TLS in transit: connect with rediss://",
+            "REDIS_PASSWORD_SECRET_ARN", "ElastiCache AUTH token -> REDIS_PASSWORD",
             "JWT_PUBLIC_KEY_SECRET_ARN", "JWT verification key as PEM text, instead of the JWT_PUBLIC_KEY_PATH file",
             "RECEIPT_SIGNING_KEY_SECRET_ARN", "gateway receipt signing key (receipts are not built yet)",
             "MERKLE_SIGNING_KEY_SECRET_ARN", "checkpoint signing key as PEM text, instead of the MERKLE_SIGNING_KEY_PATH file");

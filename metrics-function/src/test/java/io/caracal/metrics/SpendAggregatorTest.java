@@ -45,7 +45,8 @@ class SpendAggregatorTest {
         client.shutdown();
     }
 
-    private static ConsumedRecord record(MeteringEvent event, long offset) {
+    /** A metering event as the consumers receive it from Kafka. */
+    static ConsumedRecord record(MeteringEvent event, long offset) {
         OutboxEvent outbox = event.outboxEvent();
         return new ConsumedRecord(outbox.topic(), 0, offset, outbox.key(), outbox.payload(),
                 Map.of("schema_fingerprint", outbox.schemaFingerprint().getBytes()), 0);

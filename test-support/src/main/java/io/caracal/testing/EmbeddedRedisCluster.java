@@ -10,6 +10,7 @@ import io.lettuce.core.output.StatusOutput;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import redis.embedded.RedisServer;
+import redis.embedded.RedisServerBuilder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  * A real Redis Cluster of three masters and no replicas on loopback: the Redis binary of embedded-redis (as
  * {@code EmbeddedRedisServer} runs it) started three times in cluster mode, each master given a third of the 16,384
  * slots and introduced to the others (CLUSTER ADDSLOTSRANGE and CLUSTER MEET, what {@code redis-cli --cluster create}
- * sends). {@link #start()} returns once every node sees the whole cluster as ok.
+ * sends). {@link #start()} returns once every node sees the whole cluster as ok; {@link #startSecured} starts one
+ * behind a password whose nodes talk TLS to clients and to each other, as ElastiCache in cluster mode does.
  */
 public final class EmbeddedRedisCluster implements AutoCloseable {
     private static final int MASTERS = 3;
@@ -35,16 +37,36 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     private final List<RedisServer> servers = new ArrayList<>();
     private final List<Integer> ports = new ArrayList<>();
     private final List<Integer> busPorts = new ArrayList<>();
+    private final List<Integer> tlsPorts = new ArrayList<>();
     private final Path dir;
+    /** Null: no password. */
+    private final String password;
+    /** Null: no TLS. */
+    private final RedisTlsFiles tls;
 
-    private EmbeddedRedisCluster(Path dir) {
+    private EmbeddedRedisCluster(Path dir, String password, boolean tls) {
         this.dir = dir;
+        this.password = password;
+        this.tls = tls ? RedisTlsFiles.generate(dir.resolve("tls")) : null;
     }
 
     public static EmbeddedRedisCluster start() {
+        return start(null, false);
+    }
+
+    /**
+     * Every node wants {@code password} and serves TLS on a port of its own beside the plain one; with
+     * {@code tls-cluster} the cluster bus is TLS too, and the nodes announce their TLS ports, so a client that
+     * starts from {@link #seedTlsPort()} reaches every shard over TLS.
+     */
+    public static EmbeddedRedisCluster startSecured(String password) {
+        return start(password, true);
+    }
+
+    private static EmbeddedRedisCluster start(String password, boolean tls) {
         EmbeddedRedisCluster cluster;
         try {
-            cluster = new EmbeddedRedisCluster(Files.createTempDirectory("redis-cluster"));
+            cluster = new EmbeddedRedisCluster(Files.createTempDirectory("redis-cluster"), password, tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,7 +91,7 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        RedisServer server = RedisServer.builder()
+        RedisServerBuilder builder = RedisServer.builder()
                 .port(port)
                 .setting("bind " + HOST)
                 .setting("save \"\"")
@@ -79,8 +101,17 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
                 .setting("cluster-port " + busPort)
                 .setting("cluster-config-file nodes.conf")
                 .setting("cluster-node-timeout 5000")
-                .setting("dir " + nodeDir.toAbsolutePath())
-                .build();
+                .setting("dir " + nodeDir.toAbsolutePath());
+        if (password != null) {
+            builder.setting("requirepass " + password).setting("masterauth " + password);
+        }
+        if (tls != null) {
+            int tlsPort = FreePorts.next();
+            builder.tlsPort(tlsPort).setting("tls-cluster yes");
+            tls.serverSettings().forEach(builder::setting);
+            tlsPorts.add(tlsPort);
+        }
+        RedisServer server = builder.build();
         server.start();
         servers.add(server);
         ports.add(port);
@@ -93,7 +124,11 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
         List<StatefulRedisConnection<String, String>> nodes = new ArrayList<>();
         try {
             for (int port : ports) {
-                nodes.add(client.connect(RedisURI.create(HOST, port)));
+                RedisURI.Builder node = RedisURI.builder().withHost(HOST).withPort(port);
+                if (password != null) {
+                    node.withPassword(password.toCharArray());
+                }
+                nodes.add(client.connect(node.build()));
             }
             for (int i = 0; i < MASTERS; i++) {
                 nodes.get(i).sync().clusterAddSlotsRange(Range.create(i * SLOTS / MASTERS, (i + 1) * SLOTS / MASTERS - 1));
@@ -119,6 +154,16 @@ public final class EmbeddedRedisCluster implements AutoCloseable {
     /** Where a cluster client starts: any node tells it the rest. */
     public String seedUri() {
         return "redis://" + HOST + ":" + ports.get(0);
+    }
+
+    /** The TLS port of the node a cluster client starts from, on a cluster from {@link #startSecured}. */
+    public int seedTlsPort() {
+        return tlsPorts.get(0);
+    }
+
+    /** The CA that issued the nodes' certificate, on a cluster from {@link #startSecured}. */
+    public Path caFile() {
+        return tls.caFile();
     }
 
     /** One URI per master, to look at a single shard with a plain (non-cluster) client. */

@@ -51,7 +51,7 @@ public final class TestDatabase {
         create(name);
         EmbeddedPostgresServer postgres = SharedServices.postgres();
         return Map.of("datasources.default.url", postgres.jdbcUrl(name), "datasources.default.username", EmbeddedPostgresServer.USER,
-                "datasources.default.password", "", "caracal.redis.uri", SharedServices.redis().uri());
+                "datasources.default.password", "", "caracal.redis.url", SharedServices.redis().uri());
     }
 
     /**

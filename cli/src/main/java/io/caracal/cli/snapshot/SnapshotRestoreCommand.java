@@ -45,8 +45,8 @@ final class SnapshotRestoreCommand extends SessionCommand {
         SnapshotStore snapshots = session.bean(SnapshotStore.class);
         LedgerSnapshot snapshot = snapshots.find(id).orElseThrow(() -> new NotFoundException("snapshot", id));
         if (!session.redisConfigured()) {
-            throw new InvalidInputException("restore rebuilds the Redis the gateway and the metrics function use: set REDIS_HOST"
-                    + " (REDIS_PORT, REDIS_PASSWORD) or the config file's redis: section");
+            throw new InvalidInputException("restore rebuilds the Redis the gateway and the metrics function use: set REDIS_URL or"
+                    + " REDIS_HOST (and REDIS_PORT, REDIS_PASSWORD, REDIS_TLS as they do) or the config file's redis: section");
         }
         SpendRetention retention = session.bean(SpendRetention.class);
         SnapshotRestore restore = new SnapshotRestore(snapshots, new LedgerVerifier(session.bean(MerkleLogStore.class)), session.bean(LedgerStore.class),

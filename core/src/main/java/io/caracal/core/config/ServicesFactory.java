@@ -1,23 +1,30 @@
 package io.caracal.core.config;
 
 import io.caracal.core.pipeline.KafkaDeadLetterSink;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.store.RedisSettings;
 import io.caracal.core.store.SharedRedis;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
+import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
 
 /** The connections every Caracal process shares, whichever functions it runs: one Redis connection, one dead-letter producer. */
 @Factory
 public class ServicesFactory {
+    private static final String REDIS = "caracal.redis";
 
-    /** One server, or with {@code caracal.redis.cluster} (REDIS_CLUSTER) a Redis Cluster seeded by the same URI. */
+    /**
+     * As {@code caracal.redis.*} say (REDIS_URL, or REDIS_HOST and the rest: application-services.yml); the names
+     * under the prefix are those {@link RedisSettings#resolve} reads, as the CLI reads them from its environment.
+     */
     @Singleton
-    @Requires(property = "caracal.redis.uri")
+    @Requires(property = REDIS)
     @Bean(preDestroy = "close")
-    SharedRedis redis(@Value("${caracal.redis.uri}") String uri, @Value("${caracal.redis.cluster:false}") boolean cluster) {
-        return SharedRedis.connect(uri, cluster);
+    SharedRedis redis(PropertyResolver properties) {
+        return SharedRedis.connect(RedisSettings.resolve(name -> properties.get(REDIS + "." + name, String.class).orElse(null))
+                .orElseThrow(() -> new InvalidInputException("no Redis configured: set REDIS_URL or REDIS_HOST")));
     }
 
     @Singleton

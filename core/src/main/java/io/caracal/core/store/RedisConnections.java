@@ -10,9 +10,9 @@ import io.lettuce.core.cluster.RedisClusterClient;
 import java.time.Duration;
 
 /**
- * Redis clients for the budget store. Lettuce's defaults would queue commands while disconnected and wait a
- * minute for an answer: for a fail-closed budget store a request must instead be refused at once when Redis
- * is gone, and within seconds when it is slow.
+ * Redis clients for the budget store, the one place every process (gateway, consumers, CLI) gets them from.
+ * Lettuce's defaults would queue commands while disconnected and wait a minute for an answer: for a fail-closed
+ * budget store a request must instead be refused at once when Redis is gone, and within seconds when it is slow.
  */
 public final class RedisConnections {
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(2);
@@ -22,27 +22,35 @@ public final class RedisConnections {
     private RedisConnections() {
     }
 
+    /** A client for a plain Redis URL, trusted through the JVM's trust store when it is {@code rediss://}. */
     public static RedisClient client(String uri) {
-        RedisClient client = RedisClient.create(uri);
+        return client(RedisSettings.of(uri, false));
+    }
+
+    public static RedisClient client(RedisSettings settings) {
+        RedisClient client = RedisClient.create(settings.uri());
         client.setDefaultTimeout(COMMAND_TIMEOUT);
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .sslOptions(settings.sslOptions())
                 .build());
         return client;
     }
 
     /**
-     * A Redis Cluster client seeded by {@code uri} (any node, or a managed service's configuration endpoint). It
-     * learns the slot map from the cluster and re-reads it on a MOVED or ASK redirect and on reconnects, so a
-     * failover or resharding re-routes commands instead of failing them until the next periodic refresh.
+     * A Redis Cluster client seeded by the settings' server (any node, or a managed service's configuration
+     * endpoint); the nodes it learns of are reached with the seed's password and TLS. It learns the slot map from
+     * the cluster and re-reads it on a MOVED or ASK redirect and on reconnects, so a failover or resharding
+     * re-routes commands instead of failing them until the next periodic refresh.
      */
-    public static RedisClusterClient cluster(String uri) {
-        RedisClusterClient client = RedisClusterClient.create(uri);
+    public static RedisClusterClient cluster(RedisSettings settings) {
+        RedisClusterClient client = RedisClusterClient.create(settings.uri());
         client.setDefaultTimeout(COMMAND_TIMEOUT);
         client.setOptions(ClusterClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+                .sslOptions(settings.sslOptions())
                 .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                         .enableAllAdaptiveRefreshTriggers()
                         .enablePeriodicRefresh(TOPOLOGY_REFRESH)

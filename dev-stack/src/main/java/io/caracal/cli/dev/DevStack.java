@@ -84,7 +84,7 @@ public final class DevStack implements AutoCloseable {
         properties.put("datasources.default.url", postgres.jdbcUrl("caracal"));
         properties.put("datasources.default.username", EmbeddedPostgresServer.USER);
         properties.put("datasources.default.password", "");
-        properties.put("caracal.redis.uri", redis.uri());
+        properties.put("caracal.redis.url", redis.uri());
         properties.put("caracal.gateway.upstreams.demo.url", upstream.url());
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("caracal.gateway.metrics-port", 0);

@@ -120,7 +120,7 @@ public class GatewayFactory {
 
     @Context // created at start-up, so uptime counts from then
     Readiness readiness(Database database, SharedRedis redis, Clock clock) {
-        return new Readiness(database, redis.sync(), clock);
+        return new Readiness(database, redis, clock);
     }
 
     /** The authenticator for the configured mode; a misconfigured mode stops the gateway from starting. */

@@ -1,7 +1,8 @@
 package io.caracal.gateway.health;
 
 import io.caracal.core.store.Database;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.caracal.core.store.RedisUnavailableException;
+import io.caracal.core.store.SharedRedis;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,7 @@ public final class Readiness {
     static final Duration DEADLINE = Duration.ofMillis(500);
 
     private final Database database;
-    private final RedisClusterCommands<String, String> redis;
+    private final SharedRedis redis;
     private final Clock clock;
     private final Instant started;
     /**
@@ -44,7 +45,7 @@ public final class Readiness {
         return thread;
     });
 
-    public Readiness(Database database, RedisClusterCommands<String, String> redis, Clock clock) {
+    public Readiness(Database database, SharedRedis redis, Clock clock) {
         this.database = database;
         this.redis = redis;
         this.clock = clock;
@@ -67,7 +68,10 @@ public final class Readiness {
     public Report readiness() {
         Instant start = clock.instant();
         CompletableFuture<String> db = probe("database", () -> database.transaction(c -> c.isValid(1) ? "ok" : "database connection not valid"));
-        CompletableFuture<String> cache = probe("redis", () -> "PONG".equals(redis.ping()) ? "ok" : "unexpected PING reply");
+        CompletableFuture<String> cache = probe("redis", () -> {
+            redis.ping();
+            return "ok";
+        });
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         Map<String, Check> checks = new LinkedHashMap<>();
         checks.put("database", check(db, start, deadline));
@@ -84,6 +88,9 @@ public final class Readiness {
     private static String outcome(Supplier<String> probe) {
         try {
             return probe.get();
+        } catch (RedisUnavailableException e) {
+            // A refused password or TLS handshake, said as such; without where Redis is, like the other checks.
+            return e.reason();
         } catch (RuntimeException e) {
             // The kind of failure only: messages can carry connection strings.
             return e.getClass().getSimpleName();

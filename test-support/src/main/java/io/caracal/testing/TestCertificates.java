@@ -1,4 +1,4 @@
-package io.caracal.gateway.auth;
+package io.caracal.testing;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -30,7 +30,16 @@ public final class TestCertificates {
 
     public record Issued(KeyPair keys, X509Certificate certificate) {
         public String pem() {
-            return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(encoded()) + "\n-----END CERTIFICATE-----\n";
+            return pem("CERTIFICATE", encoded());
+        }
+
+        /** The private key as PKCS#8 PEM, the form a server's key file (Redis' tls-key-file) takes. */
+        public String privateKeyPem() {
+            return pem("PRIVATE KEY", keys.getPrivate().getEncoded());
+        }
+
+        private static String pem(String type, byte[] der) {
+            return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
         }
 
         private byte[] encoded() {
