@@ -52,9 +52,7 @@ class HelmChartTest {
      */
     static final Map<String, String> PENDING_ENV = Map.of(
             "TLS_CERT_FILE", "issue 16: HTTPS on 8443 from a PEM certificate (the gateway serves plain HTTP today)",
-            "TLS_KEY_FILE", "issue 16: the certificate's private key (PEM)",
-            "REDIS_PASSWORD", "issue 16: Redis AUTH for the gateway and the consumers (only the CLI reads it today)",
-            "REDIS_TLS", "issue 16: rediss:// to a Redis that requires TLS (ElastiCache)");
+            "TLS_KEY_FILE", "issue 16: the certificate's private key (PEM)");
 
     /** Read by the JVM, not by Caracal. */
     static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
