@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -54,8 +53,8 @@ class GatewayCrashTest {
             db = pool;
             GatewayFixture.Caller caller = fixture.caller("1000");
             String jdbc = SharedServices.postgres().jdbcUrl(DATABASE);
-            Process first = start(jdbc, fixture.upstreamUrl, dir.resolve("first.port"));
-            URI firstBase = baseOf(dir.resolve("first.port"), first);
+            Process first = GatewayProcess.start(jdbc, fixture.upstreamUrl, dir.resolve("first.port"), List.of());
+            URI firstBase = GatewayProcess.baseOf(dir.resolve("first.port"), first);
 
             Map<String, Optional<String>> answered = new ConcurrentHashMap<>(); // request id → X-Caracal-Charged (empty: no charge header)
             Set<String> unanswered = ConcurrentHashMap.newKeySet();
@@ -89,9 +88,9 @@ class GatewayCrashTest {
             clients.shutdown();
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
 
-            Process second = start(jdbc, fixture.upstreamUrl, dir.resolve("second.port"));
+            Process second = GatewayProcess.start(jdbc, fixture.upstreamUrl, dir.resolve("second.port"), List.of());
             try {
-                URI secondBase = baseOf(dir.resolve("second.port"), second);
+                URI secondBase = GatewayProcess.baseOf(dir.resolve("second.port"), second);
                 for (int i = 0; i < 5; i++) {
                     call(client, secondBase, caller.key(), "after-" + i, "/stub/chat", answered, unanswered);
                     assertEquals(Optional.of("0.30"), answered.get("after-" + i), "the restarted gateway serves and charges");
@@ -145,32 +144,6 @@ class GatewayCrashTest {
             unanswered.add(id); // the gateway died with the call in flight
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Process start(String jdbc, String upstream, Path portFile) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), GatewayProcess.class.getName(), jdbc,
-                SharedServices.redis().uri(), upstream + "/v1", "2s", portFile.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(portFile.resolveSibling(portFile.getFileName() + ".log").toFile())
-                .start();
-    }
-
-    private static URI baseOf(Path portFile, Process process) {
-        String port = Await.until(Duration.ofSeconds(60), () -> {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the gateway process exited: " + read(portFile.resolveSibling(portFile.getFileName() + ".log")));
-            }
-            return Files.exists(portFile) ? read(portFile) : "";
-        }, p -> !p.isEmpty());
-        return URI.create("http://127.0.0.1:" + port);
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
         }
     }
 
