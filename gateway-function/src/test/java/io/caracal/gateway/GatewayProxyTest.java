@@ -189,12 +189,13 @@ class GatewayProxyTest {
         // The upstream is still holding back its second event: the first must already be here.
         assertEquals("data: one", reader.readLine());
         assertFalse(f.streamFinished.get(), "the first event arrived before the upstream sent the second: nothing is buffered");
-        // A pause longer than the gateway's 1 s request timeout: the timeout bounds the wait for the upstream's
-        // answer, not a stream already flowing (an LLM may pause between tokens).
-        Thread.sleep(1_500);
-        f.releaseStream.countDown();
+        // The upstream pauses longer than the gateway's 1 s request timeout before its second event: the timeout
+        // bounds the wait for the upstream's answer, not a stream already flowing (an LLM may pause between tokens).
+        long paused = System.nanoTime();
+        CompletableFuture.delayedExecutor(1_500, TimeUnit.MILLISECONDS).execute(f.releaseStream::countDown);
         assertEquals("", reader.readLine());
         assertEquals("data: two", reader.readLine());
+        assertTrue(System.nanoTime() - paused >= TimeUnit.MILLISECONDS.toNanos(1_500), "the stream outlived a pause past the timeout");
         assertEquals(0, new java.math.BigDecimal("0.30").compareTo(spent(caller)));
     }
 
