@@ -254,7 +254,7 @@ class GatewayProxyTest {
         Caller caller = caller("1.00");
         io.caracal.gateway.proxy.Proxy proxy = gateway.getBean(io.caracal.gateway.proxy.Proxy.class);
         int before = hits.get();
-        io.micronaut.http.MutableHttpResponse<?> aborted = proxy.handleStreaming(new io.caracal.gateway.proxy.ProxyExchange.Request(
+        io.micronaut.http.HttpResponse<?> aborted = proxy.handleStreaming(new io.caracal.gateway.proxy.ProxyExchange.Request(
                 "POST", "stub", "chat", null, Map.of("X-API-Key", List.of(caller.key()), "X-Caracal-Estimated-Cost", List.of("0.30")),
                 null), () -> true).join();
         assertEquals(499, aborted.code());

@@ -10,7 +10,25 @@ import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.OverloadedException;
 import io.caracal.core.error.StorageUnavailableException;
+import io.caracal.core.budget.BudgetFigures;
+import io.caracal.core.llm.LlmApi;
+import io.caracal.core.llm.LlmRequest;
+import io.caracal.core.llm.ModelPricebook;
+import io.caracal.core.llm.ModelRates;
+import io.caracal.core.llm.ProviderErrors;
+import io.caracal.core.llm.SseMeter;
+import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.pricing.Prices;
+import io.caracal.gateway.config.UpstreamType;
+import io.micronaut.buffer.netty.NettyByteBufferFactory;
+import io.micronaut.http.ByteBodyHttpResponse;
+import io.micronaut.http.ByteBodyHttpResponseWrapper;
+import io.micronaut.http.HttpMethod;
+import io.micronaut.http.ServerHttpRequest;
+import io.micronaut.http.body.ByteBodyFactory;
+import io.micronaut.http.body.CloseableAvailableByteBody;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.config.UpstreamSettings;
@@ -59,6 +77,8 @@ import java.util.function.BooleanSupplier;
 public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Builds the bodies of metered streams; the server writes them out as they come. */
+    private static final ByteBodyFactory BODIES = ByteBodyFactory.createDefault(NettyByteBufferFactory.DEFAULT);
 
     private final AgentAuthenticator authenticator;
     private final Optional<NonceGuard> nonces;
@@ -72,6 +92,10 @@ public final class Proxy {
     private final Duration timeout;
     private final Duration holdTtl;
     private final Executor settling;
+    private final Scheduler settlingScheduler;
+    private final Prices prices;
+    private final ModelPricebook models;
+    private final Clock clock;
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  BudgetEngine engine,
@@ -89,28 +113,72 @@ public final class Proxy {
         this.timeout = timeout;
         this.holdTtl = holdTtl;
         this.settling = settling;
+        this.settlingScheduler = Schedulers.fromExecutor(settling);
+        this.prices = prices;
+        this.models = new ModelPricebook(prices);
+        this.clock = clock;
+        upstreams.forEach(Proxy::checkBounds);
+    }
+
+    /** Output bounds that could never let a call through are a configuration mistake, refused at start. */
+    private static void checkBounds(UpstreamSettings upstream) {
+        if (upstream.getMinOutputTokens() < 1 || upstream.getDefaultMaxOutputTokens() < upstream.getMinOutputTokens()
+                || upstream.getModelMaxOutputTokens().values().stream().anyMatch(bound -> bound == null || bound < upstream.getMinOutputTokens())) {
+            throw new IllegalArgumentException("upstream " + upstream.getName() + ": min-output-tokens must be at least 1 and no output bound below it");
+        }
     }
 
     /** The whole answer in memory: for Lambda, which cannot stream and has nothing else to do meanwhile. */
     public ProxyExchange.Response handle(ProxyExchange.Request request) {
-        MutableHttpResponse<?> reply = handleStreaming(request, () -> false).join();
+        HttpResponse<?> reply = handleStreaming(request, () -> false).join();
         return new ProxyExchange.Response(reply.code(), reply.getHeaders().asMap(), bodyOf(reply));
     }
 
-    /** A reply's body read to its end: the upstream's stream, or the bytes of the gateway's own answer. */
-    private static byte[] bodyOf(MutableHttpResponse<?> reply) {
+    /** A reply's body read to its end: the upstream's stream, a metered stream, or the bytes of the gateway's own answer. */
+    private static byte[] bodyOf(HttpResponse<?> reply) {
+        if (reply instanceof ByteBodyHttpResponse<?> metered) {
+            try (CloseableAvailableByteBody body = metered.byteBody().buffer().join()) {
+                return body.toByteArray();
+            }
+        }
         if (!(reply instanceof NettyHttpResponseBuilder streamed && streamed.isStream())) {
             return reply.getBody(byte[].class).orElse(new byte[0]);
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        Flux.from(streamed.toStreamHttpResponse()).doOnNext(content -> {
+        chunks(reply).doOnNext(bytes::writeBytes).blockLast();
+        return bytes.toByteArray();
+    }
+
+    /** An upstream body as byte arrays, each of Netty's buffers released as soon as it is copied. */
+    private static Flux<byte[]> chunks(HttpResponse<?> response) {
+        if (!(response instanceof NettyHttpResponseBuilder streamed && streamed.isStream())) {
+            return Flux.just(response.getBody(byte[].class).orElse(new byte[0]));
+        }
+        return Flux.from(streamed.toStreamHttpResponse()).map(content -> {
             try {
-                bytes.writeBytes(ByteBufUtil.getBytes(content.content()));
+                return ByteBufUtil.getBytes(content.content());
             } finally {
                 content.release();
             }
-        }).blockLast();
-        return bytes.toByteArray();
+        });
+    }
+
+    /**
+     * A request's whole body, for the upstream types whose calls are priced from it. Read on the request's
+     * blocking thread; the server's size limit still applies while it is read.
+     */
+    private static byte[] bodyOf(io.micronaut.http.HttpRequest<?> source, String requestId) {
+        if (!(source instanceof ServerHttpRequest<?> server)) {
+            return source.getBody(byte[].class).orElse(new byte[0]);
+        }
+        try (CloseableAvailableByteBody body = server.byteBody().buffer().join()) {
+            return body.toByteArray();
+        } catch (CompletionException e) {
+            if (bodyTooLarge(e)) {
+                throw refusal(413, "request_too_large", "the request body is larger than this gateway accepts", requestId);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -118,7 +186,7 @@ public final class Proxy {
      * upstream's status and headers are in, since they carry the cost, so nothing waits for the body. If the
      * client went away before then ({@code clientGone}), the hold is voided instead: nobody gets the answer.
      */
-    public CompletableFuture<MutableHttpResponse<?>> handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
+    public CompletableFuture<HttpResponse<?>> handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
         long started = System.nanoTime();
         return process(request, clientGone).thenApply(reply -> {
             metrics.request(request.method(), reply.code(), Duration.ofNanos(System.nanoTime() - started));
@@ -130,23 +198,29 @@ public final class Proxy {
      * The request as named steps; each refuses by throwing a {@link Refusal} with the answer to send. No thread
      * waits for the upstream: the call is sent asynchronously, and its answer is settled on {@code settling}.
      */
-    private CompletableFuture<MutableHttpResponse<?>> process(ProxyExchange.Request request, BooleanSupplier clientGone) {
+    private CompletableFuture<HttpResponse<?>> process(ProxyExchange.Request request, BooleanSupplier clientGone) {
         String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
                 .orElseGet(() -> UUID.randomUUID().toString());
         HeldCall held;
         CompletableFuture<MutableHttpResponse<?>> sent;
+        UpstreamType shape = UpstreamType.GENERIC;
         try {
             String target = request.header("X-Caracal-Target-URL");
             UpstreamSettings upstream = namedUpstream(request, target, requestId);
+            if (upstream != null) {
+                shape = upstream.getType();
+            }
             Agent agent = authenticate(request, requestId);
             checkNonce(request, agent, requestId);
             Destination destination = target != null ? target(agent, target, requestId) : upstream(request, upstream, requestId);
-            Money estimate = estimate(request, destination, requestId);
-            held = hold(request, agent, destination, estimate, requestId);
+            LlmCall llm = llmCall(request, upstream, requestId);
+            Money estimate = llm != null ? llm.estimate() : estimate(request, destination, requestId);
+            held = hold(request, agent, destination, estimate, llm, requestId);
             try {
                 // fromDirect: the one response is passed on as it comes, without cancelling the stream of its body.
                 // The timeout bounds the wait for the upstream's status and headers, not a body still streaming.
-                sent = Mono.<MutableHttpResponse<?>>fromDirect(client.proxy(upstreamRequest(request, destination))).timeout(timeout).toFuture();
+                byte[] body = held.llm == null ? null : held.llm.body();
+                sent = Mono.<MutableHttpResponse<?>>fromDirect(client.proxy(upstreamRequest(request, destination, body))).timeout(timeout).toFuture();
             } catch (RuntimeException e) {
                 // Never forwarded: the hold is voided, not left to be charged when it expires.
                 held.close();
@@ -156,8 +230,9 @@ public final class Proxy {
                 throw e;
             }
         } catch (Refusal refusal) {
-            return CompletableFuture.completedFuture(refusal.reply);
+            return CompletableFuture.completedFuture(refusal.reply(shape));
         }
+        UpstreamType answerShape = shape;
         return sent.handleAsync((response, failure) -> {
             try (held) {
                 if (failure != null) {
@@ -167,11 +242,33 @@ public final class Proxy {
                     discard(response);
                     throw refusal(GatewayMetrics.CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId);
                 }
-                return settle(held, response);
+                return held.llm != null ? settleLlm(held, response) : settle(held, response);
             } catch (Refusal refusal) {
-                return refusal.reply;
+                return refusal.reply(answerShape);
             }
         }, settling);
+    }
+
+    /**
+     * The call as an LLM API call, priced from the provider's usage, when the upstream is typed and the request
+     * is one of the APIs it prices; null for every other request (priced as a generic call).
+     */
+    private LlmCall llmCall(ProxyExchange.Request request, UpstreamSettings upstream, String requestId) {
+        if (upstream == null || !upstream.getType().isLlm() || !"POST".equalsIgnoreCase(request.method())) {
+            return null;
+        }
+        Optional<LlmApi> api = LlmApi.of(upstream.getType().provider(), request.path());
+        if (api.isEmpty()) {
+            return null;
+        }
+        try {
+            LlmRequest parsed = LlmRequest.parse(api.get(), bodyOf(request.source(), requestId));
+            ModelRates rates = models.ratesAt(parsed.model(), clock.instant()).orElseThrow(() ->
+                    refusal(400, "model_not_priced", "the pricebook has no price for model '" + parsed.model() + "'", requestId));
+            return LlmCall.of(parsed, rates, upstream);
+        } catch (InvalidInputException e) {
+            throw refusal(400, "invalid_request", e.getMessage(), requestId);
+        }
     }
 
     /**
@@ -259,49 +356,84 @@ public final class Proxy {
 
     /**
      * Holds the estimate on every budget and records the decision, denials included (v0.3 published only the
-     * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures.
+     * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures. An
+     * LLM call that the budgets refuse is tried once more with its output bound clamped to what they can pay for.
      */
-    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, String requestId) {
+    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, LlmCall llm, String requestId) {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("request_id", requestId);
         metadata.put("method", request.method());
         // The host only: a target URL's path can itself be a secret (webhook tokens).
         metadata.put("destination", destination.uri().getHost());
-        metadata.put("estimated_cost", estimate.amountText());
         BudgetEngine.HoldResult result;
         Optional<DegradedMode.Grant> grant = Optional.empty();
-        try {
-            result = engine.holdForCall(agent, estimate, holdTtl, metadata);
-            BudgetDecision made = result.decision();
-            degraded.ifPresent(mode -> mode.remember(agent.id(), made));
-        } catch (BudgetStoreUnavailableException e) {
-            grant = degraded.flatMap(mode -> mode.tryAllow(agent.id(), estimate));
-            if (grant.isEmpty()) {
-                LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
-                throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
+        while (true) {
+            metadata.put("estimated_cost", estimate.amountText());
+            if (llm != null) {
+                metadata.putAll(llm.metadata());
             }
+            Money asked = estimate;
             try {
-                result = engine.holdUncheckedForCall(agent, estimate, holdTtl, metadata);
-            } catch (OverloadedException overloaded) {
-                throw overloaded(overloaded, requestId);
-            } catch (StorageUnavailableException storage) {
+                result = engine.holdForCall(agent, asked, holdTtl, metadata);
+                BudgetDecision made = result.decision();
+                degraded.ifPresent(mode -> mode.remember(agent.id(), made));
+            } catch (BudgetStoreUnavailableException e) {
+                grant = degraded.flatMap(mode -> mode.tryAllow(agent.id(), asked));
+                if (grant.isEmpty()) {
+                    LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
+                    throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
+                }
+                try {
+                    result = engine.holdUncheckedForCall(agent, asked, holdTtl, metadata);
+                } catch (OverloadedException overloaded) {
+                    throw overloaded(overloaded, requestId);
+                } catch (StorageUnavailableException storage) {
+                    throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
+                }
+            } catch (OverloadedException e) {
+                throw overloaded(e, requestId);
+            } catch (StorageUnavailableException e) {
+                LOG.warn("database unavailable, denying request {}: {}", requestId, e.getMessage());
                 throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
+            } catch (InvalidInputException e) {
+                // The engine's own bounds on an amount (an estimate too large to hold): the client's mistake.
+                throw refusal(400, "invalid_request", e.getMessage(), requestId);
             }
-        } catch (OverloadedException e) {
-            throw overloaded(e, requestId);
-        } catch (StorageUnavailableException e) {
-            LOG.warn("database unavailable, denying request {}: {}", requestId, e.getMessage());
-            throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
-        } catch (InvalidInputException e) {
-            // The engine's own bounds on an amount (an estimate too large to hold): the client's mistake.
-            throw refusal(400, "invalid_request", e.getMessage(), requestId);
+            BudgetDecision decision = result.decision();
+            Optional<LlmCall> clamped = decision.allowed() || llm == null || metadata.containsKey("clamped_from")
+                    ? Optional.empty() : affordable(decision, llm.currencyCode()).flatMap(llm::within);
+            if (clamped.isEmpty()) {
+                break;
+            }
+            llm = clamped.get();
+            estimate = llm.estimate();
         }
         BudgetDecision decision = result.decision();
         metrics.decision(decision.allowed());
         if (!decision.allowed()) {
-            throw new Refusal(error(403, "budget_exceeded", decision.reason(), requestId, decision));
+            throw new Refusal(403, "budget_exceeded", decision.reason(), requestId, decision);
         }
-        return new HeldCall(agent, result, estimate, grant, metadata, requestId);
+        return new HeldCall(agent, result, estimate, grant, metadata, requestId, llm);
+    }
+
+    /**
+     * What the tightest of a refused call's budgets still has, in {@code currency} (the model's prices'): a
+     * budget kept in another currency is converted at the pricebook's rate; without a rate nothing is clamped.
+     */
+    private Optional<BigDecimal> affordable(BudgetDecision decision, String currency) {
+        BigDecimal least = null;
+        for (BudgetFigures figures : decision.budgets()) {
+            BigDecimal available = figures.available().max(BigDecimal.ZERO);
+            if (!figures.currency().equals(currency)) {
+                Optional<BigDecimal> rate = prices.rate(CurrencyCode.parse(figures.currency()), CurrencyCode.parse(currency), clock.instant());
+                if (rate.isEmpty()) {
+                    return Optional.empty();
+                }
+                available = available.multiply(rate.get());
+            }
+            least = least == null || available.compareTo(least) < 0 ? available : least;
+        }
+        return Optional.ofNullable(least);
     }
 
     /** More calls are waiting for the database than it takes in time: nothing was held, so the client may retry. */
@@ -334,23 +466,37 @@ public final class Proxy {
      * refused without saying it charged, is charged nothing (the hold is voided when the call's block ends).
      */
     private MutableHttpResponse<?> settle(HeldCall held, MutableHttpResponse<?> response) {
-        String requestId = held.requestId;
         int status = response.code();
         String reportedCost = response.getHeaders().get("X-Caracal-Actual-Cost");
+        Map<String, List<String>> headers = clientHeaders(held, response);
+        if (status >= 500 || (status >= 400 && reportedCost == null)) {
+            return withHeaders(response, headers);
+        }
+        charge(held, CallPricing.actualCost(reportedCost, held.estimate, held.requestId), status, Map.of(), headers);
+        return withHeaders(response, headers);
+    }
+
+    /** The upstream's headers that reach the client, with the request id and, in degraded mode, its warnings. */
+    private static Map<String, List<String>> clientHeaders(HeldCall held, HttpResponse<?> response) {
         Map<String, List<String>> headers = ForwardedHeaders.toClient(response.getHeaders().asMap());
-        headers.put("X-Request-ID", List.of(requestId));
+        headers.put("X-Request-ID", List.of(held.requestId));
         held.grant.ifPresent(grant -> {
             headers.put("X-Caracal-Degraded-Mode", List.of("true"));
             headers.put("X-Caracal-Cache-Age", List.of(Long.toString(grant.cacheAge().toSeconds())));
             headers.put("X-Caracal-Cache-Warning", List.of("Budget evaluated from cached figures: the budget store is unavailable"));
         });
-        if (status >= 500 || (status >= 400 && reportedCost == null)) {
-            return withHeaders(response, headers);
-        }
-        Money actual = CallPricing.actualCost(reportedCost, held.estimate, requestId);
+        return headers;
+    }
+
+    /**
+     * Records the charge of a served call and puts what the client is told of it (charged, remaining, the
+     * charge's event id) into {@code headers}. From here on the hold is never voided: if the charge is not
+     * recorded, the hold stays open, counts until it expires, and is then charged in full.
+     */
+    private void charge(HeldCall held, Money actual, int status, Map<String, String> metered, Map<String, List<String>> headers) {
+        String requestId = held.requestId;
         held.metadata.put("status_code", Integer.toString(status));
-        // From here on the upstream has served the call: whatever happens to the charge, the hold must never be voided.
-        // If the charge is not recorded, the hold stays open, counts until it expires, and is then charged in full.
+        held.metadata.putAll(metered);
         held.keepOpen();
         Settlement settlement;
         try {
@@ -362,7 +508,7 @@ public final class Proxy {
         } catch (RuntimeException e) {
             LOG.error("request {}: charge of {} for hold {} not recorded: {}", requestId, actual, held.holdId(), e.toString());
             headers.put("X-Caracal-Warning", List.of("charge not recorded"));
-            return withHeaders(response, headers);
+            return;
         }
         metrics.charged(actual);
         headers.put("X-Caracal-Charged", List.of(actual.amountText()));
@@ -374,7 +520,125 @@ public final class Proxy {
             headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(remaining)));
             headers.put("X-Caracal-Budget-Currency", List.of(held.result.decision().currency()));
         }
-        return withHeaders(response, headers);
+    }
+
+    /**
+     * Charges an LLM call from the usage its provider reported: a JSON answer is read whole first, so the charge
+     * can go in its headers; a stream is passed on as it comes and settled when it ends (see {@link StreamCharge}).
+     * An error from the provider is not charged.
+     */
+    private HttpResponse<?> settleLlm(HeldCall held, MutableHttpResponse<?> response) {
+        int status = response.code();
+        Map<String, List<String>> headers = clientHeaders(held, response);
+        if (status >= 400) {
+            return withHeaders(response, headers);
+        }
+        if (isEventStream(response)) {
+            held.keepOpen();
+            StreamCharge charge = new StreamCharge(held, status);
+            Flux<byte[]> body = chunks(response)
+                    .map(charge::forward)
+                    .takeUntil(forwarded -> charge.cut)
+                    .concatWith(Mono.fromCallable(charge::ended).subscribeOn(settlingScheduler))
+                    .onErrorResume(failure -> Mono.fromCallable(() -> charge.broken(failure)).subscribeOn(settlingScheduler))
+                    .doOnCancel(() -> settling.execute(charge::abandoned));
+            MutableHttpResponse<?> head = HttpResponse.status(status, null);
+            headers.forEach((name, values) -> values.forEach(value -> head.getHeaders().add(name, value)));
+            return ByteBodyHttpResponseWrapper.wrap(head, BODIES.adapt(body.map(BODIES.readBufferFactory()::adapt)));
+        }
+        byte[] body = bodyOf(response);
+        Optional<LlmCall.Metered> metered = held.llm.meteredJson(body);
+        if (metered.isEmpty()) {
+            LOG.warn("request {}: the upstream reported no usage; charging the held amount", held.requestId);
+        }
+        charge(held, metered.map(LlmCall.Metered::cost).orElse(held.estimate), status, usageMetadata(metered), headers);
+        MutableHttpResponse<byte[]> out = HttpResponse.status(status, null);
+        headers.forEach((name, values) -> values.forEach(value -> out.getHeaders().add(name, value)));
+        return out.body(body);
+    }
+
+    private static Map<String, String> usageMetadata(Optional<LlmCall.Metered> metered) {
+        return metered.map(m -> m.usage().metadata()).orElse(Map.of("usage", "not_reported"));
+    }
+
+    private static boolean isEventStream(HttpResponse<?> response) {
+        String type = response.getHeaders().get("Content-Type");
+        return type != null && type.toLowerCase(java.util.Locale.ROOT).startsWith("text/event-stream");
+    }
+
+    /**
+     * One streamed LLM answer on its way to the client: metered event by event, cut cleanly where it runs past
+     * its hold, and settled exactly once — when it ends, breaks, or the client goes away — at the usage the
+     * provider reported or, when it reported none, the held amount. Its charge ends the stream as SSE comments,
+     * since the headers went out before the cost was known.
+     */
+    private final class StreamCharge {
+        private final HeldCall held;
+        private final int status;
+        private final SseMeter meter;
+        private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+        private volatile boolean cut;
+
+        StreamCharge(HeldCall held, int status) {
+            this.held = held;
+            this.status = status;
+            this.meter = held.llm.streamMeter();
+        }
+
+        byte[] forward(byte[] chunk) {
+            byte[] out = meter.accept(chunk);
+            if (held.llm.pastHold(meter)) {
+                cut = true;
+                LOG.info("request {}: stream cut at the {} output tokens held for it", held.requestId, held.llm.metadata().get("max_output_tokens"));
+                return concat(out, meter.cutTail("caracal: the stream was cut at the budget held for it"));
+            }
+            return out;
+        }
+
+        byte[] ended() {
+            return concat(cut ? new byte[0] : meter.finish(), settle(cut ? "cut_at_hold" : "complete"));
+        }
+
+        byte[] broken(Throwable failure) {
+            LOG.warn("request {}: the upstream's stream broke: {}", held.requestId, failure.toString());
+            return settle("upstream_broke");
+        }
+
+        void abandoned() {
+            settle("client_closed");
+        }
+
+        /** Charges the stream once, noting how it ended; returns the charge as SSE comments (empty when already settled). */
+        private byte[] settle(String end) {
+            if (!settled.compareAndSet(false, true)) {
+                return new byte[0];
+            }
+            Optional<LlmCall.Metered> metered = meter.usage().map(held.llm::metered);
+            if (metered.isEmpty()) {
+                LOG.warn("request {}: the stream reported no usage; charging the held amount", held.requestId);
+            }
+            Map<String, String> metadata = new java.util.LinkedHashMap<>(usageMetadata(metered));
+            metadata.put("stream_end", end);
+            Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            try {
+                charge(held, metered.map(LlmCall.Metered::cost).orElse(held.estimate), status, metadata, headers);
+            } catch (RuntimeException e) {
+                LOG.error("request {}: stream not settled: {}", held.requestId, e.toString());
+                return new byte[0];
+            }
+            ByteArrayOutputStream comments = new ByteArrayOutputStream();
+            headers.forEach((name, values) -> values.forEach(value -> comments.writeBytes(SseMeter.comment(name + ": " + value))));
+            return comments.toByteArray();
+        }
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        if (first.length == 0) {
+            return second;
+        }
+        byte[] both = java.util.Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
     }
 
     /** The upstream's response, body untouched, with exactly these headers. */
@@ -406,10 +670,13 @@ public final class Proxy {
         private final Optional<DegradedMode.Grant> grant;
         private final Map<String, String> metadata;
         private final String requestId;
+        /** The LLM call as forwarded (clamped, perhaps), or null for a call priced as a generic one. */
+        private final LlmCall llm;
         private boolean open = true;
 
         HeldCall(Agent agent, BudgetEngine.HoldResult result, Money estimate, Optional<DegradedMode.Grant> grant, Map<String, String> metadata,
-                 String requestId) {
+                 String requestId, LlmCall llm) {
+            this.llm = llm;
             this.agent = agent;
             this.result = result;
             this.estimate = estimate;
@@ -436,18 +703,47 @@ public final class Proxy {
         }
     }
 
-    /** A refusal: the answer to send instead of going on. Thrown by the steps, caught once by {@link #process}. */
+    /**
+     * A refusal: the answer to send instead of going on. Thrown by the steps, caught once by {@link #process},
+     * which answers it in the shape the upstream's clients expect.
+     */
     private static final class Refusal extends RuntimeException {
-        private final MutableHttpResponse<?> reply;
+        private final int status;
+        private final String code;
+        private final String reason;
+        private final String requestId;
+        private final BudgetDecision decision;
 
-        Refusal(MutableHttpResponse<?> reply) {
+        Refusal(int status, String code, String reason, String requestId, BudgetDecision decision) {
             super(null, null, false, false);
-            this.reply = reply;
+            this.status = status;
+            this.code = code;
+            this.reason = reason;
+            this.requestId = requestId;
+            this.decision = decision;
+        }
+
+        /**
+         * The gateway's error body, or for an LLM upstream the provider's own, so that its SDK raises its usual
+         * exception; the request id and remaining budget go in the headers either way.
+         */
+        MutableHttpResponse<?> reply(UpstreamType shape) {
+            if (!shape.isLlm()) {
+                return error(status, code, reason, requestId, decision);
+            }
+            ProviderErrors.Shaped shaped = ProviderErrors.shape(shape.provider(), status, code, reason);
+            MutableHttpResponse<byte[]> response = HttpResponse.status(shaped.status(), null);
+            response.getHeaders().add("Content-Type", "application/json").add("X-Request-ID", requestId);
+            shaped.headers().forEach(response.getHeaders()::add);
+            if (decision != null && decision.remaining() != null) {
+                response.getHeaders().add("X-Caracal-Remaining-Budget", Money.plain(decision.remaining()));
+            }
+            return response.body(shaped.body());
         }
     }
 
     private static Refusal refusal(int status, String code, String message, String requestId) {
-        return new Refusal(error(status, code, message, requestId, null));
+        return new Refusal(status, code, message, requestId, null);
     }
 
     /** Voids a hold; whatever fails here, the hold expires on its own, and the answer to the client stands. */
@@ -504,9 +800,11 @@ public final class Proxy {
         }
     }
 
-    private MutableHttpRequest<?> upstreamRequest(ProxyExchange.Request request, Destination destination) {
+    /** The request to send upstream: the client's, body and all, or with {@code body} instead when it was rewritten. */
+    private MutableHttpRequest<?> upstreamRequest(ProxyExchange.Request request, Destination destination, byte[] body) {
         // A request built in memory is already mutable (and refuses mutate()); a server request is wrapped.
-        MutableHttpRequest<?> out = (request.source() instanceof MutableHttpRequest<?> built ? built : request.source().mutate()).uri(destination.uri());
+        MutableHttpRequest<?> out = body != null ? io.micronaut.http.HttpRequest.create(HttpMethod.parse(request.method()), destination.uri().toString()).body(body)
+                : (request.source() instanceof MutableHttpRequest<?> built ? built : request.source().mutate()).uri(destination.uri());
         MutableHttpHeaders headers = out.getHeaders();
         for (String name : List.copyOf(headers.names())) {
             headers.remove(name);

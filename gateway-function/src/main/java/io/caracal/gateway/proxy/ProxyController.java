@@ -2,7 +2,7 @@ package io.caracal.gateway.proxy;
 
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
-import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.HttpResponse;
 import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -50,27 +50,27 @@ public class ProxyController {
     }
 
     @Get(uris = {UPSTREAM, UPSTREAM_PATH})
-    public CompletableFuture<MutableHttpResponse<?>> get(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<HttpResponse<?>> get(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Post(uris = {UPSTREAM, UPSTREAM_PATH})
-    public CompletableFuture<MutableHttpResponse<?>> post(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<HttpResponse<?>> post(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Put(uris = {UPSTREAM, UPSTREAM_PATH})
-    public CompletableFuture<MutableHttpResponse<?>> put(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<HttpResponse<?>> put(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Patch(uris = {UPSTREAM, UPSTREAM_PATH})
-    public CompletableFuture<MutableHttpResponse<?>> patch(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<HttpResponse<?>> patch(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
     @Delete(uris = {UPSTREAM, UPSTREAM_PATH})
-    public CompletableFuture<MutableHttpResponse<?>> delete(HttpRequest<?> request, @PathVariable String upstream) {
+    public CompletableFuture<HttpResponse<?>> delete(HttpRequest<?> request, @PathVariable String upstream) {
         return handle(request, upstream);
     }
 
@@ -82,7 +82,7 @@ public class ProxyController {
         return () -> false;
     }
 
-    private CompletableFuture<MutableHttpResponse<?>> handle(HttpRequest<?> request, String upstream) {
+    private CompletableFuture<HttpResponse<?>> handle(HttpRequest<?> request, String upstream) {
         OptionalLong length = ((ServerHttpRequest<?>) request).byteBody().expectedLength();
         if (length.isPresent() && length.getAsLong() > maxBody) {
             // Refused before anything is held: the declared length already says the body cannot pass. A chunked
