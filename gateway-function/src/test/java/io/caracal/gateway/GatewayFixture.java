@@ -41,13 +41,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pricebook resource {@code stub.priced.call}), answers 500 on paths ending in /fail, waits on paths ending in /slow, and streams two server-sent events with a pause
  * between them on paths ending in /stream.
  */
-final class GatewayFixture implements AutoCloseable {
+public final class GatewayFixture implements AutoCloseable {
     final AtomicInteger hits = new AtomicInteger();
     final ConcurrentLinkedQueue<Map<String, List<String>>> seenHeaders = new ConcurrentLinkedQueue<>();
     /** Every request the upstream read: method, path, content type and the SHA-256 of the body as it arrived. */
     final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-    final ApplicationContext gateway;
-    final URI base;
+    public final ApplicationContext gateway;
+    public final URI base;
     final String upstreamUrl;
     private final HttpServer upstream;
     /** Paths ending in /slow wait for this before they answer. */
@@ -57,7 +57,7 @@ final class GatewayFixture implements AutoCloseable {
     /** Set once the upstream has sent the second event. */
     final java.util.concurrent.atomic.AtomicBoolean streamFinished = new java.util.concurrent.atomic.AtomicBoolean();
 
-    record Caller(Agent agent, String key) {
+    public record Caller(Agent agent, String key) {
     }
 
     record Received(String method, String path, String contentType, String sha256) {
@@ -71,7 +71,7 @@ final class GatewayFixture implements AutoCloseable {
         }
     }
 
-    GatewayFixture(String database, Map<String, Object> settings) throws IOException {
+    public GatewayFixture(String database, Map<String, Object> settings) throws IOException {
         this(database, GatewayApplication.ENVIRONMENTS, settings);
     }
 
@@ -138,7 +138,7 @@ final class GatewayFixture implements AutoCloseable {
     }
 
     /** An agent with a daily budget of its own and an API key. */
-    Caller caller(String dailyLimit) {
+    public Caller caller(String dailyLimit) {
         Agent agent = agent(null);
         policy(agent, dailyLimit, TimeWindow.DAILY, WindowType.CALENDAR, null);
         return caller(agent);
@@ -175,7 +175,7 @@ final class GatewayFixture implements AutoCloseable {
         }, status -> status == expected);
     }
 
-    BigDecimal spent(Caller caller) {
+    public BigDecimal spent(Caller caller) {
         Instant now = Instant.now();
         return gateway.getBean(HoldStore.class).spend(caller.agent().id(), now.minusSeconds(3600), now.plusSeconds(60), false)
                 .getOrDefault(new CurrencyCode("USD"), BigDecimal.ZERO);

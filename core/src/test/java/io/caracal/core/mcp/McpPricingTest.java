@@ -4,6 +4,7 @@ import io.caracal.core.mcp.McpPricing.PricedResource;
 import io.caracal.core.mcp.McpPricing.PricedTool;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
+import io.caracal.core.pricing.PriceEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,7 +24,8 @@ class McpPricingTest {
     private static final CurrencyCode USD = new CurrencyCode("USD");
 
     private final Map<String, Money> book = new HashMap<>();
-    private final McpPricing pricing = new McpPricing((key, at) -> at.equals(NOW) ? Optional.ofNullable(book.get(key)) : Optional.empty());
+    private final McpPricing pricing = new McpPricing((key, at) -> at.equals(NOW)
+            ? Optional.ofNullable(book.get(key)).map(price -> new PriceEntry(key, price, NOW, NOW)) : Optional.empty());
 
     private static Money usd(String amount) {
         return Money.parse("price", amount, USD);

@@ -220,7 +220,7 @@ public class GatewayFactory {
                 ? Optional.of(new DegradedMode(new Money(settings.getDegradedAllowance(), CurrencyCode.parse(settings.getDegradedCurrency())),
                         settings.getDegradedMaxAge(), clock))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, degraded, engine, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
+        return new Proxy(authenticator, replay, targets, degraded, allowlists, engine, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl(), blocking);
     }
 }

@@ -18,7 +18,7 @@ import java.util.Optional;
  * as input tokens, its output bound at the dearest output price), charged what the provider reports at the prices
  * in force when the call started.
  */
-final class LlmCall {
+final class LlmCall implements PricedCall {
     private final LlmRequest request;
     private final ModelRates rates;
     private final UpstreamSettings upstream;
@@ -69,7 +69,8 @@ final class LlmCall {
                 clampedFrom != null ? clampedFrom : outputBound));
     }
 
-    byte[] body() {
+    @Override
+    public byte[] body() {
         return request.body();
     }
 
@@ -77,12 +78,9 @@ final class LlmCall {
         return rates.currency().code();
     }
 
-    boolean stream() {
-        return request.stream();
-    }
-
     /** What the ledger keeps of the call, so that its charge can be recomputed: model, price version, bound. */
-    Map<String, String> metadata() {
+    @Override
+    public Map<String, String> metadata() {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("model", request.model());
         metadata.put("price_version", rates.priceVersion());
@@ -93,29 +91,85 @@ final class LlmCall {
         return metadata;
     }
 
-    String priceVersion() {
-        return rates.priceVersion();
+    /**
+     * Meters the answer: a stream event by event (its usage comes in its last events); a JSON body whole. The
+     * usage is priced at this call's rates; an answer that reports none is charged the hold.
+     */
+    @Override
+    public AnswerMeter meter(boolean eventStream) {
+        return eventStream ? new StreamMeter(SseMeter.of(request.api(), request.usageInjected())) : new JsonMeter();
     }
 
-    /** The cost of a whole JSON answer: its reported usage at this call's prices; empty when it reports none. */
-    Optional<Metered> meteredJson(byte[] body) {
-        return ReportedUsage.ofJson(request.api(), body).map(this::metered);
+    private Map<String, String> usageMetadata(Optional<TokenUsage> usage) {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        usage.ifPresentOrElse(u -> metadata.putAll(u.metadata()), () -> metadata.put("usage", "not_reported"));
+        return metadata;
     }
 
-    Metered metered(TokenUsage usage) {
-        return new Metered(rates.cost(usage), usage);
+    private final class JsonMeter implements AnswerMeter {
+        private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        private Optional<TokenUsage> usage = Optional.empty();
+
+        @Override
+        public byte[] accept(byte[] chunk) {
+            body.writeBytes(chunk);
+            return new byte[0];
+        }
+
+        @Override
+        public byte[] finish() {
+            byte[] whole = body.toByteArray();
+            usage = ReportedUsage.ofJson(request.api(), whole);
+            return whole;
+        }
+
+        @Override
+        public Optional<Money> cost(Money held) {
+            return Optional.of(usage.map(rates::cost).orElse(held));
+        }
+
+        @Override
+        public Map<String, String> metadata() {
+            return usageMetadata(usage);
+        }
     }
 
-    SseMeter streamMeter() {
-        return SseMeter.of(request.api(), request.usageInjected());
+    private final class StreamMeter implements AnswerMeter {
+        private final SseMeter sse;
+
+        StreamMeter(SseMeter sse) {
+            this.sse = sse;
+        }
+
+        @Override
+        public byte[] accept(byte[] chunk) {
+            return sse.accept(chunk);
+        }
+
+        @Override
+        public byte[] finish() {
+            return sse.finish();
+        }
+
+        @Override
+        public boolean pastHold() {
+            return sse.generatedTokensAtLeast() > outputBound;
+        }
+
+        @Override
+        public byte[] cutTail() {
+            return sse.cutTail("caracal: the stream was cut at the " + outputBound + " output tokens held for it");
+        }
+
+        @Override
+        public Optional<Money> cost(Money held) {
+            return Optional.of(sse.usage().map(rates::cost).orElse(held));
+        }
+
+        @Override
+        public Map<String, String> metadata() {
+            return usageMetadata(sse.usage());
+        }
     }
 
-    /** Whether a stream has generated more than was held for: it is then cut where it stands. */
-    boolean pastHold(SseMeter meter) {
-        return meter.generatedTokensAtLeast() > outputBound;
-    }
-
-    /** A cost and the usage it was computed from. */
-    record Metered(Money cost, TokenUsage usage) {
-    }
 }

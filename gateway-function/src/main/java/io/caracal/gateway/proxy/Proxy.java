@@ -10,7 +10,15 @@ import io.caracal.core.budget.Settlement;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.OverloadedException;
 import io.caracal.core.error.StorageUnavailableException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.caracal.core.allowlist.Allowlist;
+import io.caracal.core.allowlist.Allowlists;
 import io.caracal.core.budget.BudgetFigures;
+import io.caracal.core.mcp.JsonRpcErrors;
+import io.caracal.core.mcp.McpMessage;
+import io.caracal.core.mcp.McpPricing;
+import io.caracal.core.mcp.McpResources;
+import io.caracal.core.mcp.ToolsListFilter;
 import io.caracal.core.llm.LlmApi;
 import io.caracal.core.llm.LlmRequest;
 import io.caracal.core.llm.ModelPricebook;
@@ -96,9 +104,11 @@ public final class Proxy {
     private final Prices prices;
     private final ModelPricebook models;
     private final Clock clock;
+    private final McpPricing mcpPrices;
+    private final Allowlists allowlists;
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
-                 BudgetEngine engine,
+                 Allowlists allowlists, BudgetEngine engine,
                  Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
                  Duration timeout, Duration holdTtl, Executor settling) {
         this.authenticator = authenticator;
@@ -117,6 +127,8 @@ public final class Proxy {
         this.prices = prices;
         this.models = new ModelPricebook(prices);
         this.clock = clock;
+        this.mcpPrices = new McpPricing(prices);
+        this.allowlists = allowlists;
         upstreams.forEach(Proxy::checkBounds);
     }
 
@@ -126,6 +138,12 @@ public final class Proxy {
                 || upstream.getModelMaxOutputTokens().values().stream().anyMatch(bound -> bound == null || bound < upstream.getMinOutputTokens())) {
             throw new IllegalArgumentException("upstream " + upstream.getName() + ": min-output-tokens must be at least 1 and no output bound below it");
         }
+    }
+
+    /** Whether {@code name} is an upstream of type mcp, which the adapter's {@code /mcp/<name>} routes serve. */
+    public boolean servesMcp(String name) {
+        UpstreamSettings upstream = upstreams.get(name);
+        return upstream != null && upstream.getType() == UpstreamType.MCP;
     }
 
     /** The whole answer in memory: for Lambda, which cannot stream and has nothing else to do meanwhile. */
@@ -204,6 +222,7 @@ public final class Proxy {
         HeldCall held;
         CompletableFuture<MutableHttpResponse<?>> sent;
         UpstreamType shape = UpstreamType.GENERIC;
+        JsonNode rpcId = null;
         try {
             String target = request.header("X-Caracal-Target-URL");
             UpstreamSettings upstream = namedUpstream(request, target, requestId);
@@ -213,13 +232,26 @@ public final class Proxy {
             Agent agent = authenticate(request, requestId);
             checkNonce(request, agent, requestId);
             Destination destination = target != null ? target(agent, target, requestId) : upstream(request, upstream, requestId);
-            LlmCall llm = llmCall(request, upstream, requestId);
-            Money estimate = llm != null ? llm.estimate() : estimate(request, destination, requestId);
-            held = hold(request, agent, destination, estimate, llm, requestId);
+            PricedCall priced;
+            Money estimate;
+            if (upstream != null && upstream.getType() == UpstreamType.MCP) {
+                McpCall mcp = mcpCall(request, upstream, agent, requestId);
+                rpcId = mcp.id();
+                if (mcp.estimate() == null) {
+                    return forwardUnheld(request, destination, mcp, requestId);
+                }
+                priced = mcp;
+                estimate = mcp.estimate();
+            } else {
+                LlmCall llm = llmCall(request, upstream, requestId);
+                priced = llm;
+                estimate = llm != null ? llm.estimate() : estimate(request, destination, requestId);
+            }
+            held = hold(request, agent, destination, estimate, priced, requestId);
             try {
                 // fromDirect: the one response is passed on as it comes, without cancelling the stream of its body.
                 // The timeout bounds the wait for the upstream's status and headers, not a body still streaming.
-                byte[] body = held.llm == null ? null : held.llm.body();
+                byte[] body = held.priced == null ? null : held.priced.body();
                 sent = Mono.<MutableHttpResponse<?>>fromDirect(client.proxy(upstreamRequest(request, destination, body))).timeout(timeout).toFuture();
             } catch (RuntimeException e) {
                 // Never forwarded: the hold is voided, not left to be charged when it expires.
@@ -230,9 +262,10 @@ public final class Proxy {
                 throw e;
             }
         } catch (Refusal refusal) {
-            return CompletableFuture.completedFuture(refusal.reply(shape));
+            return CompletableFuture.completedFuture(refusal.reply(shape, rpcId));
         }
         UpstreamType answerShape = shape;
+        JsonNode answerId = rpcId;
         return sent.handleAsync((response, failure) -> {
             try (held) {
                 if (failure != null) {
@@ -242,9 +275,102 @@ public final class Proxy {
                     discard(response);
                     throw refusal(GatewayMetrics.CLIENT_CLOSED, "client_closed_request", "the client went away before the upstream answered", requestId);
                 }
-                return held.llm != null ? settleLlm(held, response) : settle(held, response);
+                return held.priced != null ? settleMetered(held, response) : settle(held, response);
             } catch (Refusal refusal) {
-                return refusal.reply(answerShape);
+                return refusal.reply(answerShape, answerId);
+            }
+        }, settling);
+    }
+
+    /**
+     * The MCP message a request carries, checked and priced: a tool the agent's allowlist does not name, or one
+     * without a price, is refused as a JSON-RPC error, never forwarded. GET (the server's own stream) and DELETE
+     * (ending a session) pass through.
+     */
+    private McpCall mcpCall(ProxyExchange.Request request, UpstreamSettings upstream, Agent agent, String requestId) {
+        if (!"POST".equalsIgnoreCase(request.method())) {
+            return McpCall.passThrough(null);
+        }
+        byte[] body = bodyOf(request.source(), requestId);
+        JsonNode json;
+        try {
+            json = McpMessage.json(body);
+        } catch (InvalidInputException e) {
+            throw refusal(400, "parse_error", e.getMessage(), requestId);
+        }
+        McpMessage message;
+        try {
+            message = McpMessage.of(json);
+        } catch (InvalidInputException e) {
+            throw refusal(400, "invalid_request", e.getMessage(), requestId);
+        }
+        String server = upstream.getName();
+        java.time.Instant now = clock.instant();
+        if (message instanceof McpMessage.ToolCall call) {
+            allow(agent, McpResources.tool(server, call.tool()), call.id(), requestId);
+            return McpCall.tool(call, body, mcpPrices.tool(server, call.tool(), now).orElseThrow(() ->
+                    refusal(400, "price_not_found", "the pricebook has no price for tool '" + call.tool() + "' of " + server, requestId).forRpc(call.id())));
+        }
+        if (message instanceof McpMessage.ResourceRead read) {
+            allow(agent, McpResources.resource(server, read.uri()), read.id(), requestId);
+            return McpCall.resource(read, body, mcpPrices.resource(server, read.uri(), now).orElseThrow(() ->
+                    refusal(400, "price_not_found", "the pricebook has no price for resource '" + read.uri() + "' of " + server, requestId).forRpc(read.id())));
+        }
+        if (message instanceof McpMessage.ToolsList list) {
+            return McpCall.toolsList(list, body, McpResources.allowedTools(allowlist(agent, list.id(), requestId), server));
+        }
+        if (message instanceof McpMessage.Batch batch && batch.messages().stream().anyMatch(m -> !(m instanceof McpMessage.PassThrough))) {
+            throw refusal(400, "invalid_request", "tools/call, resources/read and tools/list are checked one per request: send them unbatched", requestId);
+        }
+        return McpCall.passThrough(body);
+    }
+
+    private void allow(Agent agent, String resource, JsonNode id, String requestId) {
+        if (!allowlist(agent, id, requestId).check(resource).allowed()) {
+            throw refusal(403, "resource_not_allowed", "'" + resource + "' is not on this agent's allowlist", requestId).forRpc(id);
+        }
+    }
+
+    private Allowlist allowlist(Agent agent, JsonNode id, String requestId) {
+        try {
+            return allowlists.allowlistOf(agent.id());
+        } catch (RuntimeException e) {
+            LOG.warn("allowlist unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
+            throw refusal(503, "allowlist_check_failed", "allowlist unavailable (fail-closed)", requestId).forRpc(id);
+        }
+    }
+
+    /**
+     * An MCP message that costs nothing, forwarded without a hold: its answer passes through untouched, except
+     * that a tool list loses the tools the agent may not call.
+     */
+    private CompletableFuture<HttpResponse<?>> forwardUnheld(ProxyExchange.Request request, Destination destination, McpCall call, String requestId) {
+        CompletableFuture<MutableHttpResponse<?>> sent;
+        try {
+            sent = Mono.<MutableHttpResponse<?>>fromDirect(client.proxy(upstreamRequest(request, destination, call.body()))).timeout(timeout).toFuture();
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(refusal(400, "invalid_request", "the request cannot be forwarded as it is", requestId)
+                    .reply(UpstreamType.MCP, call.id()));
+        }
+        return sent.handleAsync((response, failure) -> {
+            try {
+                if (failure != null) {
+                    throw forwardFailure(failure, requestId);
+                }
+                Map<String, List<String>> headers = ForwardedHeaders.toClient(response.getHeaders().asMap());
+                headers.put("X-Request-ID", List.of(requestId));
+                if (!call.filtersToolList() || response.code() >= 400) {
+                    return withHeaders(response, headers);
+                }
+                if (isEventStream(response)) {
+                    ToolsListFilter.SseRewriter rewriter = call.listRewriter();
+                    return streamed(response.code(), headers, chunks(response).map(rewriter::accept).concatWith(Mono.fromSupplier(rewriter::finish)));
+                }
+                MutableHttpResponse<byte[]> out = HttpResponse.status(response.code(), null);
+                headers.forEach((name, values) -> values.forEach(value -> out.getHeaders().add(name, value)));
+                return out.body(call.filterList(bodyOf(response)));
+            } catch (Refusal refusal) {
+                return refusal.reply(UpstreamType.MCP, call.id());
             }
         }, settling);
     }
@@ -359,7 +485,7 @@ public final class Proxy {
      * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures. An
      * LLM call that the budgets refuse is tried once more with its output bound clamped to what they can pay for.
      */
-    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, LlmCall llm, String requestId) {
+    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, PricedCall priced, String requestId) {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("request_id", requestId);
         metadata.put("method", request.method());
@@ -369,8 +495,8 @@ public final class Proxy {
         Optional<DegradedMode.Grant> grant = Optional.empty();
         while (true) {
             metadata.put("estimated_cost", estimate.amountText());
-            if (llm != null) {
-                metadata.putAll(llm.metadata());
+            if (priced != null) {
+                metadata.putAll(priced.metadata());
             }
             Money asked = estimate;
             try {
@@ -400,20 +526,20 @@ public final class Proxy {
                 throw refusal(400, "invalid_request", e.getMessage(), requestId);
             }
             BudgetDecision decision = result.decision();
-            Optional<LlmCall> clamped = decision.allowed() || llm == null || metadata.containsKey("clamped_from")
+            Optional<LlmCall> clamped = decision.allowed() || !(priced instanceof LlmCall llm) || metadata.containsKey("clamped_from")
                     ? Optional.empty() : affordable(decision, llm.currencyCode()).flatMap(llm::within);
             if (clamped.isEmpty()) {
                 break;
             }
-            llm = clamped.get();
-            estimate = llm.estimate();
+            priced = clamped.get();
+            estimate = clamped.get().estimate();
         }
         BudgetDecision decision = result.decision();
         metrics.decision(decision.allowed());
         if (!decision.allowed()) {
             throw new Refusal(403, "budget_exceeded", decision.reason(), requestId, decision);
         }
-        return new HeldCall(agent, result, estimate, grant, metadata, requestId, llm);
+        return new HeldCall(agent, result, estimate, grant, metadata, requestId, priced);
     }
 
     /**
@@ -523,11 +649,11 @@ public final class Proxy {
     }
 
     /**
-     * Charges an LLM call from the usage its provider reported: a JSON answer is read whole first, so the charge
-     * can go in its headers; a stream is passed on as it comes and settled when it ends (see {@link StreamCharge}).
-     * An error from the provider is not charged.
+     * Charges a call priced from its answer (an LLM call's reported usage, an MCP call's result): a JSON answer
+     * is read whole first, so the charge can go in its headers; a stream is passed on as it comes and settled when
+     * it ends (see {@link StreamCharge}). An error status from the upstream is not charged.
      */
-    private HttpResponse<?> settleLlm(HeldCall held, MutableHttpResponse<?> response) {
+    private HttpResponse<?> settleMetered(HeldCall held, MutableHttpResponse<?> response) {
         int status = response.code();
         Map<String, List<String>> headers = clientHeaders(held, response);
         if (status >= 400) {
@@ -535,30 +661,32 @@ public final class Proxy {
         }
         if (isEventStream(response)) {
             held.keepOpen();
-            StreamCharge charge = new StreamCharge(held, status);
+            StreamCharge charge = new StreamCharge(held, status, held.priced.meter(true));
             Flux<byte[]> body = chunks(response)
                     .map(charge::forward)
                     .takeUntil(forwarded -> charge.cut)
                     .concatWith(Mono.fromCallable(charge::ended).subscribeOn(settlingScheduler))
                     .onErrorResume(failure -> Mono.fromCallable(() -> charge.broken(failure)).subscribeOn(settlingScheduler))
                     .doOnCancel(() -> settling.execute(charge::abandoned));
-            MutableHttpResponse<?> head = HttpResponse.status(status, null);
-            headers.forEach((name, values) -> values.forEach(value -> head.getHeaders().add(name, value)));
-            return ByteBodyHttpResponseWrapper.wrap(head, BODIES.adapt(body.map(BODIES.readBufferFactory()::adapt)));
+            return streamed(status, headers, body);
         }
-        byte[] body = bodyOf(response);
-        Optional<LlmCall.Metered> metered = held.llm.meteredJson(body);
-        if (metered.isEmpty()) {
-            LOG.warn("request {}: the upstream reported no usage; charging the held amount", held.requestId);
+        AnswerMeter meter = held.priced.meter(false);
+        meter.accept(bodyOf(response));
+        byte[] body = meter.finish();
+        Optional<Money> cost = meter.cost(held.estimate);
+        if (cost.isPresent()) {
+            charge(held, cost.get(), status, meter.metadata(), headers);
         }
-        charge(held, metered.map(LlmCall.Metered::cost).orElse(held.estimate), status, usageMetadata(metered), headers);
         MutableHttpResponse<byte[]> out = HttpResponse.status(status, null);
         headers.forEach((name, values) -> values.forEach(value -> out.getHeaders().add(name, value)));
         return out.body(body);
     }
 
-    private static Map<String, String> usageMetadata(Optional<LlmCall.Metered> metered) {
-        return metered.map(m -> m.usage().metadata()).orElse(Map.of("usage", "not_reported"));
+    /** A response whose body the gateway writes as it comes, with exactly these headers. */
+    private static HttpResponse<?> streamed(int status, Map<String, List<String>> headers, Flux<byte[]> body) {
+        MutableHttpResponse<?> head = HttpResponse.status(status, null);
+        headers.forEach((name, values) -> values.forEach(value -> head.getHeaders().add(name, value)));
+        return ByteBodyHttpResponseWrapper.wrap(head, BODIES.adapt(body.map(BODIES.readBufferFactory()::adapt)));
     }
 
     private static boolean isEventStream(HttpResponse<?> response) {
@@ -567,30 +695,30 @@ public final class Proxy {
     }
 
     /**
-     * One streamed LLM answer on its way to the client: metered event by event, cut cleanly where it runs past
-     * its hold, and settled exactly once — when it ends, breaks, or the client goes away — at the usage the
-     * provider reported or, when it reported none, the held amount. Its charge ends the stream as SSE comments,
-     * since the headers went out before the cost was known.
+     * One streamed answer on its way to the client: metered as it comes, cut cleanly where it runs past its hold,
+     * and settled exactly once — when it ends, breaks, or the client goes away — at what it reported or, when it
+     * reported nothing, the held amount. Its charge ends the stream as SSE comments, since the headers went out
+     * before the cost was known.
      */
     private final class StreamCharge {
         private final HeldCall held;
         private final int status;
-        private final SseMeter meter;
+        private final AnswerMeter meter;
         private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile boolean cut;
 
-        StreamCharge(HeldCall held, int status) {
+        StreamCharge(HeldCall held, int status, AnswerMeter meter) {
             this.held = held;
             this.status = status;
-            this.meter = held.llm.streamMeter();
+            this.meter = meter;
         }
 
         byte[] forward(byte[] chunk) {
             byte[] out = meter.accept(chunk);
-            if (held.llm.pastHold(meter)) {
+            if (meter.pastHold()) {
                 cut = true;
-                LOG.info("request {}: stream cut at the {} output tokens held for it", held.requestId, held.llm.metadata().get("max_output_tokens"));
-                return concat(out, meter.cutTail("caracal: the stream was cut at the budget held for it"));
+                LOG.info("request {}: stream cut where it ran past its hold", held.requestId);
+                return concat(out, meter.cutTail());
             }
             return out;
         }
@@ -613,15 +741,17 @@ public final class Proxy {
             if (!settled.compareAndSet(false, true)) {
                 return new byte[0];
             }
-            Optional<LlmCall.Metered> metered = meter.usage().map(held.llm::metered);
-            if (metered.isEmpty()) {
-                LOG.warn("request {}: the stream reported no usage; charging the held amount", held.requestId);
+            Optional<Money> cost = meter.cost(held.estimate);
+            if (cost.isEmpty()) {
+                held.reopen();
+                held.close();
+                return new byte[0];
             }
-            Map<String, String> metadata = new java.util.LinkedHashMap<>(usageMetadata(metered));
+            Map<String, String> metadata = new java.util.LinkedHashMap<>(meter.metadata());
             metadata.put("stream_end", end);
             Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             try {
-                charge(held, metered.map(LlmCall.Metered::cost).orElse(held.estimate), status, metadata, headers);
+                charge(held, cost.get(), status, metadata, headers);
             } catch (RuntimeException e) {
                 LOG.error("request {}: stream not settled: {}", held.requestId, e.toString());
                 return new byte[0];
@@ -670,13 +800,13 @@ public final class Proxy {
         private final Optional<DegradedMode.Grant> grant;
         private final Map<String, String> metadata;
         private final String requestId;
-        /** The LLM call as forwarded (clamped, perhaps), or null for a call priced as a generic one. */
-        private final LlmCall llm;
+        /** The call as forwarded (an LLM call clamped, perhaps), or null for a call priced by its headers. */
+        private final PricedCall priced;
         private boolean open = true;
 
         HeldCall(Agent agent, BudgetEngine.HoldResult result, Money estimate, Optional<DegradedMode.Grant> grant, Map<String, String> metadata,
-                 String requestId, LlmCall llm) {
-            this.llm = llm;
+                 String requestId, PricedCall priced) {
+            this.priced = priced;
             this.agent = agent;
             this.result = result;
             this.estimate = estimate;
@@ -692,6 +822,11 @@ public final class Proxy {
         /** The hold is no longer this call's to void: settled, or left to count until it expires. */
         void keepOpen() {
             open = false;
+        }
+
+        /** A stream whose answer turned out to be no charge: its hold is this call's to void again. */
+        void reopen() {
+            open = true;
         }
 
         @Override
@@ -713,6 +848,7 @@ public final class Proxy {
         private final String reason;
         private final String requestId;
         private final BudgetDecision decision;
+        private JsonNode rpcId;
 
         Refusal(int status, String code, String reason, String requestId, BudgetDecision decision) {
             super(null, null, false, false);
@@ -724,10 +860,48 @@ public final class Proxy {
         }
 
         /**
+         * The refusal as a JSON-RPC error: HTTP 200 when it answers a request (the MCP client then raises it as an
+         * McpError with this code), 400 when the request could not be read.
+         */
+        private MutableHttpResponse<?> rpcError(JsonNode id) {
+            Map<String, Object> data = new java.util.LinkedHashMap<>();
+            data.put("error", code);
+            data.put("request_id", requestId);
+            if (decision != null && decision.remaining() != null) {
+                data.put("remaining_budget", Money.plain(decision.remaining()));
+                data.put("currency", decision.currency());
+            }
+            MutableHttpResponse<byte[]> response = HttpResponse.status(id != null ? 200 : 400, null);
+            response.getHeaders().add("Content-Type", "application/json").add("X-Request-ID", requestId);
+            return response.body(JsonRpcErrors.error(id, rpcCode(), reason, data));
+        }
+
+        private int rpcCode() {
+            return switch (code) {
+                case "parse_error" -> JsonRpcErrors.PARSE_ERROR;
+                case "budget_exceeded" -> JsonRpcErrors.BUDGET_EXCEEDED;
+                case "resource_not_allowed" -> JsonRpcErrors.NOT_ALLOWED;
+                case "price_not_found" -> JsonRpcErrors.NO_PRICE;
+                case "upstream_timeout", "upstream_unreachable" -> JsonRpcErrors.UPSTREAM_FAILED;
+                default -> status >= 500 ? JsonRpcErrors.GATEWAY_UNAVAILABLE : JsonRpcErrors.INVALID_REQUEST;
+            };
+        }
+
+        /** This refusal as the answer to the JSON-RPC request {@code id}. */
+        Refusal forRpc(JsonNode id) {
+            rpcId = id;
+            return this;
+        }
+
+        /**
          * The gateway's error body, or for an LLM upstream the provider's own, so that its SDK raises its usual
          * exception; the request id and remaining budget go in the headers either way.
          */
-        MutableHttpResponse<?> reply(UpstreamType shape) {
+        MutableHttpResponse<?> reply(UpstreamType shape, JsonNode id) {
+            JsonNode answering = rpcId != null ? rpcId : id;
+            if (shape == UpstreamType.MCP && (answering != null || status == 400)) {
+                return rpcError(answering);
+            }
             if (!shape.isLlm()) {
                 return error(status, code, reason, requestId, decision);
             }

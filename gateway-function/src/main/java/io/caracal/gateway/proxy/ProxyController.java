@@ -3,6 +3,8 @@ package io.caracal.gateway.proxy;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
+import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.Consumes;
 import io.micronaut.http.annotation.Controller;
@@ -40,6 +42,9 @@ public class ProxyController {
     // Literal routes (/health, /ready, /stats) are more specific than these, so they still win.
     private static final String UPSTREAM = "/{upstream}";
     private static final String UPSTREAM_PATH = "/{upstream}/{+path:.*}";
+    /** MCP servers (upstreams of type mcp) as the seeds' adapter serves them. */
+    private static final String MCP = "/mcp/{server}";
+    private static final String MCP_PATH = "/mcp/{server}/{+path:.*}";
 
     private final Proxy proxy;
     private final long maxBody;
@@ -74,6 +79,28 @@ public class ProxyController {
         return handle(request, upstream);
     }
 
+    @Get(uris = {MCP, MCP_PATH})
+    public CompletableFuture<HttpResponse<?>> mcpGet(HttpRequest<?> request, @PathVariable String server) {
+        return mcp(request, server);
+    }
+
+    @Post(uris = {MCP, MCP_PATH})
+    public CompletableFuture<HttpResponse<?>> mcpPost(HttpRequest<?> request, @PathVariable String server) {
+        return mcp(request, server);
+    }
+
+    @Delete(uris = {MCP, MCP_PATH})
+    public CompletableFuture<HttpResponse<?>> mcpDelete(HttpRequest<?> request, @PathVariable String server) {
+        return mcp(request, server);
+    }
+
+    private CompletableFuture<HttpResponse<?>> mcp(HttpRequest<?> request, String server) {
+        if (!proxy.servesMcp(server)) {
+            throw new HttpStatusException(HttpStatus.NOT_FOUND, "no MCP server named " + server);
+        }
+        return handle(request, server, "^/+mcp/+[^/]+/?");
+    }
+
     /** Whether the client's connection has closed (checked once the upstream answered, to void instead of charge). */
     private static BooleanSupplier clientGone(HttpRequest<?> request) {
         if (request instanceof NettyHttpRequest<?> netty) {
@@ -83,6 +110,11 @@ public class ProxyController {
     }
 
     private CompletableFuture<HttpResponse<?>> handle(HttpRequest<?> request, String upstream) {
+        return handle(request, upstream, "^/+[^/]+/?");
+    }
+
+    /** {@code prefix}: what of the raw path names the upstream, the rest going to it. */
+    private CompletableFuture<HttpResponse<?>> handle(HttpRequest<?> request, String upstream, String prefix) {
         OptionalLong length = ((ServerHttpRequest<?>) request).byteBody().expectedLength();
         if (length.isPresent() && length.getAsLong() > maxBody) {
             // Refused before anything is held: the declared length already says the body cannot pass. A chunked
@@ -93,7 +125,7 @@ public class ProxyController {
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
         X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         // The raw path, not the decoded path variable: decoding first would turn %2F..%2F into a real traversal.
-        String rawPath = request.getUri().getRawPath().replaceFirst("^/+[^/]+/?", "");
+        String rawPath = request.getUri().getRawPath().replaceFirst(prefix, "");
         return proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
                 request.getUri().getRawQuery(), headers, request,
                 request.getRemoteAddress().getAddress().getHostAddress(), certificate), clientGone(request));
