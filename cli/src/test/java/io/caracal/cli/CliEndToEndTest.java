@@ -122,7 +122,7 @@ class CliEndToEndTest {
     }
 
     @Test
-    void pricesAreVersionedAndImportedFromCsv() throws Exception {
+    void pricesAreVersionedAndImportedFromCsvAndJson() throws Exception {
         ok("pricebook", "set", "--resource", "anthropic.claude.input_tokens", "--price", "0.000003");
         ok("pricebook", "set", "--resource", "anthropic.claude.input_tokens", "--price", "0.000004", "--effective-from", "2099-01-01T00:00:00Z");
         JsonNode history = json("pricebook", "history", "--resource", "anthropic.claude.input_tokens");
@@ -136,6 +136,14 @@ class CliEndToEndTest {
         CliRunner.Result imported = ok("pricebook", "import", "--file", csv.toString());
         assertTrue(imported.out().startsWith("Imported 2 price(s)"), imported.out());
         assertEquals("EUR", json("pricebook", "history", "--resource", "mcp.fetch.call").get(0).get("currency").asText());
+
+        Path example = Path.of("..", "docs", "examples", "pricebook-llm-example.json");
+        CliRunner.Result models = ok("pricebook", "import", "--file", example.toString());
+        assertTrue(models.out().startsWith("Imported 20 price(s)"), models.out());
+        JsonNode listed = json("pricebook", "list");
+        assertEquals("1.25", priceOf(listed, "llm:gpt-4o:cached_input"));
+        assertEquals("0.075", priceOf(listed, "llm:gpt-4o-mini:cached_input"));
+        assertEquals("6.00", priceOf(listed, "llm:claude-sonnet-4-5:cache_write_1h"));
     }
 
     @Test

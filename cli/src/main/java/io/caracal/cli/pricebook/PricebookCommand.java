@@ -9,6 +9,7 @@ import io.caracal.core.money.Money;
 import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.pricing.PriceEntry;
 import io.caracal.core.pricing.PricebookCsv;
+import io.caracal.core.pricing.PricebookJson;
 import io.caracal.core.pricing.PricebookStore;
 import io.micronaut.serde.annotation.Serdeable;
 import io.micronaut.serde.config.naming.SnakeCaseStrategy;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -123,10 +124,13 @@ public final class PricebookCommand {
     }
 
     @Command(name = "import", mixinStandardHelpOptions = true,
-            description = "Import prices from a CSV file with the header resource_key,unit_price,currency[,effective_from]."
+            description = "Import prices from a CSV file with the header resource_key,unit_price,currency[,effective_from],"
+                    + " or a JSON file (*.json, or starting with [ or {): an array of {resource_key, unit_price, currency, effective_from?},"
+                    + " or {\"models\": {MODEL: {currency, effective_from?, input, cached_input, cache_write_5m, cache_write_1h, output,"
+                    + " reasoning, request}}} with prices per 1,000,000 tokens."
                     + " The whole file is checked first: on any error nothing is imported.")
     static final class Import extends PricesCommand {
-        @Option(names = {"--file", "-f"}, required = true, description = "The CSV file.")
+        @Option(names = {"--file", "-f"}, required = true, description = "The CSV or JSON file.")
         Path file;
 
         Import(CliSession session) {
@@ -136,8 +140,10 @@ public final class PricebookCommand {
         @Override
         protected void run() {
             List<PriceDraft> drafts;
-            try (Reader reader = Files.newBufferedReader(file)) {
-                drafts = PricebookCsv.parse(reader);
+            try {
+                String content = Files.readString(file);
+                drafts = PricebookJson.isJson(file.getFileName().toString(), content)
+                        ? PricebookJson.parse(new StringReader(content)) : PricebookCsv.parse(new StringReader(content));
             } catch (NoSuchFileException e) {
                 throw new InvalidInputException("file not found: " + file);
             } catch (IOException e) {

@@ -1,6 +1,5 @@
 package io.caracal.core.pricing;
 
-import io.caracal.core.money.Money;
 import io.caracal.core.store.ChangeCache;
 import io.caracal.core.store.ChangeFeed;
 
@@ -23,14 +22,15 @@ public final class PriceCache implements Prices {
                 key -> Optional.of(store.schedule(key)).filter(entries -> !entries.isEmpty()));
     }
 
+    /** The schedule is oldest first, so the last entry already effective at {@code at} is the one in force. */
     @Override
-    public Optional<Money> priceOf(String resourceKey, Instant at) {
-        Money price = null;
+    public Optional<PriceEntry> entryAt(String resourceKey, Instant at) {
+        PriceEntry inForce = null;
         for (PriceEntry entry : schedules.find(resourceKey).orElse(List.of())) {
             if (!entry.effectiveFrom().isAfter(at)) {
-                price = entry.unitPrice();
+                inForce = entry;
             }
         }
-        return Optional.ofNullable(price);
+        return Optional.ofNullable(inForce);
     }
 }

@@ -9,11 +9,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Reads a pricebook CSV: a header {@code resource_key,unit_price,currency[,effective_from]} and one price per
@@ -23,14 +20,12 @@ import java.util.Set;
 public final class PricebookCsv {
     private static final List<String> HEADER = List.of("resource_key", "unit_price", "currency");
     private static final List<String> HEADER_WITH_START = List.of("resource_key", "unit_price", "currency", "effective_from");
-    private static final int MAX_ROWS = 100_000;
 
     private PricebookCsv() {
     }
 
     public static List<PriceDraft> parse(Reader source) {
-        List<PriceDraft> drafts = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
+        ImportedPrices prices = new ImportedPrices("CSV", "rows");
         try (BufferedReader reader = new BufferedReader(source)) {
             String header = reader.readLine();
             int number = 1;
@@ -51,24 +46,12 @@ public final class PricebookCsv {
                 if (line.isBlank()) {
                     continue;
                 }
-                if (drafts.size() >= MAX_ROWS) {
-                    throw new InvalidInputException("CSV has more than " + MAX_ROWS + " rows");
-                }
-                PriceDraft draft = row(number, split(line), columns.size());
-                String identity = draft.resourceKey() + "@" + draft.effectiveFrom();
-                if (!seen.add(identity)) {
-                    throw new InvalidInputException("line " + number + ": " + draft.resourceKey() + " is priced twice"
-                            + (draft.effectiveFrom() == null ? "" : " from " + draft.effectiveFrom()));
-                }
-                drafts.add(draft);
+                prices.add("line " + number, row(number, split(line), columns.size()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (drafts.isEmpty()) {
-            throw new InvalidInputException("CSV holds no prices");
-        }
-        return drafts;
+        return prices.drafts();
     }
 
     private static PriceDraft row(int number, List<String> cells, int width) {
@@ -76,13 +59,11 @@ public final class PricebookCsv {
             throw new InvalidInputException("line " + number + ": expected " + width + " fields, got " + cells.size());
         }
         try {
-            Instant effectiveFrom = width == 4 && !cells.get(3).isEmpty() ? Instant.parse(cells.get(3)) : null;
+            Instant effectiveFrom = width == 4 ? ImportedPrices.effectiveFrom(cells.get(3)) : null;
             Money price = Money.parse("unit_price", cells.get(1), CurrencyCode.parse(cells.get(2)));
             return new PriceDraft(cells.get(0), price, effectiveFrom);
         } catch (InvalidInputException e) {
             throw new InvalidInputException("line " + number + ": " + e.getMessage());
-        } catch (DateTimeParseException e) {
-            throw new InvalidInputException("line " + number + ": effective_from must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z");
         }
     }
 

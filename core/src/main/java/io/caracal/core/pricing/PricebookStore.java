@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The versioned pricebook. Entries are only ever added (the table rejects UPDATE and DELETE); the price of a
@@ -82,13 +83,13 @@ public final class PricebookStore implements Prices {
     }
 
     @Override
-    public java.util.Optional<Money> priceOf(String resourceKey, Instant at) {
+    public Optional<PriceEntry> entryAt(String resourceKey, Instant at) {
         return db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM pricebook_entries WHERE resource_key = ?"
                     + " AND effective_from <= ? ORDER BY effective_from DESC LIMIT 1")) {
                 ps.setString(1, resourceKey);
                 Rows.setInstant(ps, 2, at);
-                return readAll(ps).stream().map(PriceEntry::unitPrice).findFirst();
+                return readAll(ps).stream().findFirst();
             }
         });
     }

@@ -16,8 +16,10 @@ import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.PolicyVersion;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
+import io.caracal.core.pricing.PriceCache;
 import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.pricing.PriceEntry;
+import io.caracal.core.pricing.Prices;
 import io.caracal.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -196,6 +198,16 @@ class StoreIntegrityTest {
         assertEquals(new BigDecimal("0.100000000"), priceAt(prices, t0.plus(Duration.ofMinutes(59))));
         assertEquals(new BigDecimal("0.200000000"), priceAt(prices, t0.plus(Duration.ofHours(1))));
         assertEquals(2, prices.history("timed.resource").size());
+        PriceCache cache = new PriceCache(prices, new ChangeFeed(null), Duration.ofSeconds(30), clock);
+        for (Prices source : List.of(prices, cache)) {
+            assertEquals(t0, source.entryAt("timed.resource", t0.plus(Duration.ofMinutes(59))).orElseThrow().effectiveFrom());
+            PriceEntry later = source.entryAt("timed.resource", t0.plus(Duration.ofHours(1))).orElseThrow();
+            assertEquals(t0.plus(Duration.ofHours(1)), later.effectiveFrom());
+            assertEquals(new Money(new BigDecimal("0.20"), USD), later.unitPrice());
+            assertEquals(Optional.of(new Money(new BigDecimal("0.20"), USD)), source.priceOf("timed.resource", t0.plus(Duration.ofHours(2))));
+            assertEquals(Optional.empty(), source.entryAt("timed.resource", t0.minusMillis(1)), "nothing was in force before the first entry");
+            assertEquals(Optional.empty(), source.priceOf("never.priced", t0));
+        }
         now.set(t0.plus(Duration.ofHours(2)));
         assertThrows(io.caracal.core.error.InvalidInputException.class,
                 () -> prices.set(new PriceDraft("timed.resource", new Money(BigDecimal.ONE, USD), t0)));
