@@ -28,12 +28,8 @@ import io.caracal.core.llm.SseMeter;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.pricing.Prices;
 import io.caracal.gateway.config.UpstreamType;
-import io.micronaut.buffer.netty.NettyByteBufferFactory;
-import io.micronaut.http.ByteBodyHttpResponse;
-import io.micronaut.http.ByteBodyHttpResponseWrapper;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.ServerHttpRequest;
-import io.micronaut.http.body.ByteBodyFactory;
 import io.micronaut.http.body.CloseableAvailableByteBody;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -85,8 +81,6 @@ import java.util.function.BooleanSupplier;
 public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Builds the bodies of metered streams; the server writes them out as they come. */
-    private static final ByteBodyFactory BODIES = ByteBodyFactory.createDefault(NettyByteBufferFactory.DEFAULT);
 
     private final AgentAuthenticator authenticator;
     private final Optional<NonceGuard> nonces;
@@ -154,11 +148,6 @@ public final class Proxy {
 
     /** A reply's body read to its end: the upstream's stream, a metered stream, or the bytes of the gateway's own answer. */
     private static byte[] bodyOf(HttpResponse<?> reply) {
-        if (reply instanceof ByteBodyHttpResponse<?> metered) {
-            try (CloseableAvailableByteBody body = metered.byteBody().buffer().join()) {
-                return body.toByteArray();
-            }
-        }
         if (!(reply instanceof NettyHttpResponseBuilder streamed && streamed.isStream())) {
             return reply.getBody(byte[].class).orElse(new byte[0]);
         }
@@ -364,7 +353,7 @@ public final class Proxy {
                 }
                 if (isEventStream(response)) {
                     ToolsListFilter.SseRewriter rewriter = call.listRewriter();
-                    return streamed(response.code(), headers, chunks(response).map(rewriter::accept).concatWith(Mono.fromSupplier(rewriter::finish)));
+                    return new StreamedReply(response.code(), headers, chunks(response).map(rewriter::accept).concatWith(Mono.fromSupplier(rewriter::finish)));
                 }
                 MutableHttpResponse<byte[]> out = HttpResponse.status(response.code(), null);
                 headers.forEach((name, values) -> values.forEach(value -> out.getHeaders().add(name, value)));
@@ -668,7 +657,7 @@ public final class Proxy {
                     .concatWith(Mono.fromCallable(charge::ended).subscribeOn(settlingScheduler))
                     .onErrorResume(failure -> Mono.fromCallable(() -> charge.broken(failure)).subscribeOn(settlingScheduler))
                     .doOnCancel(() -> settling.execute(charge::abandoned));
-            return streamed(status, headers, body);
+            return new StreamedReply(status, headers, body);
         }
         AnswerMeter meter = held.priced.meter(false);
         meter.accept(bodyOf(response));
@@ -680,13 +669,6 @@ public final class Proxy {
         MutableHttpResponse<byte[]> out = HttpResponse.status(status, null);
         headers.forEach((name, values) -> values.forEach(value -> out.getHeaders().add(name, value)));
         return out.body(body);
-    }
-
-    /** A response whose body the gateway writes as it comes, with exactly these headers. */
-    private static HttpResponse<?> streamed(int status, Map<String, List<String>> headers, Flux<byte[]> body) {
-        MutableHttpResponse<?> head = HttpResponse.status(status, null);
-        headers.forEach((name, values) -> values.forEach(value -> head.getHeaders().add(name, value)));
-        return ByteBodyHttpResponseWrapper.wrap(head, BODIES.adapt(body.map(BODIES.readBufferFactory()::adapt)));
     }
 
     private static boolean isEventStream(HttpResponse<?> response) {

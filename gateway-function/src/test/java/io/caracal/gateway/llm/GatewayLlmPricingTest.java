@@ -221,7 +221,7 @@ class GatewayLlmPricingTest {
         String text = response.body();
         int done = text.indexOf("data: [DONE]");
         assertTrue(done > 0, text);
-        assertTrue(text.substring(done).contains(": X-Caracal-Charged: 0.003710000\n"), text.substring(done));
+        assertTrue(text.substring(done).contains(": X-Caracal-Charged: 0.00371\n"), text.substring(done));
         assertTrue(text.substring(done).contains(": X-Caracal-Remaining-Budget: 9.99629"), text.substring(done));
         assertFalse(text.contains("\"choices\":[]"), "the usage chunk the client did not ask for is dropped");
     }
