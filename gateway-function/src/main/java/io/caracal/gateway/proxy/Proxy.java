@@ -660,8 +660,7 @@ public final class Proxy {
             return new StreamedReply(status, headers, body);
         }
         AnswerMeter meter = held.priced.meter(false);
-        meter.accept(bodyOf(response));
-        byte[] body = meter.finish();
+        byte[] body = concat(meter.accept(bodyOf(response)), meter.finish());
         Optional<Money> cost = meter.cost(held.estimate);
         if (cost.isPresent()) {
             charge(held, cost.get(), status, meter.metadata(), headers);
