@@ -29,13 +29,9 @@ public final class JsonRpcErrors {
     public static final int NO_PRICE = -32004;
     /** A budget of the agent's would be exceeded ({@code budget_exceeded}); data has remaining_budget and currency. */
     public static final int BUDGET_EXCEEDED = -32005;
-    /** Missing, unknown or revoked credentials ({@code authentication_failed}). */
-    public static final int AUTHENTICATION_FAILED = -32006;
-    /** The nonce or timestamp was refused ({@code replay_rejected}). */
-    public static final int REPLAY_REJECTED = -32007;
     /**
      * The gateway cannot check the call now and denies it (fail-closed: {@code policy_evaluation_failed},
-     * {@code allowlist_check_failed}, {@code authentication_unavailable}, {@code overloaded}); retrying later may work.
+     * {@code allowlist_check_failed}, {@code overloaded}); retrying later may work.
      */
     public static final int GATEWAY_UNAVAILABLE = -32008;
     /** The MCP server could not be reached or did not answer in time ({@code upstream_unreachable}, {@code upstream_timeout}). */

@@ -45,7 +45,7 @@ class JsonRpcErrorsTest {
     @Test
     void theGatewaysCodesAreDistinctServerErrorsNoMcpClientReadsOtherwise() {
         List<Integer> codes = List.of(JsonRpcErrors.NOT_ALLOWED, JsonRpcErrors.NO_PRICE, JsonRpcErrors.BUDGET_EXCEEDED,
-                JsonRpcErrors.AUTHENTICATION_FAILED, JsonRpcErrors.REPLAY_REJECTED, JsonRpcErrors.GATEWAY_UNAVAILABLE,
+                JsonRpcErrors.GATEWAY_UNAVAILABLE,
                 JsonRpcErrors.UPSTREAM_FAILED);
         assertEquals(codes.size(), codes.stream().distinct().count());
         for (int code : codes) {
