@@ -10,6 +10,7 @@ import io.caracal.cli.dlq.DlqCommand;
 import io.caracal.cli.kafka.KafkaCommand;
 import io.caracal.cli.ledger.LedgerCommand;
 import io.caracal.cli.merkle.MerkleCommand;
+import io.caracal.cli.receipt.ReceiptCommand;
 import io.caracal.cli.replay.ReplayCommand;
 import io.caracal.cli.snapshot.SnapshotCommand;
 import io.caracal.cli.policy.PolicyCommand;
@@ -26,7 +27,7 @@ import java.nio.file.Path;
                 + " or, in the dev-stack build only, a local embedded PostgreSQL under $CARACAL_HOME.",
         subcommands = {AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
                 AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
-                LedgerCommand.class, SnapshotCommand.class, BackupCommand.class})
+                LedgerCommand.class, ReceiptCommand.class, SnapshotCommand.class, BackupCommand.class})
 public final class CaracalCommand {
     private final CliSession session;
 

@@ -126,6 +126,11 @@ public final class CliSession implements AutoCloseable {
         return ConnectionSettings.resolve(effectiveEnv(), configFile, configFileGiven);
     }
 
+    /** Whether a database is configured or a {@code caracal dev} is running: a command that can work offline goes without one otherwise. */
+    public boolean databaseConfigured() {
+        return !connectionSettings().embedded();
+    }
+
     /** Kafka as KAFKA_BOOTSTRAP_SERVERS and friends name it, or as a running {@code caracal dev} stack does. */
     public KafkaConnection kafkaConnection() {
         return KafkaConnection.fromEnvironment(effectiveEnv());

@@ -2,7 +2,7 @@ package io.caracal.cli;
 
 import picocli.CommandLine.Option;
 
-/** {@code -o table|json}: tables and blocks for people, one JSON document for scripts. */
+/** {@code -o table|json} (or {@code --json}): tables and blocks for people, one JSON document for scripts. */
 public final class OutputOption {
     public enum Format { TABLE, JSON }
 
@@ -10,7 +10,10 @@ public final class OutputOption {
             description = "Output format: table or json (default: ${DEFAULT-VALUE}).")
     Format format = Format.TABLE;
 
+    @Option(names = "--json", description = "Short for -o json.")
+    boolean jsonFlag;
+
     public boolean json() {
-        return format == Format.JSON;
+        return jsonFlag || format == Format.JSON;
     }
 }

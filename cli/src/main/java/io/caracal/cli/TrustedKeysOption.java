@@ -2,14 +2,11 @@ package io.caracal.cli;
 
 import io.caracal.core.ledger.NoteKey;
 import io.caracal.core.config.MerkleSettings;
-import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.caracal.core.ledger.MerkleLogStore;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.ECPublicKey;
 import java.util.ArrayList;
@@ -29,13 +26,7 @@ public final class TrustedKeysOption {
     public List<ECPublicKey> read() {
         List<ECPublicKey> keys = new ArrayList<>();
         for (Path file : files) {
-            try {
-                keys.add(PemKeys.readPublic(Files.readString(file)));
-            } catch (IOException e) {
-                throw new InvalidInputException("cannot read the public key " + file + ": " + e.getMessage());
-            } catch (InvalidInputException e) {
-                throw new InvalidInputException(file + ": " + e.getMessage());
-            }
+            keys.add(PemKeys.readPublic(file));
         }
         return keys;
     }

@@ -14,6 +14,7 @@ import io.caracal.core.pipeline.DlqRetryStore;
 import io.caracal.core.pipeline.OffsetReplayStore;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.receipt.ReceiptKeyStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.pipeline.OffsetReplayStore;
 import io.caracal.core.store.SchemaMigrator;
@@ -80,6 +81,11 @@ public class StoreFactory {
     @Singleton
     MerkleLogStore merkleLogStore(Database db, Clock clock) {
         return new MerkleLogStore(db, clock);
+    }
+
+    @Singleton
+    ReceiptKeyStore receiptKeyStore(Database db, Clock clock) {
+        return new ReceiptKeyStore(db, clock);
     }
 
     @Singleton

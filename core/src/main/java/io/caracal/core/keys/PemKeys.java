@@ -69,6 +69,17 @@ public final class PemKeys {
         return new SigningKey(keyId(publicKey), ec, publicKey);
     }
 
+    /** The P-256 public key in a PEM file; a file that cannot be read or holds no such key is named in the message. */
+    public static ECPublicKey readPublic(Path file) {
+        try {
+            return readPublic(Files.readString(file));
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read the public key " + file + ": " + e.getMessage());
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(file + ": " + e.getMessage());
+        }
+    }
+
     public static ECPublicKey readPublic(String pem) {
         try {
             Object parsed = new PEMParser(new StringReader(pem)).readObject();
@@ -97,13 +108,11 @@ public final class PemKeys {
 
     /** Writes a new P-256 key to {@code file} (PKCS#8 PEM, owner-only permissions) and returns it. */
     public static SigningKey generate(Path file) {
+        SigningKey key = generate();
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec("secp256r1"));
-            KeyPair pair = generator.generateKeyPair();
             StringWriter out = new StringWriter();
             try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-                writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(pair.getPrivate(), null).generate());
+                writer.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(key.privateKey(), null).generate());
             }
             Files.createDirectories(file.toAbsolutePath().getParent());
             Files.writeString(file, out.toString());
@@ -112,12 +121,22 @@ public final class PemKeys {
             } catch (UnsupportedOperationException ignored) {
                 // Not a POSIX file system: the directory's protection is what there is.
             }
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A new P-256 key that exists only in memory: for a signer that may start with a fresh key every time. */
+    public static SigningKey generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
             ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
             return new SigningKey(keyId(publicKey), (ECPrivateKey) pair.getPrivate(), publicKey);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("P-256 is required by every JVM", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -141,7 +160,7 @@ public final class PemKeys {
         }
     }
 
-    private static boolean isP256(java.security.spec.ECParameterSpec params) {
+    public static boolean isP256(java.security.spec.ECParameterSpec params) {
         return params.getCurve().getField().getFieldSize() == 256
                 && params.getOrder().equals(new java.math.BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16));
     }

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -347,6 +348,11 @@ public final class LedgerStore {
         }
     }
 
+    /** The charge recorded under {@code eventId}, with every field and budget line. */
+    public Optional<LedgerRow> find(UUID eventId) {
+        return db.transaction(c -> Optional.ofNullable(rows(c, List.of(eventId)).get(eventId)));
+    }
+
     /** Count and exact total per currency of the whole ledger: what reconciliation compares. */
     public Map<String, Totals> totals() {
         return db.transaction(c -> {
@@ -362,5 +368,36 @@ public final class LedgerStore {
     }
 
     public record Totals(long count, BigDecimal amount) {
+    }
+
+    /** The ledger events with these ids, every field and budget line, in two queries. */
+    static Map<UUID, LedgerRow> rows(Connection c, List<UUID> ids) throws SQLException {
+        Map<UUID, LedgerRow> rows = new LinkedHashMap<>();
+        if (ids.isEmpty()) {
+            return rows;
+        }
+        java.sql.Array array = c.createArrayOf("uuid", ids.toArray());
+        Map<UUID, Map<UUID, BigDecimal>> lines = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, policy_id, amount FROM ledger_event_lines WHERE event_id = ANY (?)")) {
+            ps.setArray(1, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    lines.computeIfAbsent((UUID) rs.getObject(1), k -> new HashMap<>()).put((UUID) rs.getObject(2), rs.getBigDecimal(3));
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at, resource,"
+                + " metadata::text AS metadata FROM ledger_events WHERE event_id = ANY (?)")) {
+            ps.setArray(1, array);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    UUID id = Rows.uuid(rs, "event_id");
+                    rows.put(id, new LedgerRow(id, Rows.uuid(rs, "agent_id"), Rows.uuid(rs, "hold_id"), rs.getBigDecimal("amount"),
+                            rs.getString("currency"), Rows.instant(rs, "occurred_at"), Rows.instant(rs, "recorded_at"), rs.getString("resource"),
+                            JsonMaps.read(rs.getString("metadata")), lines.getOrDefault(id, Map.of())));
+                }
+            }
+        }
+        return rows;
     }
 }

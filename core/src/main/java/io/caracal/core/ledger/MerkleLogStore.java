@@ -1,11 +1,9 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.store.Database;
-import io.caracal.core.store.JsonMaps;
 import io.caracal.core.store.Rows;
 import io.caracal.core.merkle.MerkleTree;
 
-import java.math.BigDecimal;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
@@ -16,8 +14,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,7 +68,7 @@ public final class MerkleLogStore {
                     }
                 }
             }
-            Map<UUID, LedgerRow> rows = rows(c, ids);
+            Map<UUID, LedgerRow> rows = LedgerStore.rows(c, ids);
             List<byte[]> hashes = new ArrayList<>();
             Instant now = Rows.now(clock);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO merkle_leaves (leaf_index, event_id, leaf_hash, integrated_at) VALUES (?, ?, ?, ?)")) {
@@ -212,7 +208,7 @@ public final class MerkleLogStore {
                     }
                 }
             }
-            Map<UUID, LedgerRow> rows = rows(c, stored.stream().map(s -> (UUID) s[1]).toList());
+            Map<UUID, LedgerRow> rows = LedgerStore.rows(c, stored.stream().map(s -> (UUID) s[1]).toList());
             List<Leaf> leaves = new ArrayList<>(stored.size());
             for (Object[] s : stored) {
                 leaves.add(new Leaf((Long) s[0], (UUID) s[1], (byte[]) s[2], rows.get((UUID) s[1])));
@@ -316,37 +312,6 @@ public final class MerkleLogStore {
             while (rs.next()) {
                 rows.add(new CheckpointRow(Rows.uuid(rs, "batch_id"), rs.getLong("first_leaf"), rs.getLong("tree_size"), rs.getBytes("root_hash"),
                         rs.getString("key_id"), rs.getString("signed_note"), Rows.instant(rs, "created_at")));
-            }
-        }
-        return rows;
-    }
-
-    /** The ledger events with these ids, every field and budget line, in two queries. */
-    private static Map<UUID, LedgerRow> rows(Connection c, List<UUID> ids) throws SQLException {
-        Map<UUID, LedgerRow> rows = new LinkedHashMap<>();
-        if (ids.isEmpty()) {
-            return rows;
-        }
-        java.sql.Array array = c.createArrayOf("uuid", ids.toArray());
-        Map<UUID, Map<UUID, BigDecimal>> lines = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, policy_id, amount FROM ledger_event_lines WHERE event_id = ANY (?)")) {
-            ps.setArray(1, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    lines.computeIfAbsent((UUID) rs.getObject(1), k -> new HashMap<>()).put((UUID) rs.getObject(2), rs.getBigDecimal(3));
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at, resource,"
-                + " metadata::text AS metadata FROM ledger_events WHERE event_id = ANY (?)")) {
-            ps.setArray(1, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = Rows.uuid(rs, "event_id");
-                    rows.put(id, new LedgerRow(id, Rows.uuid(rs, "agent_id"), Rows.uuid(rs, "hold_id"), rs.getBigDecimal("amount"),
-                            rs.getString("currency"), Rows.instant(rs, "occurred_at"), Rows.instant(rs, "recorded_at"), rs.getString("resource"),
-                            JsonMaps.read(rs.getString("metadata")), lines.getOrDefault(id, Map.of())));
-                }
             }
         }
         return rows;

@@ -97,8 +97,10 @@ public final class DevStack implements AutoCloseable {
         properties.put("caracal.consumers.metrics-aggregator.metrics-port", 0);
         properties.put("caracal.consumers.metrics-aggregator.metrics-host", "127.0.0.1");
         // The ledger is signed as in production, with a dev key kept beside the data, and checkpoints come quickly.
-        properties.put("caracal.merkle.signing-key-path", devSigningKey(home).toString());
+        properties.put("caracal.merkle.signing-key-path", devKey(home, "merkle_signing_key.pem").toString());
         properties.put("caracal.merkle.batch-timeout", "5s");
+        // Receipts too: the same key across restarts, so the dev stack's receipt_keys does not grow with every start.
+        properties.put("caracal.receipts.signing-key-path", devKey(home, "receipt_signing_key.pem").toString());
         ApplicationContext gateway = remember(ApplicationContext.builder().environments("dev", "gateway", "services").properties(properties).start());
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
@@ -121,8 +123,9 @@ public final class DevStack implements AutoCloseable {
         new SchemaMigrator(dataSource).migrate();
     }
 
-    private static Path devSigningKey(Path home) {
-        Path key = home.resolve("keys").resolve("merkle_signing_key.pem");
+    /** A P-256 signing key kept beside the data, created on first start. */
+    private static Path devKey(Path home, String name) {
+        Path key = home.resolve("keys").resolve(name);
         if (!Files.exists(key)) {
             io.caracal.core.keys.PemKeys.generate(key);
         }

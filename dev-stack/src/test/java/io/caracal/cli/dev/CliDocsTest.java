@@ -50,7 +50,7 @@ class CliDocsTest {
             "dlq list", "dlq get", "dlq retry", "replay start", "replay status",
             "merkle rotate-keys", "merkle backfill", "merkle verify-range", "merkle verify-batch", "merkle verify-event", "merkle prove-inclusion",
             "merkle prove-consistency", "ledger query", "snapshot create", "snapshot list", "snapshot restore",
-            "ledger export", "ledger verify", "backup create", "backup list", "backup verify");
+            "ledger export", "ledger verify", "receipt verify", "receipt rotate-keys", "backup create", "backup list", "backup verify");
 
     private static String markdown;
     private static List<String> bashBlocks;

@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** `caracal dev`'s stack: a call through its gateway is charged, and the admin CLI in "another terminal" sees it. */
+/** `caracal dev`'s stack: a call through its gateway is charged and receipted, and the admin CLI in "another terminal" sees and verifies it. */
 class DevStackTest {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Test
     void theDemoCallIsChargedAndOtherCommandsUseTheRunningStack(@TempDir Path home) throws Exception {
@@ -66,6 +67,19 @@ class DevStackTest {
                 long checkpoints = io.caracal.testing.Await.until(java.time.Duration.ofSeconds(60),
                         () -> count(c, "SELECT count(*) FROM merkle_checkpoints"), n -> n > 0);
                 assertEquals(1, checkpoints, "one checkpoint over the demo charge");
+
+                // The agent asks for the charge's receipt again, and the CLI verifies it against the ledger and the checkpoint.
+                String eventId = text(c, "SELECT event_id::text FROM ledger_events WHERE agent_id = '" + agentId + "'::uuid");
+                HttpResponse<String> receipt = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(stack.gatewayUrl() + "/receipts/" + eventId)).header("X-API-Key", stack.apiKey()).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, receipt.statusCode(), receipt.body());
+                StringWriter checked = new StringWriter();
+                StringWriter checkErr = new StringWriter();
+                int checkCode = Caracal.run(new String[] {"receipt", "verify", JSON.readTree(receipt.body()).get("receipt").asText(), "-o", "json"},
+                        Map.of("CARACAL_HOME", home.toString()), new PrintWriter(checked, true), new PrintWriter(checkErr, true));
+                assertEquals(0, checkCode, checkErr::toString);
+                assertEquals("included", JSON.readTree(checked.toString()).get("checkpoint").asText(), checked.toString());
             }
             // A new user's first screen: the ledger's jobs have run by now (the checkpoint), and none of them failed on a missing schema.
             assertEquals(List.of(), logged.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
@@ -89,15 +103,23 @@ class DevStackTest {
             Caracal.run(new String[] {"budget", "spend", "--agent-id", agentId, "--time-window", "daily", "-o", "json"},
                     Map.of("CARACAL_HOME", home.toString()), new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
             assertTrue(out.toString().contains("\"USD\":\"0.01\""), out.toString());
+            try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:postgresql://" + again.postgresAddress() + "/caracal",
+                    io.caracal.embedded.EmbeddedPostgresServer.USER, "")) {
+                assertEquals(1, count(c, "SELECT count(*) FROM receipt_keys"), "the dev receipt key is kept with the data, not made anew");
+            }
+        }
+    }
+
+    private static String text(java.sql.Connection c, String sql) {
+        try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
     private static long count(java.sql.Connection c, String sql) {
-        try (var st = c.createStatement(); var rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Long.parseLong(text(c, sql));
     }
 }

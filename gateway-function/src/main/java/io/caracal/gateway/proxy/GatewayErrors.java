@@ -41,8 +41,7 @@ public class GatewayErrors {
 
     @Error(global = true)
     public HttpResponse<ErrorBody> unexpected(HttpRequest<?> request, Throwable e) {
-        String requestId = request.getHeaders().get("X-Request-ID");
-        String id = requestId != null && requestId.matches("[\\w.:-]{1,128}") ? requestId : UUID.randomUUID().toString();
+        String id = requestId(request);
         HttpStatus status = clientMistake(e);
         ErrorBody body;
         if (status != null) {
@@ -57,6 +56,12 @@ public class GatewayErrors {
         // The method's enum name: a made-up method (CUSTOM) must not grow the metric's label set.
         metrics.request(request.getMethod().name(), status.getCode());
         return HttpResponse.<ErrorBody>status(status).header("X-Request-ID", id).body(body);
+    }
+
+    /** The client's X-Request-ID when it is a plausible id, else a new one: what an answer and its log lines are known by. */
+    public static String requestId(HttpRequest<?> request) {
+        String requestId = request.getHeaders().get("X-Request-ID");
+        return requestId != null && requestId.matches("[\\w.:-]{1,128}") ? requestId : UUID.randomUUID().toString();
     }
 
     private static ErrorBody refusal(HttpStatus status, String id) {
