@@ -209,7 +209,7 @@ public class GatewayFactory {
     Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices,
                 GatewayMetrics metrics, List<UpstreamSettings> upstreams, GatewaySettings settings,
                 SharedRedis redis, @jakarta.inject.Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock,
-                @jakarta.inject.Named("upstreams") DefaultHttpClient client) {
+                @jakarta.inject.Named("upstreams") DefaultHttpClient client, io.caracal.gateway.receipt.Receipts receipts) {
         Optional<NonceGuard> replay = settings.isReplayProtection()
                 ? Optional.of(new NonceGuard(redis.sync(), clock, settings.getReplayWindow(), settings.getReplaySkew()))
                 : Optional.empty();
@@ -220,7 +220,7 @@ public class GatewayFactory {
                 ? Optional.of(new DegradedMode(new Money(settings.getDegradedAllowance(), CurrencyCode.parse(settings.getDegradedCurrency())),
                         settings.getDegradedMaxAge(), clock))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, degraded, allowlists, engine, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
+        return new Proxy(authenticator, replay, targets, degraded, allowlists, receipts, engine, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
                 settings.getHoldTtl(), blocking);
     }
 }

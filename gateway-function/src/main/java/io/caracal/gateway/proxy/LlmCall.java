@@ -6,6 +6,7 @@ import io.caracal.core.llm.ReportedUsage;
 import io.caracal.core.llm.SseMeter;
 import io.caracal.core.llm.TokenUsage;
 import io.caracal.core.money.Money;
+import io.caracal.core.receipt.Receipt;
 import io.caracal.gateway.config.UpstreamSettings;
 
 import java.math.BigDecimal;
@@ -83,7 +84,7 @@ final class LlmCall implements PricedCall {
     public Map<String, String> metadata() {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("model", request.model());
-        metadata.put("price_version", rates.priceVersion());
+        metadata.put(Receipt.PRICE_VERSION, rates.priceVersion());
         metadata.put("max_output_tokens", Long.toString(outputBound));
         if (clampedFrom != null) {
             metadata.put("clamped_from", Long.toString(clampedFrom));

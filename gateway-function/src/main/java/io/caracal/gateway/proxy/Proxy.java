@@ -28,6 +28,8 @@ import io.caracal.core.llm.SseMeter;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.pricing.Prices;
 import io.caracal.gateway.config.UpstreamType;
+import io.caracal.gateway.receipt.Receipts;
+import io.caracal.core.receipt.Receipt;
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.body.CloseableAvailableByteBody;
@@ -100,9 +102,10 @@ public final class Proxy {
     private final Clock clock;
     private final McpPricing mcpPrices;
     private final Allowlists allowlists;
+    private final Receipts receipts;
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
-                 Allowlists allowlists, BudgetEngine engine,
+                 Allowlists allowlists, Receipts receipts, BudgetEngine engine,
                  Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
                  Duration timeout, Duration holdTtl, Executor settling) {
         this.authenticator = authenticator;
@@ -123,6 +126,7 @@ public final class Proxy {
         this.clock = clock;
         this.mcpPrices = new McpPricing(prices);
         this.allowlists = allowlists;
+        this.receipts = receipts;
         upstreams.forEach(Proxy::checkBounds);
     }
 
@@ -630,10 +634,21 @@ public final class Proxy {
         if (held.grant.isPresent()) {
             degraded.get().charged(held.agent.id(), actual.amount().subtract(held.estimate.amount()));
         }
-        BigDecimal remaining = settlement == null ? null : held.result.decision().remainingAfter(settlement);
+        if (settlement == null) {
+            return;
+        }
+        BigDecimal remaining = held.result.decision().remainingAfter(settlement);
         if (remaining != null) {
             headers.put("X-Caracal-Remaining-Budget", List.of(Money.plain(remaining)));
             headers.put("X-Caracal-Budget-Currency", List.of(held.result.decision().currency()));
+        }
+        headers.put("X-Caracal-Event-ID", List.of(settlement.eventId().toString()));
+        try {
+            headers.put("X-Caracal-Receipt", List.of(receipts.issue(settlement, held.metadata.get(Receipt.PRICE_VERSION))));
+        } catch (RuntimeException e) {
+            // The receipt key could not be registered (the database was down at start and still is): the charge
+            // stands, and its receipt can be fetched by event id later.
+            LOG.warn("request {}: no receipt issued: {}", held.requestId, e.getClass().getSimpleName());
         }
     }
 

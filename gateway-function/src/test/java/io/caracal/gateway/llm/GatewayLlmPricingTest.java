@@ -5,6 +5,9 @@ import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.pricing.PriceDraft;
 import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.receipt.Receipt;
+import io.caracal.core.receipt.ReceiptKeyStore;
+import io.caracal.core.receipt.ReceiptVerifier;
 import io.caracal.gateway.GatewayFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -223,7 +226,28 @@ class GatewayLlmPricingTest {
         assertTrue(done > 0, text);
         assertTrue(text.substring(done).contains(": X-Caracal-Charged: 0.00371\n"), text.substring(done));
         assertTrue(text.substring(done).contains(": X-Caracal-Remaining-Budget: 9.99629"), text.substring(done));
+        assertTrue(text.substring(done).contains(": X-Caracal-Receipt: "), "the receipt follows the stream too: " + text.substring(done));
         assertFalse(text.contains("\"choices\":[]"), "the usage chunk the client did not ask for is dropped");
+    }
+
+    @Test
+    void aChargedAnswerCarriesASignedReceiptNamingItsPriceVersion() throws Exception {
+        GatewayFixture.Caller caller = f.caller("10.00");
+        openai.reply(new OpenAiStub.Reply(1200, 200, 30, 50, true));
+        String body = "{\"model\":\"gpt-test-2025-01-31\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(openAiBase() + "/chat/completions"))
+                .header("Authorization", "Bearer " + caller.key()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("0.00371", response.headers().firstValue("X-Caracal-Charged").orElseThrow());
+        ReceiptKeyStore keys = f.gateway.getBean(ReceiptKeyStore.class);
+        Receipt receipt = ReceiptVerifier.verify(response.headers().firstValue("X-Caracal-Receipt").orElseThrow(), keys::find);
+        assertEquals(response.headers().firstValue("X-Caracal-Event-ID").orElseThrow(), receipt.eventId().toString());
+        assertEquals(caller.agent().id(), receipt.agentId());
+        assertEquals(new BigDecimal("0.003710000"), receipt.amount().amount());
+        assertTrue(receipt.priceVersion().startsWith("gpt-test@"), receipt.priceVersion());
     }
 
     @Test
