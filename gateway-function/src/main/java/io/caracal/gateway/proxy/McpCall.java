@@ -73,7 +73,7 @@ final class McpCall implements PricedCall {
     public Map<String, String> metadata() {
         Map<String, String> metadata = new LinkedHashMap<>();
         if (priceKey != null) {
-            metadata.put("resource", priceKey);
+            metadata.put("price_key", priceKey);
         }
         return metadata;
     }

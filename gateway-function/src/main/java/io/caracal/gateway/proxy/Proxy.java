@@ -193,9 +193,10 @@ public final class Proxy {
     }
 
     /**
-     * The upstream's body streamed through as it arrives (the container gateway): the call is settled when the
-     * upstream's status and headers are in, since they carry the cost, so nothing waits for the body. If the
-     * client went away before then ({@code clientGone}), the hold is voided instead: nobody gets the answer.
+     * The upstream's body streamed through as it arrives (the container gateway). A call priced by its headers
+     * is settled when the upstream's status and headers are in, so nothing waits for the body; one priced from
+     * its answer (LLM, MCP) when its answer has been read. If the client went away before the upstream answered
+     * ({@code clientGone}), the hold is voided instead: nobody gets the answer.
      */
     public CompletableFuture<HttpResponse<?>> handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
         long started = System.nanoTime();
@@ -981,6 +982,11 @@ public final class Proxy {
         }
         ForwardedHeaders.toUpstream(request.headers(), destination.injectedHeaders())
                 .forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
+        if (body != null) {
+            // The gateway reads this call's answer (its usage, its result): it must come uncompressed, whatever
+            // the client accepts (the SDKs ask for gzip).
+            headers.set("Accept-Encoding", "identity");
+        }
         return out;
     }
 

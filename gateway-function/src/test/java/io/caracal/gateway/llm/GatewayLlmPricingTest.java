@@ -111,6 +111,7 @@ class GatewayLlmPricingTest {
         assertEquals(new BigDecimal("0.003710000"), f.spent(caller));
         RecordedRequest forwarded = last(openai);
         assertEquals("Bearer sk-upstream-openai", forwarded.header("authorization"), "the upstream's key, never the agent's");
+        assertEquals("identity", forwarded.header("accept-encoding"), "the answer must come uncompressed to be read (the SDK asks for gzip)");
         assertEquals(4096, forwarded.json().path("max_completion_tokens").asLong(), "no bound given: the default is set, so the hold bounds the cost");
         if (mode.equals("stream")) {
             assertTrue(forwarded.json().path("stream_options").path("include_usage").asBoolean(), forwarded.body());
