@@ -252,6 +252,29 @@ class GatewayLlmPricingTest {
     }
 
     @Test
+    void aClientThatLeavesMidStreamIsChargedTheHoldWhenNoUsageWasReportedYet() throws Exception {
+        GatewayFixture.Caller caller = f.caller("10.00");
+        openai.reply(new OpenAiStub.Reply(20, 0, 0, 50, true));
+        StubUpstream.Pause pause = openai.pauseStreamsAfter(3);
+        try {
+            String body = "{\"model\":\"output-only\",\"stream\":true,\"max_completion_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(openAiBase() + "/chat/completions"))
+                    .header("Authorization", "Bearer " + caller.key()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, response.statusCode());
+            try (java.io.InputStream events = response.body()) {
+                assertTrue(events.read(new byte[16]) > 0, "the stream had begun");
+                assertTrue(pause.awaitReached(Duration.ofSeconds(10)));
+            }
+            // Settled while the upstream is still paused, before it could report any usage: the hold, 100 × 10.00 / 10^6.
+            BigDecimal spent = io.caracal.testing.Await.until(Duration.ofSeconds(10), () -> f.spent(caller), amount -> amount.signum() > 0);
+            assertEquals(new BigDecimal("0.001000000"), spent);
+        } finally {
+            pause.release();
+        }
+    }
+
+    @Test
     void aModelWithoutAPriceIsRefusedInTheProvidersShapeWithoutCallingIt() {
         GatewayFixture.Caller caller = f.caller("10.00");
         int before = openai.requests().size();
