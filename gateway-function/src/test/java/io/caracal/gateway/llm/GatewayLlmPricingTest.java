@@ -91,6 +91,13 @@ class GatewayLlmPricingTest {
         return f.base + "/anthropic";
     }
 
+    /** A chat completion by hand, where the test needs the raw answer (headers, SSE comments, the connection). */
+    private static <T> HttpResponse<T> postChat(GatewayFixture.Caller caller, String body, HttpResponse.BodyHandler<T> handler) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(openAiBase() + "/chat/completions"))
+                .header("Authorization", "Bearer " + caller.key()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), handler);
+    }
+
     private static RecordedRequest last(StubUpstream stub) {
         List<RecordedRequest> requests = stub.requests();
         return requests.get(requests.size() - 1);
@@ -216,9 +223,7 @@ class GatewayLlmPricingTest {
         openai.reply(new OpenAiStub.Reply(1200, 200, 30, 50, true));
         String body = "{\"model\":\"gpt-test\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(openAiBase() + "/chat/completions"))
-                .header("Authorization", "Bearer " + caller.key()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = postChat(caller, body, HttpResponse.BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream"));
@@ -237,9 +242,7 @@ class GatewayLlmPricingTest {
         openai.reply(new OpenAiStub.Reply(1200, 200, 30, 50, true));
         String body = "{\"model\":\"gpt-test-2025-01-31\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(openAiBase() + "/chat/completions"))
-                .header("Authorization", "Bearer " + caller.key()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = postChat(caller, body, HttpResponse.BodyHandlers.ofString());
 
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("0.00371", response.headers().firstValue("X-Caracal-Charged").orElseThrow());
@@ -258,9 +261,7 @@ class GatewayLlmPricingTest {
         StubUpstream.Pause pause = openai.pauseStreamsAfter(3);
         try {
             String body = "{\"model\":\"output-only\",\"stream\":true,\"max_completion_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(openAiBase() + "/chat/completions"))
-                    .header("Authorization", "Bearer " + caller.key()).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<java.io.InputStream> response = postChat(caller, body, HttpResponse.BodyHandlers.ofInputStream());
             assertEquals(200, response.statusCode());
             try (java.io.InputStream events = response.body()) {
                 assertTrue(events.read(new byte[16]) > 0, "the stream had begun");
