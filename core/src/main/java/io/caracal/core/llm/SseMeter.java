@@ -30,10 +30,13 @@ public final class SseMeter {
     /** Anthropic's usage so far: message_start's, with the counts of later message_delta events written over it. */
     private ObjectNode anthropicUsage;
     private long generated;
+    private final long limit;
+    private boolean pastLimit;
 
-    private SseMeter(LlmApi api, boolean dropInjectedUsageChunk) {
+    private SseMeter(LlmApi api, boolean dropInjectedUsageChunk, long limit) {
         this.api = api;
         this.dropInjectedUsageChunk = dropInjectedUsageChunk;
+        this.limit = limit;
     }
 
     /**
@@ -41,7 +44,21 @@ public final class SseMeter {
      * ({@link LlmRequest#withStreamUsage()}), so that chunk is metered but not passed on: the client did not ask for it.
      */
     public static SseMeter of(LlmApi api, boolean dropInjectedUsageChunk) {
-        return new SseMeter(api, dropInjectedUsageChunk);
+        return new SseMeter(api, dropInjectedUsageChunk, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #of(LlmApi, boolean)}, for a stream held for {@code generatedTokens} of output: the first event that
+     * generates past them, and everything after it, is not passed on, so a stream that ignores its bound is cut
+     * exactly where it passes it ({@link #pastLimit()}).
+     */
+    public static SseMeter limitedTo(LlmApi api, boolean dropInjectedUsageChunk, long generatedTokens) {
+        return new SseMeter(api, dropInjectedUsageChunk, generatedTokens);
+    }
+
+    /** Whether the stream generated past its limit: nothing from that event on was passed on. */
+    public boolean pastLimit() {
+        return pastLimit;
     }
 
     /**
@@ -91,6 +108,18 @@ public final class SseMeter {
 
     /** Meters one event; whether to pass it on. */
     private boolean meter(SseParser.Event event) {
+        if (pastLimit) {
+            return false;
+        }
+        boolean pass = read(event);
+        if (generated > limit) {
+            pastLimit = true;
+            return false;
+        }
+        return pass;
+    }
+
+    private boolean read(SseParser.Event event) {
         if (event.data() == null) {
             return true;
         }

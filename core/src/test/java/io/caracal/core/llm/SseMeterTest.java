@@ -1,5 +1,7 @@
 package io.caracal.core.llm;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -131,6 +133,21 @@ class SseMeterTest {
     @Test
     void theUsageChunkTheGatewayAskedForIsMeteredButNotPassedOn() {
         assertSameWhereverCut(LlmApi.OPENAI_CHAT, true, CHAT, CHAT.replace(USAGE_EVENT, ""), CHAT_USAGE, 3);
+    }
+
+    @Test
+    void aLimitedMeterPassesNothingFromTheFirstEventPastItsLimitEvenWithinOneChunk() {
+        // CHAT's generating events: "Paris", " — café…", the tool call's arguments. A limit of 2 stops at the third.
+        SseMeter meter = SseMeter.limitedTo(LlmApi.OPENAI_CHAT, false, 2);
+        String out = new String(meter.accept(bytes(CHAT)), StandardCharsets.UTF_8);
+
+        assertTrue(meter.pastLimit());
+        assertTrue(out.contains("café") && !out.contains("Paris\\\"}") && !out.contains("[DONE]"), out);
+        assertEquals(CHAT.substring(0, CHAT.indexOf("data: ", CHAT.indexOf("get_weather"))), out, "every event before the one past the limit, byte for byte");
+        assertEquals(0, meter.accept(bytes("data: [DONE]\n\n")).length, "nothing after the cut");
+        SseMeter exact = SseMeter.limitedTo(LlmApi.OPENAI_CHAT, false, 3);
+        assertArrayEquals(bytes(CHAT), exact.accept(bytes(CHAT)), "a stream within its limit passes whole");
+        assertFalse(exact.pastLimit());
     }
 
     @Test

@@ -98,7 +98,7 @@ final class LlmCall implements PricedCall {
      */
     @Override
     public AnswerMeter meter(boolean eventStream) {
-        return eventStream ? new StreamMeter(SseMeter.of(request.api(), request.usageInjected())) : new JsonMeter();
+        return eventStream ? new StreamMeter(SseMeter.limitedTo(request.api(), request.usageInjected(), outputBound)) : new JsonMeter();
     }
 
     private Map<String, String> usageMetadata(Optional<TokenUsage> usage) {
@@ -154,7 +154,7 @@ final class LlmCall implements PricedCall {
 
         @Override
         public boolean pastHold() {
-            return sse.generatedTokensAtLeast() > outputBound;
+            return sse.pastLimit();
         }
 
         @Override

@@ -185,7 +185,7 @@ class GatewayLlmPricingTest {
 
         assertFalse(result.has("error"), "the stream ends cleanly: " + result);
         int received = result.path("content").asText().split(" ").length;
-        assertTrue(received >= 100 && received <= 101, "cut at the 100 tokens held, got " + received);
+        assertEquals(100, received, "cut exactly at the 100 tokens held");
         // Nothing reported its usage before the cut: the hold is charged, 100 × 10.00 / 10^6.
         assertEquals(new BigDecimal("0.001000000"), f.spent(caller));
     }
