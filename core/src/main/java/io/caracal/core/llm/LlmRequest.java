@@ -16,6 +16,7 @@ import java.util.OptionalLong;
  * rewritten is passed on byte for byte.
  */
 public final class LlmRequest {
+    private static final int MAX_MODEL_LENGTH = 200;
     private final LlmApi api;
     private final ObjectNode json;
     private final byte[] body;
@@ -46,6 +47,11 @@ public final class LlmRequest {
         }
         if (!json.path("model").isTextual()) {
             throw new InvalidInputException("the request body has no \"model\" string");
+        }
+        String model = json.get("model").asText();
+        // The model names the prices and goes into the ledger with every charge: a name, not a payload.
+        if (model.isBlank() || model.length() > MAX_MODEL_LENGTH || model.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException("\"model\" must be 1 to " + MAX_MODEL_LENGTH + " characters, without control characters");
         }
         for (String field : outputLimitFields(api)) {
             JsonNode limit = json.get(field);

@@ -193,6 +193,19 @@ class LlmRequestTest {
         invalid(() -> parse(LlmApi.ANTHROPIC_MESSAGES, body), "the request body has no \"model\" string");
     }
 
+    @Test
+    void aModelNameThatIsNotANameIsRefused() {
+        for (String model : new String[] {"", "   ", "gpt\n4o", "x".repeat(201)}) {
+            String body = "{\"model\":" + quoted(model) + ",\"messages\":[]}";
+            invalid(() -> LlmRequest.parse(LlmApi.OPENAI_CHAT, body.getBytes(StandardCharsets.UTF_8)), "\"model\" must be 1 to 200 characters");
+        }
+        assertEquals("x".repeat(200), LlmRequest.parse(LlmApi.OPENAI_CHAT, ("{\"model\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8)).model());
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\n", "\\n") + "\"";
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"-1", "1.5", "10.0", "\"100\"", "true", "99999999999999999999", "{}"})
     void aBadOutputBoundIsRefused(String value) {
