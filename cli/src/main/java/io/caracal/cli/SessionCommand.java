@@ -10,6 +10,9 @@ import java.util.concurrent.Callable;
 
 /** A command that prints a result: in text by default, or as JSON with {@code -o json}. */
 public abstract class SessionCommand implements Callable<Integer> {
+    /** A bound on one answer, so a query without filters cannot pull a whole table into memory or onto the terminal. */
+    protected static final int MAX_LIMIT = 10_000;
+
     protected final CliSession session;
 
     @Mixin
@@ -56,6 +59,13 @@ public abstract class SessionCommand implements Callable<Integer> {
     protected static void requireLimit(int limit) {
         if (limit < 1) {
             throw new InvalidInputException("limit must be at least 1, got " + limit);
+        }
+    }
+
+    /** Refuses a {@code --limit} that would show nothing or more than {@link #MAX_LIMIT} rows. */
+    protected static void requireBoundedLimit(int limit) {
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
         }
     }
 

@@ -6,7 +6,6 @@ import io.caracal.cli.Table;
 import io.caracal.cli.Times;
 import io.caracal.core.audit.AuditEntry;
 import io.caracal.core.error.Ids;
-import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.audit.AuditStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,9 +16,6 @@ import java.util.Set;
 
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Audit log rows, oldest first, filtered by time, event type and agent.")
 final class AuditQueryCommand extends SessionCommand {
-    /** A bound on one answer, so a query without filters cannot pull the whole log into memory. */
-    private static final int MAX_LIMIT = 10_000;
-
     @Option(names = "--start-time", paramLabel = "TIME", description = "Only events that happened at or after this ISO-8601 UTC time.")
     String startTime;
 
@@ -56,9 +52,7 @@ final class AuditQueryCommand extends SessionCommand {
         Instant from = Times.parseOptional("start-time", startTime);
         Instant to = Times.parseOptional("end-time", endTime);
         Times.requireOrdered(from, to);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw new InvalidInputException("limit must be between 1 and " + MAX_LIMIT + ", got " + limit);
-        }
+        requireBoundedLimit(limit);
         Set<String> types = eventType == null ? Set.of() : AuditEventTypes.parse(eventType);
         return new AuditStore.Query(from, to, types, agentId == null ? null : Ids.parse("agent id", agentId), limit);
     }

@@ -34,6 +34,12 @@ import java.util.UUID;
  * transaction. Rows are never updated or deleted (the database rejects it).
  */
 public final class LedgerStore {
+    /** Every column of a ledger event {@code e}, with its budget lines as two arrays in the same (policy) order: what {@link #row} reads. */
+    private static final String ROW_COLUMNS = "e.event_id, e.agent_id, e.hold_id, e.amount, e.currency, e.occurred_at, e.recorded_at,"
+            + " e.resource, e.metadata::text AS metadata,"
+            + " ARRAY(SELECT l.policy_id FROM ledger_event_lines l WHERE l.event_id = e.event_id ORDER BY l.policy_id) AS line_policies,"
+            + " ARRAY(SELECT l.amount FROM ledger_event_lines l WHERE l.event_id = e.event_id ORDER BY l.policy_id) AS line_amounts";
+
     private final Database db;
     private final Clock clock;
 
@@ -370,34 +376,65 @@ public final class LedgerStore {
     public record Totals(long count, BigDecimal amount) {
     }
 
-    /** The ledger events with these ids, every field and budget line, in two queries. */
+    /**
+     * An agent's charges that occurred in [from, to): the oldest {@code limit} of them, every field and budget line,
+     * and how many there are in all, read in one query so the count and the rows agree.
+     */
+    public Charges charges(UUID agentId, Instant from, Instant to, int limit) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + ", count(*) OVER () AS total FROM ledger_events e"
+                    + " WHERE e.agent_id = ? AND e.occurred_at >= ? AND e.occurred_at < ? ORDER BY e.occurred_at, e.event_id LIMIT ?")) {
+                ps.setObject(1, agentId);
+                Rows.setInstant(ps, 2, from);
+                Rows.setInstant(ps, 3, to);
+                ps.setInt(4, limit);
+                List<LedgerRow> rows = new ArrayList<>();
+                long total = 0;
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(row(rs));
+                        total = rs.getLong("total");
+                    }
+                }
+                return new Charges(rows, total);
+            }
+        });
+    }
+
+    /** The oldest charges of a range, and how many the range holds ({@code total - rows.size()} were left out). */
+    public record Charges(List<LedgerRow> rows, long total) {
+        public Charges {
+            rows = List.copyOf(rows);
+        }
+    }
+
+    /** The ledger events with these ids, every field and budget line, in one query. */
     static Map<UUID, LedgerRow> rows(Connection c, List<UUID> ids) throws SQLException {
         Map<UUID, LedgerRow> rows = new LinkedHashMap<>();
         if (ids.isEmpty()) {
             return rows;
         }
-        java.sql.Array array = c.createArrayOf("uuid", ids.toArray());
-        Map<UUID, Map<UUID, BigDecimal>> lines = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, policy_id, amount FROM ledger_event_lines WHERE event_id = ANY (?)")) {
-            ps.setArray(1, array);
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + ROW_COLUMNS + " FROM ledger_events e WHERE e.event_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    lines.computeIfAbsent((UUID) rs.getObject(1), k -> new HashMap<>()).put((UUID) rs.getObject(2), rs.getBigDecimal(3));
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at, resource,"
-                + " metadata::text AS metadata FROM ledger_events WHERE event_id = ANY (?)")) {
-            ps.setArray(1, array);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    UUID id = Rows.uuid(rs, "event_id");
-                    rows.put(id, new LedgerRow(id, Rows.uuid(rs, "agent_id"), Rows.uuid(rs, "hold_id"), rs.getBigDecimal("amount"),
-                            rs.getString("currency"), Rows.instant(rs, "occurred_at"), Rows.instant(rs, "recorded_at"), rs.getString("resource"),
-                            JsonMaps.read(rs.getString("metadata")), lines.getOrDefault(id, Map.of())));
+                    LedgerRow row = row(rs);
+                    rows.put(row.eventId(), row);
                 }
             }
         }
         return rows;
+    }
+
+    private static LedgerRow row(ResultSet rs) throws SQLException {
+        UUID[] policies = (UUID[]) rs.getArray("line_policies").getArray();
+        BigDecimal[] amounts = (BigDecimal[]) rs.getArray("line_amounts").getArray();
+        Map<UUID, BigDecimal> lines = new HashMap<>();
+        for (int i = 0; i < policies.length; i++) {
+            lines.put(policies[i], amounts[i]);
+        }
+        return new LedgerRow(Rows.uuid(rs, "event_id"), Rows.uuid(rs, "agent_id"), Rows.uuid(rs, "hold_id"), rs.getBigDecimal("amount"),
+                rs.getString("currency"), Rows.instant(rs, "occurred_at"), Rows.instant(rs, "recorded_at"), rs.getString("resource"),
+                JsonMaps.read(rs.getString("metadata")), lines);
     }
 }
