@@ -17,7 +17,7 @@ public enum LlmApi {
             return Optional.empty();
         }
         int query = path.indexOf('?');
-        String route = stripSlashes(query < 0 ? path : path.substring(0, query));
+        String route = normalised(query < 0 ? path : path.substring(0, query));
         if (route.startsWith("v1/")) {
             route = route.substring("v1/".length());
         }
@@ -34,16 +34,28 @@ public enum LlmApi {
         });
     }
 
-    private static String stripSlashes(String path) {
-        int start = 0;
-        int end = path.length();
-        while (start < end && path.charAt(start) == '/') {
-            start++;
+    /**
+     * The path as an upstream server would route it: percent-decoded, in lower case, without path parameters
+     * ({@code ;x}) or repeated slashes. Matching the raw text instead would let an agent reach
+     * {@code chat/complet%69ons} priced as a generic call, at its own estimate. The gateway forwards the raw path;
+     * it refuses encoded slashes before this (see Proxy.upstreamUri), so decoding cannot join or split segments.
+     */
+    private static String normalised(String rawPath) {
+        String decoded;
+        try {
+            decoded = java.net.URLDecoder.decode(rawPath.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            decoded = rawPath;
         }
-        while (end > start && path.charAt(end - 1) == '/') {
-            end--;
+        StringBuilder route = new StringBuilder();
+        for (String segment : decoded.toLowerCase(java.util.Locale.ROOT).split("/")) {
+            int parameters = segment.indexOf(';');
+            String name = parameters < 0 ? segment : segment.substring(0, parameters);
+            if (!name.isEmpty()) {
+                route.append(route.length() == 0 ? "" : "/").append(name);
+            }
         }
-        return path.substring(start, end);
+        return route.toString();
     }
 
     /** Whether its streams report usage only when asked to ({@code stream_options.include_usage}). */

@@ -35,6 +35,12 @@ class LlmApiTest {
         assertEquals(Optional.empty(), LlmApi.of("openai", path));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"v1/chat/complet%69ons", "v1/Chat/Completions", "v1//chat//completions", "v1/chat;x/completions;y", "%76%31/chat/completions/"})
+    void aPathAnUpstreamWouldRouteToChatIsPricedAsChatHoweverItIsSpelled(String path) {
+        assertEquals(Optional.of(LlmApi.OPENAI_CHAT), LlmApi.of("openai", path));
+    }
+
     @Test
     void otherProvidersAreNotPriced() {
         assertEquals(Optional.empty(), LlmApi.of("generic", "/v1/chat/completions"));
