@@ -11,6 +11,9 @@ import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
+import io.caracal.core.pricing.ModelPriceKeys;
+import io.caracal.core.pricing.PriceDraft;
+import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.EmbeddedRedisServer;
@@ -28,30 +31,38 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The gateway for the wrk benchmark (bench/run-gateway-bench.sh): embedded PostgreSQL and Redis, 64 agents each
- * with a budget too large to run out and an API key, the upstream {@code stub} at the URL given, and the
- * gateway's own settings otherwise (the default pool size included). PostgreSQL runs with durability {@code on}
+ * The gateway for the wrk benchmarks (bench/run-gateway-bench.sh, run-llm-bench.sh): embedded PostgreSQL and Redis, 64 agents each
+ * with a budget too large to run out and an API key, the generic upstream {@code stub} at the URL given, any more
+ * upstreams given as {@code <name>:<type>:<url>} (e.g. {@code openai:openai:http://127.0.0.1:18091/openai/v1}, an
+ * upstream priced from the usage its answers report), the bench model's prices in the pricebook, and the gateway's
+ * own settings otherwise (the default pool size included). PostgreSQL runs with durability {@code on}
  * (fsync, synchronous_commit and full_page_writes on, as in production) or {@code off} (the embedded server's
  * default). Writes to the info file the process ids to measure (this JVM, the postmaster, redis-server), the pool
  * size and the durability settings the server reports; then the 64 API keys, one a line, to the key file (its
  * appearance means ready); then runs until killed.
- * Usage: GatewayBenchServer <gateway port> <upstream url> <key file> <durability on|off> <info file>
+ * Usage: GatewayBenchServer <gateway port> <upstream url> <key file> <durability on|off> <info file> [<name>:<type>:<url> ...]
  */
 public final class GatewayBenchServer {
     private static final int AGENTS = 64;
     private static final List<String> DURABILITY = List.of("fsync", "synchronous_commit", "full_page_writes");
+    private static final String USAGE = "usage: GatewayBenchServer <gateway port> <upstream url> <key file> <durability on|off> <info file>"
+            + " [<name>:<type>:<url> ...]";
+    /** The model bench/gateway-bench.lua asks for, at OpenAI's list prices in USD per million tokens (reasoning as output). */
+    private static final String MODEL = "gpt-4o-mini";
+    private static final Map<String, String> MODEL_PRICES = Map.of("input", "0.15", "cached_input", "0.075", "output", "0.60", "reasoning", "0.60");
 
     private GatewayBenchServer() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5 || !args[3].matches("on|off")) {
-            throw new IllegalArgumentException("usage: GatewayBenchServer <gateway port> <upstream url> <key file> <durability on|off> <info file>");
+        if (args.length < 5 || !args[3].matches("on|off")) {
+            throw new IllegalArgumentException(USAGE);
         }
         int port = Integer.parseInt(args[0]);
         Path keyFile = Path.of(args[2]);
@@ -61,7 +72,7 @@ public final class GatewayBenchServer {
                 : EmbeddedPostgresServer.startTemporary();
         postgres.createDatabase("bench");
         EmbeddedRedisServer redis = EmbeddedRedisServer.start();
-        ApplicationContext gateway = ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(Map.of(
+        Map<String, Object> properties = new LinkedHashMap<>(Map.of(
                 "micronaut.server.port", port,
                 "micronaut.server.host", "127.0.0.1",
                 "datasources.default.url", postgres.jdbcUrl("bench"),
@@ -69,13 +80,26 @@ public final class GatewayBenchServer {
                 "datasources.default.password", "",
                 "caracal.redis.url", redis.uri(),
                 "caracal.gateway.metrics-port", 0,
-                "caracal.gateway.upstreams.stub.url", args[1])).start();
+                "caracal.gateway.upstreams.stub.url", args[1]));
+        for (int i = 5; i < args.length; i++) {
+            String[] upstream = args[i].split(":", 3);
+            if (upstream.length != 3) {
+                throw new IllegalArgumentException("an upstream is <name>:<type>:<url>, got '" + args[i] + "'; " + USAGE);
+            }
+            properties.put("caracal.gateway.upstreams." + upstream[0] + ".type", upstream[1]);
+            properties.put("caracal.gateway.upstreams." + upstream[0] + ".url", upstream[2]);
+        }
+        ApplicationContext gateway = ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(properties).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
             redis.close();
             postgres.close();
         }));
         gateway.getBean(SchemaMigrator.class).migrate();
+        List<PriceDraft> prices = new ArrayList<>();
+        MODEL_PRICES.forEach((tokenClass, perMillion) -> prices.add(new PriceDraft(ModelPriceKeys.key(MODEL, tokenClass),
+                Money.parse("price", perMillion, new CurrencyCode("USD")), null)));
+        gateway.getBean(PricebookStore.class).importAll(prices);
         List<String> keys = new ArrayList<>();
         for (int i = 1; i <= AGENTS; i++) {
             Agent agent = gateway.getBean(AgentStore.class).create(new AgentDraft("bench-agent-" + i, "", "bench", null, Map.of()));
