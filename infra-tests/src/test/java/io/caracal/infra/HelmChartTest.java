@@ -3,8 +3,11 @@ package io.caracal.infra;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.LintResult;
+import io.caracal.infra.docs.ConfigurationDoc;
+import io.caracal.infra.kubernetes.Hardening;
 import io.caracal.infra.kubernetes.Manifest;
 import io.caracal.infra.kubernetes.Manifests;
+import io.caracal.infra.kubernetes.SecretReferences;
 import io.caracal.infra.kubernetes.SchemaValidator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,7 +23,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -28,6 +30,12 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static io.caracal.infra.Workloads.caracalEnv;
+import static io.caracal.infra.Workloads.container;
+import static io.caracal.infra.Workloads.env;
+import static io.caracal.infra.Workloads.find;
+import static io.caracal.infra.Workloads.ports;
+import static io.caracal.infra.Workloads.servicePorts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -52,12 +60,6 @@ class HelmChartTest {
     static final Map<String, String> PENDING_ENV = Map.of(
             "TLS_CERT_FILE", "issue 16: HTTPS on 8443 from a PEM certificate (the gateway serves plain HTTP today)",
             "TLS_KEY_FILE", "issue 16: the certificate's private key (PEM)");
-
-    /** Read by the JVM, not by Caracal. */
-    static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
-
-    /** Components whose containers run Caracal's code (the others are the bundled services). */
-    static final Set<String> CARACAL_COMPONENTS = Set.of("gateway", "ledger-writer", "metrics-aggregator", "audit-logger", "mcp-adapter", "setup");
 
     static Path repo;
     static Chart chart;
@@ -231,21 +233,8 @@ class HelmChartTest {
     @Test
     void everyContainerRunsAsNonRootOnAReadOnlyRoot() {
         for (String values : VALUES) {
-            for (Manifest m : renders.get(values)) {
-                if (m.podSpec().isEmpty()) {
-                    continue;
-                }
-                assertTrue(m.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean(), m.id() + ": the pod may run as root");
-                assertFalse(m.at("/spec/template/spec/automountServiceAccountToken").asBoolean(true), m.id() + ": mounts a service account token");
-                for (JsonNode c : m.containers()) {
-                    String where = m.id() + " container " + c.path("name").asText();
-                    assertTrue(c.at("/securityContext/readOnlyRootFilesystem").asBoolean(), where + ": writable root filesystem");
-                    assertFalse(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true), where + ": may escalate privileges");
-                    assertTrue(textValues(c.at("/securityContext/capabilities/drop")).contains("ALL"), where + ": keeps capabilities");
-                    String image = c.path("image").asText();
-                    assertFalse(image.substring(0, Math.max(0, image.indexOf('/'))).contains("."), where + ": the image names a registry host: " + image);
-                }
-            }
+            List<String> problems = Hardening.problems(renders.get(values));
+            assertTrue(problems.isEmpty(), label(values) + ":\n" + String.join("\n", problems));
         }
         // Images are values: a registry prefix and a tag can be set without editing a template.
         Manifest gateway = find(chart.template(null, Map.of("global.imageRegistry", "registry.internal.example/team", "gateway.image.tag", "1.2.3")),
@@ -268,26 +257,11 @@ class HelmChartTest {
             });
             assertTrue(literals.isEmpty(), label(values) + " holds secret values: " + literals);
         }
-        Pattern secretEnv = Pattern.compile(".*(PASSWORD|TOKEN|SECRET|_AUTH)$");
         for (String values : VALUES) {
             String rendered = chart.render(values.isEmpty() ? null : chart.valuesFile(values), Map.of());
             assertFalse(rendered.contains("CHANGE_ME"), label(values) + ": a seed's placeholder password is rendered");
-            for (Manifest m : renders.get(values)) {
-                assertFalse(m.kind().equals("Secret"), m.id() + ": the chart renders a Secret; secrets are referenced, never made");
-                if (m.kind().equals("ConfigMap")) {
-                    m.at("/data").fieldNames().forEachRemaining(name ->
-                            assertFalse(secretEnv.matcher(name).matches(), m.id() + " holds " + name));
-                }
-                for (JsonNode c : m.containers()) {
-                    for (JsonNode e : c.path("env")) {
-                        String name = e.path("name").asText();
-                        if (secretEnv.matcher(name).matches()) {
-                            assertTrue(e.path("value").isMissingNode() && e.at("/valueFrom/secretKeyRef/name").isTextual(),
-                                    m.id() + ": " + name + " is not read from a Secret");
-                        }
-                    }
-                }
-            }
+            List<String> problems = SecretReferences.problems(renders.get(values));
+            assertTrue(problems.isEmpty(), label(values) + ":\n" + String.join("\n", problems));
         }
         // The seeds' values files set postgresql.auth.password and redis.auth.password: refused, with what to do.
         for (String key : List.of("postgresql.auth.password", "redis.auth.password")) {
@@ -315,13 +289,8 @@ class HelmChartTest {
     }
 
     @Test
-    void environmentVariablesAreTheDocumentedOnes() throws IOException {
-        Set<String> documented = new TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(Files.readString(repo.resolve("docs/configuration.md")));
-        while (row.find()) {
-            documented.add(row.group(1));
-        }
-        assertTrue(documented.contains("DB_HOST") && documented.contains("MERKLE_SIGNING_KEY_PATH"), "docs/configuration.md table not found");
+    void environmentVariablesAreTheDocumentedOnes() {
+        Set<String> documented = ConfigurationDoc.variables(repo);
         Set<String> passed = new TreeSet<>();
         for (String values : VALUES) {
             passed.addAll(caracalEnv(renders.get(values)));
@@ -329,10 +298,9 @@ class HelmChartTest {
         passed.addAll(caracalEnv(chart.template(null, Map.of("gateway.authMode", "mtls", "gateway.statsToken.enabled", true,
                 "consumers.ledgerWriter.migrateOnStart", true))));
         assertTrue(passed.size() > 20, "expected the processes' variables, found " + passed);
-        for (String name : passed) {
-            assertTrue(documented.contains(name) || PENDING_ENV.containsKey(name) || JVM_ENV.contains(name),
-                    name + " is passed to a Caracal container but is neither in docs/configuration.md nor a pending name of this test");
-        }
+        Set<String> unexplained = ConfigurationDoc.undocumented(repo, passed);
+        unexplained.removeAll(PENDING_ENV.keySet());
+        assertEquals(Set.of(), unexplained, "passed to a Caracal container but neither in docs/configuration.md nor a pending name of this test");
         for (String name : PENDING_ENV.keySet()) {
             assertFalse(documented.contains(name), name + " is documented now: take it off PENDING_ENV");
             assertTrue(passed.contains(name), name + " is pending but the chart no longer passes it");
@@ -465,63 +433,6 @@ class HelmChartTest {
     }
 
     // ------------------------------------------------------------------------------------------------------------
-
-    static Manifest find(List<Manifest> manifests, String kind, String name) {
-        return manifests.stream().filter(m -> m.kind().equals(kind) && m.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " among "
-                        + manifests.stream().map(m -> m.kind() + "/" + m.name()).toList()));
-    }
-
-    static JsonNode container(Manifest workload, String name) {
-        return workload.containers().stream().filter(c -> c.path("name").asText().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(workload.id() + " has no container " + name));
-    }
-
-    static Map<String, Integer> ports(JsonNode container) {
-        Map<String, Integer> out = new LinkedHashMap<>();
-        container.path("ports").forEach(p -> out.put(p.path("name").asText(), p.path("containerPort").asInt()));
-        return out;
-    }
-
-    static List<Integer> servicePorts(Manifest service) {
-        List<Integer> out = new ArrayList<>();
-        service.at("/spec/ports").forEach(p -> out.add(p.path("port").asInt()));
-        return out;
-    }
-
-    static Map<String, JsonNode> env(JsonNode container) {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        container.path("env").forEach(e -> out.put(e.path("name").asText(), e));
-        return out;
-    }
-
-    static List<String> textValues(JsonNode array) {
-        List<String> out = new ArrayList<>();
-        array.forEach(n -> out.add(n.asText()));
-        return out;
-    }
-
-    /** The variables Caracal's containers get: their env and the keys of the ConfigMaps they take whole. */
-    static Set<String> caracalEnv(List<Manifest> manifests) {
-        Map<String, Manifest> configMaps = manifests.stream().filter(m -> m.kind().equals("ConfigMap"))
-                .collect(Collectors.toMap(Manifest::name, m -> m));
-        Set<String> out = new TreeSet<>();
-        for (Manifest m : manifests) {
-            String component = m.at("/spec/template/metadata/labels/app.kubernetes.io~1component").asText();
-            if (!CARACAL_COMPONENTS.contains(component)) {
-                continue;
-            }
-            for (JsonNode c : m.containers()) {
-                c.path("env").forEach(e -> out.add(e.path("name").asText()));
-                for (JsonNode from : c.path("envFrom")) {
-                    Optional.ofNullable(configMaps.get(from.at("/configMapRef/name").asText()))
-                            .orElseThrow(() -> new AssertionError(m.id() + " takes a ConfigMap the chart does not render: " + from))
-                            .at("/data").fieldNames().forEachRemaining(out::add);
-                }
-            }
-        }
-        return out;
-    }
 
     static Manifest copy(Manifest m) {
         return new Manifest(m.source(), m.node().deepCopy());

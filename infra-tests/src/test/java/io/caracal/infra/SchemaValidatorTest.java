@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The validator HelmChartTest relies on refuses what Kubernetes (or kubectl's strict decoding) would refuse. */
+/** The validator HelmChartTest and KustomizeTest rely on refuses what Kubernetes (or kubectl's strict decoding) would refuse. */
 class SchemaValidatorTest {
     static final SchemaValidator VALIDATOR = SchemaValidator.fromClasspath("kubernetes-schemas");
 

@@ -1,14 +1,15 @@
 package io.caracal.infra;
 
+import io.caracal.infra.docs.ConfigurationDoc;
 import io.caracal.infra.hcl.Body;
 import io.caracal.infra.hcl.Expr;
 import io.caracal.infra.terraform.Checks;
 import io.caracal.infra.terraform.Tree;
+import io.caracal.infra.tool.Tool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -45,8 +45,7 @@ class TerraformStructureTest {
             "RECEIPT_SIGNING_KEY_SECRET_ARN", "gateway receipt signing key (receipts are not built yet)",
             "MERKLE_SIGNING_KEY_SECRET_ARN", "checkpoint signing key as PEM text, instead of the MERKLE_SIGNING_KEY_PATH file");
 
-    /** Read by the JVM, not by Caracal. */
-    static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+    static final Tool TERRAFORM = new Tool("terraform", "Terraform 1.11+ (offline: `terraform fmt` downloads no provider)");
 
     static Path repo;
     static Path terraform;
@@ -86,17 +85,9 @@ class TerraformStructureTest {
 
     /** terraform is a prerequisite of the build (README): where it is missing this fails, never passes unchecked. */
     @Test
-    void filesAreAsTerraformFmtWritesThem() throws Exception {
-        Process process;
-        try {
-            process = new ProcessBuilder("terraform", "fmt", "-check", "-recursive", "-diff", terraform.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException notInstalled) {
-            throw new AssertionError("terraform is not on PATH, so the files' format cannot be checked: " + notInstalled.getMessage(), notInstalled);
-        }
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "terraform fmt did not finish");
-        assertEquals(0, process.exitValue(), "terraform fmt -check found files to reformat (run terraform fmt -recursive infra/terraform):\n" + output);
+    void filesAreAsTerraformFmtWritesThem() {
+        Tool.Run fmt = TERRAFORM.run(terraform, Map.of(), "fmt", "-check", "-recursive", "-diff", terraform.toString());
+        assertEquals(0, fmt.exitCode(), "terraform fmt -check found files to reformat (run terraform fmt -recursive infra/terraform):\n" + fmt.output());
     }
 
     @Test
@@ -154,13 +145,7 @@ class TerraformStructureTest {
     }
 
     @Test
-    void environmentVariablesAreTheCodes() throws IOException {
-        Set<String> documented = new TreeSet<>();
-        Matcher row = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(Files.readString(repo.resolve("docs/configuration.md")));
-        while (row.find()) {
-            documented.add(row.group(1));
-        }
-        assertTrue(documented.contains("DB_HOST") && documented.contains("KAFKA_SASL_MECHANISM"), "docs/configuration.md table not found");
+    void environmentVariablesAreTheCodes() {
         Set<String> passed = new TreeSet<>();
         for (Tree.Module m : tree.modules()) {
             for (Tree.Located locals : m.blocks("locals")) {
@@ -172,10 +157,9 @@ class TerraformStructureTest {
             }
         }
         assertTrue(passed.size() > 20, "expected the stack's *_env locals, found " + passed);
-        for (String name : passed) {
-            assertTrue(documented.contains(name) || PENDING_ENV.containsKey(name) || JVM_ENV.contains(name),
-                    name + " is passed to the functions but is neither in docs/configuration.md nor a pending name of this test");
-        }
+        Set<String> unexplained = ConfigurationDoc.undocumented(repo, passed);
+        unexplained.removeAll(PENDING_ENV.keySet());
+        assertEquals(Set.of(), unexplained, "passed to the functions but neither in docs/configuration.md nor a pending name of this test");
     }
 
     private static List<String> strings(Expr e) {
