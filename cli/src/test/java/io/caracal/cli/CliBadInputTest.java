@@ -122,6 +122,28 @@ class CliBadInputTest {
     }
 
     @Test
+    void rateLimitsMustBePositiveBoundedAndComplete() {
+        refused("rate limit must be greater than zero", "agent", "update", "--agent-id", agentId, "--rate-limit", "0");
+        refused("rate limit must be greater than zero requests per second, got -5", "agent", "update", "--agent-id", agentId, "--rate-limit", "-5");
+        refused("rate limit must be a decimal number of requests per second, got 'ten'", "agent", "update", "--agent-id", agentId, "--rate-limit", "ten");
+        refused("must be a decimal number", "agent", "update", "--agent-id", agentId, "--rate-limit", "1e3");
+        refused("more than 3 decimal places", "agent", "update", "--agent-id", agentId, "--rate-limit", "0.0001");
+        refused("above the maximum of 100000 requests per second", "agent", "update", "--agent-id", agentId, "--rate-limit", "1" + "0".repeat(40));
+        refused("burst must be between 1 and 100000 requests, got 0", "agent", "update", "--agent-id", agentId, "--rate-limit", "5", "--rate-burst", "0");
+        refused("got -1", "agent", "update", "--agent-id", agentId, "--rate-limit", "5", "--rate-burst", "-1");
+        refused("got 99999999999", "agent", "update", "--agent-id", agentId, "--rate-limit", "5", "--rate-burst", "99999999999");
+        refused("burst must be a whole number of requests, got '2.5'", "agent", "update", "--agent-id", agentId, "--rate-limit", "5", "--rate-burst", "2.5");
+        refused("--rate-burst needs --rate-limit", "agent", "update", "--agent-id", agentId, "--rate-burst", "10");
+        refused("--no-rate-limit removes", "agent", "update", "--agent-id", agentId, "--no-rate-limit", "--rate-limit", "5");
+        refused("rate limit must be greater than zero", "agent", "update", "--agent-id", agentId, "--description", "changed", "--rate-limit", "0");
+        refused("nothing to change: give at least one of --description, --owner, --parent-id, --clear-parent, --metadata, --rate-limit, --no-rate-limit",
+                "agent", "update", "--agent-id", agentId);
+        String unknown = UUID.randomUUID().toString();
+        refused("agent not found: " + unknown, "agent", "update", "--agent-id", unknown, "--rate-limit", "5");
+        refused("agent not found: " + unknown, "agent", "update", "--agent-id", unknown, "--no-rate-limit");
+    }
+
+    @Test
     void parentCyclesAndSelfParentingAreRefused() {
         refused("would create a cycle", "agent", "update", "--agent-id", agentId, "--parent-id", childId);
         refused("would create a cycle", "agent", "update", "--agent-id", agentId, "--parent-id", agentId);

@@ -178,6 +178,32 @@ class CliEndToEndTest {
     }
 
     @Test
+    void anAgentsRateLimitIsSetShownAndRemoved() throws Exception {
+        String agentId = json("agent", "create", "--name", "limited-agent", "--owner", "ops@example.com").get("agent_id").asText();
+        assertTrue(json("agent", "get", "--agent-id", agentId).get("rate_limit").isNull(), "no limit until one is set");
+
+        CliRunner.Result set = ok("agent", "update", "--agent-id", agentId, "--rate-limit", "50", "--rate-burst", "10");
+        assertTrue(set.out().contains("  Rate Limit: 50 requests/s, burst 10\n"), set.out());
+        assertTrue(ok("agent", "get", "--agent-id", agentId).out().contains("  Rate Limit: 50 requests/s, burst 10\n"));
+        JsonNode limit = json("agent", "get", "--agent-id", agentId).get("rate_limit");
+        assertEquals("50", limit.get("requests_per_second").asText());
+        assertEquals(10, limit.get("burst").asInt());
+        JsonNode listed = java.util.stream.StreamSupport.stream(json("agent", "list").spliterator(), false)
+                .filter(agent -> agent.get("agent_id").asText().equals(agentId)).findFirst().orElseThrow();
+        assertEquals(10, listed.get("rate_limit").get("burst").asInt());
+
+        JsonNode changed = json("agent", "update", "--agent-id", agentId, "--description", "slower now", "--rate-limit", "2.5");
+        assertEquals("slower now", changed.get("description").asText());
+        assertEquals("2.5", changed.get("rate_limit").get("requests_per_second").asText());
+        assertEquals(3, changed.get("rate_limit").get("burst").asInt(), "without --rate-burst, a second's worth");
+
+        CliRunner.Result removed = ok("agent", "update", "--agent-id", agentId, "--no-rate-limit");
+        assertFalse(removed.out().contains("Rate Limit"), removed.out());
+        assertTrue(json("agent", "get", "--agent-id", agentId).get("rate_limit").isNull());
+        assertEquals("slower now", json("agent", "get", "--agent-id", agentId).get("description").asText(), "the rest stays as it was");
+    }
+
+    @Test
     void delegatedPolicyStaysWithinTheParentsLimit() throws Exception {
         String parent = json("agent", "create", "--name", "team-lead", "--owner", "ops@example.com").get("agent_id").asText();
         String child = json("agent", "create", "--name", "team-worker", "--owner", "ops@example.com", "--parent-id", parent).get("agent_id").asText();

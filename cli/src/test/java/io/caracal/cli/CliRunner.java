@@ -24,7 +24,7 @@ import java.util.Map;
  */
 final class CliRunner {
     static final List<String> TABLES = List.of("agents", "agent_api_keys", "budget_policies", "policy_versions",
-            "resource_allowlists", "pricebook_entries", "event_outbox");
+            "resource_allowlists", "pricebook_entries", "agent_rate_limits", "event_outbox");
 
     private final EmbeddedPostgresServer postgres = SharedServices.postgres();
     private final String database;

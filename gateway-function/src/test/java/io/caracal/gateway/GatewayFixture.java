@@ -131,10 +131,20 @@ public final class GatewayFixture implements AutoCloseable {
         properties.put("caracal.gateway.metrics-port", 0);
         properties.put("caracal.gateway.stats-token", "stats-secret");
         properties.putAll(settings);
-        gateway = ApplicationContext.builder().environments(environments).properties(properties).start();
-        EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
-        server.start();
-        base = server.getURI();
+        try {
+            gateway = ApplicationContext.builder().environments(environments).properties(properties).start();
+        } catch (RuntimeException e) {
+            upstream.stop(0);
+            throw e;
+        }
+        try {
+            EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
+            server.start();
+            base = server.getURI();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
     /** An agent with a daily budget of its own and an API key. */

@@ -29,8 +29,8 @@ import java.util.function.Consumer;
 
 /**
  * Calls sent through one or more gateway replicas by many client threads at once (released together, so they
- * race), each answer recorded with what the tests check: status, error code, the gateway's charge and warning
- * headers, and how long it took. Call {@code i} goes to replica {@code i % replicas} with {@code X-Request-ID:
+ * race), each answer recorded with what the tests check: status, error code, the gateway's charge, warning and
+ * Retry-After headers, and how long it took. Call {@code i} goes to replica {@code i % replicas} with {@code X-Request-ID:
  * load<run>-<i>}, so the upstream's log tells which calls it served. Also the stored results the tests compare the
  * answers with: ledger events and holds, read straight from PostgreSQL.
  */
@@ -45,7 +45,7 @@ final class GatewayLoad implements AutoCloseable {
 
     /** One call and its answer. Times are System.nanoTime() readings. */
     record Call(int index, int replica, String requestId, long started, long ended, int status, String error, String charged,
-                String warning, String body) {
+                String warning, String retryAfter, String body) {
         Duration took() {
             return Duration.ofNanos(ended - started);
         }
@@ -162,7 +162,8 @@ final class GatewayLoad implements AutoCloseable {
                 long ended = System.nanoTime();
                 Call call = new Call(index, replica, requestId, started, ended, response.statusCode(), errorCode(response.body()),
                         response.headers().firstValue("X-Caracal-Charged").orElse(null),
-                        response.headers().firstValue("X-Caracal-Warning").orElse(null), response.body());
+                        response.headers().firstValue("X-Caracal-Warning").orElse(null),
+                        response.headers().firstValue("Retry-After").orElse(null), response.body());
                 calls.add(call);
                 afterEach.accept(call);
             } catch (InterruptedException e) {

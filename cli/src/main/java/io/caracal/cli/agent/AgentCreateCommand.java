@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 @Command(name = "create", mixinStandardHelpOptions = true, description = "Register a new agent.")
 final class AgentCreateCommand extends AgentDetails {
@@ -36,6 +37,6 @@ final class AgentCreateCommand extends AgentDetails {
     protected void run() {
         AgentDraft draft = new AgentDraft(name, description, owner,
                 parentId == null ? null : Ids.parse("parent id", parentId), AgentMetadata.parsePairs(metadata));
-        printAgent("Agent created successfully:", session.bean(AgentStore.class).create(draft));
+        printAgent("Agent created successfully:", session.bean(AgentStore.class).create(draft), Optional.empty());
     }
 }

@@ -6,11 +6,15 @@ import io.caracal.cli.Table;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.agent.AgentStore;
+import io.caracal.core.ratelimit.RateLimit;
+import io.caracal.core.ratelimit.RateLimitStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List agents.")
 final class AgentListCommand extends SessionCommand {
@@ -24,7 +28,8 @@ final class AgentListCommand extends SessionCommand {
     @Override
     protected void run() {
         List<Agent> agents = session.bean(AgentStore.class).list(Optional.ofNullable(status));
-        print(agents.stream().map(AgentView::of).toList(), () -> {
+        Map<UUID, RateLimit> rateLimits = session.bean(RateLimitStore.class).all();
+        print(agents.stream().map(a -> AgentView.of(a, Optional.ofNullable(rateLimits.get(a.id())))).toList(), () -> {
             Table table = new Table("AGENT ID", "NAME", "OWNER", "STATUS", "PARENT", "CREATED");
             agents.forEach(a -> table.row(a.id(), a.name(), a.owner(), a.status().label(), a.parentId(), time(a.createdAt())));
             table.print(out());

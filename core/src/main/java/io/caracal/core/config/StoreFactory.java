@@ -14,6 +14,7 @@ import io.caracal.core.pipeline.DlqRetryStore;
 import io.caracal.core.pipeline.OffsetReplayStore;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.ratelimit.RateLimitStore;
 import io.caracal.core.receipt.ReceiptKeyStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.pipeline.OffsetReplayStore;
@@ -51,6 +52,11 @@ public class StoreFactory {
     @Singleton
     AllowlistStore allowlistStore(Database db, Clock clock) {
         return new AllowlistStore(db, clock);
+    }
+
+    @Singleton
+    RateLimitStore rateLimitStore(Database db, Clock clock) {
+        return new RateLimitStore(db, clock);
     }
 
     @Singleton

@@ -19,6 +19,8 @@ import io.caracal.core.policy.PolicyEdit;
 import io.caracal.core.policy.PolicyTerms;
 import io.caracal.core.policy.TimeWindow;
 import io.caracal.core.policy.WindowType;
+import io.caracal.core.ratelimit.RateLimit;
+import io.caracal.core.ratelimit.RateLimitStore;
 import io.caracal.testing.TestDatabase;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -50,6 +52,7 @@ class AdminEventsTest {
     private static AgentStore agents;
     private static ApiKeyStore keys;
     private static PolicyStore policies;
+    private static RateLimitStore rateLimits;
     private long seen;
 
     /** One outbox row, decoded through its fingerprint header exactly as a consumer would. */
@@ -73,6 +76,7 @@ class AdminEventsTest {
         agents = new AgentStore(db, Clock.systemUTC());
         keys = new ApiKeyStore(db, Clock.systemUTC());
         policies = new PolicyStore(db, Clock.systemUTC());
+        rateLimits = new RateLimitStore(db, Clock.systemUTC());
     }
 
     @BeforeEach
@@ -168,6 +172,21 @@ class AdminEventsTest {
     }
 
     @Test
+    void rateLimitChangesAreReportedAsUpdatesOfTheAgent() {
+        Agent agent = newAgent("rate-" + UUID.randomUUID());
+        newEvents();
+        rateLimits.set(agent.id(), new RateLimit(new BigDecimal("50"), 10));
+        Row set = lifecycle("updated", agent);
+        assertEquals("50 requests/s, burst 10", set.details().get("rate_limit"));
+        assertEquals(agent.name(), set.details().get("name"));
+
+        assertTrue(rateLimits.remove(agent.id()));
+        assertEquals("none", lifecycle("updated", agent).details().get("rate_limit"));
+        assertFalse(rateLimits.remove(agent.id()));
+        assertEquals(List.of(), newEvents(), "removing a limit the agent does not have changes nothing");
+    }
+
+    @Test
     void everyPolicyVersionIsReportedWithWhoAndWhy() {
         Agent agent = newAgent("policy-" + UUID.randomUUID());
         newEvents();
@@ -211,6 +230,8 @@ class AdminEventsTest {
         assertThrows(CaracalException.class, () -> agents.setStatus(UUID.randomUUID(), AgentStatus.SUSPENDED), "unknown agent");
         assertThrows(CaracalException.class, () -> keys.create(UUID.randomUUID(), "ci"), "unknown agent");
         assertThrows(CaracalException.class, () -> keys.revoke(UUID.randomUUID()), "unknown key");
+        assertThrows(CaracalException.class, () -> rateLimits.set(UUID.randomUUID(), new RateLimit(BigDecimal.ONE, 1)), "unknown agent");
+        assertThrows(CaracalException.class, () -> rateLimits.remove(UUID.randomUUID()), "unknown agent");
         assertThrows(CaracalException.class, () -> policies.update(policy.id(), new PolicyEdit(Optional.of("20"), Optional.empty(),
                 Optional.empty(), Optional.empty()), new PolicyChange("bob", "raise")), "inactive policy");
         assertThrows(CaracalException.class, () -> policies.deactivate(policy.id(), new PolicyChange("bob", "again")), "inactive policy");

@@ -19,6 +19,9 @@ import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.policy.ScopeCache;
 import io.caracal.core.pricing.PriceCache;
 import io.caracal.core.pricing.PricebookStore;
+import io.caracal.core.ratelimit.RateLimitCache;
+import io.caracal.core.ratelimit.RateLimitStore;
+import io.caracal.core.ratelimit.RateLimiter;
 import io.caracal.core.budget.RedisBudgetCounters;
 import io.caracal.gateway.auth.AgentAuthenticator;
 import io.caracal.gateway.auth.ApiKeyAuthenticator;
@@ -28,6 +31,8 @@ import io.caracal.gateway.auth.MtlsAuthenticator;
 import io.caracal.gateway.auth.NoAuthentication;
 import io.caracal.gateway.degraded.DegradedMode;
 import io.caracal.gateway.budget.BudgetSweep;
+import io.caracal.gateway.capacity.ConnectionLimit;
+import io.caracal.gateway.capacity.UpstreamPermits;
 import io.caracal.gateway.health.Readiness;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
@@ -42,6 +47,9 @@ import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.http.server.HttpServerConfiguration;
+import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.micronaut.scheduling.TaskExecutors;
 import jakarta.inject.Singleton;
 
@@ -96,6 +104,31 @@ public class GatewayFactory {
     @Singleton
     AllowlistCache allowlistCache(AllowlistStore allowlists, ChangeFeed feed, Clock clock) {
         return new AllowlistCache(allowlists, feed, CACHE_TTL, clock);
+    }
+
+    @Singleton
+    RateLimitCache rateLimitCache(RateLimitStore limits, ChangeFeed feed, Clock clock) {
+        return new RateLimitCache(limits, feed, CACHE_TTL, clock);
+    }
+
+    /**
+     * MAX_CONNECTIONS, on every connection the Netty server accepts (it has no setting for it). The server's idle
+     * timeout (IDLE_TIMEOUT_SECS) is checked here too: it counts a connection whose call waits for its upstream as
+     * idle, so one shorter than that wait (REQUEST_TIMEOUT) would cut such calls off before they time out.
+     */
+    @Singleton
+    BeanCreatedEventListener<NettyServerCustomizer.Registry> connectionLimit(GatewaySettings settings, HttpServerConfiguration server,
+                                                                             GatewayMetrics metrics) {
+        Duration idle = server.getIdleTimeout();
+        if (!idle.isNegative() && idle.compareTo(settings.getRequestTimeout()) < 0) {
+            throw new IllegalStateException("IDLE_TIMEOUT_SECS (" + idle.toSeconds() + " s) must not be shorter than REQUEST_TIMEOUT ("
+                    + settings.getRequestTimeout().toSeconds() + " s): a connection waiting for its upstream's answer is idle meanwhile");
+        }
+        ConnectionLimit limit = new ConnectionLimit(settings.getMaxConnections(), metrics);
+        return created -> {
+            created.getBean().register(limit);
+            return created.getBean();
+        };
     }
 
     /** The replica's one writer of holds and charges: what concurrent calls write goes to PostgreSQL in batches. */
@@ -206,7 +239,7 @@ public class GatewayFactory {
     }
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
-    Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices,
+    Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices, RateLimitCache rateLimits,
                 GatewayMetrics metrics, List<UpstreamSettings> upstreams, GatewaySettings settings,
                 SharedRedis redis, @jakarta.inject.Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock,
                 @jakarta.inject.Named("upstreams") DefaultHttpClient client, io.caracal.gateway.receipt.Receipts receipts) {
@@ -220,7 +253,9 @@ public class GatewayFactory {
                 ? Optional.of(new DegradedMode(new Money(settings.getDegradedAllowance(), CurrencyCode.parse(settings.getDegradedCurrency())),
                         settings.getDegradedMaxAge(), clock))
                 : Optional.empty();
-        return new Proxy(authenticator, replay, targets, degraded, allowlists, receipts, engine, prices, metrics, clock, upstreams, client, settings.getRequestTimeout(),
-                settings.getHoldTtl(), blocking);
+        UpstreamPermits permits = new UpstreamPermits(settings.getMaxInflightUpstream());
+        metrics.upstreamCallsInFlight(permits::inFlight);
+        return new Proxy(authenticator, replay, targets, degraded, new RateLimiter(rateLimits, redis.sync()), permits, allowlists, receipts, engine, prices,
+                metrics, clock, upstreams, client, settings.getRequestTimeout(), settings.getHoldTtl(), blocking);
     }
 }

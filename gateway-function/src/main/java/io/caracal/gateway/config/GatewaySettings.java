@@ -26,6 +26,10 @@ public class GatewaySettings {
     private java.math.BigDecimal degradedAllowance = java.math.BigDecimal.ZERO;
     private String degradedCurrency = "USD";
     private Duration degradedMaxAge = Duration.ofMinutes(5);
+    /** Client connections open at once at most; one past it is closed as soon as it is accepted. */
+    private int maxConnections = 1024;
+    /** Calls forwarded and not yet answered at most; one past it is refused with 503 overloaded, nothing held. */
+    private int maxInflightUpstream = 1024;
 
     public Duration getRequestTimeout() {
         return requestTimeout;
@@ -121,5 +125,21 @@ public class GatewaySettings {
 
     public void setHoldTtl(Duration holdTtl) {
         this.holdTtl = holdTtl;
+    }
+
+    public int getMaxConnections() {
+        return maxConnections;
+    }
+
+    public void setMaxConnections(int maxConnections) {
+        this.maxConnections = maxConnections;
+    }
+
+    public int getMaxInflightUpstream() {
+        return maxInflightUpstream;
+    }
+
+    public void setMaxInflightUpstream(int maxInflightUpstream) {
+        this.maxInflightUpstream = maxInflightUpstream;
     }
 }

@@ -2,19 +2,23 @@ package io.caracal.gateway.metrics;
 
 import io.caracal.core.money.Money;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 
 /**
  * The gateway's Prometheus metrics, under the seeds' names: {@code caracal_requests_total{method,status,
  * status_code}} (status ok | denied | error, as the HighErrorRate alert expects), {@code
  * caracal_request_duration_seconds}, {@code caracal_policy_evaluations_total{decision}}, {@code
- * caracal_gateway_auth_failures_total}, {@code caracal_gateway_replay_blocks_total} and {@code
- * caracal_spending_total{currency}}. No label carries an agent id: that would grow without bound.
+ * caracal_gateway_auth_failures_total}, {@code caracal_gateway_replay_blocks_total}, {@code
+ * caracal_spending_total{currency}}, and the gateway's limits: {@code caracal_gateway_rate_limited_total}, {@code
+ * caracal_gateway_connections_open}, {@code caracal_gateway_connections_refused_total} and {@code
+ * caracal_gateway_upstream_calls_in_flight}. No label carries an agent id: that would grow without bound.
  */
 public final class GatewayMetrics {
     /** nginx's code for a request whose client closed the connection: never sent, only counted. */
@@ -62,6 +66,25 @@ public final class GatewayMetrics {
     public void replayBlocked() {
         replayBlocks.incrementAndGet();
         Counter.builder("caracal.gateway.replay.blocks").description("Requests refused by replay protection").register(registry).increment();
+    }
+
+    /** A call refused (429) because its agent was over its rate limit. */
+    public void rateLimited() {
+        Counter.builder("caracal.gateway.rate.limited").description("Calls refused for their agent's rate limit").register(registry).increment();
+    }
+
+    /** A connection closed as soon as it was accepted, because MAX_CONNECTIONS were open. */
+    public void connectionRefused() {
+        Counter.builder("caracal.gateway.connections.refused").description("Connections refused at MAX_CONNECTIONS").register(registry).increment();
+    }
+
+    public void connectionsOpen(IntSupplier open) {
+        Gauge.builder("caracal.gateway.connections.open", open::getAsInt).description("Client connections open").register(registry);
+    }
+
+    public void upstreamCallsInFlight(IntSupplier inFlight) {
+        Gauge.builder("caracal.gateway.upstream.calls.in.flight", inFlight::getAsInt).description("Calls forwarded and not yet answered")
+                .register(registry);
     }
 
     /**

@@ -27,6 +27,7 @@ import io.caracal.core.llm.ProviderErrors;
 import io.caracal.core.llm.SseMeter;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.pricing.Prices;
+import io.caracal.core.ratelimit.RateLimiter;
 import io.caracal.gateway.config.UpstreamType;
 import io.caracal.gateway.receipt.Receipts;
 import io.caracal.core.receipt.Receipt;
@@ -37,6 +38,7 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.auth.AgentAuthenticator;
+import io.caracal.gateway.capacity.UpstreamPermits;
 import io.caracal.gateway.config.UpstreamSettings;
 import io.caracal.gateway.degraded.DegradedMode;
 import io.caracal.gateway.metrics.GatewayMetrics;
@@ -88,6 +90,8 @@ public final class Proxy {
     private final Optional<NonceGuard> nonces;
     private final Optional<Targets> targets;
     private final Optional<DegradedMode> degraded;
+    private final RateLimiter rateLimiter;
+    private final UpstreamPermits permits;
     private final BudgetEngine engine;
     private final CallPricing pricing;
     private final GatewayMetrics metrics;
@@ -105,13 +109,15 @@ public final class Proxy {
     private final Receipts receipts;
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
-                 Allowlists allowlists, Receipts receipts, BudgetEngine engine,
+                 RateLimiter rateLimiter, UpstreamPermits permits, Allowlists allowlists, Receipts receipts, BudgetEngine engine,
                  Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
                  Duration timeout, Duration holdTtl, Executor settling) {
         this.authenticator = authenticator;
         this.nonces = nonces;
         this.targets = targets;
         this.degraded = degraded;
+        this.rateLimiter = rateLimiter;
+        this.permits = permits;
         this.pricing = new CallPricing(prices, clock);
         this.metrics = metrics;
         this.engine = engine;
@@ -225,6 +231,7 @@ public final class Proxy {
             }
             Agent agent = authenticate(request, requestId);
             checkNonce(request, agent, requestId);
+            checkRate(agent, requestId);
             Destination destination = target != null ? target(agent, target, requestId) : upstream(request, upstream, requestId);
             PricedCall priced;
             Money estimate;
@@ -241,7 +248,13 @@ public final class Proxy {
                 priced = llm;
                 estimate = llm != null ? llm.estimate() : estimate(request, destination, requestId);
             }
-            held = hold(request, agent, destination, estimate, priced, requestId);
+            UpstreamPermits.Permit permit = upstreamPermit(requestId);
+            try {
+                held = hold(request, agent, destination, estimate, priced, requestId, permit);
+            } catch (RuntimeException e) {
+                permit.close();
+                throw e;
+            }
             try {
                 // fromDirect: the one response is passed on as it comes, without cancelling the stream of its body.
                 // The timeout bounds the wait for the upstream's status and headers, not a body still streaming.
@@ -440,6 +453,37 @@ public final class Proxy {
         }
     }
 
+    /**
+     * An agent over its rate limit is refused before anything is held, with 429 and when to retry, which the
+     * SDKs do by themselves. Whether it is over being unknown (Redis unreachable), it is refused with 503 like a
+     * call the budget store cannot check; in degraded mode it goes on, and the allowance bounds what it can spend.
+     */
+    private void checkRate(Agent agent, String requestId) {
+        Optional<Duration> wait;
+        try {
+            wait = rateLimiter.admit(agent.id());
+        } catch (RuntimeException e) {
+            if (degraded.isPresent()) {
+                LOG.warn("rate limiter unavailable, request {} not rate limited (degraded mode): {}", requestId, e.getClass().getSimpleName());
+                return;
+            }
+            LOG.warn("rate limiter unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
+            throw refusal(503, "rate_limit_check_failed", "rate limiter unavailable (fail-closed)", requestId);
+        }
+        if (wait.isPresent()) {
+            metrics.rateLimited();
+            throw refusal(429, "rate_limited", "this agent is over its rate limit", requestId).retryAfter(wait.get());
+        }
+    }
+
+    /** A permit to forward, taken before anything is held, so a call refused for want of one has nothing to undo. */
+    private UpstreamPermits.Permit upstreamPermit(String requestId) {
+        return permits.tryAcquire().orElseThrow(() -> {
+            LOG.warn("request {} refused: MAX_INFLIGHT_UPSTREAM calls in flight", requestId);
+            return refusal(503, "overloaded", "the gateway is overloaded; retry later", requestId).retryAfter(Duration.ofSeconds(1));
+        });
+    }
+
     private Destination target(Agent agent, String target, String requestId) {
         if (targets.isEmpty()) {
             throw refusal(400, "invalid_request", "X-Caracal-Target-URL is not enabled on this gateway; use a named upstream", requestId);
@@ -479,7 +523,8 @@ public final class Proxy {
      * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures. An
      * LLM call that the budgets refuse is tried once more with its output bound clamped to what they can pay for.
      */
-    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, PricedCall priced, String requestId) {
+    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, PricedCall priced, String requestId,
+                          UpstreamPermits.Permit permit) {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("request_id", requestId);
         metadata.put("method", request.method());
@@ -533,7 +578,7 @@ public final class Proxy {
         if (!decision.allowed()) {
             throw new Refusal(403, "budget_exceeded", decision.reason(), requestId, decision);
         }
-        return new HeldCall(agent, result, estimate, grant, metadata, requestId, priced);
+        return new HeldCall(agent, result, estimate, grant, metadata, requestId, priced, permit);
     }
 
     /**
@@ -559,7 +604,7 @@ public final class Proxy {
     /** More calls are waiting for the database than it takes in time: nothing was held, so the client may retry. */
     private static Refusal overloaded(OverloadedException e, String requestId) {
         LOG.warn("request {} refused: {}", requestId, e.getMessage());
-        return refusal(503, "overloaded", "the gateway is overloaded; retry later", requestId);
+        return refusal(503, "overloaded", "the gateway is overloaded; retry later", requestId).retryAfter(Duration.ofSeconds(1));
     }
 
     /** The answer for a call the upstream did not answer. */
@@ -665,7 +710,7 @@ public final class Proxy {
             return withHeaders(response, headers);
         }
         if (isEventStream(response)) {
-            held.keepOpen();
+            held.handOverToStream();
             StreamCharge charge = new StreamCharge(held, status, held.priced.meter(true));
             Flux<byte[]> body = chunks(response)
                     .map(charge::forward)
@@ -738,6 +783,7 @@ public final class Proxy {
             if (!settled.compareAndSet(false, true)) {
                 return new byte[0];
             }
+            held.permit.close();
             Optional<Money> cost = meter.cost(held.estimate);
             if (cost.isEmpty()) {
                 held.reopen();
@@ -799,11 +845,15 @@ public final class Proxy {
         private final String requestId;
         /** The call as forwarded (an LLM call clamped, perhaps), or null for a call priced by its headers. */
         private final PricedCall priced;
+        private final UpstreamPermits.Permit permit;
         private boolean open = true;
+        /** A stream settles the hold and returns the permit when it ends, after this call's block has closed. */
+        private boolean streaming;
 
         HeldCall(Agent agent, BudgetEngine.HoldResult result, Money estimate, Optional<DegradedMode.Grant> grant, Map<String, String> metadata,
-                 String requestId, PricedCall priced) {
+                 String requestId, PricedCall priced, UpstreamPermits.Permit permit) {
             this.priced = priced;
+            this.permit = permit;
             this.agent = agent;
             this.result = result;
             this.estimate = estimate;
@@ -821,6 +871,11 @@ public final class Proxy {
             open = false;
         }
 
+        void handOverToStream() {
+            keepOpen();
+            streaming = true;
+        }
+
         /** A stream whose answer turned out to be no charge: its hold is this call's to void again. */
         void reopen() {
             open = true;
@@ -831,6 +886,9 @@ public final class Proxy {
             if (open && result.holdId() != null) {
                 open = false;
                 release(result, requestId);
+            }
+            if (!streaming) {
+                permit.close();
             }
         }
     }
@@ -846,6 +904,8 @@ public final class Proxy {
         private final String requestId;
         private final BudgetDecision decision;
         private JsonNode rpcId;
+        /** Whole seconds for Retry-After; 0: none. */
+        private long retryAfterSeconds;
 
         Refusal(int status, String code, String reason, String requestId, BudgetDecision decision) {
             super(null, null, false, false);
@@ -884,6 +944,12 @@ public final class Proxy {
             };
         }
 
+        /** A refusal the client may retry after {@code wait}, said in whole seconds (at least one) in Retry-After. */
+        Refusal retryAfter(Duration wait) {
+            retryAfterSeconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            return this;
+        }
+
         /** This refusal as the answer to the JSON-RPC request {@code id}. */
         Refusal forRpc(JsonNode id) {
             rpcId = id;
@@ -895,6 +961,14 @@ public final class Proxy {
          * exception; the request id and remaining budget go in the headers either way.
          */
         MutableHttpResponse<?> reply(UpstreamType shape, JsonNode id) {
+            MutableHttpResponse<?> response = shaped(shape, id);
+            if (retryAfterSeconds > 0) {
+                response.getHeaders().add("Retry-After", Long.toString(retryAfterSeconds));
+            }
+            return response;
+        }
+
+        private MutableHttpResponse<?> shaped(UpstreamType shape, JsonNode id) {
             JsonNode answering = rpcId != null ? rpcId : id;
             if (shape == UpstreamType.MCP && (answering != null || status == 400)) {
                 return rpcError(answering);
