@@ -1,7 +1,7 @@
-# The gateway in the serverless shape: one function behind an API Gateway HTTP API (payload 2.0) and, optionally,
-# an Application Load Balancer; and the outbox relay as a scheduled function of its own, so that events reach Kafka
-# whether or not a gateway call happens to be running (the gateway function's background relay thread only runs
-# while an invocation does).
+# The gateway in the serverless shape: a function behind an API Gateway HTTP API (payload 2.0) and, optionally, a
+# second one behind an Application Load Balancer (a Lambda handler takes events of one shape); and the outbox relay
+# as a scheduled function of its own, so that events reach Kafka whether or not a gateway call happens to be
+# running (the gateway functions have no relay thread).
 #
 # Responses are buffered: Java Lambda cannot stream, and HTTP API integrations stop at 30 s. Streamed LLM responses
 # go through the container gateway (streaming_gateway module).
@@ -59,7 +59,26 @@ module "function" {
   memory_size          = var.memory_size
   timeout              = var.timeout
   reserved_concurrency = var.reserved_concurrency
-  snap_start           = var.snap_start
+  environment          = var.environment
+  subnet_ids           = var.subnet_ids
+  security_group_ids   = var.security_group_ids
+  kms_key_arn          = var.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  policy_statements    = concat(local.secret_statements, local.publish_statements)
+  tags                 = var.tags
+}
+
+module "alb_function" {
+  source = "../lambda_function"
+  count  = var.enable_alb ? 1 : 0
+
+  name                 = "${var.name}-gateway-alb"
+  description          = "Caracal gateway behind the ALB: authenticates, holds budget, forwards, settles"
+  handler              = var.alb_handler
+  package              = var.package
+  memory_size          = var.memory_size
+  timeout              = var.timeout
+  reserved_concurrency = var.reserved_concurrency
   environment          = var.environment
   subnet_ids           = var.subnet_ids
   security_group_ids   = var.security_group_ids
@@ -169,8 +188,8 @@ resource "aws_lambda_permission" "alb" {
 
   statement_id  = "AllowAlbInvoke"
   action        = "lambda:InvokeFunction"
-  function_name = module.function.function_name
-  qualifier     = module.function.alias_name
+  function_name = module.alb_function[0].function_name
+  qualifier     = module.alb_function[0].alias_name
   principal     = "elasticloadbalancing.amazonaws.com"
   source_arn    = var.alb_target_group_arn
 }
@@ -179,7 +198,7 @@ resource "aws_lb_target_group_attachment" "alb" {
   count = var.enable_alb ? 1 : 0
 
   target_group_arn = var.alb_target_group_arn
-  target_id        = module.function.alias_arn
+  target_id        = module.alb_function[0].alias_arn
 
   depends_on = [aws_lambda_permission.alb]
 }

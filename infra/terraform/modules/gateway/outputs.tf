@@ -18,6 +18,11 @@ output "function_name" {
   value       = module.function.function_name
 }
 
+output "alb_function_name" {
+  description = "Name of the gateway function behind the ALB; null without enable_alb."
+  value       = var.enable_alb ? module.alb_function[0].function_name : null
+}
+
 output "relay_function_name" {
   description = "Name of the scheduled outbox relay function."
   value       = module.relay.function_name
