@@ -6,7 +6,6 @@ import io.caracal.gateway.GatewayApplication;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
 import io.micronaut.function.aws.HandlerUtils;
-import io.micronaut.function.aws.LambdaApplicationContextBuilder;
 import io.micronaut.function.executor.FunctionInitializer;
 import io.micronaut.servlet.http.ServletHttpHandler;
 
@@ -51,8 +50,13 @@ abstract class GatewayFunction<E, R> extends FunctionInitializer {
         return http.exchange(event, emptyResponse()).getResponse().getNativeResponse();
     }
 
+    /**
+     * Beans are made when first needed, as in the container. The library's builder would make every singleton at
+     * start (for a SnapStart snapshot, which the gateway does not use), also those of libraries on the classpath
+     * that the gateway never uses, some of which fail without their configuration.
+     */
     @Override
     protected ApplicationContextBuilder newApplicationContextBuilder() {
-        return new LambdaApplicationContextBuilder().environments(ENVIRONMENTS);
+        return ApplicationContext.builder().environments(ENVIRONMENTS);
     }
 }
