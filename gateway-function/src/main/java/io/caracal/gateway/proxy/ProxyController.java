@@ -126,13 +126,13 @@ public class ProxyController {
         }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
-        X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         // The raw path, not the decoded path variable: decoding first would turn %2F..%2F into a real traversal.
         String rawPath = request.getUri().getRawPath().replaceFirst(prefix, "");
         if (!(request instanceof NettyHttpRequest<?>)) {
             return CompletableFuture.completedFuture(whole(proxy.handle(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
                     request.getUri().getRawQuery(), headers, bodyOf((ServerHttpRequest<?>) request)))));
         }
+        X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         return proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
                 request.getUri().getRawQuery(), headers, request, ProxyExchange.Request.peerAddress(request), certificate), clientGone(request));
     }
