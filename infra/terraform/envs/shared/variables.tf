@@ -17,7 +17,7 @@ variable "packages" {
 
 variable "handlers" {
   type        = map(string)
-  description = "Handler class overrides by function (gateway, relay, ledger, metrics, audit, integrator)."
+  description = "Handler class overrides by function (gateway, alb, relay, ledger, metrics, audit, integrator)."
   default     = {}
 }
 

@@ -88,7 +88,6 @@ module "ledger" {
   package            = var.packages["ledger"]
   memory_size        = var.memory_size
   timeout            = var.timeout
-  snap_start         = var.snap_start
   environment        = var.environments["ledger"]
   subnet_ids         = var.subnet_ids
   security_group_ids = var.security_group_ids
@@ -107,7 +106,6 @@ module "metrics" {
   package            = var.packages["metrics"]
   memory_size        = var.memory_size
   timeout            = var.timeout
-  snap_start         = var.snap_start
   environment        = var.environments["metrics"]
   subnet_ids         = var.subnet_ids
   security_group_ids = var.security_group_ids
@@ -126,7 +124,6 @@ module "audit" {
   package            = var.packages["audit"]
   memory_size        = var.memory_size
   timeout            = var.timeout
-  snap_start         = var.snap_start
   environment        = var.environments["audit"]
   subnet_ids         = var.subnet_ids
   security_group_ids = var.security_group_ids

@@ -77,12 +77,6 @@ variable "timeout" {
   default     = 120
 }
 
-variable "snap_start" {
-  type        = bool
-  description = "SnapStart for the consumer functions (see the lambda_function module)."
-  default     = false
-}
-
 variable "kms_key_arn" {
   type        = string
   description = "KMS key of the secrets, environments and logs."

@@ -1,12 +1,28 @@
-# The gateway in the serverless shape: one function behind an API Gateway HTTP API (payload 2.0) and, optionally,
-# an Application Load Balancer; and the outbox relay as a scheduled function of its own, so that events reach Kafka
-# whether or not a gateway call happens to be running (the gateway function's background relay thread only runs
-# while an invocation does).
+# The gateway in the serverless shape: a function behind an API Gateway HTTP API (payload 2.0) and, optionally, a
+# second one behind an Application Load Balancer (a Lambda handler takes events of one shape); and the outbox relay
+# as a scheduled function of its own, so that events reach Kafka whether or not a gateway call happens to be
+# running (the gateway functions have no relay thread).
 #
 # Responses are buffered: Java Lambda cannot stream, and HTTP API integrations stop at 30 s. Streamed LLM responses
 # go through the container gateway (streaming_gateway module).
 
 locals {
+  # The ALB's function exists only with the ALB.
+  functions = {
+    for key, f in {
+      api = {
+        name        = "${var.name}-gateway"
+        description = "Caracal gateway: authenticates, holds budget, forwards, settles"
+        handler     = var.handler
+      }
+      alb = {
+        name        = "${var.name}-gateway-alb"
+        description = "Caracal gateway behind the ALB: authenticates, holds budget, forwards, settles"
+        handler     = var.alb_handler
+      }
+    } : key => f if key == "api" || var.enable_alb
+  }
+
   secret_statements = [
     {
       sid       = "ReadOwnSecrets"
@@ -49,17 +65,18 @@ locals {
   ]
 }
 
+# One function per event shape a Lambda handler takes: the HTTP API's, and the ALB's when there is one.
 module "function" {
-  source = "../lambda_function"
+  source   = "../lambda_function"
+  for_each = local.functions
 
-  name                 = "${var.name}-gateway"
-  description          = "Caracal gateway: authenticates, holds budget, forwards, settles"
-  handler              = var.handler
+  name                 = each.value.name
+  description          = each.value.description
+  handler              = each.value.handler
   package              = var.package
   memory_size          = var.memory_size
   timeout              = var.timeout
   reserved_concurrency = var.reserved_concurrency
-  snap_start           = var.snap_start
   environment          = var.environment
   subnet_ids           = var.subnet_ids
   security_group_ids   = var.security_group_ids
@@ -67,6 +84,12 @@ module "function" {
   log_retention_days   = var.log_retention_days
   policy_statements    = concat(local.secret_statements, local.publish_statements)
   tags                 = var.tags
+}
+
+# The gateway function was one module instance before the ALB had a function of its own.
+moved {
+  from = module.function
+  to   = module.function["api"]
 }
 
 module "relay" {
@@ -116,7 +139,7 @@ resource "aws_apigatewayv2_api" "this" {
 resource "aws_apigatewayv2_integration" "gateway" {
   api_id                 = aws_apigatewayv2_api.this.id
   integration_type       = "AWS_PROXY"
-  integration_uri        = module.function.alias_invoke_arn
+  integration_uri        = module.function["api"].alias_invoke_arn
   payload_format_version = "2.0"
   timeout_milliseconds   = 30000 # the HTTP API maximum
 }
@@ -158,8 +181,8 @@ resource "aws_apigatewayv2_stage" "this" {
 resource "aws_lambda_permission" "api" {
   statement_id  = "AllowHttpApiInvoke"
   action        = "lambda:InvokeFunction"
-  function_name = module.function.function_name
-  qualifier     = module.function.alias_name
+  function_name = module.function["api"].function_name
+  qualifier     = module.function["api"].alias_name
   principal     = "apigateway.amazonaws.com"
   source_arn    = "${aws_apigatewayv2_api.this.execution_arn}/*"
 }
@@ -169,8 +192,8 @@ resource "aws_lambda_permission" "alb" {
 
   statement_id  = "AllowAlbInvoke"
   action        = "lambda:InvokeFunction"
-  function_name = module.function.function_name
-  qualifier     = module.function.alias_name
+  function_name = module.function["alb"].function_name
+  qualifier     = module.function["alb"].alias_name
   principal     = "elasticloadbalancing.amazonaws.com"
   source_arn    = var.alb_target_group_arn
 }
@@ -179,7 +202,7 @@ resource "aws_lb_target_group_attachment" "alb" {
   count = var.enable_alb ? 1 : 0
 
   target_group_arn = var.alb_target_group_arn
-  target_id        = module.function.alias_arn
+  target_id        = module.function["alb"].alias_arn
 
   depends_on = [aws_lambda_permission.alb]
 }

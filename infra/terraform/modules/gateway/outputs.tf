@@ -15,7 +15,12 @@ output "stage_name" {
 
 output "function_name" {
   description = "Name of the gateway function."
-  value       = module.function.function_name
+  value       = module.function["api"].function_name
+}
+
+output "alb_function_name" {
+  description = "Name of the gateway function behind the ALB; null without enable_alb."
+  value       = var.enable_alb ? module.function["alb"].function_name : null
 }
 
 output "relay_function_name" {

@@ -14,8 +14,16 @@ variable "package" {
 
 variable "handler" {
   type        = string
-  description = "Handler of the gateway function: API Gateway HTTP API (payload 2.0) and ALB events."
-  default     = "io.caracal.gateway.lambda.GatewayLambdaHandler"
+  description = "Handler of the gateway function behind the HTTP API: API Gateway HTTP API events (payload 2.0), on any stage."
+  default     = "io.caracal.gateway.lambda.GatewayHttpApiHandler"
+  # null from a caller (the stack passes its handlers map) means this default.
+  nullable = false
+}
+
+variable "alb_handler" {
+  type        = string
+  description = "Handler of the gateway function behind the ALB (enable_alb): Application Load Balancer events. A Lambda handler takes events of one shape, so the ALB has a function of its own."
+  default     = "io.caracal.gateway.lambda.GatewayAlbHandler"
   # null from a caller (the stack passes its handlers map) means this default.
   nullable = false
 }
@@ -56,12 +64,6 @@ variable "reserved_concurrency" {
   type        = number
   description = "Reserved concurrency of the gateway function; -1 for none. Each environment holds its own database connections."
   default     = -1
-}
-
-variable "snap_start" {
-  type        = bool
-  description = "SnapStart for the gateway function (see the lambda_function module: off until the handler re-opens connections after restore)."
-  default     = false
 }
 
 variable "environment" {
@@ -121,7 +123,7 @@ variable "security_group_ids" {
 
 variable "stage_name" {
   type        = string
-  description = "API Gateway stage. $default serves the API at its root; today's handler routes on the raw path, so another stage name would prefix every route (issue 15)."
+  description = "API Gateway stage. $default serves the API at its root; a named stage serves it under /<stage>, which the handler removes before routing."
   default     = "$default"
 }
 
@@ -139,7 +141,7 @@ variable "throttling_burst_limit" {
 
 variable "enable_alb" {
   type        = bool
-  description = "Also serve the function behind an Application Load Balancer (alb_target_group_arn)."
+  description = "Also serve the gateway behind an Application Load Balancer (alb_target_group_arn), from a second function with alb_handler."
   default     = false
 }
 

@@ -85,7 +85,7 @@ variable "reserved_concurrency" {
 
 variable "snap_start" {
   type        = bool
-  description = "SnapStart on published versions. Off unless the handler re-creates connections and keys after restore: today's handlers open them in their constructor, which the snapshot would capture."
+  description = "SnapStart on published versions. Only for a handler that captures no connection, key or secret in its snapshot: no handler of today's qualifies (docs/deploy/aws.md, SnapStart), so no module turns it on."
   default     = false
 }
 

@@ -190,10 +190,10 @@ module "gateway" {
   name                   = var.name
   package                = var.packages["gateway"]
   handler                = lookup(var.handlers, "gateway", null)
+  alb_handler            = lookup(var.handlers, "alb", null)
   relay_handler          = lookup(var.handlers, "relay", null)
   memory_size            = var.gateway_memory_size
   reserved_concurrency   = var.gateway_reserved_concurrency
-  snap_start             = var.snap_start
   environment            = merge(local.shared_env, local.gateway_settings_env, local.gateway_lambda_env)
   relay_environment      = merge(local.shared_env, local.consumer_env)
   secret_arns            = concat(local.shared_secret_arns, [module.secrets.secret_arns["jwt-public-key"], module.secrets.secret_arns["receipt-signing-key"]])
@@ -223,7 +223,6 @@ module "consumers" {
   audit_handler      = lookup(var.handlers, "audit", null)
   integrator_handler = lookup(var.handlers, "integrator", null)
   memory_size        = var.consumer_memory_size
-  snap_start         = var.snap_start
   environments = {
     ledger     = merge(local.shared_env, local.consumer_env)
     metrics    = merge(local.shared_env, local.consumer_env)
@@ -314,6 +313,14 @@ module "streaming_gateway" {
   ]
 }
 
+locals {
+  # Every function, by short name: alarms for each, and the stack's output.
+  function_names = merge(module.consumers.function_names, {
+    gateway = module.gateway.function_name
+    relay   = module.gateway.relay_function_name
+  }, var.enable_alb ? { "gateway-alb" = module.gateway.alb_function_name } : {})
+}
+
 module "alarms" {
   source = "../alarms"
 
@@ -332,10 +339,7 @@ module "alarms" {
   rds_proxy_name           = module.rds.proxy_name
   tags                     = var.tags
 
-  function_names = merge(module.consumers.function_names, {
-    gateway = module.gateway.function_name
-    relay   = module.gateway.relay_function_name
-  })
+  function_names = local.function_names
 
   load_balancers = merge(
     var.enable_alb ? { lambda = module.gateway_alb[0].arn_suffix } : {},

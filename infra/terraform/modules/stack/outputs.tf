@@ -70,10 +70,7 @@ output "msk_cluster_arn" {
 
 output "function_names" {
   description = "Name of every Caracal function, by short name."
-  value = merge(module.consumers.function_names, {
-    gateway = module.gateway.function_name
-    relay   = module.gateway.relay_function_name
-  })
+  value       = local.function_names
 }
 
 output "event_source_mappings" {

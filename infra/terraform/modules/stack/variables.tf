@@ -191,12 +191,6 @@ variable "consumer_memory_size" {
   default     = 1024
 }
 
-variable "snap_start" {
-  type        = bool
-  description = "SnapStart on the gateway and consumer functions: only with handlers that re-open connections and re-read keys after restore."
-  default     = false
-}
-
 variable "consumer_batch_size" {
   type        = number
   description = "Records per consumer invocation at most."

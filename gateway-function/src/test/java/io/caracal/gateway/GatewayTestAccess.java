@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The {@link GatewayFixture} for tests in other packages (the Lambda handler's). */
+/** The {@link GatewayFixture} for tests in other packages (the Lambda handlers'). */
 public final class GatewayTestAccess implements AutoCloseable {
     private final GatewayFixture fixture;
     private final Map<String, GatewayFixture.Caller> callers = new ConcurrentHashMap<>();
@@ -18,7 +18,7 @@ public final class GatewayTestAccess implements AutoCloseable {
         this.fixture = fixture;
     }
 
-    /** A gateway started with {@code environments} (the Lambda handler's) and {@code settings} beside the fixture's. */
+    /** A gateway started with {@code environments} (the Lambda handlers') and {@code settings} beside the fixture's. */
     public static GatewayTestAccess start(String database, String[] environments, Map<String, Object> settings) throws IOException {
         return new GatewayTestAccess(new GatewayFixture(database, environments, settings));
     }
@@ -45,6 +45,20 @@ public final class GatewayTestAccess implements AutoCloseable {
             last = seen;
         }
         return last == null ? Map.of() : new HashMap<>(last);
+    }
+
+    /** The SHA-256 (hex) of the body of the last request the upstream received, as it arrived there. */
+    public String lastReceivedBodySha256() {
+        GatewayFixture.Received last = null;
+        for (GatewayFixture.Received received : fixture.received) {
+            last = received;
+        }
+        return last == null ? null : last.sha256();
+    }
+
+    /** From now on the upstream's streams (paths ending in /stream) send both their events at once. */
+    public void releaseStreams() {
+        fixture.releaseStream.countDown();
     }
 
     @Override

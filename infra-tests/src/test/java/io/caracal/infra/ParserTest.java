@@ -97,11 +97,14 @@ class ParserTest {
                 ]...)
                 y = { for k, v in var.m : k => [{ sid = "S", actions = ["a:B"] }] if v != "" }
                 z = var.on ? aws_lambda_alias.live.arn : null
+                w = module.alb_function[0].alias_arn
                 """, "t.tf");
         long objects = countObjects(body.attribute("x").orElseThrow());
         assertEquals(1, objects);
         assertEquals(1, countObjects(body.attribute("y").orElseThrow()));
         assertTrue(body.attribute("z").orElseThrow().refersTo("aws_lambda_alias.live"));
+        assertTrue(body.attribute("w").orElseThrow().refersTo("module.alb_function"));
+        assertFalse(body.attribute("w").orElseThrow().refersTo("module.alb"));
     }
 
     @Test

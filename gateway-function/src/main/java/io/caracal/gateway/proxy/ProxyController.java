@@ -4,6 +4,8 @@ import io.micronaut.http.HttpRequest;
 import io.micronaut.http.MediaType;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.HttpStatus;
+import io.micronaut.http.MutableHttpResponse;
+import io.micronaut.http.body.CloseableAvailableByteBody;
 import io.micronaut.http.exceptions.HttpStatusException;
 import io.micronaut.http.ServerHttpRequest;
 import io.micronaut.http.annotation.Consumes;
@@ -33,7 +35,8 @@ import java.util.function.BooleanSupplier;
  * Thin HTTP edge: every {@code /<upstream>[/<path>]} request goes through the {@link Proxy} pipeline, on a blocking
  * thread until the call is held; no thread waits while the upstream answers. Bodies
  * of any content type go to the upstream as they arrive, and the upstream's body comes back as it arrives
- * (server-sent events from an LLM included): neither is buffered.
+ * (server-sent events from an LLM included): neither is buffered. Behind Lambda (micronaut-function-aws) both
+ * are: the event holds the whole request, and the invocation's response must hold the whole answer.
  */
 @Controller
 @ExecuteOn(TaskExecutors.BLOCKING)
@@ -123,11 +126,32 @@ public class ProxyController {
         }
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
-        X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         // The raw path, not the decoded path variable: decoding first would turn %2F..%2F into a real traversal.
         String rawPath = request.getUri().getRawPath().replaceFirst(prefix, "");
+        if (!(request instanceof NettyHttpRequest<?>)) {
+            return CompletableFuture.completedFuture(whole(proxy.handle(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
+                    request.getUri().getRawQuery(), headers, bodyOf((ServerHttpRequest<?>) request)))));
+        }
+        X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         return proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
-                request.getUri().getRawQuery(), headers, request,
-                request.getRemoteAddress().getAddress().getHostAddress(), certificate), clientGone(request));
+                request.getUri().getRawQuery(), headers, request, ProxyExchange.Request.peerAddress(request), certificate), clientGone(request));
+    }
+
+    /**
+     * The body of a request that is not Netty's: a Lambda invocation's (micronaut-function-aws), whose event holds
+     * the whole body. Such a request is copied, not forwarded itself: it rebuilds its headers from the event on
+     * every read, so the proxy could not take the agent's credentials out of them.
+     */
+    private static byte[] bodyOf(ServerHttpRequest<?> request) {
+        try (CloseableAvailableByteBody body = request.byteBody().buffer().join()) {
+            return body.toByteArray();
+        }
+    }
+
+    /** A Lambda invocation's answer, read to its end: its response holds the whole body, which the library encodes. */
+    private static HttpResponse<?> whole(ProxyExchange.Response answer) {
+        MutableHttpResponse<byte[]> response = HttpResponse.status(answer.status(), null);
+        answer.headers().forEach((name, values) -> values.forEach(value -> response.getHeaders().add(name, value)));
+        return response.body(answer.body());
     }
 }

@@ -2,6 +2,7 @@ package io.caracal.gateway.proxy;
 
 import io.micronaut.http.HttpMethod;
 import io.micronaut.http.HttpRequest;
+import io.micronaut.http.server.netty.NettyHttpRequest;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -30,6 +31,14 @@ public final class ProxyExchange {
         /** A request whose body is already in memory (Lambda events, tests). */
         public Request(String method, String upstream, String path, String rawQuery, Map<String, List<String>> headers, byte[] body) {
             this(method, upstream, path, rawQuery, headers, inMemory(method, body), null, null);
+        }
+
+        /**
+         * The peer's IP address as the server saw it; null for a request that came in a Lambda event, whose URI
+         * has no host (HttpRequest would make one up from it) and whose sender API Gateway or the ALB vouch for.
+         */
+        public static String peerAddress(HttpRequest<?> request) {
+            return request instanceof NettyHttpRequest<?> ? request.getRemoteAddress().getAddress().getHostAddress() : null;
         }
 
         public String header(String name) {

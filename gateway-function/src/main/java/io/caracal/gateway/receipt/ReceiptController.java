@@ -90,7 +90,7 @@ public class ReceiptController {
     private static ProxyExchange.Request asProxied(HttpRequest<?> request) {
         X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
         return new ProxyExchange.Request(request.getMethodName(), null, request.getPath(), request.getUri().getRawQuery(),
-                request.getHeaders().asMap(), request, request.getRemoteAddress().getAddress().getHostAddress(), certificate);
+                request.getHeaders().asMap(), request, ProxyExchange.Request.peerAddress(request), certificate);
     }
 
     private static HttpResponse<ErrorBody> error(int status, String code, String message, String requestId) {

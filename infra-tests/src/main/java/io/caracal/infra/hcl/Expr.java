@@ -40,9 +40,12 @@ public sealed interface Expr {
         return refs;
     }
 
-    /** Whether the text names {@code prefix} followed by an attribute, e.g. {@code refersTo("module.ledger")}. */
+    /**
+     * Whether the text names {@code prefix} followed by an attribute, e.g. {@code refersTo("module.ledger")}, also
+     * through an instance of it ({@code module.ledger[0].arn}, for a module or resource with count or for_each).
+     */
     default boolean refersTo(String prefix) {
-        return references().stream().anyMatch(r -> r.startsWith(prefix + "."));
+        return references().stream().anyMatch(r -> r.startsWith(prefix + ".") || r.startsWith(prefix + "["));
     }
 
     Pattern REFERENCE = Pattern.compile("(?<![\\w.\"-])[A-Za-z_][\\w-]*(\\.[A-Za-z_][\\w-]*|\\[[^\\]]*\\])+");

@@ -1,0 +1,62 @@
+package io.caracal.gateway.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import io.caracal.core.pipeline.FunctionLauncher;
+import io.caracal.gateway.GatewayApplication;
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.function.aws.HandlerUtils;
+import io.micronaut.function.executor.FunctionInitializer;
+import io.micronaut.servlet.http.ServletHttpHandler;
+
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+/**
+ * The gateway as an AWS Lambda: micronaut-function-aws turns each HTTP event into a request for the same controllers
+ * as the container's (the proxy, /health, /ready, /receipts, /stats) and their answer into the event's response.
+ * The answer is buffered, because Java Lambda cannot stream (streamed LLM responses need the container gateway).
+ * One subclass per event shape, as Lambda hands a handler events of one type.
+ *
+ * @param <E> the event type
+ * @param <R> its response type
+ */
+abstract class GatewayFunction<E, R> extends FunctionInitializer {
+    /** The container's environments, and Lambda's, in which the outbox relay has no thread (it has a schedule). */
+    static final String[] ENVIRONMENTS = Stream.concat(Arrays.stream(GatewayApplication.ENVIRONMENTS), Stream.of(FunctionLauncher.LAMBDA))
+            .toArray(String[]::new);
+
+    private final ServletHttpHandler<E, R> http;
+
+    /** Called by the Lambda runtime once per environment: configuration comes from the environment variables. */
+    GatewayFunction() {
+        this.http = exchanges(applicationContext);
+    }
+
+    GatewayFunction(ApplicationContext context) {
+        super(context);
+        startThis(context);
+        this.http = exchanges(context);
+    }
+
+    /** The library's handler of this event shape, giving each request the target the client sent. */
+    abstract ServletHttpHandler<E, R> exchanges(ApplicationContext context);
+
+    /** An empty response of this event shape, for the handler to fill. */
+    abstract R emptyResponse();
+
+    final R handle(E event, Context lambdaContext) {
+        HandlerUtils.configureWithContext(this, lambdaContext);
+        return http.exchange(event, emptyResponse()).getResponse().getNativeResponse();
+    }
+
+    /**
+     * Beans are made when first needed, as in the container. The library's builder would make every singleton at
+     * start (for a SnapStart snapshot, which the gateway does not use), also those of libraries on the classpath
+     * that the gateway never uses, some of which fail without their configuration.
+     */
+    @Override
+    protected ApplicationContextBuilder newApplicationContextBuilder() {
+        return ApplicationContext.builder().environments(ENVIRONMENTS);
+    }
+}
