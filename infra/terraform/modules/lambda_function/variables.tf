@@ -42,7 +42,7 @@ variable "package" {
     s3_key            = string
     s3_object_version = optional(string)
   })
-  description = "Where the function's deployment package (zip) is in S3."
+  description = "Where the function's deployment package is in S3: its runnable jar (a jar is a zip)."
 }
 
 variable "environment" {

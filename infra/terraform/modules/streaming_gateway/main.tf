@@ -120,7 +120,7 @@ resource "aws_ecs_task_definition" "this" {
     cpu_architecture        = "ARM64"
   }
 
-  # The root file system is read-only; Netty unpacks its native transport into the temp directory, which is this
+  # The root file system is read-only; the JVM and the native libraries the jar unpacks write to the temp directory, this
   # task-local volume.
   volume {
     name = "tmp"

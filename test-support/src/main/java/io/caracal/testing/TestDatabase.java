@@ -54,6 +54,13 @@ public final class TestDatabase {
                 "datasources.default.password", "", "caracal.redis.url", SharedServices.redis().uri());
     }
 
+    /** How many of core's migrations {@code name} has not applied (all of them on an empty database). */
+    public static int pendingMigrations(String name) {
+        try (HikariDataSource dataSource = unmigrated(name)) {
+            return Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().info().pending().length;
+        }
+    }
+
     /**
      * The migrations core ships, as core's SchemaMigrator finds them. Not SchemaMigrator itself: core's own tests use
      * this module, so it cannot depend on core; core's TestDatabaseTest checks the two agree.

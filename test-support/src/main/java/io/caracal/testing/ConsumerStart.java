@@ -1,0 +1,55 @@
+package io.caracal.testing;
+
+import io.caracal.embedded.SharedServices;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A consumer function (ledger, metrics, audit) in a process of its own, started as a first deployment starts its
+ * container: on an empty database with {@code MIGRATE_ON_START=true}, connected by environment variables alone.
+ */
+public final class ConsumerStart {
+    /** A cold JVM on a machine the rest of the suite shares: start-up, migration and joining the group. */
+    private static final Duration START = Duration.ofSeconds(120);
+
+    private ConsumerStart() {
+    }
+
+    /** The database {@code function} runs on: {@code <function>_first_start}. */
+    public static String database(String function) {
+        return function + "_first_start";
+    }
+
+    /** Its environment: the connections, on its own empty database (created here), MIGRATE_ON_START, and {@code extra}. */
+    public static Map<String, String> environment(String function, Map<String, String> extra) {
+        String database = database(function);
+        SharedServices.postgres().createDatabase(database);
+        Map<String, String> environment = new HashMap<>(ServiceEnvironment.of(database));
+        environment.put("MIGRATE_ON_START", "true");
+        environment.putAll(extra);
+        return environment;
+    }
+
+    /** The module's runnable jar, started with {@link #environment} and {@link #awaitRunning awaited}. */
+    public static ChildProcess fromJar(String function, String group, Map<String, String> extra) {
+        return awaitRunning(RunnableJar.start(function + "-jar", environment(function, extra)), function, group);
+    }
+
+    /**
+     * Returns {@code process} once it has said it runs and its listener has joined {@code group} on the broker: the
+     * proof that its jar kept the Kafka listener's bean definition, not only the launcher that logs. Stops it and
+     * fails if either does not happen.
+     */
+    public static ChildProcess awaitRunning(ChildProcess process, String function, String group) {
+        try {
+            process.awaitOutput("caracal " + function + " function running", START);
+            Await.until(START, () -> ConsumerGroups.members(group) == 1, "the " + function + " function's consumer in " + group);
+            return process;
+        } catch (RuntimeException | Error e) {
+            process.close();
+            throw e;
+        }
+    }
+}
