@@ -13,9 +13,13 @@
 #   MAVEN_ARGS            extra arguments for mvn (for example -o)
 #   JAVA_HOME             the JDK whose jlink, jdeps and jmods make the runtime (default: the one jlink on PATH is in)
 # Requirements: buildah (Debian: apt-get install buildah), a JDK 17+ with its jmods (Debian: openjdk-17-jdk-headless),
-# unzip, Maven. See docs/deploy/images.md.
+# unzip, Maven, a static busybox for the CLI image (Debian: apt-get install busybox-static). See docs/deploy/images.md.
 set -euo pipefail
 export LC_ALL=C # comm needs sort's byte order
+if ! [[ -x /bin/busybox ]] || ldd /bin/busybox >/dev/null 2>&1; then
+  echo "the CLI image needs a static /bin/busybox (Debian: apt-get install busybox-static)" >&2
+  exit 1
+fi
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 here="$root/infra/images"
@@ -169,6 +173,18 @@ for line in "${images[@]}"; do
     for port in ${ports//,/ }; do
       config+=(--port "$port/tcp")
     done
+  fi
+  if [[ "$name" == "cli" ]]; then
+    # The seeds run the CLI as `docker-compose exec cli caracal ...` in a container that idles: the CLI image alone
+    # gets a shell, sleep and a `caracal` command (a static busybox, no C library needed), so that works.
+    mkdir -p "$work/cli-tools/bin" "$work/cli-tools/usr/local/bin"
+    install -m 0755 /bin/busybox "$work/cli-tools/bin/busybox"
+    ln -sf busybox "$work/cli-tools/bin/sh"
+    ln -sf busybox "$work/cli-tools/bin/sleep"
+    printf '#!/bin/sh\nexec /opt/java/bin/java -jar /app/%s "$@"\n' "$jar" >"$work/cli-tools/usr/local/bin/caracal"
+    chmod 0755 "$work/cli-tools/usr/local/bin/caracal"
+    "${buildah[@]}" copy --quiet "$container" "$work/cli-tools" / >/dev/null
+    config+=(--env PATH=/usr/local/bin:/opt/java/bin:/bin)
   fi
   mapfile -t label < <(labels "caracal-$name" "Caracal $name")
   "${buildah[@]}" config "${config[@]}" "${label[@]}" "$container"

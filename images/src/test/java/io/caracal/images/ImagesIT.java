@@ -194,6 +194,25 @@ class ImagesIT {
         }
     }
 
+    /**
+     * The seeds' Compose walk-through idles the CLI container (`sleep infinity`) and runs `exec cli caracal ...` in it:
+     * the CLI image has both commands on its PATH, as its user.
+     */
+    @Test
+    void theCliImageHasSleepAndACaracalCommandForComposeExec() {
+        ImageConfig config = buildah.inspect(image("cli"));
+        assertTrue(config.env().getOrDefault("PATH", "").startsWith("/usr/local/bin:"), config.env().toString());
+        String container = buildah.from(image("cli"));
+        containers.add(container);
+        try (ChildProcess sleep = ChildProcess.start("cli-image-sleep", buildah.run(container, config.user(), JVM, List.of("sleep", "0")), Map.of())) {
+            assertEquals(0, sleep.awaitExit(START), sleep.output());
+        }
+        try (ChildProcess help = ChildProcess.start("cli-image-caracal", buildah.run(container, config.user(), JVM, List.of("caracal", "--help")), Map.of())) {
+            assertEquals(0, help.awaitExit(START), help.output());
+            assertTrue(help.output().contains("Usage: caracal"), help.output());
+        }
+    }
+
     /** The chart's setup Job: its steps are the CLI image's entrypoint with these arguments. */
     @Test
     void theCliImageRunsTheSetupJobsSteps() throws Exception {
