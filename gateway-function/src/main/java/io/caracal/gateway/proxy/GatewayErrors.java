@@ -60,8 +60,12 @@ public class GatewayErrors {
 
     /** The client's X-Request-ID when it is a plausible id, else a new one: what an answer and its log lines are known by. */
     public static String requestId(HttpRequest<?> request) {
-        String requestId = request.getHeaders().get("X-Request-ID");
-        return requestId != null && requestId.matches("[\\w.:-]{1,128}") ? requestId : UUID.randomUUID().toString();
+        return requestId(request.getHeaders().get("X-Request-ID"));
+    }
+
+    /** The client's X-Request-ID when it is a plausible id, else a new one: it goes into logs, headers and the ledger. */
+    static String requestId(String header) {
+        return header != null && header.matches("[\\w.:-]{1,128}") ? header : UUID.randomUUID().toString();
     }
 
     private static ErrorBody refusal(HttpStatus status, String id) {

@@ -217,8 +217,7 @@ public final class Proxy {
      * waits for the upstream: the call is sent asynchronously, and its answer is settled on {@code settling}.
      */
     private CompletableFuture<HttpResponse<?>> process(ProxyExchange.Request request, BooleanSupplier clientGone) {
-        String requestId = Optional.ofNullable(request.header("X-Request-ID")).filter(id -> id.matches("[\\w.:-]{1,128}"))
-                .orElseGet(() -> UUID.randomUUID().toString());
+        String requestId = GatewayErrors.requestId(request.header("X-Request-ID"));
         HeldCall held;
         CompletableFuture<MutableHttpResponse<?>> sent;
         UpstreamType shape = UpstreamType.GENERIC;

@@ -22,12 +22,7 @@ import io.micronaut.http.server.netty.NettyHttpRequest;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
@@ -124,17 +119,13 @@ public class ProxyController {
             // body that passes the limit mid-stream fails the forwarding instead (413 too).
             throw new ContentLengthExceededException(maxBody, length.getAsLong());
         }
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        request.getHeaders().forEach((name, values) -> headers.computeIfAbsent(name, n -> new ArrayList<>()).addAll(values));
         // The raw path, not the decoded path variable: decoding first would turn %2F..%2F into a real traversal.
         String rawPath = request.getUri().getRawPath().replaceFirst(prefix, "");
         if (!(request instanceof NettyHttpRequest<?>)) {
             return CompletableFuture.completedFuture(whole(proxy.handle(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
-                    request.getUri().getRawQuery(), headers, bodyOf((ServerHttpRequest<?>) request)))));
+                    request.getUri().getRawQuery(), request.getHeaders().asMap(), bodyOf((ServerHttpRequest<?>) request)))));
         }
-        X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
-        return proxy.handleStreaming(new ProxyExchange.Request(request.getMethodName(), upstream, rawPath,
-                request.getUri().getRawQuery(), headers, request, ProxyExchange.Request.peerAddress(request), certificate), clientGone(request));
+        return proxy.handleStreaming(ProxyExchange.Request.of(request, upstream, rawPath), clientGone(request));
     }
 
     /**

@@ -34,6 +34,16 @@ public final class ProxyExchange {
         }
 
         /**
+         * A server request as the proxy and its authenticators read it: its headers, its peer and, for mTLS, the
+         * certificate the TLS stack verified; {@code path} is what of its raw path goes to the upstream.
+         */
+        public static Request of(HttpRequest<?> request, String upstream, String path) {
+            X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
+            return new Request(request.getMethodName(), upstream, path, request.getUri().getRawQuery(), request.getHeaders().asMap(), request,
+                    peerAddress(request), certificate);
+        }
+
+        /**
          * The peer's IP address as the server saw it; null for a request that came in a Lambda event, whose URI
          * has no host (HttpRequest would make one up from it) and whose sender API Gateway or the ALB vouch for.
          */

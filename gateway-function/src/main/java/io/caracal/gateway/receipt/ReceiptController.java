@@ -23,7 +23,6 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.security.cert.X509Certificate;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -58,7 +57,7 @@ public class ReceiptController {
         String requestId = GatewayErrors.requestId(request);
         Optional<Agent> agent;
         try {
-            agent = authenticator.authenticate(asProxied(request));
+            agent = authenticator.authenticate(ProxyExchange.Request.of(request, null, request.getPath()));
         } catch (RuntimeException e) {
             LOG.warn("authentication unavailable, denying request {}: {}", requestId, e.getClass().getSimpleName());
             return error(503, "authentication_unavailable", "authentication unavailable (fail-closed)", requestId);
@@ -84,13 +83,6 @@ public class ReceiptController {
             return error(404, "not_found", "no charge of yours with event id " + id + " is in the ledger", requestId);
         }
         return HttpResponse.ok(new ReceiptBody(receipts.issue(charge.get()), id.toString())).header("X-Request-ID", requestId);
-    }
-
-    /** The request as the proxy's authenticators read it: headers, and for mTLS the peer and its verified certificate. */
-    private static ProxyExchange.Request asProxied(HttpRequest<?> request) {
-        X509Certificate certificate = request.getCertificate().filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast).orElse(null);
-        return new ProxyExchange.Request(request.getMethodName(), null, request.getPath(), request.getUri().getRawQuery(),
-                request.getHeaders().asMap(), request, ProxyExchange.Request.peerAddress(request), certificate);
     }
 
     private static HttpResponse<ErrorBody> error(int status, String code, String message, String requestId) {
