@@ -3,7 +3,10 @@ package io.caracal.core.llm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.sse.SseSplitter;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
@@ -25,13 +28,19 @@ public final class SseMeter {
 
     private final LlmApi api;
     private final boolean dropInjectedUsageChunk;
-    private final SseParser parser = new SseParser();
+    /** No provider sends an event near this size; an unfinished one past it would only fill the gateway's memory. */
+    private static final int MAX_EVENT_BYTES = 64 << 20;
+
+    private final SseSplitter events = new SseSplitter(MAX_EVENT_BYTES);
+    /** Whether the last event was passed on: an LF that completes its CRLF goes (or is dropped) with it. */
+    private boolean lastPassed;
     private TokenUsage usage;
     /** Anthropic's usage so far: message_start's, with the counts of later message_delta events written over it. */
     private ObjectNode anthropicUsage;
     private long generated;
     private final long limit;
     private boolean pastLimit;
+    private boolean unreadable;
 
     private SseMeter(LlmApi api, boolean dropInjectedUsageChunk, long limit) {
         this.api = api;
@@ -62,21 +71,44 @@ public final class SseMeter {
     }
 
     /**
+     * Whether an event grew past {@value #MAX_EVENT_BYTES} bytes without ending: nothing from that chunk on was passed
+     * on, and the usage read so far no longer counts ({@link #usage()} is empty), as it may leave out what that
+     * event and the rest of the stream generated.
+     */
+    public boolean unreadable() {
+        return unreadable;
+    }
+
+    /**
      * Feeds a chunk of the upstream body; returns the bytes to send on to the client now: every event completed so
      * far, byte-identical, less an injected usage chunk. An incomplete trailing event is kept until its end arrives.
      */
     public byte[] accept(byte[] chunk) {
-        return parser.accept(chunk, this::meter);
+        if (unreadable) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(chunk.length);
+        try {
+            events.accept(chunk).forEach(event -> pass(event, meter(event), out));
+        } catch (InvalidInputException tooLarge) {
+            unreadable = true;
+            return new byte[0];
+        }
+        return out.toByteArray();
     }
 
     /** At the end of the upstream body: whatever incomplete bytes remain, unchanged (and unmetered, as clients drop them too). */
     public byte[] finish() {
-        return parser.remainder();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        if (!unreadable) {
+            events.finish().ifPresent(rest -> pass(rest, true, out));
+        }
+        return out.toByteArray();
     }
 
-    /** Usage reported so far; empty until the provider reported a readable one. */
+    /** Usage reported so far; empty until the provider reported a readable one, and once the stream is unreadable. */
     public Optional<TokenUsage> usage() {
-        return Optional.ofNullable(usage);
+        return unreadable ? Optional.empty() : Optional.ofNullable(usage);
     }
 
     /**
@@ -106,8 +138,20 @@ public final class SseMeter {
         return (": " + text.replaceAll("\r\n|\r|\n", " ") + "\n\n").getBytes(StandardCharsets.UTF_8);
     }
 
+    private void pass(SseSplitter.Event event, boolean passOn, ByteArrayOutputStream out) {
+        byte[] raw = event.raw();
+        int from = event.startsWithLfOfPrevious() ? 1 : 0;
+        if (from == 1 && lastPassed) {
+            out.write(raw[0]);
+        }
+        if (passOn) {
+            out.write(raw, from, raw.length - from);
+        }
+        lastPassed = passOn;
+    }
+
     /** Meters one event; whether to pass it on. */
-    private boolean meter(SseParser.Event event) {
+    private boolean meter(SseSplitter.Event event) {
         if (pastLimit) {
             return false;
         }
@@ -119,16 +163,13 @@ public final class SseMeter {
         return pass;
     }
 
-    private boolean read(SseParser.Event event) {
-        if (event.data() == null) {
-            return true;
-        }
+    private boolean read(SseSplitter.Event event) {
         Optional<JsonNode> json = LlmJson.readIfJson(event.data().getBytes(StandardCharsets.UTF_8)).filter(JsonNode::isObject);
         if (json.isEmpty()) {
             return true;
         }
         // The type in the JSON, which the providers always send, else the SSE event name.
-        String type = json.get().path("type").asText(event.name() == null ? "" : event.name());
+        String type = json.get().path("type").asText(event.type() == null ? "" : event.type());
         return switch (api) {
             case OPENAI_CHAT, OPENAI_COMPLETIONS -> chunk(json.get());
             case OPENAI_RESPONSES -> responseEvent(type, json.get());

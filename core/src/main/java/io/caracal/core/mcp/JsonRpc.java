@@ -9,9 +9,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caracal.core.sse.SseSplitter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** How the adapter reads JSON-RPC: the client's bodies strictly, the server's answers as the client reads them. */
@@ -57,6 +59,19 @@ final class JsonRpc {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** The JSON-RPC message the client reads from an SSE event: only events of no type or of type "message" carry one. */
+    static Optional<JsonNode> messageIn(SseSplitter.Event event) {
+        String type = event.type();
+        String data = event.data();
+        boolean message = type == null || type.isEmpty() || type.equals("message");
+        return message && !data.isEmpty() ? readAnswer(data.getBytes(StandardCharsets.UTF_8)) : Optional.empty();
+    }
+
+    /** An event-stream splitter whose events may each carry one message of at most {@link #MAX_MESSAGE_BYTES}. */
+    static SseSplitter eventStream() {
+        return new SseSplitter(MAX_MESSAGE_BYTES);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.caracal.core.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.sse.SseSplitter;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -73,14 +74,14 @@ public record McpOutcome(boolean isJsonRpcError, OptionalInt errorCode, boolean 
      */
     public static final class Reader {
         private final JsonNode requestId;
-        private final SseEvents events;
+        private final SseSplitter events;
         private final ByteArrayOutputStream json;
         private boolean unreadable;
         private McpOutcome outcome;
 
         private Reader(JsonNode requestId, boolean eventStream) {
             this.requestId = requestId;
-            this.events = eventStream ? new SseEvents() : null;
+            this.events = eventStream ? JsonRpc.eventStream() : null;
             this.json = eventStream ? null : new ByteArrayOutputStream();
         }
 
@@ -117,9 +118,9 @@ public record McpOutcome(boolean isJsonRpcError, OptionalInt errorCode, boolean 
             return Optional.ofNullable(outcome);
         }
 
-        private void read(SseEvents.Event event) {
+        private void read(SseSplitter.Event event) {
             if (outcome == null) {
-                event.message().ifPresent(this::read);
+                JsonRpc.messageIn(event).ifPresent(this::read);
             }
         }
 

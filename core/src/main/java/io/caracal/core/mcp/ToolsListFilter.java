@@ -3,6 +3,7 @@ package io.caracal.core.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caracal.core.sse.SseSplitter;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +63,7 @@ public final class ToolsListFilter {
      * and line ends kept; every other event goes on byte for byte.
      */
     public static final class SseRewriter {
-        private final SseEvents events = new SseEvents();
+        private final SseSplitter events = JsonRpc.eventStream();
         private final JsonNode requestId;
         private final Predicate<String> allowed;
 
@@ -83,18 +84,18 @@ public final class ToolsListFilter {
             return events.finish().map(this::forward).orElse(new byte[0]);
         }
 
-        private byte[] forward(SseEvents.Event event) {
-            return event.message().flatMap(message -> filtered(message, requestId, allowed))
+        private byte[] forward(SseSplitter.Event event) {
+            return JsonRpc.messageIn(event).flatMap(message -> filtered(message, requestId, allowed))
                     .map(message -> withData(event, JsonRpc.bytes(message))).orElse(event.raw());
         }
 
         /** The event with its first data line carrying {@code json} (which holds no line break) and its other data lines gone. */
-        private static byte[] withData(SseEvents.Event event, byte[] json) {
+        private static byte[] withData(SseSplitter.Event event, byte[] json) {
             byte[] raw = event.raw();
             ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
             int copied = 0;
             boolean written = false;
-            for (SseEvents.Line line : event.lines()) {
+            for (SseSplitter.Line line : event.lines()) {
                 if (line.field().equals("data")) {
                     out.write(raw, copied, line.start() - copied);
                     if (!written) {

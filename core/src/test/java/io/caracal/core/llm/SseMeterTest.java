@@ -151,6 +151,20 @@ class SseMeterTest {
     }
 
     @Test
+    void anEventThatGrowsPastTheLimitWithoutEndingMakesTheStreamUnreadable() {
+        SseMeter meter = SseMeter.of(LlmApi.OPENAI_CHAT, false);
+        assertArrayEquals(bytes(USAGE_EVENT), meter.accept(bytes(USAGE_EVENT)));
+        assertTrue(meter.usage().isPresent());
+
+        assertEquals(0, meter.accept(bytes("data: " + "x".repeat(64 << 20))).length, "nothing of the chunk that overflows");
+        assertTrue(meter.unreadable());
+        assertFalse(meter.pastLimit());
+        assertTrue(meter.usage().isEmpty(), "usage read before the unreadable event no longer counts: the call is charged what it held");
+        assertEquals(0, meter.accept(bytes("\n\ndata: [DONE]\n\n")).length, "nor anything after it");
+        assertEquals(0, meter.finish().length);
+    }
+
+    @Test
     void aUsageChunkWithChoicesIsNeverDropped() {
         String stream = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hi\"}}],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":1}}\n\n";
         Run run = run(LlmApi.OPENAI_CHAT, true, bytes(stream));

@@ -16,7 +16,7 @@ interface AnswerMeter {
     /** At the end of the answer: the bytes still to pass on. */
     byte[] finish();
 
-    /** Whether the answer has run past what was held for it: a stream is then cut where it stands. */
+    /** Whether the answer has run past what was held for it, or can no longer be metered: a stream is then cut where it stands. */
     default boolean pastHold() {
         return false;
     }

@@ -154,12 +154,13 @@ final class LlmCall implements PricedCall {
 
         @Override
         public boolean pastHold() {
-            return sse.pastLimit();
+            return sse.pastLimit() || sse.unreadable();
         }
 
         @Override
         public byte[] cutTail() {
-            return sse.cutTail("caracal: the stream was cut at the " + outputBound + " output tokens held for it");
+            return sse.cutTail(sse.unreadable() ? "caracal: the stream was cut at an event too large to meter"
+                    : "caracal: the stream was cut at the " + outputBound + " output tokens held for it");
         }
 
         @Override
