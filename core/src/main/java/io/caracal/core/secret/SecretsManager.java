@@ -28,9 +28,11 @@ final class SecretsManager implements AutoCloseable {
         try {
             response = client.getSecretValue(request -> request.secretId(arn));
         } catch (SecretsManagerException e) {
+            // The service's error code and message: what is wrong with the secret or the role's access to it.
             String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            throw new ReadFailure("AWS Secrets Manager refused secret " + name(arn) + ": " + (code == null ? "" : code + ", ")
-                    + e.statusCode() + (e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null ? "" : " (" + e.awsErrorDetails().errorMessage() + ")"));
+            String message = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorMessage();
+            throw new ReadFailure("could not read secret " + name(arn) + " from AWS Secrets Manager: "
+                    + (code == null ? "HTTP " + e.statusCode() : code) + (message == null ? "" : " (" + message + ")"));
         } catch (SdkException e) {
             throw new ReadFailure("could not read secret " + name(arn) + " from AWS Secrets Manager: " + e.getMessage());
         }
