@@ -116,7 +116,7 @@ class TerraformStructureTest {
                 }
             }
         }
-        assertEquals(7, handlers.size(), "expected the seven functions' handlers, found " + handlers);
+        assertEquals(8, handlers.size(), "expected the eight functions' handlers, found " + handlers);
         List<Path> sourceRoots;
         try (Stream<Path> dirs = Files.list(repo)) {
             sourceRoots = dirs.map(d -> d.resolve("src/main/java")).filter(Files::isDirectory).toList();
