@@ -45,6 +45,7 @@ module "caracal" {
   certificate_arn            = var.certificate_arn
   alb_ingress_cidr_blocks    = var.alb_ingress_cidr_blocks
   gateway_image              = var.gateway_image
+  gateway_image_architecture = var.gateway_image_architecture
   gateway_ecr_repository_arn = var.gateway_ecr_repository_arn
   streaming_min_count        = 1
   streaming_max_count        = 2

@@ -17,7 +17,7 @@ variable "packages" {
 
 variable "handlers" {
   type        = map(string)
-  description = "Handler class overrides by function (gateway, alb, relay, ledger, metrics, audit, integrator)."
+  description = "Handler class overrides by function (gateway, alb, relay, sweep, ledger, metrics, audit, integrator)."
   default     = {}
 }
 
@@ -79,6 +79,16 @@ variable "gateway_image" {
   type        = string
   description = "Gateway container image (by digest), for the streaming gateway."
   default     = null
+}
+
+variable "gateway_image_architecture" {
+  type        = string
+  description = "CPU architecture of gateway_image, X86_64 or ARM64: the machine that built it (infra/images/build.sh builds for its own; docs/deploy/images.md, Architecture)."
+  default     = "X86_64"
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.gateway_image_architecture)
+    error_message = "gateway_image_architecture is X86_64 or ARM64."
+  }
 }
 
 variable "gateway_ecr_repository_arn" {

@@ -39,14 +39,16 @@ locals {
     },
   ]
 
+  decrypt_statement = {
+    sid       = "DecryptSecrets"
+    actions   = ["kms:Decrypt"]
+    resources = [var.kms_key_arn]
+  }
+
   # Both functions publish the outbox: the gateway's in-process relay runs during invocations, the scheduled one
   # drains what is left. The producer is idempotent, and the relay first lists the topics it expects.
   publish_statements = [
-    {
-      sid       = "DecryptSecrets"
-      actions   = ["kms:Decrypt"]
-      resources = [var.kms_key_arn]
-    },
+    local.decrypt_statement,
     {
       sid       = "ConnectAsIdempotentProducer"
       actions   = ["kafka-cluster:Connect", "kafka-cluster:WriteDataIdempotently"]
@@ -118,6 +120,39 @@ module "relay_schedule" {
   description         = "Publishes the outbox to Kafka with no gateway request in flight"
   function_arn        = module.relay.alias_arn
   schedule_expression = var.relay_schedule
+  kms_key_arn         = var.kms_key_arn
+  tags                = var.tags
+}
+
+# The budget sweep the container gateway runs every second on a thread: the gateway function has none, as nothing
+# may depend on a request being in flight. Configured as the gateway function (its budget engine needs the same
+# settings, and the same secrets at start); it publishes nothing (its charges reach Kafka through the outbox relay).
+module "sweep" {
+  source = "../lambda_function"
+
+  name                 = "${var.name}-budget-sweep"
+  description          = "Caracal budget sweep: charges calls whose hold expired unsettled, deletes old spend totals"
+  handler              = var.sweep_handler
+  package              = var.package
+  memory_size          = 1024
+  timeout              = 60
+  reserved_concurrency = 1 # one sweep at a time; expired holds are claimed one by one anyway
+  environment          = var.environment
+  subnet_ids           = var.subnet_ids
+  security_group_ids   = var.security_group_ids
+  kms_key_arn          = var.kms_key_arn
+  log_retention_days   = var.log_retention_days
+  policy_statements    = concat(local.secret_statements, [local.decrypt_statement])
+  tags                 = var.tags
+}
+
+module "sweep_schedule" {
+  source = "../schedule"
+
+  name                = "${var.name}-budget-sweep"
+  description         = "Charges expired calls and deletes old spend totals with no gateway request in flight"
+  function_arn        = module.sweep.alias_arn
+  schedule_expression = var.sweep_schedule
   kms_key_arn         = var.kms_key_arn
   tags                = var.tags
 }

@@ -23,6 +23,11 @@ output "alb_function_name" {
   value       = var.enable_alb ? module.function["alb"].function_name : null
 }
 
+output "sweep_function_name" {
+  description = "Name of the scheduled budget sweep function."
+  value       = module.sweep.function_name
+}
+
 output "relay_function_name" {
   description = "Name of the scheduled outbox relay function."
   value       = module.relay.function_name

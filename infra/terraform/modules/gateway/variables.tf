@@ -1,6 +1,6 @@
 variable "name" {
   type        = string
-  description = "Name prefix, e.g. caracal-prod; the functions are <name>-gateway and <name>-outbox-relay."
+  description = "Name prefix, e.g. caracal-prod; the functions are <name>-gateway, <name>-outbox-relay and <name>-budget-sweep."
 }
 
 variable "package" {
@@ -34,6 +34,20 @@ variable "relay_handler" {
   default     = "io.caracal.gateway.lambda.OutboxRelayLambdaHandler"
   # null from a caller (the stack passes its handlers map) means this default.
   nullable = false
+}
+
+variable "sweep_handler" {
+  type        = string
+  description = "Handler of the scheduled budget sweep: charges the calls whose hold expired unsettled at their held amount and deletes old spend totals, round after round, until a round finds nothing or its timeout is 15 s away."
+  default     = "io.caracal.gateway.lambda.BudgetSweepLambdaHandler"
+  # null from a caller (the stack passes its handlers map) means this default.
+  nullable = false
+}
+
+variable "sweep_schedule" {
+  type        = string
+  description = "How often the budget sweep runs. The gateway function has no sweep of its own, so a call whose environment was cut off mid-call is charged up to this long after its hold expired."
+  default     = "rate(1 minute)"
 }
 
 variable "relay_schedule" {

@@ -192,6 +192,7 @@ module "gateway" {
   handler                = lookup(var.handlers, "gateway", null)
   alb_handler            = lookup(var.handlers, "alb", null)
   relay_handler          = lookup(var.handlers, "relay", null)
+  sweep_handler          = lookup(var.handlers, "sweep", null)
   memory_size            = var.gateway_memory_size
   reserved_concurrency   = var.gateway_reserved_concurrency
   environment            = merge(local.shared_env, local.gateway_settings_env, local.gateway_lambda_env)
@@ -274,6 +275,7 @@ module "streaming_gateway" {
 
   name               = "${var.name}-gateway"
   image              = var.gateway_image
+  image_architecture = var.gateway_image_architecture
   ecr_repository_arn = var.gateway_ecr_repository_arn
   cpu                = var.streaming_cpu
   memory             = var.streaming_memory
@@ -318,6 +320,7 @@ locals {
   function_names = merge(module.consumers.function_names, {
     gateway = module.gateway.function_name
     relay   = module.gateway.relay_function_name
+    sweep   = module.gateway.sweep_function_name
   }, var.enable_alb ? { "gateway-alb" = module.gateway.alb_function_name } : {})
 }
 

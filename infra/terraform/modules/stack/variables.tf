@@ -25,7 +25,7 @@ variable "packages" {
 
 variable "handlers" {
   type        = map(string)
-  description = "Handler class overrides by function (gateway, relay, ledger, metrics, audit, integrator); unset ones use the modules' defaults."
+  description = "Handler class overrides by function (gateway, alb, relay, sweep, ledger, metrics, audit, integrator); unset ones use the modules' defaults."
   default     = {}
 }
 
@@ -312,6 +312,16 @@ variable "gateway_image" {
   type        = string
   description = "Gateway container image for the streaming gateway (by digest)."
   default     = null
+}
+
+variable "gateway_image_architecture" {
+  type        = string
+  description = "CPU architecture of gateway_image, X86_64 or ARM64: the machine that built it (infra/images/build.sh builds for its own; docs/deploy/images.md, Architecture)."
+  default     = "X86_64"
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.gateway_image_architecture)
+    error_message = "gateway_image_architecture is X86_64 or ARM64."
+  }
 }
 
 variable "gateway_ecr_repository_arn" {

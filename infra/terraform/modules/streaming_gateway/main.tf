@@ -117,7 +117,7 @@ resource "aws_ecs_task_definition" "this" {
 
   runtime_platform {
     operating_system_family = "LINUX"
-    cpu_architecture        = "ARM64"
+    cpu_architecture        = var.image_architecture
   }
 
   # The root file system is read-only; the JVM and the native libraries the jar unpacks write to the temp directory, this

@@ -8,6 +8,16 @@ variable "image" {
   description = "Gateway container image (the repository's gateway image, by digest for reproducible deploys)."
 }
 
+variable "image_architecture" {
+  type        = string
+  description = "CPU architecture of the image, X86_64 or ARM64: Fargate runs the task on it."
+  default     = "X86_64"
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.image_architecture)
+    error_message = "image_architecture is X86_64 or ARM64."
+  }
+}
+
 variable "ecr_repository_arn" {
   type        = string
   description = "ECR repository of the image; the task may pull from it only."

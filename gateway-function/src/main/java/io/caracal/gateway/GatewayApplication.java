@@ -1,5 +1,6 @@
 package io.caracal.gateway;
 
+import io.caracal.core.secret.SecretArns;
 import io.micronaut.runtime.Micronaut;
 
 /** The gateway as a container (Micronaut on Netty). */
@@ -11,6 +12,6 @@ public final class GatewayApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(GatewayApplication.class).environments(ENVIRONMENTS).start();
+        Micronaut.build(args).mainClass(GatewayApplication.class).environments(ENVIRONMENTS).propertySources(SecretArns.fromEnvironment()).start();
     }
 }

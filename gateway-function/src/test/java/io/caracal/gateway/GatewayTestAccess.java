@@ -34,6 +34,11 @@ public final class GatewayTestAccess implements AutoCloseable {
         return caller.key();
     }
 
+    /** The agent whose API key {@code key} is. */
+    public io.caracal.core.agent.Agent agentOf(String key) {
+        return callers.get(key).agent();
+    }
+
     public BigDecimal spentBy(String key) {
         return fixture.spent(callers.get(key));
     }

@@ -33,18 +33,6 @@ import static org.junit.jupiter.api.Assertions.fail;
  * classes, environment variables) is what the code has.
  */
 class TerraformStructureTest {
-    /**
-     * Environment variables the Lambda functions get that the code does not read yet (issue 15). A function has no
-     * secret files and should not carry secret values in its configuration: it gets the ARN of each secret and
-     * must read the value at start (and again after a SnapStart restore).
-     */
-    static final Map<String, String> PENDING_ENV = Map.of(
-            "DB_PASSWORD_SECRET_ARN", "RDS-managed secret (JSON username/password) -> DB_PASSWORD",
-            "REDIS_PASSWORD_SECRET_ARN", "ElastiCache AUTH token -> REDIS_PASSWORD",
-            "JWT_PUBLIC_KEY_SECRET_ARN", "JWT verification key as PEM text, instead of the JWT_PUBLIC_KEY_PATH file",
-            "RECEIPT_SIGNING_KEY_SECRET_ARN", "gateway receipt signing key (receipts are not built yet)",
-            "MERKLE_SIGNING_KEY_SECRET_ARN", "checkpoint signing key as PEM text, instead of the MERKLE_SIGNING_KEY_PATH file");
-
     static final Tool TERRAFORM = new Tool("terraform", "Terraform 1.11+ (offline: `terraform fmt` downloads no provider)");
 
     static Path repo;
@@ -128,7 +116,7 @@ class TerraformStructureTest {
                 }
             }
         }
-        assertEquals(7, handlers.size(), "expected the seven functions' handlers, found " + handlers);
+        assertEquals(8, handlers.size(), "expected the eight functions' handlers, found " + handlers);
         List<Path> sourceRoots;
         try (Stream<Path> dirs = Files.list(repo)) {
             sourceRoots = dirs.map(d -> d.resolve("src/main/java")).filter(Files::isDirectory).toList();
@@ -157,9 +145,33 @@ class TerraformStructureTest {
             }
         }
         assertTrue(passed.size() > 20, "expected the stack's *_env locals, found " + passed);
-        Set<String> unexplained = ConfigurationDoc.undocumented(repo, passed);
-        unexplained.removeAll(PENDING_ENV.keySet());
-        assertEquals(Set.of(), unexplained, "passed to the functions but neither in docs/configuration.md nor a pending name of this test");
+        assertEquals(Set.of(), ConfigurationDoc.undocumented(repo, passed), "passed to the functions but not in docs/configuration.md");
+    }
+
+    /**
+     * A function gets each secret as the ARN of an X_SECRET_ARN variable, which the code resolves at start-up
+     * (io.caracal.core.secret.SecretArns): the Terraform passes exactly the names the code reads, and the role of
+     * every function given one may read that secret (the ARN's expression is among the stack's GetSecretValue lists).
+     */
+    @Test
+    void secretArnVariablesAreTheCodesAndTheRolesMayReadThem() throws IOException {
+        Set<String> read = new TreeSet<>();
+        Matcher reference = Pattern.compile("new Reference\\(\"([A-Z_]+_SECRET_ARN)\"")
+                .matcher(Files.readString(repo.resolve("core/src/main/java/io/caracal/core/secret/SecretArns.java")));
+        while (reference.find()) {
+            read.add(reference.group(1));
+        }
+        String stack = Files.readString(terraform.resolve("modules/stack/main.tf"));
+        Map<String, String> passed = new java.util.TreeMap<>();
+        Matcher assignment = Pattern.compile("(?m)^\\s*([A-Z_]+_SECRET_ARN)\\s*=\\s*(.+?)\\s*$").matcher(stack);
+        while (assignment.find()) {
+            passed.put(assignment.group(1), assignment.group(2));
+        }
+        assertEquals(read, passed.keySet(), "the *_SECRET_ARN variables of modules/stack and of SecretArns differ");
+        List<String> grants = stack.lines().filter(line -> line.matches("\\s*(\\w+_)?secret_arns\\s*=.*")
+                || line.matches("\\s*(gateway|ledger|metrics|audit|integrator|relay)\\s*=\\s*(local\\.shared_secret_arns|concat\\(local\\.shared_secret_arns).*")).toList();
+        passed.forEach((name, arn) -> assertTrue(grants.stream().anyMatch(line -> line.contains(arn)),
+                name + " = " + arn + " is in no function's secret_arns (the GetSecretValue grant of its role)"));
     }
 
     private static List<String> strings(Expr e) {

@@ -18,7 +18,7 @@ public class MerkleIntegratorLambdaHandler extends ScheduledLambdaHandler {
 
     /** Called by the Lambda runtime once per container: configuration comes from the environment. */
     public MerkleIntegratorLambdaHandler() {
-        this(ApplicationContext.builder().environments(ENVIRONMENTS).start());
+        this(FunctionLauncher.context(ENVIRONMENTS).start());
     }
 
     public MerkleIntegratorLambdaHandler(ApplicationContext context) {

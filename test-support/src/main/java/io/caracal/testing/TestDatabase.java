@@ -7,9 +7,14 @@ import io.caracal.embedded.SharedServices;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 
 /** A migrated database of its own on the shared embedded PostgreSQL, with a real connection pool. */
@@ -52,6 +57,43 @@ public final class TestDatabase {
         EmbeddedPostgresServer postgres = SharedServices.postgres();
         return Map.of("datasources.default.url", postgres.jdbcUrl(name), "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "", "caracal.redis.url", SharedServices.redis().uri());
+    }
+
+    /**
+     * A superuser {@code role} that must give {@code password} to connect (scram-sha-256 over TCP), where every other
+     * role of the shared server is trusted: a test connecting as it proves which password its code used. Its rule is
+     * put first in the server's pg_hba.conf, once; returns when the server applies it.
+     */
+    public static void passwordRole(String role, String password) {
+        if (!role.matches("[a-z_][a-z0-9_]{0,62}")) {
+            throw new IllegalArgumentException("unsafe role name: " + role);
+        }
+        EmbeddedPostgresServer postgres = SharedServices.postgres();
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl("postgres"), EmbeddedPostgresServer.USER, "");
+             Statement s = c.createStatement()) {
+            var exists = s.executeQuery("SELECT 1 FROM pg_roles WHERE rolname = '" + role + "'");
+            s.execute((exists.next() ? "ALTER" : "CREATE") + " ROLE " + role + " LOGIN SUPERUSER PASSWORD '" + password.replace("'", "''") + "'");
+            var hba = s.executeQuery("SHOW hba_file");
+            hba.next();
+            Path file = Path.of(hba.getString(1));
+            String rules = Files.readString(file);
+            String rule = "host all " + role + " 127.0.0.1/32 scram-sha-256\n";
+            if (!rules.contains(rule)) {
+                Files.writeString(file, rule + rules);
+                s.execute("SELECT pg_reload_conf()");
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("could not set up role " + role, e);
+        }
+        Await.until(Duration.ofSeconds(10), () -> refusesWithoutPassword(postgres, role), refused -> refused);
+    }
+
+    private static boolean refusesWithoutPassword(EmbeddedPostgresServer postgres, String role) {
+        try (Connection ignored = DriverManager.getConnection(postgres.jdbcUrl("postgres"), role, "not-the-password")) {
+            return false;
+        } catch (SQLException e) {
+            return "28P01".equals(e.getSQLState());
+        }
     }
 
     /** How many of core's migrations {@code name} has not applied (all of them on an empty database). */

@@ -1,7 +1,9 @@
 package io.caracal.core.pipeline;
 
+import io.caracal.core.secret.SecretArns;
 import io.caracal.core.store.SchemaMigrator;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,14 @@ public final class FunctionLauncher {
     private FunctionLauncher() {
     }
 
+    /**
+     * How every function's context starts, in a container or a Lambda: {@code environments}, configuration from the
+     * environment variables, and the secrets their X_SECRET_ARN variables name read from AWS Secrets Manager.
+     */
+    public static ApplicationContextBuilder context(String... environments) {
+        return ApplicationContext.builder().environments(environments).propertySources(SecretArns.fromEnvironment());
+    }
+
     /** A batch runner for {@code processor} with the context's dead-letter queue and clock. */
     public static BatchRunner runner(ApplicationContext context, EventProcessor processor) {
         return new BatchRunner(processor, context.getBean(DeadLetterSink.class), BatchRunner.Retry.standard(), context.getBean(Clock.class));
@@ -35,11 +45,11 @@ public final class FunctionLauncher {
         if ("true".equalsIgnoreCase(System.getenv("MIGRATE_ON_START"))) {
             // In a context of the shared services alone, closed before the function's own starts: that one starts
             // its consumer and scheduled jobs at once, which must not meet a database without its tables.
-            try (ApplicationContext services = ApplicationContext.builder().environments("services").args(args).start()) {
+            try (ApplicationContext services = context("services").args(args).start()) {
                 services.getBean(SchemaMigrator.class).migrate();
             }
         }
-        ApplicationContext context = ApplicationContext.builder().environments("services", function).args(args).start();
+        ApplicationContext context = context("services", function).args(args).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             context.close();

@@ -24,7 +24,7 @@ public abstract class MskLambdaHandler implements RequestStreamHandler, AutoClos
 
     /** The context the Lambda runtime gets: configuration from the function's environment variables. */
     protected static ApplicationContext lambdaContext() {
-        return ApplicationContext.builder().environments("services", FunctionLauncher.LAMBDA).start();
+        return FunctionLauncher.context("services", FunctionLauncher.LAMBDA).start();
     }
 
     @Override

@@ -144,11 +144,22 @@ public class GatewayFactory {
         return new BudgetEngine(agents, scopes, prices, holds, writer, new RedisBudgetCounters(redis.sync()), clock);
     }
 
-    /** Once a second: the sweep costs an indexed query while no budget is waiting to be rebuilt and no call's hold expired. */
-    @Context
-    @Bean(preDestroy = "close")
+    @Singleton
     BudgetSweep budgetSweep(BudgetEngine engine) {
-        return new BudgetSweep(engine, Duration.ofSeconds(1));
+        return new BudgetSweep(engine);
+    }
+
+    /**
+     * Once a second: the sweep costs an indexed query while no budget is waiting to be rebuilt and no call's hold
+     * expired. Not in Lambda, where its thread would run only while some request is in flight:
+     * BudgetSweepLambdaHandler sweeps there, on a schedule.
+     */
+    @Context
+    @jakarta.inject.Named("budget-sweep")
+    @Requires(notEnv = FunctionLauncher.LAMBDA)
+    @Bean(preDestroy = "close")
+    AutoCloseable budgetSweepSchedule(BudgetSweep sweep) {
+        return sweep.every(Duration.ofSeconds(1));
     }
 
     @Context // created at start-up, so uptime counts from then
@@ -196,10 +207,11 @@ public class GatewayFactory {
         return new GatewayMetrics();
     }
 
-    /** Prometheus on its own port (METRICS_PORT, 9090; a negative port turns it off, 0 picks a free one). */
+    /** Prometheus on its own port (METRICS_PORT, 9090; a negative port turns it off, 0 picks a free one); not in Lambda. */
     @Context
     @jakarta.inject.Named("gateway")
     @Requires(property = "caracal.gateway.metrics-port", pattern = "\\d+")
+    @Requires(notEnv = FunctionLauncher.LAMBDA) // a Lambda environment is not reachable on a port: nothing could scrape it
     @Bean(preDestroy = "close")
     PrometheusEndpoint metricsServer(GatewayMetrics metrics, @Value("${caracal.gateway.metrics-port}") int port,
                                 @Value("${caracal.gateway.metrics-host:0.0.0.0}") String host) {

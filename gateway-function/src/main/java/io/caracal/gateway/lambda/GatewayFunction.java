@@ -57,6 +57,6 @@ abstract class GatewayFunction<E, R> extends FunctionInitializer {
      */
     @Override
     protected ApplicationContextBuilder newApplicationContextBuilder() {
-        return ApplicationContext.builder().environments(ENVIRONMENTS);
+        return FunctionLauncher.context(ENVIRONMENTS);
     }
 }

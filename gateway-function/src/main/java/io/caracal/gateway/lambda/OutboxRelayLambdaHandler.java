@@ -20,7 +20,7 @@ public class OutboxRelayLambdaHandler extends ScheduledLambdaHandler {
 
     /** Called by the Lambda runtime once per container: configuration comes from the environment. */
     public OutboxRelayLambdaHandler() {
-        this(ApplicationContext.builder().environments(ENVIRONMENTS).start());
+        this(FunctionLauncher.context(ENVIRONMENTS).start());
     }
 
     public OutboxRelayLambdaHandler(ApplicationContext context) {

@@ -3,7 +3,15 @@ package io.caracal.gateway.lambda;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.ApplicationLoadBalancerRequestEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.metrics.PrometheusEndpoint;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.embedded.FreePorts;
+import io.caracal.gateway.budget.BudgetSweep;
+import io.caracal.testing.ScheduledEvents;
 import io.caracal.core.event.OutboxRelay;
 import io.caracal.embedded.SharedServices;
 import io.caracal.gateway.GatewayTestAccess;
@@ -11,7 +19,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.sql.DataSource;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -33,11 +50,13 @@ class GatewayLambdaHandlersTest {
     private static GatewayTestAccess gateway;
     private static GatewayHttpApiHandler httpApi;
     private static GatewayAlbHandler alb;
+    /** METRICS_PORT as the function's environment would set it: nothing may listen there in Lambda. */
+    private static final int METRICS_PORT = FreePorts.next();
 
     @BeforeAll
     static void start() throws Exception {
         gateway = GatewayTestAccess.start("gateway_lambda", GatewayFunction.ENVIRONMENTS,
-                Map.of("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers()));
+                Map.of("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers(), "caracal.gateway.metrics-port", METRICS_PORT));
         httpApi = new GatewayHttpApiHandler(gateway.context());
         alb = new GatewayAlbHandler(gateway.context());
     }
@@ -158,6 +177,46 @@ class GatewayLambdaHandlersTest {
         assertTrue(gateway.context().findBean(OutboxRelay.class).isEmpty(), "the gateway Lambda has an outbox relay");
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(OutboxRelay.THREAD_NAME)),
                 "a thread of the outbox relay is running");
+    }
+
+    /** Nothing of a container's background work is left in the function: no budget sweep thread, no metrics listener. */
+    @Test
+    void anInvocationLeavesNoBudgetSweepOrMetricsListenerRunning() {
+        assertEquals(200, invoke(httpApiEvent("apigw-v2-event.json", gateway.callerKey("1.00"))).get("statusCode").asInt());
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals(BudgetSweep.THREAD_NAME)),
+                "a thread of the budget sweep is running");
+        assertTrue(gateway.context().findBean(PrometheusEndpoint.class).isEmpty(), "the gateway Lambda has a Prometheus endpoint");
+        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", METRICS_PORT).close(), "something listens on METRICS_PORT");
+    }
+
+    /**
+     * A call whose hold expired with nobody settling it (an environment cut off mid-call) is charged at its held amount
+     * by one scheduled run of the sweep function, in PostgreSQL and in the Redis counters the next call is checked
+     * against, with no gateway request in flight.
+     */
+    @Test
+    void aScheduledSweepChargesACallWhoseHoldExpiredUnsettled() throws Exception {
+        String key = gateway.callerKey("1.00");
+        BudgetEngine.HoldResult held = gateway.context().getBean(BudgetEngine.class).holdForCall(gateway.agentOf(key),
+                new Money(new BigDecimal("0.40"), new CurrencyCode("USD")), Duration.ofMillis(1), Map.of("request_id", "cut-off"));
+        assertTrue(held.allowed(), held.toString());
+        assertEquals(0, BigDecimal.ZERO.compareTo(gateway.spentBy(key)), "a hold is not spend");
+
+        BudgetSweepLambdaHandler sweep = new BudgetSweepLambdaHandler(gateway.context());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        sweep.handleRequest(new ByteArrayInputStream(ScheduledEvents.scheduler()), out, null);
+        assertTrue(new ObjectMapper().readTree(out.toByteArray()).get("handled").asLong() >= 1, out.toString());
+
+        assertEquals(0, new BigDecimal("0.40").compareTo(gateway.spentBy(key)), "charged at its held amount in PostgreSQL");
+        try (Connection c = gateway.context().getBean(DataSource.class).getConnection(); Statement st = c.createStatement();
+             ResultSet rows = st.executeQuery("SELECT count(*) FROM ledger_events WHERE hold_id = '" + held.holdId()
+                     + "' AND amount = 0.40 AND metadata->>'charged' = 'at expiry' AND metadata->>'request_id' = 'cut-off'")) {
+            rows.next();
+            assertEquals(1, rows.getInt(1));
+        }
+        JsonNode next = invoke(httpApiEvent("apigw-v2-event.json", key));
+        assertEquals(200, next.get("statusCode").asInt(), next.toString());
+        assertEquals("0.30", next.get("headers").get("X-Caracal-Remaining-Budget").asText(), "1.00 - 0.40 charged - 0.30, as Redis counts it");
     }
 
     /** An event of another shape means a trigger wired to the wrong handler: the invocation fails and says so. */
