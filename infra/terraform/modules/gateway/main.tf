@@ -45,8 +45,8 @@ locals {
     resources = [var.kms_key_arn]
   }
 
-  # Both functions publish the outbox: the gateway's in-process relay runs during invocations, the scheduled one
-  # drains what is left. The producer is idempotent, and the relay first lists the topics it expects.
+  # Only the scheduled relay publishes the outbox: the gateway functions have no relay thread, as nothing may depend
+  # on a request being in flight. The producer is idempotent, and the relay first lists the topics it expects.
   publish_statements = [
     local.decrypt_statement,
     {
@@ -84,7 +84,7 @@ module "function" {
   security_group_ids   = var.security_group_ids
   kms_key_arn          = var.kms_key_arn
   log_retention_days   = var.log_retention_days
-  policy_statements    = concat(local.secret_statements, local.publish_statements)
+  policy_statements    = concat(local.secret_statements, [local.decrypt_statement])
   tags                 = var.tags
 }
 
