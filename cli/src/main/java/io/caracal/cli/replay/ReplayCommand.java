@@ -17,6 +17,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,7 +43,7 @@ public final class ReplayCommand {
 
     /** Where a replay starts: a point in time, or the offsets a ledger snapshot recorded. */
     static final class From {
-        @Option(names = "--from-timestamp", paramLabel = "TIME", description = "ISO-8601 UTC, e.g. 2026-02-03T00:00:00Z.")
+        @Option(names = "--from-timestamp", paramLabel = "TIME", description = Times.FORMS + ".")
         String timestamp;
 
         @Option(names = "--from-snapshot", paramLabel = "ID",
@@ -68,7 +69,7 @@ public final class ReplayCommand {
 
         @Override
         protected void run() {
-            Instant fromTime = Times.parseOptional("from-timestamp", from.timestamp);
+            Instant fromTime = Times.parseOptional("from-timestamp", from.timestamp, session.bean(Clock.class).instant());
             UUID snapshotId = from.snapshot == null ? null : Ids.parse("snapshot id", from.snapshot);
             List<String> chosen = groups == null || groups.isEmpty() ? List.copyOf(Replays.GROUP_TOPICS.keySet()) : List.copyOf(groups);
             chosen.forEach(Replays::topicsOf);
