@@ -5,8 +5,7 @@ import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
 import io.caracal.cli.Times;
 import io.caracal.cli.kafka.KafkaAdmin;
-import io.caracal.core.error.Ids;
-import io.caracal.core.error.NotFoundException;
+import io.caracal.cli.snapshot.Snapshots;
 import io.caracal.core.ledger.LedgerSnapshot;
 import io.caracal.core.pipeline.OffsetReplayStore;
 import io.caracal.core.ledger.SnapshotStore;
@@ -47,7 +46,7 @@ public final class ReplayCommand {
         String timestamp;
 
         @Option(names = "--from-snapshot", paramLabel = "ID",
-                description = "A snapshot id (`caracal snapshot list`): each group goes back to the offsets it had committed when the snapshot was taken.")
+                description = "A snapshot: " + Snapshots.FORMS + ". Each group goes back to the offsets it had committed when it was taken.")
         String snapshot;
     }
 
@@ -70,11 +69,12 @@ public final class ReplayCommand {
         @Override
         protected void run() {
             Instant fromTime = Times.parseOptional("from-timestamp", from.timestamp, session.bean(Clock.class).instant());
-            UUID snapshotId = from.snapshot == null ? null : Ids.parse("snapshot id", from.snapshot);
+            SnapshotStore snapshots = session.bean(SnapshotStore.class);
+            UUID snapshotId = from.snapshot == null ? null : Snapshots.find(snapshots, from.snapshot).id();
             List<String> chosen = groups == null || groups.isEmpty() ? List.copyOf(Replays.GROUP_TOPICS.keySet()) : List.copyOf(groups);
             chosen.forEach(Replays::topicsOf);
             OffsetReplayStore store = session.bean(OffsetReplayStore.class);
-            List<LedgerSnapshot.GroupOffset> snapshotOffsets = snapshotId == null ? List.of() : snapshotOffsets(snapshotId);
+            List<LedgerSnapshot.GroupOffset> snapshotOffsets = snapshotId == null ? List.of() : snapshots.offsets(snapshotId);
             List<StartedView> started = new ArrayList<>();
             try (KafkaAdmin kafka = new KafkaAdmin(session.kafkaConnection())) {
                 Replays replays = new Replays(kafka);
@@ -99,12 +99,6 @@ public final class ReplayCommand {
                 }
                 out().println("Start the consumers again; `caracal replay status` shows their progress.");
             });
-        }
-
-        private List<LedgerSnapshot.GroupOffset> snapshotOffsets(UUID snapshotId) {
-            SnapshotStore snapshots = session.bean(SnapshotStore.class);
-            snapshots.find(snapshotId).orElseThrow(() -> new NotFoundException("snapshot", snapshotId));
-            return snapshots.offsets(snapshotId);
         }
     }
 
