@@ -49,7 +49,7 @@ final class DbRotatePasswordCommand extends SessionCommand {
             }
             try {
                 // pgjdbc hashes client side and sends ALTER ROLE ... PASSWORD 'SCRAM-SHA-256$...'.
-                c.unwrap(PGConnection.class).alterUserPassword(target, secret.toCharArray(), "SCRAM-SHA-256");
+                c.unwrap(PGConnection.class).alterUserPassword(target, secret.toCharArray(), "scram-sha-256");
             } catch (SQLException e) {
                 // The server's reason (no such role, not allowed) never holds the password: only its verifier was sent.
                 throw new InvalidInputException("cannot change the password of role " + target + ": "
