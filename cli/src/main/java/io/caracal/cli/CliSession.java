@@ -136,6 +136,14 @@ public final class CliSession implements AutoCloseable {
         return KafkaConnection.fromEnvironment(effectiveEnv());
     }
 
+    /**
+     * The invocation's clock: the application context's (ClockFactory) once a command has started it. Commands that
+     * only talk to Kafka start no context and read the same UTC system clock ClockFactory gives.
+     */
+    public Clock clock() {
+        return context != null ? bean(Clock.class) : Clock.systemUTC();
+    }
+
     public <T> T bean(Class<T> type) {
         return context().getBean(type);
     }

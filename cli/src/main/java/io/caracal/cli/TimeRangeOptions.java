@@ -11,10 +11,10 @@ import java.time.Instant;
 
 /** The period a spend report covers: explicit times, or the current window as a budget policy would count it. */
 public final class TimeRangeOptions {
-    @Option(names = "--start-time", paramLabel = "TIME", description = "Start (inclusive), ISO-8601 UTC.")
+    @Option(names = "--start-time", paramLabel = "TIME", description = "Start (inclusive): " + Times.FORMS + ".")
     String startTime;
 
-    @Option(names = "--end-time", paramLabel = "TIME", description = "End (exclusive), ISO-8601 UTC.")
+    @Option(names = "--end-time", paramLabel = "TIME", description = "End (exclusive): " + Times.FORMS + ".")
     String endTime;
 
     @Option(names = "--time-window", description = "Instead of times: the current hourly, daily, weekly or monthly window (UTC).")
@@ -34,8 +34,8 @@ public final class TimeRangeOptions {
         if (startTime == null || endTime == null) {
             throw new InvalidInputException("give --start-time and --end-time, or --time-window");
         }
-        Instant start = Times.parseOptional("start-time", startTime);
-        Instant end = Times.parseOptional("end-time", endTime);
+        Instant start = Times.parseOptional("start-time", startTime, now);
+        Instant end = Times.parseOptional("end-time", endTime, now);
         Times.requireOrdered(start, end);
         return new Window(start, end);
     }

@@ -166,7 +166,7 @@ class CliDlqTest {
                 "dlq", "get", "--event-id", UUID.randomUUID().toString());
         CliKafkaTest.assertRefused(cli, 1, "dlq id 'nope' is not a UUID", "dlq", "get", "--dlq-id", "nope");
         CliKafkaTest.assertRefused(cli, 1, "dead letter not found", "dlq", "retry", "--dlq-id", UUID.randomUUID().toString());
-        CliKafkaTest.assertRefused(cli, 1, "start-time must be an ISO-8601 UTC time", "dlq", "list", "--start-time", "yesterday");
+        CliKafkaTest.assertRefused(cli, 1, "start-time must be ISO-8601 (2026-01-01T00:00:00Z), a date", "dlq", "list", "--start-time", "yesterday");
         CliKafkaTest.assertRefused(cli, 2, "--all", "dlq", "retry");
         CliKafkaTest.assertRefused(cli, 2, "mutually exclusive", "dlq", "retry", "--all", "--event-id", "x");
         CliKafkaTest.assertRefused(cli, 2, "mutually exclusive", "dlq", "get", "--dlq-id", "x", "--event-id", "x");

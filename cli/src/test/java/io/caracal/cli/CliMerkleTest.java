@@ -146,6 +146,6 @@ class CliMerkleTest {
 
         CliRunner.Result badTime = cli.run("merkle", "verify-range", "--start-time", "yesterday", "--end-time", "2026-11-21T00:00:00Z");
         assertEquals(1, badTime.exitCode());
-        assertTrue(badTime.err().contains("start-time must be an ISO-8601"), badTime.err());
+        assertTrue(badTime.err().contains("start-time must be ISO-8601 (2026-01-01T00:00:00Z), a date"), badTime.err());
     }
 }

@@ -154,8 +154,8 @@ class CliReplayTest {
 
     @Test
     void badInputIsOneLineAndNonZero() {
-        CliKafkaTest.assertRefused(cli, 1, "from-timestamp must be an ISO-8601 UTC time", "replay", "start", "--from-timestamp", "2026-02-30T00:00:00Z");
-        CliKafkaTest.assertRefused(cli, 1, "from-timestamp must be an ISO-8601 UTC time", "replay", "start", "--from-timestamp", "yesterday");
+        CliKafkaTest.assertRefused(cli, 1, "from-timestamp must be ISO-8601 (2026-01-01T00:00:00Z), a date", "replay", "start", "--from-timestamp", "2026-02-30T00:00:00Z");
+        CliKafkaTest.assertRefused(cli, 1, "from-timestamp must be ISO-8601 (2026-01-01T00:00:00Z), a date", "replay", "start", "--from-timestamp", "yesterday");
         CliKafkaTest.assertRefused(cli, 1, "unknown consumer group 'nope'", "replay", "start", "--from-timestamp", "2026-02-03T00:00:00Z",
                 "--consumer-group", "nope");
         CliKafkaTest.assertRefused(cli, 2, "--from-timestamp", "replay", "start");

@@ -10,16 +10,17 @@ import io.caracal.core.audit.AuditStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
 @Command(name = "query", mixinStandardHelpOptions = true, description = "Audit log rows, oldest first, filtered by time, event type and agent.")
 final class AuditQueryCommand extends SessionCommand {
-    @Option(names = "--start-time", paramLabel = "TIME", description = "Only events that happened at or after this ISO-8601 UTC time.")
+    @Option(names = "--start-time", paramLabel = "TIME", description = "Only events that happened at or after this time: " + Times.FORMS + ".")
     String startTime;
 
-    @Option(names = "--end-time", paramLabel = "TIME", description = "Only events that happened before this ISO-8601 UTC time.")
+    @Option(names = "--end-time", paramLabel = "TIME", description = "Only events that happened before this time (same forms).")
     String endTime;
 
     @Option(names = "--event-type", paramLabel = "TYPE",
@@ -49,8 +50,9 @@ final class AuditQueryCommand extends SessionCommand {
     }
 
     private AuditStore.Query query() {
-        Instant from = Times.parseOptional("start-time", startTime);
-        Instant to = Times.parseOptional("end-time", endTime);
+        Instant now = session.bean(Clock.class).instant();
+        Instant from = Times.parseOptional("start-time", startTime, now);
+        Instant to = Times.parseOptional("end-time", endTime, now);
         Times.requireOrdered(from, to);
         requireBoundedLimit(limit);
         Set<String> types = eventType == null ? Set.of() : AuditEventTypes.parse(eventType);

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -28,19 +27,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = "Create a backup directory <dir>/<backup-id>/ with a manifest (sizes and SHA-256 of every file): a pg_dump of the"
-                + " database (types full, postgresql) and a verifiable ledger bundle (types full, ledger). For type full, a missing or"
-                + " too old pg_dump is recorded as skipped and the bundle is still written; type postgresql then fails.")
+                + " database (types full, postgresql), a verifiable ledger bundle (types full, ledger), or every record of Caracal's"
+                + " Kafka topics with the consumer groups' committed offsets (type kafka). For type full, a missing or too old pg_dump"
+                + " is recorded as skipped and the bundle is still written; type postgresql then fails.")
 final class BackupCreateCommand extends SessionCommand {
-    enum Type { FULL, POSTGRESQL, LEDGER }
+    enum Type { FULL, POSTGRESQL, LEDGER, KAFKA }
+
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
-    @Option(names = "--type", defaultValue = "full", description = "full, postgresql or ledger (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--type", defaultValue = "full", description = "full, postgresql, ledger or kafka (default: ${DEFAULT-VALUE}).")
     Type type;
+
+    @Option(names = "--tag", paramLabel = "LABEL",
+            description = "A label kept in the manifest and shown by list and verify, e.g. corruption-evidence (letters, digits, . _ -).")
+    String tag;
 
     @Mixin
     BackupDirectoryOption location;
@@ -51,7 +58,11 @@ final class BackupCreateCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        Instant now = Instant.now(session.bean(Clock.class));
+        if (tag != null && !TAG.matcher(tag).matches()) {
+            throw new InvalidInputException("a tag is 1 to 64 letters, digits, '.', '_' and '-', starting with a letter or digit; got '" + tag + "'");
+        }
+        // A Kafka backup needs no database, so it reads the clock without starting one.
+        Instant now = session.clock().instant();
         String id = "backup-" + ID_TIME.format(now) + "-" + String.format("%04x", ThreadLocalRandom.current().nextInt(0x10000));
         Path directory = location.resolve(session).toAbsolutePath();
         Path partial = directory.resolve("." + id + ".partial");
@@ -66,6 +77,7 @@ final class BackupCreateCommand extends SessionCommand {
                 field("Backup ID", id);
                 field("Directory", backup);
                 field("Type", manifest.type());
+                field("Tag", manifest.tag());
                 manifest.files().forEach(f -> field(f.name(), f.size() + " bytes, sha256 " + f.sha256()));
                 manifest.skipped().forEach(s -> field(s.name(), "skipped: " + s.reason()));
             });
@@ -78,6 +90,10 @@ final class BackupCreateCommand extends SessionCommand {
 
     private Manifest fill(Path partial, String id, Instant now) throws IOException {
         List<Manifest.Skipped> skipped = new ArrayList<>();
+        if (type == Type.KAFKA) {
+            KafkaBackup.write(session, partial, now);
+            return manifest(partial, id, now, null, List.of());
+        }
         if (type != Type.LEDGER) {
             Optional<String> skip = dump(partial.resolve(Manifest.DUMP));
             if (skip.isPresent() && type == Type.POSTGRESQL) {
@@ -91,14 +107,18 @@ final class BackupCreateCommand extends SessionCommand {
         if (type != Type.POSTGRESQL) {
             Bundles.export(session, partial.resolve(Manifest.BUNDLE), null, null);
         }
+        return manifest(partial, id, now, session.bean(SchemaMigrator.class).status().currentVersion(), skipped);
+    }
+
+    private Manifest manifest(Path partial, String id, Instant now, String schemaVersion, List<Manifest.Skipped> skipped) throws IOException {
         List<Manifest.FileEntry> files = new ArrayList<>();
-        for (String name : List.of(Manifest.DUMP, Manifest.BUNDLE)) {
+        for (String name : Manifest.FILES) {
             Path file = partial.resolve(name);
             if (Files.exists(file)) {
                 files.add(new Manifest.FileEntry(name, Files.size(file), Backups.sha256(file)));
             }
         }
-        return new Manifest(id, now.toString(), type.name().toLowerCase(), session.bean(SchemaMigrator.class).status().currentVersion(), files, skipped);
+        return new Manifest(id, now.toString(), type.name().toLowerCase(), tag, schemaVersion, files, skipped);
     }
 
     /** Dumps the database to {@code file}; returns why it could not when pg_dump is missing or older than the server. */

@@ -39,8 +39,8 @@ final class BackupListCommand extends SessionCommand {
         }
         List<Manifest> view = backups;
         print(view, () -> {
-            Table table = new Table("BACKUP ID", "CREATED", "TYPE", "SIZE", "DUMP");
-            view.forEach(m -> table.row(m.id(), m.createdAt(), m.type(), m.size(), m.dump()));
+            Table table = new Table("BACKUP ID", "CREATED", "TYPE", "TAG", "SIZE", "DUMP");
+            view.forEach(m -> table.row(m.id(), m.createdAt(), m.type(), m.tag(), m.size(), m.dump()));
             table.print(out());
         });
     }

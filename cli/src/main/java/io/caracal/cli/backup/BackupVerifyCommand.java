@@ -63,7 +63,8 @@ final class BackupVerifyCommand extends SessionCommand {
         boolean passed = checks.stream().allMatch(Check::passed) && (ledger == null || ledger.verification().passed());
         VerifyView view = new VerifyView(manifest.id(), passed, checks, ledger);
         print(view, () -> {
-            out().println("Backup: " + view.backupId() + " (" + manifest.type() + ", created " + manifest.createdAt() + ")");
+            out().println("Backup: " + view.backupId() + " (" + manifest.type() + (manifest.tag() == null ? "" : ", tag " + manifest.tag())
+                    + ", created " + manifest.createdAt() + ")");
             view.checks().forEach(c -> out().println("  " + c.file() + " " + c.check() + ": " + (c.passed() ? "OK" : "FAILED") + " (" + c.detail() + ")"));
             if (ledger != null) {
                 out().println();

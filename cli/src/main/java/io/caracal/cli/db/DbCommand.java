@@ -16,8 +16,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 
-@Command(name = "db", mixinStandardHelpOptions = true, description = "Create, migrate and check the database.",
-        subcommands = {DbCommand.Init.class, DbCommand.Migrate.class, DbCommand.HealthCheck.class})
+@Command(name = "db", mixinStandardHelpOptions = true, description = "Create, migrate, check, query (read only), reset the database, and rotate its password.",
+        subcommands = {DbCommand.Init.class, DbCommand.Migrate.class, DbCommand.HealthCheck.class, DbQueryCommand.class, DbResetCommand.class,
+                DbRotatePasswordCommand.class})
 public final class DbCommand {
 
     @Serdeable(naming = SnakeCaseStrategy.class)

@@ -51,7 +51,7 @@ public final class DlqCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Dead letters, oldest first, optionally filtered.")
     static final class ListLetters extends SessionCommand {
-        @Option(names = "--start-time", paramLabel = "TIME", description = "Only those that failed at or after this ISO-8601 UTC time.")
+        @Option(names = "--start-time", paramLabel = "TIME", description = "Only those that failed at or after this time: " + Times.FORMS + ".")
         String startTime;
 
         @Option(names = "--error-type", description = "Only those with this error type, e.g. PolicyEvaluationError.")
@@ -67,7 +67,7 @@ public final class DlqCommand {
         @Override
         protected void run() {
             requireLimit(limit);
-            Instant start = Times.parseOptional("start-time", startTime);
+            Instant start = Times.parseOptional("start-time", startTime, session.clock().instant());
             Predicate<DeadLetter> wanted = d -> (start == null || !d.failedAt().isBefore(start))
                     && (errorType == null || errorType.equals(d.errorType()));
             List<DeadLetter> matching = read(session).stream().filter(wanted).toList();

@@ -11,7 +11,10 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
@@ -33,6 +36,8 @@ import java.util.function.Supplier;
  * an operator can act on (an unknown topic is "not found", an unreachable broker says where it looked).
  */
 public final class KafkaAdmin implements AutoCloseable {
+    /** Twice Kafka's minimum for SCRAM-SHA-256/512. */
+    private static final int SCRAM_ITERATIONS = 8192;
     private final Admin admin;
     private final KafkaConnection connection;
 
@@ -121,6 +126,14 @@ public final class KafkaAdmin implements AutoCloseable {
         Map<TopicPartition, OffsetAndMetadata> request = new HashMap<>();
         offsets.forEach((p, o) -> request.put(p, new OffsetAndMetadata(o)));
         call(() -> admin.alterConsumerGroupOffsets(group, request).all());
+    }
+
+    /** Sets {@code user}'s SCRAM credential for {@code mechanism} (created if the user had none); returns the mechanisms it now has. */
+    public List<String> upsertScram(String user, ScramMechanism mechanism, String password) {
+        call(() -> admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                new ScramCredentialInfo(mechanism, SCRAM_ITERATIONS), password))).all());
+        return call(() -> admin.describeUserScramCredentials(List.of(user)).all()).get(user).credentialInfos().stream()
+                .map(info -> info.mechanism().mechanismName() + " (" + info.iterations() + " iterations)").toList();
     }
 
     public record Cluster(String clusterId, Node controller, Collection<Node> nodes) {

@@ -24,11 +24,11 @@ import java.util.List;
 import java.util.Map;
 
 @Command(name = "kafka", mixinStandardHelpOptions = true,
-        description = "Create and inspect Caracal's Kafka topics, brokers and consumer lag.%n"
+        description = "Create and inspect Caracal's Kafka topics, brokers and consumer lag, and rotate its SCRAM password.%n"
                 + "Kafka: KAFKA_BOOTSTRAP_SERVERS, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,"
                 + " KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD (or a running `caracal dev`).",
         subcommands = {KafkaCommand.CreateTopics.class, KafkaCommand.ListTopics.class, KafkaCommand.DescribeTopic.class,
-                KafkaCommand.ConsumerLag.class, KafkaCommand.ListBrokers.class})
+                KafkaCommand.ConsumerLag.class, KafkaCommand.ListBrokers.class, KafkaRotateCredentialsCommand.class})
 public final class KafkaCommand {
     /** The topic settings worth seeing when diagnosing lag or durability. */
     private static final List<String> NOTABLE_CONFIGS = List.of("retention.ms", "min.insync.replicas", "cleanup.policy", "compression.type");

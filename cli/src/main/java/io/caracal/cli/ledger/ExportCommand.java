@@ -8,6 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -19,10 +20,10 @@ final class ExportCommand extends SessionCommand {
             description = "The bundle file to write (replaced if it exists). Not --output: that is -o, the output format of every command.")
     Path file;
 
-    @Option(names = "--start-time", description = "ISO-8601 UTC, inclusive (with --end-time).")
+    @Option(names = "--start-time", paramLabel = "TIME", description = "Inclusive, with --end-time: " + Times.FORMS + ".")
     String startTime;
 
-    @Option(names = "--end-time", description = "ISO-8601 UTC, exclusive (with --start-time).")
+    @Option(names = "--end-time", paramLabel = "TIME", description = "Exclusive, with --start-time (same forms).")
     String endTime;
 
     ExportCommand(CliSession session) {
@@ -31,8 +32,9 @@ final class ExportCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        Instant start = Times.parseOptional("start-time", startTime);
-        Instant end = Times.parseOptional("end-time", endTime);
+        Instant now = session.bean(Clock.class).instant();
+        Instant start = Times.parseOptional("start-time", startTime, now);
+        Instant end = Times.parseOptional("end-time", endTime, now);
         if ((start == null) != (end == null)) {
             throw new InvalidInputException("give both --start-time and --end-time, or neither for the whole ledger");
         }

@@ -15,11 +15,18 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-        description = "Append every ledger event not yet in the Merkle log (rows written before the log existed) and sign checkpoints"
-                + " over them now, in batches of --batch-size.")
+        description = "Append every ledger event not yet in the Merkle log (rows written before the log existed: a v0.2 ledger after"
+                + " the upgrade) and sign checkpoints over them now, in batches of --batch-size. Safe to run again: appended events are"
+                + " never appended twice.")
 final class BackfillCommand extends SessionCommand {
+    private static final java.util.Set<String> SOURCE_VERSIONS = java.util.Set.of("v0.2", "0.2");
+
     @Option(names = "--signing-key", paramLabel = "FILE", description = "P-256 PEM private key (default: $MERKLE_SIGNING_KEY_PATH).")
     Path signingKey;
+
+    @Option(names = "--source-version", paramLabel = "VERSION",
+            description = "The version that wrote the events: v0.2, the only one whose ledger has no Merkle log (as the upgrade guide runs it).")
+    String sourceVersion;
 
     @Option(names = "--batch-size", defaultValue = "1000", description = "Events per checkpoint (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -34,6 +41,10 @@ final class BackfillCommand extends SessionCommand {
 
     @Override
     protected void run() {
+        if (sourceVersion != null && !SOURCE_VERSIONS.contains(sourceVersion.trim().toLowerCase(java.util.Locale.ROOT))) {
+            throw new InvalidInputException("source-version must be v0.2: only a v0.2 ledger was written without a Merkle log"
+                    + " (later versions append every event as they write it); got '" + sourceVersion + "'");
+        }
         Path key = signingKey != null ? signingKey : keyFromEnvironment();
         if (batchSize < 1 || batchSize > 1_000_000) {
             throw new InvalidInputException("batch-size must be from 1 to 1000000, got " + batchSize);

@@ -14,14 +14,20 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 @Command(name = "rotate-keys", mixinStandardHelpOptions = true,
-        description = "Register a new checkpoint signing key (and, with --generate, create it). Every earlier public key stays registered,"
-                + " so checkpoints signed before the rotation still verify. Then point MERKLE_SIGNING_KEY_PATH at the new key and restart"
-                + " the ledger function.")
+        description = "Register a new checkpoint signing key: the one at --new-key, one created there with --generate, or, with"
+                + " neither option, one created at $CARACAL_HOME/keys/merkle-signing-<time>.pem. Every earlier public key stays"
+                + " registered, so checkpoints signed before the rotation still verify. Then point MERKLE_SIGNING_KEY_PATH at the new key"
+                + " and restart the ledger function.")
 final class RotateKeysCommand extends SessionCommand {
-    @Option(names = "--new-key", required = true, paramLabel = "FILE", description = "The new P-256 PEM private key.")
+    private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    @Option(names = "--new-key", paramLabel = "FILE", description = "The new P-256 PEM private key (default: a new one under $CARACAL_HOME/keys).")
     Path newKey;
 
     @Option(names = "--generate", description = "Create the new key at --new-key (refused if the file exists).")
@@ -37,17 +43,20 @@ final class RotateKeysCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        if (generate && Files.exists(newKey)) {
-            throw new InvalidInputException(newKey + " already exists; --generate never overwrites a key");
+        boolean create = generate || newKey == null;
+        Path file = newKey != null ? newKey
+                : session.home().resolve("keys").resolve("merkle-signing-" + FILE_TIME.format(session.bean(Clock.class).instant()) + ".pem");
+        if (create && Files.exists(file)) {
+            throw new InvalidInputException(file + " already exists; a new key never overwrites one");
         }
-        PemKeys.SigningKey key = generate ? PemKeys.generate(newKey) : PemKeys.readPrivate(newKey);
+        PemKeys.SigningKey key = create ? PemKeys.generate(file) : PemKeys.readPrivate(file);
         MerkleLogStore store = session.bean(MerkleLogStore.class);
         NoteKey noteKey = new NoteKey(session.bean(MerkleSettings.class).getOrigin(), key.publicKey());
         store.registerKey(noteKey);
         List<KeyView> keys = store.keys().stream().map(k -> new KeyView(k.keyId(), k.name())).toList();
         print(keys, () -> {
             out().println("New signing key registered: " + noteKey.keyId());
-            out().println("Set MERKLE_SIGNING_KEY_PATH=" + newKey.toAbsolutePath() + " for the ledger function and restart it.");
+            out().println("Set MERKLE_SIGNING_KEY_PATH=" + file.toAbsolutePath() + " for the ledger function and restart it.");
             out().println("Verification keys (all kept):");
             keys.forEach(k -> out().println("  " + k.keyId() + "  " + k.name()));
         });

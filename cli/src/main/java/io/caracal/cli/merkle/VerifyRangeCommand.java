@@ -9,16 +9,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Clock;
 import java.time.Instant;
 
 @Command(name = "verify-range", mixinStandardHelpOptions = true,
         description = "Verify every checkpoint covering events that occurred in [start, end), and find events in that range that no"
                 + " checkpoint covers.")
 final class VerifyRangeCommand extends SessionCommand {
-    @Option(names = "--start-time", required = true, description = "ISO-8601 UTC, inclusive.")
+    @Option(names = {"--start-time", "--start"}, required = true, paramLabel = "TIME", description = "Inclusive: " + Times.FORMS + ".")
     String startTime;
 
-    @Option(names = "--end-time", required = true, description = "ISO-8601 UTC, exclusive.")
+    @Option(names = {"--end-time", "--end"}, required = true, paramLabel = "TIME", description = "Exclusive: " + Times.FORMS + ".")
     String endTime;
 
     @Mixin
@@ -30,8 +31,9 @@ final class VerifyRangeCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        Instant start = Times.parseOptional("start-time", startTime);
-        Instant end = Times.parseOptional("end-time", endTime);
+        Instant now = session.bean(Clock.class).instant();
+        Instant start = Times.parseOptional("start-time", startTime, now);
+        Instant end = Times.parseOptional("end-time", endTime, now);
         Times.requireOrdered(start, end);
         LedgerVerifier.Report report = trusted.verifier(session).verifyRange(start, end);
         VerificationReport.ReportView view = VerificationReport.view(report);

@@ -3,6 +3,7 @@ package io.caracal.cli.pricebook;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
+import io.caracal.cli.Times;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
@@ -21,8 +22,7 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
+import java.time.Clock;
 import java.util.List;
 
 @Command(name = "pricebook", mixinStandardHelpOptions = true,
@@ -65,7 +65,7 @@ public final class PricebookCommand {
         @Option(names = "--currency", defaultValue = "USD", description = "ISO 4217 currency (default: ${DEFAULT-VALUE}).")
         String currency;
 
-        @Option(names = "--effective-from", paramLabel = "TIME", description = "When the price takes effect, ISO-8601 UTC (default: now).")
+        @Option(names = "--effective-from", paramLabel = "TIME", description = "When the price takes effect: " + Times.FORMS + " (default: now).")
         String effectiveFrom;
 
         Set(CliSession session) {
@@ -74,7 +74,7 @@ public final class PricebookCommand {
 
         @Override
         protected void run() {
-            PriceDraft draft = new PriceDraft(resource, Money.parse("price", price, CurrencyCode.parse(currency)), instant(effectiveFrom));
+            PriceDraft draft = new PriceDraft(resource, Money.parse("price", price, CurrencyCode.parse(currency)), Times.parseOptional("effective-from", effectiveFrom, session.bean(Clock.class).instant()));
             PriceEntry entry = session.bean(PricebookStore.class).set(draft);
             print(PriceView.of(entry), () -> {
                 out().println("Price set successfully:");
@@ -82,17 +82,6 @@ public final class PricebookCommand {
                 field("Unit Price", entry.unitPrice().display());
                 field("Effective From", time(entry.effectiveFrom()));
             });
-        }
-
-        private static Instant instant(String text) {
-            if (text == null) {
-                return null;
-            }
-            try {
-                return Instant.parse(text.trim());
-            } catch (DateTimeParseException e) {
-                throw new InvalidInputException("effective-from must be an ISO-8601 UTC time such as 2026-01-01T00:00:00Z, got '" + text + "'");
-            }
         }
     }
 

@@ -5,8 +5,7 @@ import io.caracal.cli.SessionCommand;
 import io.caracal.cli.Table;
 import io.caracal.cli.Times;
 import io.caracal.cli.kafka.KafkaAdmin;
-import io.caracal.core.error.Ids;
-import io.caracal.core.error.NotFoundException;
+import io.caracal.cli.snapshot.Snapshots;
 import io.caracal.core.ledger.LedgerSnapshot;
 import io.caracal.core.pipeline.OffsetReplayStore;
 import io.caracal.core.ledger.SnapshotStore;
@@ -17,6 +16,7 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,11 +42,11 @@ public final class ReplayCommand {
 
     /** Where a replay starts: a point in time, or the offsets a ledger snapshot recorded. */
     static final class From {
-        @Option(names = "--from-timestamp", paramLabel = "TIME", description = "ISO-8601 UTC, e.g. 2026-02-03T00:00:00Z.")
+        @Option(names = "--from-timestamp", paramLabel = "TIME", description = Times.FORMS + ".")
         String timestamp;
 
         @Option(names = "--from-snapshot", paramLabel = "ID",
-                description = "A snapshot id (`caracal snapshot list`): each group goes back to the offsets it had committed when the snapshot was taken.")
+                description = "A snapshot: " + Snapshots.FORMS + ". Each group goes back to the offsets it had committed when it was taken.")
         String snapshot;
     }
 
@@ -68,12 +68,13 @@ public final class ReplayCommand {
 
         @Override
         protected void run() {
-            Instant fromTime = Times.parseOptional("from-timestamp", from.timestamp);
-            UUID snapshotId = from.snapshot == null ? null : Ids.parse("snapshot id", from.snapshot);
+            Instant fromTime = Times.parseOptional("from-timestamp", from.timestamp, session.bean(Clock.class).instant());
+            SnapshotStore snapshots = session.bean(SnapshotStore.class);
+            UUID snapshotId = from.snapshot == null ? null : Snapshots.find(snapshots, from.snapshot).id();
             List<String> chosen = groups == null || groups.isEmpty() ? List.copyOf(Replays.GROUP_TOPICS.keySet()) : List.copyOf(groups);
             chosen.forEach(Replays::topicsOf);
             OffsetReplayStore store = session.bean(OffsetReplayStore.class);
-            List<LedgerSnapshot.GroupOffset> snapshotOffsets = snapshotId == null ? List.of() : snapshotOffsets(snapshotId);
+            List<LedgerSnapshot.GroupOffset> snapshotOffsets = snapshotId == null ? List.of() : snapshots.offsets(snapshotId);
             List<StartedView> started = new ArrayList<>();
             try (KafkaAdmin kafka = new KafkaAdmin(session.kafkaConnection())) {
                 Replays replays = new Replays(kafka);
@@ -98,12 +99,6 @@ public final class ReplayCommand {
                 }
                 out().println("Start the consumers again; `caracal replay status` shows their progress.");
             });
-        }
-
-        private List<LedgerSnapshot.GroupOffset> snapshotOffsets(UUID snapshotId) {
-            SnapshotStore snapshots = session.bean(SnapshotStore.class);
-            snapshots.find(snapshotId).orElseThrow(() -> new NotFoundException("snapshot", snapshotId));
-            return snapshots.offsets(snapshotId);
         }
     }
 

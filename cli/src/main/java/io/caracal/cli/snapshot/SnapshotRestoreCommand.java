@@ -3,9 +3,7 @@ package io.caracal.cli.snapshot;
 import io.caracal.cli.CliSession;
 import io.caracal.cli.SessionCommand;
 import io.caracal.core.config.SpendRetention;
-import io.caracal.core.error.Ids;
 import io.caracal.core.error.InvalidInputException;
-import io.caracal.core.error.NotFoundException;
 import io.caracal.core.ledger.LedgerSnapshot;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.caracal.core.recovery.SnapshotRestore;
@@ -27,7 +25,7 @@ import java.util.UUID;
                 + " matches, rebuild Redis from the ledger: budget counters are dropped (reloaded from PostgreSQL on the next check) and the"
                 + " spend buckets re-aggregated. Stop the metrics consumers first.")
 final class SnapshotRestoreCommand extends SessionCommand {
-    @Option(names = "--snapshot-id", required = true, paramLabel = "ID", description = "The snapshot to restore (`caracal snapshot list`).")
+    @Option(names = "--snapshot-id", required = true, paramLabel = "ID", description = "The snapshot to restore: " + Snapshots.FORMS + ".")
     String snapshotId;
 
     SnapshotRestoreCommand(CliSession session) {
@@ -41,9 +39,9 @@ final class SnapshotRestoreCommand extends SessionCommand {
 
     @Override
     protected void run() {
-        UUID id = Ids.parse("snapshot id", snapshotId);
         SnapshotStore snapshots = session.bean(SnapshotStore.class);
-        LedgerSnapshot snapshot = snapshots.find(id).orElseThrow(() -> new NotFoundException("snapshot", id));
+        LedgerSnapshot snapshot = Snapshots.find(snapshots, snapshotId);
+        UUID id = snapshot.id();
         if (!session.redisConfigured()) {
             throw new InvalidInputException("restore rebuilds the Redis the gateway and the metrics function use: set REDIS_URL or"
                     + " REDIS_HOST (and REDIS_PORT, REDIS_PASSWORD, REDIS_TLS as they do) or the config file's redis: section");

@@ -39,6 +39,18 @@ public final class SchemaMigrator {
         });
     }
 
+    /**
+     * Drops every object of the schema, recorded data included, and applies every migration again: the empty
+     * database of {@code caracal db reset}. Only this call may clean; {@link #migrate()} never does.
+     */
+    public Result reset() {
+        return reachable(() -> {
+            Flyway.configure().configuration(flyway.getConfiguration()).cleanDisabled(false).load().clean();
+            MigrateResult result = flyway.migrate();
+            return new Result(result.initialSchemaVersion, current(), result.migrationsExecuted);
+        });
+    }
+
     public Status status() {
         return reachable(() -> {
             MigrationInfo[] all = flyway.info().all();
