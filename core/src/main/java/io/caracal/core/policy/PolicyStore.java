@@ -69,6 +69,12 @@ public final class PolicyStore implements PolicyScopes {
      */
     public BudgetPolicy tokenBudget(UUID jti, UUID childId, UUID parentId, Money limit) {
         return db.transaction(c -> {
+            // Read first: an insert that conflicts still fires the table's change notice, which would empty every
+            // replica's policy caches on each reload of a token's budget.
+            Optional<BudgetPolicy> existing = tokenBudget(c, jti);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
             Instant now = Rows.now(clock);
             BudgetPolicy budget = new BudgetPolicy(UUID.randomUUID(), childId, limit, TimeWindow.MONTHLY, WindowType.ROLLING, null, parentId,
                     true, now, now);
@@ -81,11 +87,15 @@ public final class PolicyStore implements PolicyScopes {
                 ps.setObject(12, jti);
                 ps.executeUpdate();
             }
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE delegation_jti = ?")) {
-                ps.setObject(1, jti);
-                return readAll(ps).get(0);
-            }
+            return tokenBudget(c, jti).orElseThrow();
         });
+    }
+
+    private static Optional<BudgetPolicy> tokenBudget(Connection c, UUID jti) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE delegation_jti = ?")) {
+            ps.setObject(1, jti);
+            return readAll(ps).stream().findFirst();
+        }
     }
 
     public BudgetPolicy get(UUID policyId) {
