@@ -16,8 +16,8 @@ import java.util.function.IntSupplier;
  * status_code}} (status ok | denied | error, as the HighErrorRate alert expects), {@code
  * caracal_request_duration_seconds}, {@code caracal_policy_evaluations_total{decision}}, {@code
  * caracal_gateway_auth_failures_total}, {@code caracal_gateway_replay_blocks_total}, {@code
- * caracal_spending_total{currency}}, {@code caracal_gateway_delegation_refused_total}, and the gateway's limits: {@code caracal_gateway_rate_limited_total}, {@code
- * caracal_gateway_connections_open}, {@code caracal_gateway_connections_refused_total} and {@code
+ * caracal_spending_total{currency}}, {@code caracal_gateway_delegation_refused_total}, and the gateway's limits: {@code
+ * caracal_gateway_rate_limited_total}, {@code caracal_gateway_connections_open}, {@code caracal_gateway_connections_refused_total} and {@code
  * caracal_gateway_upstream_calls_in_flight}. No label carries an agent id: that would grow without bound.
  */
 public final class GatewayMetrics {

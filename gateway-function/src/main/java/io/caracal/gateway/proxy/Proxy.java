@@ -10,6 +10,7 @@ import io.caracal.core.budget.Settlement;
 import io.caracal.core.delegation.DelegationGrants;
 import io.caracal.core.delegation.InvalidDelegationTokenException;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.policy.BudgetPolicy;
 import io.caracal.core.error.OverloadedException;
 import io.caracal.core.error.StorageUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,7 +89,7 @@ public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Where an agent presents a delegation token its parent issued it (a compact JWS). */
-    public static final String DELEGATION_HEADER = "X-Caracal-Delegation";
+    private static final String DELEGATION_HEADER = "X-Caracal-Delegation";
 
     private final AgentAuthenticator authenticator;
     private final Optional<NonceGuard> nonces;
@@ -115,8 +116,7 @@ public final class Proxy {
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
                  RateLimiter rateLimiter, UpstreamPermits permits, Allowlists allowlists, Receipts receipts, DelegationGrants delegations,
-                 BudgetEngine engine,
-                 Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
+                 BudgetEngine engine, Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
                  Duration timeout, Duration holdTtl, Executor settling) {
         this.authenticator = authenticator;
         this.nonces = nonces;
@@ -561,7 +561,7 @@ public final class Proxy {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("request_id", requestId);
         delegation.ifPresent(d -> metadata.put("delegation_jti", d.claims().jti().toString()));
-        Optional<io.caracal.core.policy.BudgetPolicy> tokenBudget = delegation.map(DelegationGrants.Grant::budget);
+        Optional<BudgetPolicy> tokenBudget = delegation.map(DelegationGrants.Grant::budget);
         metadata.put("method", request.method());
         // The host only: a target URL's path can itself be a secret (webhook tokens).
         metadata.put("destination", destination.uri().getHost());
