@@ -6,6 +6,7 @@ import io.caracal.cli.audit.AuditCommand;
 import io.caracal.cli.backup.BackupCommand;
 import io.caracal.cli.budget.BudgetCommand;
 import io.caracal.cli.db.DbCommand;
+import io.caracal.cli.delegation.DelegationCommand;
 import io.caracal.cli.dlq.DlqCommand;
 import io.caracal.cli.kafka.KafkaCommand;
 import io.caracal.cli.ledger.LedgerCommand;
@@ -25,8 +26,8 @@ import java.nio.file.Path;
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
                 + " with neither, the stack of a running 'caracal dev' ($CARACAL_HOME/dev.env, default ~/.caracal),"
                 + " or, in the dev-stack build only, a local embedded PostgreSQL under $CARACAL_HOME.",
-        subcommands = {AgentCommand.class, PolicyCommand.class, BudgetCommand.class, AllowlistCommand.class, PricebookCommand.class,
-                AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
+        subcommands = {AgentCommand.class, PolicyCommand.class, BudgetCommand.class, DelegationCommand.class, AllowlistCommand.class,
+                PricebookCommand.class, AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
                 LedgerCommand.class, ReceiptCommand.class, SnapshotCommand.class, BackupCommand.class})
 public final class CaracalCommand {
     private final CliSession session;

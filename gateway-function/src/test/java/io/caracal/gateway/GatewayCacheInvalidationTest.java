@@ -2,6 +2,15 @@ package io.caracal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
+import io.caracal.core.agent.Agent;
+import io.caracal.core.delegation.DelegationKeyStore;
+import io.caracal.core.delegation.DelegationService;
+import io.caracal.core.delegation.RevocationStore;
+import io.caracal.core.keys.PemKeys;
+import io.caracal.core.money.CurrencyCode;
+import io.caracal.core.money.Money;
+import io.caracal.core.policy.TimeWindow;
+import io.caracal.core.policy.WindowType;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.agent.ApiKeyStore;
@@ -18,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -71,7 +81,7 @@ class GatewayCacheInvalidationTest {
     };
     /** A read of what the caches mirror; the settle's read of its hold (lines joined with their policies) is the write path's. */
     private static final Pattern MIRRORED_READ = Pattern.compile("(?s)^(?!.*budget_hold_lines).*\\b(FROM|JOIN)\\s+(agents|agent_api_keys|budget_policies"
-            + "|pricebook_entries|resource_allowlists)\\b.*");
+            + "|pricebook_entries|resource_allowlists|delegation_keys|revoked_delegation_tokens)\\b.*");
 
     private static GatewayFixture f;
     private static HikariDataSource cliPool;
@@ -100,9 +110,15 @@ class GatewayCacheInvalidationTest {
     }
 
     private static HttpResponse<String> call(Caller caller) {
+        return call(caller, Map.of());
+    }
+
+    private static HttpResponse<String> call(Caller caller, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(f.base.resolve("/stub/chat")).header("X-API-Key", caller.key())
+                .header("X-Caracal-Estimated-Cost", "0.30").POST(HttpRequest.BodyPublishers.ofString("{}"));
+        headers.forEach(request::header);
         try {
-            return client.send(HttpRequest.newBuilder(f.base.resolve("/stub/chat")).header("X-API-Key", caller.key())
-                    .header("X-Caracal-Estimated-Cost", "0.30").POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -190,6 +206,32 @@ class GatewayCacheInvalidationTest {
         statements.clear();
         for (int i = 0; i < 10; i++) {
             assertEquals(200, call(caller).statusCode());
+        }
+        assertTrue(statements.size() > 0, "the calls still write their holds and settlements");
+        assertEquals(List.of(), statements.stream().filter(s -> MIRRORED_READ.matcher(s).matches()).toList());
+    }
+
+    @Test
+    void warmCallsUnderADelegationTokenReadNothingThatTheCachesMirror() {
+        Agent parent = f.agent(null);
+        f.policy(parent, "10.00", TimeWindow.DAILY, WindowType.CALENDAR, null);
+        PemKeys.SigningKey key = PemKeys.generate();
+        DelegationKeyStore keys = f.gateway.getBean(DelegationKeyStore.class);
+        keys.register(parent.id(), key.publicKey());
+        Caller child = f.caller(f.agent(parent.id()));
+        String token = new DelegationService(cliAgents, cliPolicies, keys,
+                f.gateway.getBean(RevocationStore.class), Clock.systemUTC())
+                .issue(parent.id(), child.agent().id(), new Money(new BigDecimal("5"),
+                        new CurrencyCode("USD")), Duration.ofHours(1), null, 2, key).token();
+        Map<String, String> delegated = Map.of("X-Caracal-Delegation", token);
+        // The first call creates the token's budget; its notice empties the policy caches once more, refilled by the second.
+        assertEquals(200, call(child, delegated).statusCode());
+        awaitNoticesDelivered();
+        assertEquals(200, call(child, delegated).statusCode());
+
+        statements.clear();
+        for (int i = 0; i < 10; i++) {
+            assertEquals(200, call(child, delegated).statusCode());
         }
         assertTrue(statements.size() > 0, "the calls still write their holds and settlements");
         assertEquals(List.of(), statements.stream().filter(s -> MIRRORED_READ.matcher(s).matches()).toList());

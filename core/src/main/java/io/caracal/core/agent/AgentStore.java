@@ -154,7 +154,8 @@ public final class AgentStore implements AgentLookup {
 
     /** A delegated budget is carved from the parent's: moving the agent away would orphan it. */
     private static void requireNoDelegatedPolicy(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM budget_policies WHERE agent_id = ? AND active AND delegated_from IS NOT NULL LIMIT 1")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM budget_policies WHERE agent_id = ? AND active AND delegated_from IS NOT NULL AND "
+                + io.caracal.core.policy.PolicyStore.NOT_TOKEN + " LIMIT 1")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {

@@ -94,27 +94,28 @@ public final class BudgetEngine {
      * is over its limit.
      */
     public HoldResult hold(UUID agentId, Money estimate, Duration ttl) {
-        return hold(agents.get(agentId), estimate, ttl, null);
+        return hold(agents.get(agentId), estimate, ttl, null, Optional.empty());
     }
 
     /**
      * As {@link #hold(UUID, Money, Duration)} for a call the gateway forwards once it is held, for an agent it has just
      * authenticated. The decision is recorded as an event with {@code metadata}: a refusal at once, an allowed call's
      * when it is settled or voided. A hold nobody settles or voids before it expires (its replica died mid-call) is
-     * charged at its amount, since the upstream may well have served the call.
+     * charged at its amount, since the upstream may well have served the call. A call under a delegation token is also
+     * held on the budget the token grants ({@code tokenBudget}), in the same atomic step as the agent's other budgets.
      */
-    public HoldResult holdForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata) {
-        return hold(agent, estimate, ttl, metadata);
+    public HoldResult holdForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata, Optional<BudgetPolicy> tokenBudget) {
+        return hold(agent, estimate, ttl, metadata, tokenBudget);
     }
 
-    private HoldResult hold(Agent agent, Money estimate, Duration ttl, Map<String, String> call) {
+    private HoldResult hold(Agent agent, Money estimate, Duration ttl, Map<String, String> call, Optional<BudgetPolicy> tokenBudget) {
         UUID agentId = agent.id();
         Duration lifetime = ttl == null ? DEFAULT_HOLD_TTL : ttl;
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(MAX_HOLD_TTL) > 0) {
             throw new InvalidInputException("hold TTL must be between 1 and " + MAX_HOLD_TTL.toSeconds() + " seconds, got " + lifetime.toSeconds());
         }
         Instant now = now();
-        Plan plan = plan(agent, estimate, now);
+        Plan plan = plan(agent, estimate, now, tokenBudget);
         if (plan.refusal != null) {
             if (call != null) {
                 writes.record(BudgetEvents.decision(agentId, plan.refusal, now, call));
@@ -148,9 +149,10 @@ public final class BudgetEngine {
      * it by other means while Redis is unreachable. It counts in Redis once Redis is rebuilt from PostgreSQL, which
      * this replica has Redis do for the hold's budgets before it uses Redis again.
      */
-    public HoldResult holdUncheckedForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata) {
+    public HoldResult holdUncheckedForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata,
+                                           Optional<BudgetPolicy> tokenBudget) {
         Instant now = now();
-        Plan plan = plan(agent, estimate, now);
+        Plan plan = plan(agent, estimate, now, tokenBudget);
         if (plan.refusal != null) {
             writes.record(BudgetEvents.decision(agent.id(), plan.refusal, now, metadata));
             return new HoldResult(null, plan.refusal, null);
@@ -166,7 +168,7 @@ public final class BudgetEngine {
     /** The decision a hold would get now, without holding anything. */
     public BudgetDecision check(UUID agentId, Money estimate) {
         Instant now = now();
-        Plan plan = plan(agents.get(agentId), estimate, now);
+        Plan plan = plan(agents.get(agentId), estimate, now, Optional.empty());
         if (plan.refusal != null) {
             return plan.refusal;
         }
@@ -333,19 +335,22 @@ public final class BudgetEngine {
     private record Plan(Money amount, List<BudgetLine> lines, BudgetDecision refusal, UUID root) {
     }
 
-    private Plan plan(Agent agent, Money estimate, Instant now) {
+    /** A token's budget stands in for the agent's own policies when it has none: the token is then its budget. */
+    private Plan plan(Agent agent, Money estimate, Instant now, Optional<BudgetPolicy> tokenBudget) {
         UUID agentId = agent.id();
         if (agent.status() != AgentStatus.ACTIVE) {
             return refused("agent " + agentId + " is " + agent.status().label());
         }
         PolicyStore.Scope scope = policies.scopeOf(agentId);
-        if (scope.own().isEmpty()) {
+        List<BudgetPolicy> budgets = new ArrayList<>(scope.all());
+        tokenBudget.ifPresent(budgets::add);
+        if (scope.own().isEmpty() && tokenBudget.isEmpty()) {
             return refused("no active policy for agent " + agentId);
         }
         // With no estimate nothing is held; the currency only labels the (zero) hold.
-        Money amount = estimate != null ? estimate : new Money(BigDecimal.ZERO, scope.own().get(0).limit().currency());
+        Money amount = estimate != null ? estimate : new Money(BigDecimal.ZERO, budgets.get(0).limit().currency());
         List<BudgetLine> lines = new ArrayList<>();
-        for (BudgetPolicy policy : scope.all()) {
+        for (BudgetPolicy policy : budgets) {
             Optional<BudgetLine> line = line(policy, amount, now);
             if (line.isEmpty()) {
                 return refused("no conversion from " + amount.currency() + " to " + policy.limit().currency() + " in the pricebook (fx:"

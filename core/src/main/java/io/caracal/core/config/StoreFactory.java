@@ -5,6 +5,7 @@ import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.allowlist.AllowlistStore;
 import io.caracal.core.audit.AuditStore;
 import io.caracal.core.budget.HoldStore;
+import io.caracal.core.delegation.DelegationKeyStore;
 import io.caracal.core.delegation.RevocationStore;
 import io.caracal.core.event.OutboxStore;
 import io.caracal.core.ledger.LedgerStore;
@@ -72,6 +73,11 @@ public class StoreFactory {
     @Singleton
     RevocationStore revocationStore(Database db, Clock clock) {
         return new RevocationStore(db, clock);
+    }
+
+    @Singleton
+    DelegationKeyStore delegationKeyStore(Database db, Clock clock) {
+        return new DelegationKeyStore(db, clock);
     }
 
     @Singleton

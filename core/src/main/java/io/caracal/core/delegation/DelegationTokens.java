@@ -1,156 +1,141 @@
 package io.caracal.core.delegation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.nimbusds.jose.Header;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObject;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
-import java.security.interfaces.ECPublicKey;
+import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
- * Delegation tokens as compact JWS (JWT) signed with ES256. Only ES256 is accepted on verification, whatever
- * the header asks for, so "alg: none" and algorithm confusion are refused by construction.
+ * Delegation tokens as compact JWS (JWT) signed with ES256, by Nimbus. Only ES256 is accepted on verification, whatever
+ * the header asks for, so "alg: none" and algorithm confusion (HS256 keyed with the public key) are refused before any
+ * key is looked at; the key is the one its {@code kid} names, and it must belong to the token's issuer.
  */
 public final class DelegationTokens {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
-    /** Clocks of issuer and verifier may disagree this much about "issued at". */
+    /** Clocks of issuer and verifier may disagree this much about "issued at"; expiry is never stretched. */
     private static final Duration SKEW = Duration.ofSeconds(60);
 
     private DelegationTokens() {
     }
 
     public static String sign(DelegationClaims claims, PemKeys.SigningKey key) {
-        ObjectNode header = JSON.createObjectNode().put("alg", "ES256").put("typ", "JWT").put("kid", key.keyId());
-        ObjectNode body = JSON.createObjectNode()
-                .put("iss", claims.parentId().toString())
-                .put("sub", claims.childId().toString())
-                .put("aud", DelegationClaims.AUDIENCE)
-                .put("iat", claims.issuedAt().getEpochSecond())
-                .put("exp", claims.expiresAt().getEpochSecond())
-                .put("jti", claims.jti().toString())
-                .put("spendingLimit", claims.spendingLimit().amountText())
-                .put("currency", claims.spendingLimit().currency().code())
-                .put("maxDelegationDepth", claims.maxDelegationDepth());
-        ArrayNode operations = body.putArray("allowedOperations");
-        claims.allowedOperations().forEach(operations::add);
-        String signingInput = encode(header) + "." + encode(body);
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(JOSEObjectType.JWT).keyID(key.keyId()).build();
+        JWTClaimsSet body = new JWTClaimsSet.Builder()
+                .issuer(claims.parentId().toString())
+                .subject(claims.childId().toString())
+                .audience(DelegationClaims.AUDIENCE)
+                .issueTime(Date.from(claims.issuedAt()))
+                .expirationTime(Date.from(claims.expiresAt()))
+                .jwtID(claims.jti().toString())
+                .claim("spendingLimit", claims.spendingLimit().amountText())
+                .claim("currency", claims.spendingLimit().currency().code())
+                .claim("allowedOperations", claims.allowedOperations())
+                .claim("maxDelegationDepth", claims.maxDelegationDepth())
+                .build();
+        SignedJWT jwt = new SignedJWT(header, body);
         try {
-            Signature signer = Signature.getInstance("SHA256withECDSAinP1363Format");
-            signer.initSign(key.privateKey());
-            signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + ENCODER.encodeToString(signer.sign());
-        } catch (GeneralSecurityException e) {
+            jwt.sign(new ECDSASigner(key.privateKey()));
+        } catch (JOSEException e) {
             throw new IllegalStateException("ES256 signing failed", e);
         }
+        return jwt.serialize();
     }
 
-    /** Verifies signature, audience, times and claim shapes; the caller checks revocation and the agent tree. */
-    public static DelegationClaims verify(String token, Function<String, ECPublicKey> keysById, Instant now) {
+    /** Verifies signature, signer, audience, times and claim shapes; the caller checks revocation and the agent tree. */
+    public static DelegationClaims verify(String token, DelegationKeys keys, Instant now) {
         if (token == null || token.isBlank()) {
             throw new InvalidDelegationTokenException("delegation token is empty");
         }
-        String[] parts = token.trim().split("\\.", -1);
-        if (parts.length != 3) {
-            throw new InvalidDelegationTokenException("delegation token is not a compact JWS (header.payload.signature)");
-        }
-        JsonNode header = decode(parts[0], "header");
-        if (!"ES256".equals(header.path("alg").asText())) {
-            throw new InvalidDelegationTokenException("delegation token must be signed with ES256, not '" + header.path("alg").asText() + "'");
-        }
-        String keyId = header.path("kid").asText("");
-        ECPublicKey key = keysById.apply(keyId);
-        if (key == null) {
-            throw new InvalidDelegationTokenException("delegation token is signed with unknown key '" + keyId + "'");
-        }
+        SignedJWT jwt = parse(token.trim());
+        DelegationKey key = keys.find(jwt.getHeader().getKeyID() == null ? "" : jwt.getHeader().getKeyID())
+                .orElseThrow(() -> new InvalidDelegationTokenException("delegation token is signed with an unknown key"));
         try {
-            Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
-            verifier.initVerify(key);
-            verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            if (!verifier.verify(DECODER.decode(parts[2]))) {
+            if (!jwt.verify(new ECDSAVerifier(key.publicKey()))) {
                 throw new InvalidDelegationTokenException("delegation token signature is invalid");
             }
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (JOSEException e) {
             throw new InvalidDelegationTokenException("delegation token signature is invalid");
         }
-        JsonNode body = decode(parts[1], "payload");
-        if (!DelegationClaims.AUDIENCE.equals(body.path("aud").asText())) {
-            throw new InvalidDelegationTokenException("delegation token is not for " + DelegationClaims.AUDIENCE);
+        DelegationClaims claims = claims(jwt);
+        if (!key.agentId().equals(claims.parentId())) {
+            throw new InvalidDelegationTokenException("delegation token is signed with a key of agent " + key.agentId() + ", not of its issuer "
+                    + claims.parentId());
         }
-        Instant issuedAt = Instant.ofEpochSecond(number(body, "iat"));
-        Instant expiresAt = Instant.ofEpochSecond(number(body, "exp"));
-        if (!now.isBefore(expiresAt)) {
-            throw new InvalidDelegationTokenException("delegation token expired at " + expiresAt);
+        if (!now.isBefore(claims.expiresAt())) {
+            throw new InvalidDelegationTokenException("delegation token expired at " + claims.expiresAt());
         }
-        if (issuedAt.isAfter(now.plus(SKEW))) {
-            throw new InvalidDelegationTokenException("delegation token is issued in the future (" + issuedAt + ")");
+        if (claims.issuedAt().isAfter(now.plus(SKEW))) {
+            throw new InvalidDelegationTokenException("delegation token is issued in the future (" + claims.issuedAt() + ")");
         }
-        List<String> operations = new ArrayList<>();
-        body.path("allowedOperations").forEach(o -> operations.add(o.asText()));
+        return claims;
+    }
+
+    /** The token as a JWS whose header asks for ES256; nothing about it is trusted yet. */
+    private static SignedJWT parse(String token) {
+        Header header;
         try {
-            Money limit = Money.parse("spendingLimit", text(body, "spendingLimit"), CurrencyCode.parse(text(body, "currency")));
-            return new DelegationClaims(uuid(body, "iss"), uuid(body, "sub"), issuedAt, expiresAt, uuid(body, "jti"), limit,
-                    operations, (int) number(body, "maxDelegationDepth"));
-        } catch (InvalidInputException e) {
+            header = Header.parse(JOSEObject.split(token)[0]);
+        } catch (ParseException e) {
+            throw new InvalidDelegationTokenException("delegation token is not a compact JWS (header.payload.signature)");
+        }
+        if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
+            throw new InvalidDelegationTokenException("delegation token must be signed with ES256, not '" + header.getAlgorithm() + "'");
+        }
+        try {
+            return SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new InvalidDelegationTokenException("delegation token is not a compact JWS (header.payload.signature)");
+        }
+    }
+
+    private static DelegationClaims claims(SignedJWT jwt) {
+        try {
+            JWTClaimsSet body = jwt.getJWTClaimsSet();
+            if (!List.of(DelegationClaims.AUDIENCE).equals(body.getAudience())) {
+                throw new InvalidDelegationTokenException("delegation token is not for " + DelegationClaims.AUDIENCE);
+            }
+            Money limit = Money.parse("spendingLimit", required(body.getStringClaim("spendingLimit"), "spendingLimit"),
+                    CurrencyCode.parse(required(body.getStringClaim("currency"), "currency")));
+            List<String> operations = body.getStringListClaim("allowedOperations");
+            Integer depth = body.getIntegerClaim("maxDelegationDepth");
+            return new DelegationClaims(uuid(body.getIssuer(), "iss"), uuid(body.getSubject(), "sub"),
+                    instant(body.getIssueTime(), "iat"), instant(body.getExpirationTime(), "exp"), uuid(body.getJWTID(), "jti"), limit,
+                    operations == null ? List.of() : operations, required(depth, "maxDelegationDepth"));
+        } catch (ParseException | InvalidInputException e) {
             throw new InvalidDelegationTokenException("delegation token claim is malformed: " + e.getMessage());
         }
     }
 
-    private static String encode(JsonNode node) {
-        try {
-            return ENCODER.encodeToString(JSON.writeValueAsBytes(node));
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode decode(String part, String what) {
-        try {
-            JsonNode node = JSON.readTree(DECODER.decode(part));
-            if (node == null || !node.isObject()) {
-                throw new IOException("not an object");
-            }
-            return node;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidDelegationTokenException("delegation token " + what + " is not base64url JSON");
-        }
-    }
-
-    private static String text(JsonNode body, String claim) {
-        JsonNode value = body.get(claim);
-        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+    private static <T> T required(T value, String claim) {
+        if (value == null || value instanceof String text && text.isBlank()) {
             throw new InvalidDelegationTokenException("delegation token lacks the '" + claim + "' claim");
         }
-        return value.asText();
+        return value;
     }
 
-    private static long number(JsonNode body, String claim) {
-        JsonNode value = body.get(claim);
-        if (value == null || !value.canConvertToLong()) {
-            throw new InvalidDelegationTokenException("delegation token lacks the numeric '" + claim + "' claim");
-        }
-        return value.asLong();
+    private static Instant instant(Date value, String claim) {
+        return required(value, claim).toInstant();
     }
 
-    private static UUID uuid(JsonNode body, String claim) {
+    private static UUID uuid(String value, String claim) {
         try {
-            return UUID.fromString(text(body, claim));
+            return UUID.fromString(required(value, claim));
         } catch (IllegalArgumentException e) {
             throw new InvalidDelegationTokenException("delegation token claim '" + claim + "' is not a UUID");
         }

@@ -8,7 +8,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 /** Revoked delegation tokens, by jti. Revoking twice keeps the first revocation. */
-public final class RevocationStore {
+public final class RevocationStore implements Revocations {
     private final Database db;
     private final Clock clock;
 
@@ -29,6 +29,7 @@ public final class RevocationStore {
         });
     }
 
+    @Override
     public boolean isRevoked(UUID jti) {
         return db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM revoked_delegation_tokens WHERE jti = ?")) {

@@ -29,6 +29,11 @@ import java.util.UUID;
 public final class PolicyStore implements PolicyScopes {
     private static final String COLUMNS = "id, agent_id, limit_amount, currency, time_window, window_type, time_zone,"
             + " delegated_from, active, created_at, updated_at";
+    /**
+     * Policies, as opposed to the budgets delegation tokens grant ({@link #tokenBudget}): those apply only to the calls
+     * that present their token, so they are no agent's policy, nor can they be listed, changed or deactivated as one.
+     */
+    public static final String NOT_TOKEN = "delegation_jti IS NULL";
 
     private final Database db;
     private final Clock clock;
@@ -57,6 +62,42 @@ public final class PolicyStore implements PolicyScopes {
         });
     }
 
+    /**
+     * The budget a delegation token grants {@code childId}: {@code limit} over the token's whole life, a rolling 30-day
+     * window (no token lives longer, so the window always reaches back to its first charge). Created by the first
+     * call that presents the token, on whichever replica; every later call, anywhere, finds the same row.
+     */
+    public BudgetPolicy tokenBudget(UUID jti, UUID childId, UUID parentId, Money limit) {
+        return db.transaction(c -> {
+            // Read first: an insert that conflicts still fires the table's change notice, which would empty every
+            // replica's policy caches on each reload of a token's budget.
+            Optional<BudgetPolicy> existing = tokenBudget(c, jti);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            Instant now = Rows.now(clock);
+            BudgetPolicy budget = new BudgetPolicy(UUID.randomUUID(), childId, limit, TimeWindow.MONTHLY, WindowType.ROLLING, null, parentId,
+                    true, now, now);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_policies (" + COLUMNS + ", delegation_jti)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (delegation_jti) DO NOTHING")) {
+                bindPolicy(ps, budget);
+                ps.setBoolean(9, true);
+                Rows.setInstant(ps, 10, now);
+                Rows.setInstant(ps, 11, now);
+                ps.setObject(12, jti);
+                ps.executeUpdate();
+            }
+            return tokenBudget(c, jti).orElseThrow();
+        });
+    }
+
+    private static Optional<BudgetPolicy> tokenBudget(Connection c, UUID jti) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE delegation_jti = ?")) {
+            ps.setObject(1, jti);
+            return readAll(ps).stream().findFirst();
+        }
+    }
+
     public BudgetPolicy get(UUID policyId) {
         return db.transaction(c -> find(c, policyId, false));
     }
@@ -67,7 +108,7 @@ public final class PolicyStore implements PolicyScopes {
             if (agentId.isPresent()) {
                 AgentStore.find(c, agentId.get()).orElseThrow(() -> new NotFoundException("agent", agentId.get()));
             }
-            String where = (agentId.isPresent() ? " WHERE agent_id = ?" : " WHERE true") + (includeInactive ? "" : " AND active");
+            String where = (agentId.isPresent() ? " WHERE agent_id = ?" : " WHERE true") + " AND " + NOT_TOKEN + (includeInactive ? "" : " AND active");
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies" + where + " ORDER BY created_at, id")) {
                 if (agentId.isPresent()) {
                     ps.setObject(1, agentId.get());
@@ -138,7 +179,7 @@ public final class PolicyStore implements PolicyScopes {
             return;
         }
         List<BudgetPolicy> parentPolicies;
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE agent_id = ? AND active")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE agent_id = ? AND active AND " + NOT_TOKEN)) {
             ps.setObject(1, delegatedFrom);
             parentPolicies = readAll(ps);
         }
@@ -152,7 +193,7 @@ public final class PolicyStore implements PolicyScopes {
      */
     private void checkDelegationsStillFit(Connection c, BudgetPolicy changed, BudgetPolicy replacement) throws SQLException {
         List<BudgetPolicy> delegated;
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE delegated_from = ? AND active")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE delegated_from = ? AND active AND " + NOT_TOKEN)) {
             ps.setObject(1, changed.agentId());
             delegated = readAll(ps);
         }
@@ -160,7 +201,7 @@ public final class PolicyStore implements PolicyScopes {
             return;
         }
         List<BudgetPolicy> parentAfter = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE agent_id = ? AND active AND id <> ?")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE agent_id = ? AND active AND id <> ? AND " + NOT_TOKEN)) {
             ps.setObject(1, changed.agentId());
             ps.setObject(2, changed.id());
             parentAfter.addAll(readAll(ps));
@@ -262,7 +303,7 @@ public final class PolicyStore implements PolicyScopes {
                     + " SELECT id, parent_id, 0 FROM agents WHERE id = ?"
                     + " UNION SELECT a.id, a.parent_id, up.depth + 1 FROM agents a JOIN up ON a.id = up.parent_id WHERE up.depth < 1000)"
                     + " SELECT up.id AS tree_agent, up.depth, " + COLUMNS.replaceAll("(\\w+)", "p.$1")
-                    + " FROM up LEFT JOIN budget_policies p ON p.agent_id = up.id AND p.active ORDER BY up.depth, p.created_at, p.id")) {
+                    + " FROM up LEFT JOIN budget_policies p ON p.agent_id = up.id AND p.active AND p." + NOT_TOKEN + " ORDER BY up.depth, p.created_at, p.id")) {
                 ps.setObject(1, agentId);
                 UUID root = null;
                 List<BudgetPolicy> own = new ArrayList<>();
@@ -281,7 +322,7 @@ public final class PolicyStore implements PolicyScopes {
     }
 
     private static BudgetPolicy find(Connection c, UUID id, boolean forUpdate) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE id = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM budget_policies WHERE id = ? AND " + NOT_TOKEN + (forUpdate ? " FOR UPDATE" : ""))) {
             ps.setObject(1, id);
             return readAll(ps).stream().findFirst().orElseThrow(() -> new NotFoundException("policy", id));
         }

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import static io.caracal.core.budget.EngineFixture.eur;
 import static io.caracal.core.budget.EngineFixture.usd;
@@ -269,7 +270,8 @@ class BudgetEngineTest {
             engine.settle(engine.hold(agent.id(), usd("2"), null).holdId(), usd("2"));
             redis.close();
             assertThrows(BudgetStoreUnavailableException.class, () -> engine.hold(agent.id(), usd("2"), null));
-            BudgetEngine.HoldResult away = engine.holdUncheckedForCall(f.agents.get(agent.id()), usd("2"), null, Map.of("request_id", "degraded")); // as degraded mode does
+            BudgetEngine.HoldResult away = engine.holdUncheckedForCall(f.agents.get(agent.id()), usd("2"), null, Map.of("request_id", "degraded"),
+                    Optional.empty()); // as degraded mode does
             assertThrows(BudgetStoreUnavailableException.class, () -> engine.settle(away.holdId(), usd("2")), "PostgreSQL has it, Redis not");
 
             redis = EmbeddedRedisServer.startKeepingData(port, data); // back with 2 spent, loaded for minutes more

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -69,7 +70,7 @@ class GroupCommitWriterTest {
                 String id = "call-" + i;
                 boolean settle = i % 4 != 0;
                 results.add(pool.submit(() -> {
-                    BudgetEngine.HoldResult held = engine.holdForCall(live, usd("0.20"), null, call(id));
+                    BudgetEngine.HoldResult held = engine.holdForCall(live, usd("0.20"), null, call(id), Optional.empty());
                     assertTrue(held.allowed(), held.decision().reason());
                     if (settle) {
                         engine.settle(held, usd("0.10"), call(id));
@@ -174,7 +175,7 @@ class GroupCommitWriterTest {
         Agent agent = f.agent("expired-call", null);
         f.policy(agent, "10", TimeWindow.DAILY, WindowType.CALENDAR, null);
         Agent live = f.agents.get(agent.id());
-        BudgetEngine.HoldResult forwarded = f.engine.holdForCall(live, usd("0.75"), Duration.ofSeconds(30), call("crashed"));
+        BudgetEngine.HoldResult forwarded = f.engine.holdForCall(live, usd("0.75"), Duration.ofSeconds(30), call("crashed"), Optional.empty());
         BudgetEngine.HoldResult admin = f.engine.hold(agent.id(), usd("2"), Duration.ofSeconds(30));
         assertEquals(0, f.engine.chargeExpiredCalls(100), "nothing has expired yet");
         f.clock.advance(Duration.ofSeconds(31));
@@ -195,7 +196,7 @@ class GroupCommitWriterTest {
         Agent agent = f.agent("refused", null);
         f.policy(agent, "1", TimeWindow.DAILY, WindowType.CALENDAR, null);
         Agent live = f.agents.get(agent.id());
-        BudgetEngine.HoldResult denied = f.engine.holdForCall(live, usd("5"), null, call("too-big"));
+        BudgetEngine.HoldResult denied = f.engine.holdForCall(live, usd("5"), null, call("too-big"), Optional.empty());
         assertFalse(denied.allowed());
         assertEquals(0, count("SELECT count(*) FROM budget_holds WHERE agent_id = '" + agent.id() + "' AND state = 'open'"));
         assertEquals(1, count("SELECT count(*) FROM event_outbox WHERE event_key = '" + agent.id() + "' AND topic LIKE '%decision%'"));

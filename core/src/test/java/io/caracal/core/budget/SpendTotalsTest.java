@@ -40,6 +40,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
@@ -186,7 +187,7 @@ class SpendTotalsTest {
         switch (path) {
             case 0 -> {
                 BudgetEngine engine = grouped.get(replica);
-                BudgetEngine.HoldResult held = engine.holdForCall(child, usd("0.01"), null, call);
+                BudgetEngine.HoldResult held = engine.holdForCall(child, usd("0.01"), null, call, Optional.empty());
                 assertTrue(held.allowed(), held.decision().reason());
                 engine.settle(held, usd(amount), call);
             }

@@ -44,6 +44,7 @@ class CliDocsTest {
             "policy create", "policy list", "policy get", "policy update", "policy deactivate", "policy history",
             "allowlist create", "allowlist list", "allowlist delete", "allowlist test",
             "pricebook set", "pricebook list", "pricebook history", "pricebook import",
+            "delegation add-key", "delegation issue", "delegation verify", "delegation revoke-token",
             "audit query", "audit verify",
             "db init", "db migrate up", "db health-check",
             "kafka create-topics", "kafka list-topics", "kafka describe-topic", "kafka consumer-lag", "kafka list-brokers",

@@ -17,6 +17,10 @@ import io.caracal.core.budget.HoldStore;
 import io.caracal.core.budget.GroupCommitWriter;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.policy.ScopeCache;
+import io.caracal.core.delegation.DelegationCache;
+import io.caracal.core.delegation.DelegationGrants;
+import io.caracal.core.delegation.DelegationKeyStore;
+import io.caracal.core.delegation.RevocationStore;
 import io.caracal.core.pricing.PriceCache;
 import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.ratelimit.RateLimitCache;
@@ -109,6 +113,11 @@ public class GatewayFactory {
     @Singleton
     RateLimitCache rateLimitCache(RateLimitStore limits, ChangeFeed feed, Clock clock) {
         return new RateLimitCache(limits, feed, CACHE_TTL, clock);
+    }
+
+    @Singleton
+    DelegationCache delegationCache(DelegationKeyStore keys, RevocationStore revocations, PolicyStore policies, ChangeFeed feed, Clock clock) {
+        return new DelegationCache(keys, revocations, policies, feed, CACHE_TTL, clock);
     }
 
     /**
@@ -252,7 +261,7 @@ public class GatewayFactory {
 
     @Context // built at start-up, so a misconfigured gateway (auth mode, keys) refuses to start instead of answering 500
     Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices, RateLimitCache rateLimits,
-                GatewayMetrics metrics, List<UpstreamSettings> upstreams, GatewaySettings settings,
+                DelegationCache delegations, AgentDirectory agents, GatewayMetrics metrics, List<UpstreamSettings> upstreams, GatewaySettings settings,
                 SharedRedis redis, @jakarta.inject.Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock,
                 @jakarta.inject.Named("upstreams") DefaultHttpClient client, io.caracal.gateway.receipt.Receipts receipts) {
         Optional<NonceGuard> replay = settings.isReplayProtection()
@@ -267,7 +276,8 @@ public class GatewayFactory {
                 : Optional.empty();
         UpstreamPermits permits = new UpstreamPermits(settings.getMaxInflightUpstream());
         metrics.upstreamCallsInFlight(permits::inFlight);
-        return new Proxy(authenticator, replay, targets, degraded, new RateLimiter(rateLimits, redis.sync()), permits, allowlists, receipts, engine, prices,
+        return new Proxy(authenticator, replay, targets, degraded, new RateLimiter(rateLimits, redis.sync()), permits, allowlists, receipts,
+                new DelegationGrants(delegations, agents, clock), engine, prices,
                 metrics, clock, upstreams, client, settings.getRequestTimeout(), settings.getHoldTtl(), blocking);
     }
 }

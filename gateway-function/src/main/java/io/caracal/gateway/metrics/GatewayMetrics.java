@@ -16,8 +16,8 @@ import java.util.function.IntSupplier;
  * status_code}} (status ok | denied | error, as the HighErrorRate alert expects), {@code
  * caracal_request_duration_seconds}, {@code caracal_policy_evaluations_total{decision}}, {@code
  * caracal_gateway_auth_failures_total}, {@code caracal_gateway_replay_blocks_total}, {@code
- * caracal_spending_total{currency}}, and the gateway's limits: {@code caracal_gateway_rate_limited_total}, {@code
- * caracal_gateway_connections_open}, {@code caracal_gateway_connections_refused_total} and {@code
+ * caracal_spending_total{currency}}, {@code caracal_gateway_delegation_refused_total}, and the gateway's limits: {@code
+ * caracal_gateway_rate_limited_total}, {@code caracal_gateway_connections_open}, {@code caracal_gateway_connections_refused_total} and {@code
  * caracal_gateway_upstream_calls_in_flight}. No label carries an agent id: that would grow without bound.
  */
 public final class GatewayMetrics {
@@ -71,6 +71,11 @@ public final class GatewayMetrics {
     /** A call refused (429) because its agent was over its rate limit. */
     public void rateLimited() {
         Counter.builder("caracal.gateway.rate.limited").description("Calls refused for their agent's rate limit").register(registry).increment();
+    }
+
+    /** A call refused (403) because the delegation token it presented cannot be honoured. */
+    public void delegationRefused() {
+        Counter.builder("caracal.gateway.delegation.refused").description("Calls refused for their delegation token").register(registry).increment();
     }
 
     /** A connection closed as soon as it was accepted, because MAX_CONNECTIONS were open. */

@@ -7,7 +7,10 @@ import io.caracal.core.budget.BudgetDecision;
 import io.caracal.core.budget.BudgetEngine;
 import io.caracal.core.budget.BudgetStoreUnavailableException;
 import io.caracal.core.budget.Settlement;
+import io.caracal.core.delegation.DelegationGrants;
+import io.caracal.core.delegation.InvalidDelegationTokenException;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.policy.BudgetPolicy;
 import io.caracal.core.error.OverloadedException;
 import io.caracal.core.error.StorageUnavailableException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,6 +88,8 @@ import java.util.function.BooleanSupplier;
 public final class Proxy {
     private static final Logger LOG = LoggerFactory.getLogger(Proxy.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Where an agent presents a delegation token its parent issued it (a compact JWS). */
+    private static final String DELEGATION_HEADER = "X-Caracal-Delegation";
 
     private final AgentAuthenticator authenticator;
     private final Optional<NonceGuard> nonces;
@@ -107,10 +112,11 @@ public final class Proxy {
     private final McpPricing mcpPrices;
     private final Allowlists allowlists;
     private final Receipts receipts;
+    private final DelegationGrants delegations;
 
     public Proxy(AgentAuthenticator authenticator, Optional<NonceGuard> nonces, Optional<Targets> targets, Optional<DegradedMode> degraded,
-                 RateLimiter rateLimiter, UpstreamPermits permits, Allowlists allowlists, Receipts receipts, BudgetEngine engine,
-                 Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
+                 RateLimiter rateLimiter, UpstreamPermits permits, Allowlists allowlists, Receipts receipts, DelegationGrants delegations,
+                 BudgetEngine engine, Prices prices, GatewayMetrics metrics, Clock clock, List<UpstreamSettings> upstreams, ProxyHttpClient client,
                  Duration timeout, Duration holdTtl, Executor settling) {
         this.authenticator = authenticator;
         this.nonces = nonces;
@@ -133,6 +139,7 @@ public final class Proxy {
         this.mcpPrices = new McpPricing(prices);
         this.allowlists = allowlists;
         this.receipts = receipts;
+        this.delegations = delegations;
         upstreams.forEach(Proxy::checkBounds);
     }
 
@@ -231,6 +238,7 @@ public final class Proxy {
             Agent agent = authenticate(request, requestId);
             checkNonce(request, agent, requestId);
             checkRate(agent, requestId);
+            Optional<DelegationGrants.Grant> grant = delegation(request, agent, upstream, requestId);
             Destination destination = target != null ? target(agent, target, requestId) : upstream(request, upstream, requestId);
             PricedCall priced;
             Money estimate;
@@ -249,7 +257,7 @@ public final class Proxy {
             }
             UpstreamPermits.Permit permit = upstreamPermit(requestId);
             try {
-                held = hold(request, agent, destination, estimate, priced, requestId, permit);
+                held = hold(request, agent, grant, destination, estimate, priced, requestId, permit);
             } catch (RuntimeException e) {
                 permit.close();
                 throw e;
@@ -475,6 +483,32 @@ public final class Proxy {
         }
     }
 
+    /**
+     * What a delegation token in {@code X-Caracal-Delegation} grants the caller: the call is then also held on the
+     * token's budget. The caller authenticated as itself, so a token that cannot be honoured (not its own, expired,
+     * revoked, badly signed, changed, or not allowing this operation: {@code mcp_tool} for an MCP upstream,
+     * {@code api_call} otherwise) is 403, before anything is held; never ignored, so a call meant to spend under a
+     * token never spends outside it.
+     */
+    private Optional<DelegationGrants.Grant> delegation(ProxyExchange.Request request, Agent agent, UpstreamSettings upstream, String requestId) {
+        String token = request.header(DELEGATION_HEADER);
+        if (token == null) {
+            return Optional.empty();
+        }
+        String operation = upstream != null && upstream.getType() == UpstreamType.MCP ? "mcp_tool" : "api_call";
+        String refused;
+        try {
+            return Optional.of(delegations.grant(agent.id(), token, operation));
+        } catch (InvalidDelegationTokenException e) {
+            refused = e.getMessage();
+        } catch (RuntimeException e) {
+            LOG.warn("delegation tokens cannot be checked, denying request {}: {}", requestId, e.getClass().getSimpleName());
+            throw refusal(503, "delegation_check_failed", "delegation tokens cannot be checked now (fail-closed)", requestId);
+        }
+        metrics.delegationRefused();
+        throw refusal(403, "delegation_refused", refused, requestId);
+    }
+
     /** A permit to forward, taken before anything is held, so a call refused for want of one has nothing to undo. */
     private UpstreamPermits.Permit upstreamPermit(String requestId) {
         return permits.tryAcquire().orElseThrow(() -> {
@@ -522,10 +556,12 @@ public final class Proxy {
      * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures. An
      * LLM call that the budgets refuse is tried once more with its output bound clamped to what they can pay for.
      */
-    private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, PricedCall priced, String requestId,
-                          UpstreamPermits.Permit permit) {
+    private HeldCall hold(ProxyExchange.Request request, Agent agent, Optional<DelegationGrants.Grant> delegation, Destination destination,
+                          Money estimate, PricedCall priced, String requestId, UpstreamPermits.Permit permit) {
         Map<String, String> metadata = new java.util.LinkedHashMap<>();
         metadata.put("request_id", requestId);
+        delegation.ifPresent(d -> metadata.put("delegation_jti", d.claims().jti().toString()));
+        Optional<BudgetPolicy> tokenBudget = delegation.map(DelegationGrants.Grant::budget);
         metadata.put("method", request.method());
         // The host only: a target URL's path can itself be a secret (webhook tokens).
         metadata.put("destination", destination.uri().getHost());
@@ -538,7 +574,7 @@ public final class Proxy {
             }
             Money asked = estimate;
             try {
-                result = engine.holdForCall(agent, asked, holdTtl, metadata);
+                result = engine.holdForCall(agent, asked, holdTtl, metadata, tokenBudget);
                 BudgetDecision made = result.decision();
                 degraded.ifPresent(mode -> mode.remember(agent.id(), made));
             } catch (BudgetStoreUnavailableException e) {
@@ -548,7 +584,7 @@ public final class Proxy {
                     throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
                 }
                 try {
-                    result = engine.holdUncheckedForCall(agent, asked, holdTtl, metadata);
+                    result = engine.holdUncheckedForCall(agent, asked, holdTtl, metadata, tokenBudget);
                 } catch (OverloadedException overloaded) {
                     throw overloaded(overloaded, requestId);
                 } catch (StorageUnavailableException storage) {
@@ -936,7 +972,7 @@ public final class Proxy {
             return switch (code) {
                 case "parse_error" -> JsonRpcErrors.PARSE_ERROR;
                 case "budget_exceeded" -> JsonRpcErrors.BUDGET_EXCEEDED;
-                case "resource_not_allowed" -> JsonRpcErrors.NOT_ALLOWED;
+                case "resource_not_allowed", "delegation_refused" -> JsonRpcErrors.NOT_ALLOWED;
                 case "price_not_found" -> JsonRpcErrors.NO_PRICE;
                 case "upstream_timeout", "upstream_unreachable" -> JsonRpcErrors.UPSTREAM_FAILED;
                 default -> status >= 500 ? JsonRpcErrors.GATEWAY_UNAVAILABLE : JsonRpcErrors.INVALID_REQUEST;
