@@ -22,12 +22,15 @@ public final class ConsumerStart {
         return function + "_first_start";
     }
 
-    /** Its environment: the connections, on its own empty database (created here), MIGRATE_ON_START, and {@code extra}. */
+    /** Its environment: the connections, on its own empty database (created here), MIGRATE_ON_START, a free health port, and {@code extra}. */
     public static Map<String, String> environment(String function, Map<String, String> extra) {
         String database = database(function);
         SharedServices.postgres().createDatabase(database);
         Map<String, String> environment = new HashMap<>(ServiceEnvironment.of(database));
         environment.put("MIGRATE_ON_START", "true");
+        // Its health port on a free port of this host only: the default 8080 would meet another test's.
+        environment.put("HEALTH_PORT", Integer.toString(io.caracal.embedded.FreePorts.next()));
+        environment.put("HEALTH_HOST", "127.0.0.1");
         environment.putAll(extra);
         return environment;
     }
