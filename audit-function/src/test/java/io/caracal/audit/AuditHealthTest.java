@@ -15,8 +15,8 @@ class AuditHealthTest {
     void healthAndReadinessTellTheTruth() throws Exception {
         try (TcpRelay relay = new TcpRelay(SharedServices.postgres().port());
              ApplicationContext context = ApplicationContext.builder().environments("services", "audit")
-                     .properties(ConsumerHealth.properties("audit_health", relay)).start()) {
-            ConsumerHealth.assertTellsTheTruth(context.getBean(HealthEndpoint.class).port(), relay, Set.of("database", "kafka"));
+                     .properties(ConsumerHealth.properties("audit_health", ConsumerHealth.databaseThrough(relay, "audit_health"))).start()) {
+            ConsumerHealth.assertTellsTheTruth(context.getBean(HealthEndpoint.class).port(), Set.of("database", "kafka"), "database", relay);
         }
     }
 }

@@ -15,8 +15,8 @@ class LedgerHealthTest {
     void healthAndReadinessTellTheTruth() throws Exception {
         try (TcpRelay relay = new TcpRelay(SharedServices.postgres().port());
              ApplicationContext context = ApplicationContext.builder().environments("services", "ledger")
-                     .properties(ConsumerHealth.properties("ledger_health", relay)).start()) {
-            ConsumerHealth.assertTellsTheTruth(context.getBean(HealthEndpoint.class).port(), relay, Set.of("database", "kafka"));
+                     .properties(ConsumerHealth.properties("ledger_health", ConsumerHealth.databaseThrough(relay, "ledger_health"))).start()) {
+            ConsumerHealth.assertTellsTheTruth(context.getBean(HealthEndpoint.class).port(), Set.of("database", "kafka"), "database", relay);
         }
     }
 }

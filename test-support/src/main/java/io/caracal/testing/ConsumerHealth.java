@@ -17,8 +17,8 @@ import java.util.TreeSet;
 
 /**
  * What every consumer function's health port answers (docs/pipeline.md), checked the same way for each: /health
- * and /ready in the deployment guide's JSON, /ready 503 while its PostgreSQL (reached through {@code relay}) is
- * cut, and ready again once it is back.
+ * and /ready in the deployment guide's JSON, /ready 503 while a store it needs (reached through a relay) is cut,
+ * and ready again once it is back.
  */
 public final class ConsumerHealth {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,21 +30,34 @@ public final class ConsumerHealth {
     }
 
     /**
-     * A consumer context's properties: database {@code name} (created and migrated) reached through {@code relay},
-     * the shared Kafka and Redis, the health port on a free port and the metrics function's Prometheus port off.
+     * A consumer context's properties: database {@code name} (created and migrated), the shared Kafka and Redis, the
+     * health port on a free port, the metrics function's Prometheus port off; then {@code overrides}.
      */
-    public static Map<String, Object> properties(String name, TcpRelay relay) {
+    public static Map<String, Object> properties(String name, Map<String, Object> overrides) {
         Map<String, Object> properties = new HashMap<>(TestDatabase.contextProperties(name));
-        properties.put("datasources.default.url", "jdbc:postgresql://127.0.0.1:" + relay.port() + "/" + name);
         properties.put("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers());
         properties.put("caracal.consumers.health-port", 0);
         properties.put("caracal.consumers.health-host", "127.0.0.1");
         properties.put("caracal.consumers.metrics-aggregator.metrics-port", -1);
+        properties.putAll(overrides);
         return properties;
     }
 
-    /** {@code checks}: the names /ready must report, for example database and kafka. */
-    public static void assertTellsTheTruth(int healthPort, TcpRelay relay, Set<String> checks) throws IOException {
+    /** The shared PostgreSQL's database {@code name}, reached through {@code relay}. */
+    public static Map<String, Object> databaseThrough(TcpRelay relay, String name) {
+        return Map.of("datasources.default.url", "jdbc:postgresql://127.0.0.1:" + relay.port() + "/" + name);
+    }
+
+    /** The shared Redis, reached through {@code relay}. */
+    public static Map<String, Object> redisThrough(TcpRelay relay) {
+        return Map.of("caracal.redis.url", "redis://127.0.0.1:" + relay.port());
+    }
+
+    /**
+     * {@code checks}: the names /ready must report, for example database and kafka; {@code relayed}: the one of them
+     * reached through {@code relay}, which /ready must report unhealthy (503) while the relay is cut.
+     */
+    public static void assertTellsTheTruth(int healthPort, Set<String> checks, String relayed, TcpRelay relay) throws IOException {
         URI base = URI.create("http://127.0.0.1:" + healthPort);
         JsonNode health = body(base, "/health", 200);
         assertTrue("ok".equals(health.path("status").asText()) && health.has("version") && health.has("uptime_seconds"), "/health: " + health);
@@ -60,14 +73,14 @@ public final class ConsumerHealth {
         relay.cut();
         try {
             JsonNode down = body(base, "/ready", 503);
-            assertTrue("unhealthy".equals(down.path("status").asText()), "/ready without PostgreSQL: " + down);
-            assertTrue("unhealthy".equals(down.path("checks").path("database").path("status").asText())
-                    && down.path("checks").path("database").has("message"), "/ready without PostgreSQL: " + down);
+            assertTrue("unhealthy".equals(down.path("status").asText()), "/ready without " + relayed + ": " + down);
+            assertTrue("unhealthy".equals(down.path("checks").path(relayed).path("status").asText())
+                    && down.path("checks").path(relayed).has("message"), "/ready without " + relayed + ": " + down);
             assertTrue("ok".equals(body(base, "/health", 200).path("status").asText()), "the process itself is alive");
         } finally {
             relay.restore();
         }
-        Await.until(JOIN, () -> get(base, "/ready").statusCode() == 200, "ready again once PostgreSQL is back");
+        Await.until(JOIN, () -> get(base, "/ready").statusCode() == 200, "ready again once " + relayed + " is back");
     }
 
     private record Answer(int statusCode, JsonNode body) {

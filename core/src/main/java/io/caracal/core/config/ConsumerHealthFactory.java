@@ -21,8 +21,9 @@ import java.util.List;
 
 /**
  * The consumer functions' health port (HEALTH_PORT, 8080; a negative port turns it off, 0 picks a free one): ready
- * when PostgreSQL answers and the Kafka consumers are in their groups, plus any other {@link DependencyCheck} bean
- * a function adds (the metrics function's Redis). Not in Lambda, which has no port and no consumer of its own.
+ * when the Kafka consumers are in their groups and the stores the function uses answer: PostgreSQL for the ledger
+ * and audit functions, and any other {@link DependencyCheck} bean a function adds (the metrics function's Redis).
+ * Not in Lambda, which has no port and no consumer of its own.
  */
 @Factory
 @Requires(property = ConsumerHealthFactory.PORT, pattern = "\\d+")
@@ -30,8 +31,10 @@ import java.util.List;
 public class ConsumerHealthFactory {
     public static final String PORT = "caracal.consumers.health-port";
 
+    /** The ledger and audit functions write PostgreSQL; the metrics function has no database (its Redis check is its own). */
     @Singleton
     @Named(StoreChecks.DATABASE)
+    @Requires(env = {"ledger", "audit"})
     DependencyCheck databaseCheck(Database database) {
         return StoreChecks.database(database, DependencyCheck.Fallback.NONE);
     }
