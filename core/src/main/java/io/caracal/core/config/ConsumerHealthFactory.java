@@ -15,6 +15,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import jakarta.inject.Named;
 import jakarta.inject.Singleton;
+import org.apache.kafka.clients.consumer.Consumer;
 
 import java.time.Clock;
 import java.util.List;
@@ -42,7 +43,7 @@ public class ConsumerHealthFactory {
     @Singleton
     @Named(ConsumerMembership.NAME)
     DependencyCheck kafkaCheck(ConsumerRegistry consumers) {
-        return ConsumerMembership.check(() -> consumers.getConsumerIds().stream().<org.apache.kafka.clients.consumer.Consumer<?, ?>>map(consumers::getConsumer).toList());
+        return ConsumerMembership.check(() -> consumers.getConsumerIds().stream().<Consumer<?, ?>>map(consumers::getConsumer).toList());
     }
 
     @Context // created at start-up, so uptime counts from then

@@ -35,20 +35,24 @@ public final class ConsumerMembership {
             }
             for (Consumer<?, ?> consumer : running) {
                 Map<MetricName, ? extends Metric> metrics = consumer.metrics();
-                if (secondsAgo(metrics, "last-heartbeat-seconds-ago") > SESSION_TIMEOUT.toSeconds()) {
+                if (!within(metrics, "last-heartbeat-seconds-ago", SESSION_TIMEOUT)) {
                     throw new DependencyDownException("consumer not in its group (no heartbeat within the session timeout)");
                 }
-                if (secondsAgo(metrics, "last-poll-seconds-ago") > MAX_POLL_INTERVAL.toSeconds()) {
+                if (!within(metrics, "last-poll-seconds-ago", MAX_POLL_INTERVAL)) {
                     throw new DependencyDownException("consumer not polling (no poll within max.poll.interval.ms)");
                 }
             }
         }, DependencyCheck.Fallback.NONE);
     }
 
-    /** A "seconds ago" metric; never measured (before the first heartbeat or poll) reads as forever. */
-    private static double secondsAgo(Map<MetricName, ? extends Metric> metrics, String name) {
+    /**
+     * Whether a "seconds ago" metric is at most {@code bound}. Never measured (before the first heartbeat or poll)
+     * the client reports NaN or -1, and a missing metric says nothing either: both are not within.
+     */
+    private static boolean within(Map<MetricName, ? extends Metric> metrics, String name, Duration bound) {
         return metrics.entrySet().stream().filter(e -> e.getKey().name().equals(name))
                 .map(e -> e.getValue().metricValue()).filter(Number.class::isInstance)
-                .mapToDouble(v -> ((Number) v).doubleValue()).findFirst().orElse(Double.MAX_VALUE);
+                .mapToDouble(v -> ((Number) v).doubleValue())
+                .anyMatch(ago -> ago >= 0 && ago <= bound.toSeconds());
     }
 }
