@@ -2,6 +2,11 @@ package io.caracal.testing;
 
 import io.caracal.embedded.SharedServices;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,9 +40,33 @@ public final class ConsumerStart {
         return environment;
     }
 
-    /** The module's runnable jar, started with {@link #environment} and {@link #awaitRunning awaited}. */
+    /**
+     * The module's runnable jar, started with {@link #environment}, {@link #awaitRunning awaited}, and ready on its
+     * health port: the proof that the jar kept the health endpoint's bean definitions too.
+     */
     public static ChildProcess fromJar(String function, String group, Map<String, String> extra) {
-        return awaitRunning(RunnableJar.start(function + "-jar", environment(function, extra)), function, group);
+        Map<String, String> environment = environment(function, extra);
+        ChildProcess process = awaitRunning(RunnableJar.start(function + "-jar", environment), function, group);
+        try {
+            URI ready = URI.create("http://127.0.0.1:" + environment.get("HEALTH_PORT") + "/ready");
+            Await.until(START, () -> status(ready) == 200, "the " + function + " function's /ready to answer 200");
+            return process;
+        } catch (RuntimeException | Error e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    private static int status(URI uri) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
