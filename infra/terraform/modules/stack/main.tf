@@ -71,10 +71,13 @@ locals {
   # The container reads DB_PASSWORD itself (ECS fills it from the secret), listens on plain HTTP behind the ALB's
   # TLS, and may wait for a streamed upstream far longer than API Gateway would.
   streaming_env = {
-    GATEWAY_PORT    = "8080"
-    METRICS_PORT    = "9090"
-    REQUEST_TIMEOUT = "300s"
-    DB_POOL_SIZE    = "10"
+    GATEWAY_PORT          = "8080"
+    METRICS_PORT          = "9090"
+    REQUEST_TIMEOUT       = "300s"
+    DB_POOL_SIZE          = "10"
+    MAX_CONNECTIONS       = tostring(var.streaming_max_connections)
+    MAX_INFLIGHT_UPSTREAM = tostring(var.streaming_max_inflight_upstream)
+    IDLE_TIMEOUT_SECS     = tostring(var.streaming_idle_timeout_secs)
   }
 
   shared_env = merge(local.common_env, local.db_env, local.redis_env, local.kafka_env, local.secret_arn_env)

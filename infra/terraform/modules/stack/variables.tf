@@ -354,6 +354,39 @@ variable "streaming_memory" {
   default     = 2048
 }
 
+variable "streaming_max_connections" {
+  type        = number
+  description = "MAX_CONNECTIONS of each streaming gateway task: client connections open at once; one more is closed unanswered."
+  default     = 1024
+
+  validation {
+    condition     = var.streaming_max_connections >= 1
+    error_message = "streaming_max_connections must be at least 1."
+  }
+}
+
+variable "streaming_max_inflight_upstream" {
+  type        = number
+  description = "MAX_INFLIGHT_UPSTREAM of each streaming gateway task: upstream calls in flight at once; one more gets 503 overloaded."
+  default     = 1024
+
+  validation {
+    condition     = var.streaming_max_inflight_upstream >= 1
+    error_message = "streaming_max_inflight_upstream must be at least 1."
+  }
+}
+
+variable "streaming_idle_timeout_secs" {
+  type        = number
+  description = "IDLE_TIMEOUT_SECS of each streaming gateway task: seconds a client connection may stay silent. Above the ALB's idle timeout (300 s), so that the ALB closes an idle connection before the task does and never sends on one the task closed; at least the task's REQUEST_TIMEOUT (300 s), or the task refuses to start."
+  default     = 310
+
+  validation {
+    condition     = var.streaming_idle_timeout_secs >= 300
+    error_message = "streaming_idle_timeout_secs must be at least the streaming gateway's REQUEST_TIMEOUT, 300 s."
+  }
+}
+
 # Alarms
 
 variable "alarm_emails" {

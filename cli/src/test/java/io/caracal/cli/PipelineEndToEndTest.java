@@ -115,6 +115,7 @@ class PipelineEndToEndTest {
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("caracal.redis.url", SharedServices.redis().uri());
         properties.put("caracal.consumers.metrics-aggregator.metrics-port", 0);
+        properties.put("caracal.consumers.health-port", 0);
         return properties;
     }
 

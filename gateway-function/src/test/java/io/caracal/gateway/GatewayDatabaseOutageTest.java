@@ -6,6 +6,7 @@ import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
 import io.caracal.gateway.GatewayFixture.Caller;
 import io.caracal.testing.Await;
+import io.caracal.testing.TcpRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

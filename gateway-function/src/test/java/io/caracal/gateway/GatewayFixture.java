@@ -16,6 +16,8 @@ import io.caracal.core.budget.HoldStore;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
+import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.RuntimeBeanDefinition;
 import io.micronaut.runtime.server.EmbeddedServer;
 
 import java.io.IOException;
@@ -23,10 +25,12 @@ import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -76,6 +80,15 @@ public final class GatewayFixture implements AutoCloseable {
     }
 
     GatewayFixture(String database, String[] environments, Map<String, Object> settings) throws IOException {
+        this(database, environments, settings, Optional.empty());
+    }
+
+    /** A gateway whose time is {@code clock} (for everything in it: cached figures, holds, caches' TTLs). */
+    GatewayFixture(String database, Map<String, Object> settings, Clock clock) throws IOException {
+        this(database, GatewayApplication.ENVIRONMENTS, settings, Optional.of(clock));
+    }
+
+    private GatewayFixture(String database, String[] environments, Map<String, Object> settings, Optional<Clock> clock) throws IOException {
         upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         upstream.setExecutor(Executors.newFixedThreadPool(16));
         upstream.createContext("/", exchange -> {
@@ -132,7 +145,9 @@ public final class GatewayFixture implements AutoCloseable {
         properties.put("caracal.gateway.stats-token", "stats-secret");
         properties.putAll(settings);
         try {
-            gateway = ApplicationContext.builder().environments(environments).properties(properties).start();
+            ApplicationContextBuilder builder = ApplicationContext.builder().environments(environments).properties(properties);
+            clock.ifPresent(c -> builder.beanDefinitions(RuntimeBeanDefinition.builder(Clock.class, () -> c).replaces(Clock.class).build()));
+            gateway = builder.start();
         } catch (RuntimeException e) {
             upstream.stop(0);
             throw e;

@@ -34,13 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The images themselves are built and checked by the images module (`mvn verify -Pimages`, docs/deploy/images.md).
  */
 class ArtifactsTest {
-    /** Ports the chart declares that the code does not serve yet, by image, and the issue that adds them. */
-    static final Map<String, String> PENDING_PORTS = Map.of(
-            "ledger", "issue 16: /health and /ready on 8080 (the probes' port) for the consumers",
-            "metrics", "issue 16: /health and /ready on 8080 (the probes' port) for the consumers",
-            "audit", "issue 16: /health and /ready on 8080 (the probes' port) for the consumers");
-    static final int PENDING_PORT = 8080;
-
     static Path repo;
     static List<ImageDefinition> images;
     static Map<String, ImageDefinition> byRepository;
@@ -85,8 +78,7 @@ class ArtifactsTest {
                 ImageDefinition definition = byRepository.get(image.substring(0, image.lastIndexOf(':')));
                 for (JsonNode port : container.path("ports")) {
                     int number = port.path("containerPort").asInt();
-                    boolean pending = number == PENDING_PORT && PENDING_PORTS.containsKey(definition.name());
-                    assertTrue(definition.ports().contains(number) || pending,
+                    assertTrue(definition.ports().contains(number),
                             m.id() + " declares port " + number + ", which " + definition.repository() + " does not serve " + definition.ports());
                 }
             }
@@ -105,10 +97,6 @@ class ArtifactsTest {
             Path source = module.resolve("src/main/java/" + main.replace('.', '/') + ".java");
             assertTrue(Files.isRegularFile(source), image.name() + ": no class " + main + " in " + image.module());
             assertTrue(Files.readString(source).contains("public static void main(String[] args)"), image.name() + ": " + main + " has no main");
-        }
-        for (String image : PENDING_PORTS.keySet()) {
-            assertFalse(byRepository.get("caracal/" + image).ports().contains(PENDING_PORT),
-                    image + " serves " + PENDING_PORT + " now: take it off PENDING_PORTS");
         }
     }
 

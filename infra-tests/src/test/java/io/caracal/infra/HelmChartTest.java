@@ -124,6 +124,10 @@ class HelmChartTest {
         assertEquals("https", container.at("/readinessProbe/httpGet/port").asText());
         assertTrue(ports(container).containsKey("https") && ports(container).get("https") == 8443, "no https port 8443: " + ports(container));
         assertEquals(9090, ports(container).get("metrics"));
+        Map<String, JsonNode> limits = env(container);
+        assertEquals("1024", limits.get("MAX_CONNECTIONS").path("value").asText());
+        assertEquals("1024", limits.get("MAX_INFLIGHT_UPSTREAM").path("value").asText());
+        assertEquals("300", limits.get("IDLE_TIMEOUT_SECS").path("value").asText());
 
         // The TLS secret is a volume, mounted read-only where TLS_CERT_FILE and TLS_KEY_FILE point.
         JsonNode tlsVolume = null;
@@ -209,7 +213,15 @@ class HelmChartTest {
             JsonNode container = deployment.containers().get(0);
             assertEquals("/health", container.at("/livenessProbe/httpGet/path").asText(), consumer);
             assertEquals("/ready", container.at("/readinessProbe/httpGet/path").asText(), consumer);
+            // The probes read the port the function serves them on.
+            int probed = ports(container).get(container.at("/readinessProbe/httpGet/port").asText());
+            assertEquals(8080, probed, consumer);
+            assertEquals(Integer.toString(probed), env(container).get("HEALTH_PORT").path("value").asText(), consumer);
         }
+        JsonNode moved = find(chart.template(null, Map.of("consumers.auditLogger.probes.port", 8099)), "Deployment", "caracal-audit-logger")
+                .containers().get(0);
+        assertEquals(8099, ports(moved).get(moved.at("/livenessProbe/httpGet/port").asText()));
+        assertEquals("8099", env(moved).get("HEALTH_PORT").path("value").asText());
         JsonNode ledger = find(defaults, "Deployment", "caracal-ledger-writer").containers().get(0);
         Map<String, JsonNode> ledgerEnv = env(ledger);
         assertEquals("1000", ledgerEnv.get("MERKLE_BATCH_SIZE_LIMIT").path("value").asText());

@@ -140,16 +140,16 @@ class KustomizeTest {
                 }
             }
         }
-        for (String name : List.of("caracal-gateway", "caracal-mcp-adapter")) {
-            JsonNode c = find(renders.get("infra/k8s/dev"), "Deployment", name).containers().get(0);
-            assertEquals("/health", c.at("/livenessProbe/httpGet/path").asText(), name);
-            assertEquals("/ready", c.at("/readinessProbe/httpGet/path").asText(), name);
-            assertEquals(8080, ports(c).get(c.at("/readinessProbe/httpGet/port").asText()), name + " is not probed on 8080");
-        }
-        // The consumers' health endpoints wait for issue 16: the base names them, dev leaves them out meanwhile.
-        for (String consumer : List.of("caracal-ledger-writer", "caracal-metrics-aggregator", "caracal-audit-logger")) {
-            assertEquals("/ready", find(renders.get("infra/k8s"), "Deployment", consumer).containers().get(0).at("/readinessProbe/httpGet/path").asText());
-            assertTrue(find(renders.get("infra/k8s/dev"), "Deployment", consumer).containers().get(0).path("readinessProbe").isMissingNode());
+        // The servers and the consumers' health ports (HEALTH_PORT, 8080 by default) alike.
+        for (String dir : DIRS) {
+            for (String name : List.of("caracal-gateway", "caracal-mcp-adapter", "caracal-ledger-writer", "caracal-metrics-aggregator",
+                    "caracal-audit-logger")) {
+                JsonNode c = find(renders.get(dir), "Deployment", name).containers().get(0);
+                assertEquals("/health", c.at("/livenessProbe/httpGet/path").asText(), dir + " " + name);
+                assertEquals("/ready", c.at("/readinessProbe/httpGet/path").asText(), dir + " " + name);
+                assertEquals(8080, ports(c).get(c.at("/readinessProbe/httpGet/port").asText()), dir + " " + name + " is not probed on 8080");
+                assertEquals(8080, ports(c).get(c.at("/livenessProbe/httpGet/port").asText()), dir + " " + name + " is not probed on 8080");
+            }
         }
     }
 

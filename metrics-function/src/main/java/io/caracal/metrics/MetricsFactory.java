@@ -1,6 +1,8 @@
 package io.caracal.metrics;
 
 import io.caracal.core.config.SpendRetention;
+import io.caracal.core.health.DependencyCheck;
+import io.caracal.core.health.StoreChecks;
 import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.core.spend.SpendAggregates;
 import io.caracal.core.store.SharedRedis;
@@ -14,7 +16,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Wires the metrics function: the Redis spend buckets, the Prometheus counters and their port (9091). */
+/** Wires the metrics function: the Redis spend buckets, the Prometheus counters and their port (9091), its Redis health check. */
 @Factory
 public class MetricsFactory {
 
@@ -27,6 +29,14 @@ public class MetricsFactory {
     @Singleton
     SpendMetrics spendMetrics() {
         return new SpendMetrics();
+    }
+
+    /** Its health port's Redis check: the spend buckets live there (see ConsumerHealthFactory). */
+    @Singleton
+    @Named(StoreChecks.REDIS)
+    @Requires(beans = SharedRedis.class)
+    DependencyCheck redisCheck(SharedRedis redis) {
+        return StoreChecks.redis(redis, DependencyCheck.Fallback.NONE);
     }
 
     /** Prometheus for the metrics function, on its own port (a negative port turns it off, 0 picks a free one). */

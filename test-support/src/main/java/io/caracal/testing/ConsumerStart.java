@@ -2,6 +2,11 @@ package io.caracal.testing;
 
 import io.caracal.embedded.SharedServices;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,19 +27,46 @@ public final class ConsumerStart {
         return function + "_first_start";
     }
 
-    /** Its environment: the connections, on its own empty database (created here), MIGRATE_ON_START, and {@code extra}. */
+    /** Its environment: the connections, on its own empty database (created here), MIGRATE_ON_START, a free health port, and {@code extra}. */
     public static Map<String, String> environment(String function, Map<String, String> extra) {
         String database = database(function);
         SharedServices.postgres().createDatabase(database);
         Map<String, String> environment = new HashMap<>(ServiceEnvironment.of(database));
         environment.put("MIGRATE_ON_START", "true");
+        // Its health port on a free port of this host only: the default 8080 would meet another test's.
+        environment.put("HEALTH_PORT", Integer.toString(io.caracal.embedded.FreePorts.next()));
+        environment.put("HEALTH_HOST", "127.0.0.1");
         environment.putAll(extra);
         return environment;
     }
 
-    /** The module's runnable jar, started with {@link #environment} and {@link #awaitRunning awaited}. */
+    /**
+     * The module's runnable jar, started with {@link #environment}, {@link #awaitRunning awaited}, and ready on its
+     * health port: the proof that the jar kept the health endpoint's bean definitions too.
+     */
     public static ChildProcess fromJar(String function, String group, Map<String, String> extra) {
-        return awaitRunning(RunnableJar.start(function + "-jar", environment(function, extra)), function, group);
+        Map<String, String> environment = environment(function, extra);
+        ChildProcess process = awaitRunning(RunnableJar.start(function + "-jar", environment), function, group);
+        try {
+            URI ready = URI.create("http://127.0.0.1:" + environment.get("HEALTH_PORT") + "/ready");
+            Await.until(START, () -> status(ready) == 200, "the " + function + " function's /ready to answer 200");
+            return process;
+        } catch (RuntimeException | Error e) {
+            process.close();
+            throw e;
+        }
+    }
+
+    private static int status(URI uri) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1; // not listening yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

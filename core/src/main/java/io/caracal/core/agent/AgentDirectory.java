@@ -1,10 +1,13 @@
 package io.caracal.core.agent;
 
+import io.caracal.core.store.CacheStats;
 import io.caracal.core.store.ChangeCache;
 import io.caracal.core.store.ChangeFeed;
+import io.caracal.core.store.MeasuredCache;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -14,7 +17,7 @@ import java.util.UUID;
  * by their prefix with the stored hash, never by the secret, and a presented key is still compared in constant
  * time with that hash.
  */
-public final class AgentDirectory implements AgentLookup {
+public final class AgentDirectory implements AgentLookup, MeasuredCache {
     private final ChangeCache<UUID, Agent> agents;
     private final ChangeCache<String, ApiKeyStore.ActiveKey> keys;
 
@@ -33,5 +36,10 @@ public final class AgentDirectory implements AgentLookup {
         return ApiKeys.prefixOf(presented).flatMap(keys::find)
                 .filter(key -> ApiKeys.matches(presented, key.secretHash()))
                 .map(key -> get(key.agentId()));
+    }
+
+    @Override
+    public Map<String, CacheStats> cacheStats() {
+        return Map.of("agents", agents.stats(), "api_keys", keys.stats());
     }
 }

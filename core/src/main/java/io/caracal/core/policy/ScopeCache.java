@@ -1,16 +1,19 @@
 package io.caracal.core.policy;
 
+import io.caracal.core.store.CacheStats;
 import io.caracal.core.store.ChangeCache;
 import io.caracal.core.store.ChangeFeed;
+import io.caracal.core.store.MeasuredCache;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /** Policy scopes from memory (see {@link ChangeCache}); a scope follows the agent tree, so agents changing drops it too. */
-public final class ScopeCache implements PolicyScopes {
+public final class ScopeCache implements PolicyScopes, MeasuredCache {
     private final ChangeCache<UUID, PolicyStore.Scope> scopes;
 
     public ScopeCache(PolicyStore store, ChangeFeed feed, Duration ttl, Clock clock) {
@@ -20,5 +23,10 @@ public final class ScopeCache implements PolicyScopes {
     @Override
     public PolicyStore.Scope scopeOf(UUID agentId) {
         return scopes.find(agentId).orElseThrow();
+    }
+
+    @Override
+    public Map<String, CacheStats> cacheStats() {
+        return Map.of("policies", scopes.stats());
     }
 }

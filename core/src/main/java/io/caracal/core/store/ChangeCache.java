@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -13,6 +14,7 @@ import java.util.function.Function;
  * changed, and bypassed while the feed is not listening (a change then would go unheard). Entries also expire
  * after a TTL, a backstop for a connection that died without the feed noticing. Only values found are kept, so
  * a client naming keys that do not exist cannot fill memory: the cache holds at most what the tables hold.
+ * Lookups are counted for {@code /stats}, with adders: every request counts, on many threads at once.
  */
 public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
     private record Entry<V>(V value, Instant expiresAt) {
@@ -23,6 +25,8 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
     private final Clock clock;
     private final Function<K, Optional<V>> loader;
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private final Object lock = new Object();
     /** Counts the drops, so a value read before one is not stored after it. Guarded by lock. */
     private long generation;
@@ -41,8 +45,10 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
         Instant now = clock.instant();
         Entry<V> entry = entries.get(key);
         if (entry != null && now.isBefore(entry.expiresAt())) {
+            hits.increment();
             return Optional.of(entry.value());
         }
+        misses.increment();
         boolean keep;
         long seen;
         synchronized (lock) {
@@ -59,6 +65,10 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
             }
         }
         return loaded;
+    }
+
+    public CacheStats stats() {
+        return new CacheStats(entries.size(), hits.sum(), misses.sum());
     }
 
     @Override

@@ -40,6 +40,23 @@ class ChangeCacheTest {
     }
 
     @Test
+    void itsStatsCountEachLookupServedFromMemoryAsAHitAndEachReadThroughAsAMiss() {
+        ChangeCache<String, String> cache = cache(key -> key.equals("unknown") ? Optional.empty() : Optional.of(key + "-v"));
+        cache.listening();
+        cache.find("a");
+        cache.find("a");
+        cache.find("a");
+        cache.find("b");
+        cache.find("unknown");
+        assertEquals(new CacheStats(2, 2, 3), cache.stats(), "a and b kept; a twice from memory; a, b and unknown read through");
+        assertEquals(0.4, cache.stats().hitRate(), 1e-9);
+        cache.changed("agents");
+        cache.find("a");
+        assertEquals(new CacheStats(1, 2, 4), cache.stats(), "a change empties it: the next lookup is a miss");
+        assertEquals(0, new CacheStats(0, 0, 0).hitRate(), "no lookup yet");
+    }
+
+    @Test
     void aChangeToOneOfItsTablesDropsEverythingAndOtherTablesDropNothing() {
         AtomicReference<String> stored = new AtomicReference<>("old");
         ChangeCache<String, String> cache = cache(key -> Optional.of(stored.get()));

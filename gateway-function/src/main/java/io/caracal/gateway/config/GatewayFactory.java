@@ -37,7 +37,9 @@ import io.caracal.gateway.degraded.DegradedMode;
 import io.caracal.gateway.budget.BudgetSweep;
 import io.caracal.gateway.capacity.ConnectionLimit;
 import io.caracal.gateway.capacity.UpstreamPermits;
-import io.caracal.gateway.health.Readiness;
+import io.caracal.core.health.DependencyCheck;
+import io.caracal.core.health.Readiness;
+import io.caracal.core.health.StoreChecks;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.metrics.GatewayMetrics;
@@ -52,6 +54,7 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.BeanCreatedEventListener;
+import io.micronaut.context.exceptions.DisabledBeanException;
 import io.micronaut.http.server.HttpServerConfiguration;
 import io.micronaut.http.server.netty.NettyServerCustomizer;
 import io.micronaut.scheduling.TaskExecutors;
@@ -171,9 +174,27 @@ public class GatewayFactory {
         return sweep.every(Duration.ofSeconds(1));
     }
 
+    /**
+     * Degraded mode, when DEGRADED_MODE_ALLOWANCE is above zero: the proxy serves on it while Redis is away, and
+     * /ready says whether it still can. Off, there is no such bean and both see an empty Optional.
+     */
+    @Singleton
+    DegradedMode degradedMode(GatewaySettings settings, Clock clock) {
+        if (settings.getDegradedAllowance().signum() <= 0) {
+            throw new DisabledBeanException("degraded mode is off (DEGRADED_MODE_ALLOWANCE is 0)");
+        }
+        return new DegradedMode(new Money(settings.getDegradedAllowance(), CurrencyCode.parse(settings.getDegradedCurrency())),
+                settings.getDegradedMaxAge(), clock);
+    }
+
+    /**
+     * /ready: PostgreSQL and Redis. Redis down is degraded while degraded mode can still serve someone, unhealthy
+     * otherwise (see {@link DegradedMode#serving()}).
+     */
     @Context // created at start-up, so uptime counts from then
-    Readiness readiness(Database database, SharedRedis redis, Clock clock) {
-        return new Readiness(database, redis, clock);
+    Readiness readiness(Database database, SharedRedis redis, Optional<DegradedMode> degraded, Clock clock) {
+        return new Readiness(List.of(StoreChecks.database(database, DependencyCheck.Fallback.NONE),
+                StoreChecks.redis(redis, degraded.<DependencyCheck.Fallback>map(mode -> mode::serving).orElse(DependencyCheck.Fallback.NONE))), clock);
     }
 
     /** The authenticator for the configured mode; a misconfigured mode stops the gateway from starting. */
@@ -263,16 +284,13 @@ public class GatewayFactory {
     Proxy proxy(AgentAuthenticator authenticator, AllowlistCache allowlists, BudgetEngine engine, PriceCache prices, RateLimitCache rateLimits,
                 DelegationCache delegations, AgentDirectory agents, GatewayMetrics metrics, List<UpstreamSettings> upstreams, GatewaySettings settings,
                 SharedRedis redis, @jakarta.inject.Named(TaskExecutors.BLOCKING) ExecutorService blocking, Clock clock,
-                @jakarta.inject.Named("upstreams") DefaultHttpClient client, io.caracal.gateway.receipt.Receipts receipts) {
+                @jakarta.inject.Named("upstreams") DefaultHttpClient client, io.caracal.gateway.receipt.Receipts receipts,
+                Optional<DegradedMode> degraded) {
         Optional<NonceGuard> replay = settings.isReplayProtection()
                 ? Optional.of(new NonceGuard(redis.sync(), clock, settings.getReplayWindow(), settings.getReplaySkew()))
                 : Optional.empty();
         Optional<Targets> targets = settings.isTargetUrls()
                 ? Optional.of(new Targets(allowlists, SsrfGuard.system(settings.isAllowPrivateTargets())))
-                : Optional.empty();
-        Optional<DegradedMode> degraded = settings.getDegradedAllowance().signum() > 0
-                ? Optional.of(new DegradedMode(new Money(settings.getDegradedAllowance(), CurrencyCode.parse(settings.getDegradedCurrency())),
-                        settings.getDegradedMaxAge(), clock))
                 : Optional.empty();
         UpstreamPermits permits = new UpstreamPermits(settings.getMaxInflightUpstream());
         metrics.upstreamCallsInFlight(permits::inFlight);

@@ -50,16 +50,36 @@ public final class DegradedMode {
         Instant now = clock.instant();
         Grant[] granted = new Grant[1];
         cache.computeIfPresent(agentId, (id, entry) -> {
-            boolean fresh = !entry.at().plus(maxAge).isBefore(now);
-            boolean sameCurrency = entry.currency().equals(allowance.currency().code()) && estimate.currency().code().equals(entry.currency());
-            BigDecimal left = entry.remaining().min(allowance.amount()).subtract(entry.spent());
-            if (fresh && sameCurrency && estimate.amount().compareTo(left) <= 0) {
+            Optional<BigDecimal> left = left(entry, now);
+            if (left.isPresent() && estimate.currency().code().equals(entry.currency()) && estimate.amount().compareTo(left.get()) <= 0) {
                 granted[0] = new Grant(Duration.between(entry.at(), now));
                 return new Entry(entry.remaining(), entry.currency(), entry.at(), entry.spent().add(estimate.amount()));
             }
             return entry;
         });
         return Optional.ofNullable(granted[0]);
+    }
+
+    /**
+     * Whether degraded mode can serve anyone now, said as {@code /ready} reports it: some agent's cached figures are
+     * no older than the max age and leave some of the allowance. Empty once none does: the newest figures have aged
+     * past the max age (the last successful Redis contact is that old), or every agent cached has spent its
+     * allowance. Then the replica cannot serve a single call and must leave its load balancer.
+     */
+    public Optional<String> serving() {
+        Instant now = clock.instant();
+        long agents = cache.values().stream().filter(entry -> left(entry, now).filter(left -> left.signum() > 0).isPresent()).count();
+        return agents == 0 ? Optional.empty()
+                : Optional.of("degraded mode serving " + agents + " agent(s) from budgets cached up to " + maxAge.toSeconds() + " s ago");
+    }
+
+    /** What {@code entry}'s agent may still spend in degraded mode at {@code now}; empty once its figures are too old. */
+    private Optional<BigDecimal> left(Entry entry, Instant now) {
+        boolean fresh = !entry.at().plus(maxAge).isBefore(now);
+        if (!fresh || !entry.currency().equals(allowance.currency().code())) {
+            return Optional.empty();
+        }
+        return Optional.of(entry.remaining().min(allowance.amount()).subtract(entry.spent()));
     }
 
     /** A degraded call settled above (or below) its estimate: the difference counts against the allowance too. */

@@ -1,5 +1,7 @@
 package io.caracal.gateway.metrics;
 
+import io.caracal.core.store.CacheStats;
+import io.caracal.core.store.MeasuredCache;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -11,23 +13,37 @@ import io.micronaut.serde.config.naming.SnakeCaseStrategy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * {@code GET /stats}: the gateway's counters as JSON, for operators only: it needs
+ * {@code GET /stats}: the gateway's counters and its in-process caches (size, hits, misses, hit rate: the runbook's
+ * "check cache size") as JSON, for operators only: it needs
  * {@code Authorization: Bearer <STATS_TOKEN>} and does not exist while no token is configured.
  */
 @Controller
 public class StatsController {
     private final GatewayMetrics metrics;
+    private final List<MeasuredCache> caches;
     private final String token;
 
-    public StatsController(GatewayMetrics metrics, @Value("${caracal.gateway.stats-token:}") String token) {
+    public StatsController(GatewayMetrics metrics, List<MeasuredCache> caches, @Value("${caracal.gateway.stats-token:}") String token) {
         this.metrics = metrics;
+        this.caches = caches;
         this.token = token;
     }
 
     @Serdeable(naming = SnakeCaseStrategy.class)
-    public record StatsView(long requestsTotal, long requestsAllowed, long requestsDenied, long authFailures, long replayBlocks) {
+    public record StatsView(long requestsTotal, long requestsAllowed, long requestsDenied, long authFailures, long replayBlocks,
+                            Map<String, CacheView> caches) {
+    }
+
+    @Serdeable(naming = SnakeCaseStrategy.class)
+    public record CacheView(long size, long hits, long misses, double hitRate) {
+        static CacheView of(CacheStats stats) {
+            return new CacheView(stats.size(), stats.hits(), stats.misses(), stats.hitRate());
+        }
     }
 
     @Get("/stats")
@@ -40,6 +56,8 @@ public class StatsController {
             return HttpResponse.unauthorized();
         }
         GatewayMetrics.Stats s = metrics.stats();
-        return HttpResponse.ok(new StatsView(s.requestsTotal(), s.requestsAllowed(), s.requestsDenied(), s.authFailures(), s.replayBlocks()));
+        Map<String, CacheView> cached = new TreeMap<>();
+        caches.forEach(cache -> cache.cacheStats().forEach((name, stats) -> cached.put(name, CacheView.of(stats))));
+        return HttpResponse.ok(new StatsView(s.requestsTotal(), s.requestsAllowed(), s.requestsDenied(), s.authFailures(), s.replayBlocks(), cached));
     }
 }

@@ -35,6 +35,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -198,7 +199,8 @@ class GatewayLambdaHandlersTest {
     void aScheduledSweepChargesACallWhoseHoldExpiredUnsettled() throws Exception {
         String key = gateway.callerKey("1.00");
         BudgetEngine.HoldResult held = gateway.context().getBean(BudgetEngine.class).holdForCall(gateway.agentOf(key),
-                new Money(new BigDecimal("0.40"), new CurrencyCode("USD")), Duration.ofMillis(1), Map.of("request_id", "cut-off"));
+                new Money(new BigDecimal("0.40"), new CurrencyCode("USD")), Duration.ofMillis(1), Map.of("request_id", "cut-off"),
+                Optional.empty());
         assertTrue(held.allowed(), held.toString());
         assertEquals(0, BigDecimal.ZERO.compareTo(gateway.spentBy(key)), "a hold is not spend");
 

@@ -1,4 +1,4 @@
-package io.caracal.gateway;
+package io.caracal.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,23 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * A TCP relay in front of a real server, which a test can cut (every connection dropped, new ones refused, as
  * when the server stops) and restore on the same port.
  */
-final class TcpRelay implements AutoCloseable {
+public final class TcpRelay implements AutoCloseable {
     private final int targetPort;
     private final int port;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket listener;
 
-    TcpRelay(int targetPort) throws IOException {
+    public TcpRelay(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = listen(0);
         this.port = listener.getLocalPort();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    synchronized void cut() throws IOException {
+    public synchronized void cut() throws IOException {
         listener.close();
         for (Socket socket : open) {
             socket.close();
@@ -37,7 +37,7 @@ final class TcpRelay implements AutoCloseable {
         open.clear();
     }
 
-    synchronized void restore() throws IOException {
+    public synchronized void restore() throws IOException {
         listener = listen(port);
     }
 
