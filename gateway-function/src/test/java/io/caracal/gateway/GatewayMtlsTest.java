@@ -7,9 +7,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.time.Instant;
 import java.util.Map;
 
@@ -59,25 +55,7 @@ class GatewayMtlsTest {
     }
 
     private static HttpClient clientWith(Issued identity, Issued issuer) throws Exception {
-        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (var in = Files.newInputStream(identity.keyStore(Files.createTempFile(dir, "client", ".p12"), issuer.certificate()))) {
-            store.load(in, TestCertificates.PASSWORD);
-        }
-        keys.init(store, TestCertificates.PASSWORD);
-        return HttpClient.newBuilder().sslContext(context(keys.getKeyManagers())).build();
-    }
-
-    /** A client context that trusts the test CA (the gateway's certificate is one of its) and presents {@code keys}. */
-    private static SSLContext context(javax.net.ssl.KeyManager[] keys) throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(keys, trustManagers.getTrustManagers(), null);
-        return context;
+        return HttpClient.newBuilder().sslContext(TestCertificates.clientContext(ca.certificate(), identity, issuer.certificate())).build();
     }
 
     private static HttpRequest request(GatewayFixture f, Map<String, String> headers) {
@@ -108,7 +86,7 @@ class GatewayMtlsTest {
         // certificate from another CA, and without a verified certificate there is no agent.
         assertEquals(401, clientWith(forged, rogueCa).send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode(),
                 "a certificate from another CA authenticates nobody");
-        HttpClient anonymous = HttpClient.newBuilder().sslContext(context(null)).build();
+        HttpClient anonymous = HttpClient.newBuilder().sslContext(TestCertificates.clientContext(ca.certificate(), null)).build();
         assertEquals(401, anonymous.send(request(tls, Map.of()), HttpResponse.BodyHandlers.ofString()).statusCode());
         assertEquals(200, anonymous.send(HttpRequest.newBuilder(tls.base.resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     }

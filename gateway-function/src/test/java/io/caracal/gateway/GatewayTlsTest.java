@@ -13,7 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -28,7 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -159,6 +157,31 @@ class GatewayTlsTest {
         }
     }
 
+    /** HTTPS is the default: without its certificate, or with one it cannot serve, the gateway does not start, and says why. */
+    @Test
+    void withoutAServableCertificateTheGatewayDoesNotStartAndSaysWhy() throws Exception {
+        Exception none = assertThrows(Exception.class, () -> new GatewayFixture(DATABASE, Map.of("micronaut.server.ssl.enabled", true,
+                "micronaut.server.ssl.port", -1)).close());
+        assertTrue(causes(none).contains("HTTPS needs TLS_CERT_FILE and TLS_KEY_FILE (PEM); for plain HTTP (development only) set TLS_ENABLED=false"),
+                causes(none));
+        Issued other = server("other.gateway.test");
+        Path strangerKey = Files.writeString(dir.resolve("stranger.key"), other.privateKeyPem());
+        Exception mismatched = assertThrows(Exception.class, () -> new GatewayFixture(DATABASE, Map.of("micronaut.server.ssl.enabled", true,
+                "micronaut.server.ssl.port", -1, "caracal.gateway.tls.cert-file", dir.resolve("secret/tls.crt").toString(),
+                "caracal.gateway.tls.key-file", strangerKey.toString())).close());
+        assertTrue(causes(mismatched).contains("the private key does not belong to the certificate"), causes(mismatched));
+        String keyBody = other.privateKeyPem().lines().filter(l -> !l.startsWith("-----")).findFirst().orElseThrow();
+        assertTrue(!causes(mismatched).contains(keyBody), "the key is in the message");
+    }
+
+    private static String causes(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            text.append(t.getMessage()).append(" | ");
+        }
+        return text.toString();
+    }
+
     /**
      * TLS 1.0 and 1.1 are refused by the gateway's configuration, not only by the JDK's defaults: the gateway runs in a
      * JVM of its own whose java.security re-enables them, and a TLS 1.1 ClientHello made here byte by byte is answered
@@ -278,13 +301,6 @@ class GatewayTlsTest {
     }
 
     private static SSLContext trustingCa() throws Exception {
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        trust.setCertificateEntry("ca", ca.certificate());
-        TrustManagerFactory managers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        managers.init(trust);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, managers.getTrustManagers(), null);
-        return context;
+        return TestCertificates.clientContext(ca.certificate(), null);
     }
 }

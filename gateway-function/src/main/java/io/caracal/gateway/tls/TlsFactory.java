@@ -11,6 +11,7 @@ import io.micronaut.http.ssl.ServerSslConfiguration;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.TaskScheduler;
 import jakarta.inject.Named;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +61,16 @@ public class TlsFactory {
         return files;
     }
 
-    /** Points the HTTPS listener at {@link CertificateFiles} for client certificates too when AUTH_MODE is mtls. */
+    /**
+     * Reads the certificate files when the server is made, before it binds: Micronaut would otherwise read them in
+     * Netty's channel set-up, whose failure ends as "Unable to start Micronaut server" without the reason. And
+     * points the HTTPS listener at {@link CertificateFiles} for client certificates too when AUTH_MODE is mtls.
+     */
     @Singleton
-    BeanCreatedEventListener<ServerSslConfiguration> clientCertificates(AuthSettings auth) {
+    BeanCreatedEventListener<ServerSslConfiguration> httpsListener(AuthSettings auth, @Named(CertificateFiles.NAME) Provider<CertificateFiles> files) {
         return created -> {
             ServerSslConfiguration ssl = created.getBean();
+            files.get();
             if (mtls(auth)) {
                 ssl.setClientAuthentication(ClientAuthentication.WANT);
                 ssl.setTrustName(CertificateFiles.NAME);
