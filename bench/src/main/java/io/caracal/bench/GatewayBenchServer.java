@@ -74,6 +74,7 @@ public final class GatewayBenchServer {
         EmbeddedRedisServer redis = EmbeddedRedisServer.start();
         Map<String, Object> properties = new LinkedHashMap<>(Map.of(
                 "micronaut.server.port", port,
+                "micronaut.server.ssl.enabled", false,
                 "micronaut.server.host", "127.0.0.1",
                 "datasources.default.url", postgres.jdbcUrl("bench"),
                 "datasources.default.username", EmbeddedPostgresServer.USER,

@@ -134,6 +134,7 @@ public final class GatewayFixture implements AutoCloseable {
         upstreamUrl = "http://127.0.0.1:" + upstream.getAddress().getPort();
         Map<String, Object> properties = new HashMap<>(TestDatabase.contextProperties(database));
         properties.put("micronaut.server.port", -1);
+        properties.put("micronaut.server.ssl.enabled", false); // plain HTTP unless a test's settings turn TLS on
         properties.put("caracal.gateway.request-timeout", "1s");
         properties.put("caracal.gateway.upstreams.stub.url", upstreamUrl + "/v1");
         properties.put("caracal.gateway.upstreams.stub.headers.Authorization", "Bearer upstream-secret");

@@ -38,6 +38,8 @@ public final class GatewayProcess {
                 "caracal.gateway.request-timeout", "60s",
                 "caracal.gateway.hold-ttl", args[3],
                 "caracal.gateway.metrics-port", -1));
+        // Plain HTTP, unless JVM options (-Dmicronaut.server.ssl.enabled=true and the TLS files) ask for HTTPS.
+        properties.put("micronaut.server.ssl.enabled", Boolean.getBoolean("micronaut.server.ssl.enabled"));
         for (int i = 5; i < args.length; i++) {
             String[] upstream = args[i].split("=", 2);
             properties.put("caracal.gateway.upstreams." + upstream[0] + ".url", upstream[1]);

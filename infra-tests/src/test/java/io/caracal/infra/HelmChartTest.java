@@ -57,9 +57,7 @@ class HelmChartTest {
      * Environment variables the chart passes that the code does not read yet, and the issue that adds them. The
      * chart is the contract: the containers get them now, and this list shrinks as docs/configuration.md grows.
      */
-    static final Map<String, String> PENDING_ENV = Map.of(
-            "TLS_CERT_FILE", "issue 16: HTTPS on 8443 from a PEM certificate (the gateway serves plain HTTP today)",
-            "TLS_KEY_FILE", "issue 16: the certificate's private key (PEM)");
+    static final Map<String, String> PENDING_ENV = Map.of();
 
     static Path repo;
     static Chart chart;
@@ -148,7 +146,8 @@ class HelmChartTest {
         Map<String, JsonNode> env = env(container);
         assertTrue(env.get("TLS_CERT_FILE").path("value").asText().startsWith(mountPath + "/"), "TLS_CERT_FILE is not in " + mountPath);
         assertTrue(env.get("TLS_KEY_FILE").path("value").asText().startsWith(mountPath + "/"), "TLS_KEY_FILE is not in " + mountPath);
-        assertEquals("8443", env.get("GATEWAY_PORT").path("value").asText());
+        assertEquals("8443", env.get("GATEWAY_TLS_PORT").path("value").asText());
+        assertFalse(env.containsKey("GATEWAY_PORT") || env.containsKey("TLS_ENABLED"), "HTTPS is the default: no plain port to name or ask for");
 
         Manifest hpa = find(production, "HorizontalPodAutoscaler", "caracal-gateway");
         assertEquals("Deployment", hpa.at("/spec/scaleTargetRef/kind").asText());
@@ -165,6 +164,18 @@ class HelmChartTest {
         Manifest service = find(production, "Service", "caracal-gateway");
         assertEquals(List.of(8443), servicePorts(service), "the load balancer must expose 8443 only (metrics have their own Service)");
         assertEquals(List.of(9090), servicePorts(find(production, "Service", "caracal-gateway-metrics")));
+    }
+
+    /** Plain HTTP only when asked for: the minimal values' gateway says TLS_ENABLED=false, and is probed over HTTP. */
+    @Test
+    void theMinimalGatewayAsksForPlainHttp() {
+        JsonNode container = container(find(renders.get("values-minimal.yaml"), "Deployment", "caracal-gateway"), "gateway");
+        Map<String, JsonNode> env = env(container);
+        assertEquals("false", env.get("TLS_ENABLED").path("value").asText());
+        assertEquals("8080", env.get("GATEWAY_PORT").path("value").asText());
+        assertFalse(env.containsKey("TLS_CERT_FILE"), "a certificate for a plain listener");
+        assertEquals("HTTP", container.at("/readinessProbe/httpGet/scheme").asText());
+        assertEquals(8080, ports(container).get(container.at("/readinessProbe/httpGet/port").asText()));
     }
 
     @Test

@@ -22,6 +22,7 @@ public final class GatewayStart {
         TestDatabase.create(database);
         Map<String, String> environment = new HashMap<>(ServiceEnvironment.of(database));
         environment.put("GATEWAY_PORT", Integer.toString(port));
+        environment.put("TLS_ENABLED", "false");
         environment.put("METRICS_PORT", Integer.toString(metricsPort));
         return environment;
     }

@@ -10,6 +10,10 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -50,19 +54,45 @@ public final class TestCertificates {
             }
         }
 
-        /** A PKCS12 key store holding this key and certificate (and the chain above it). */
+        /** A PKCS12 key store file holding this key and certificate (and the chain above it). */
         public Path keyStore(Path file, X509Certificate... chain) throws Exception {
+            try (OutputStream out = Files.newOutputStream(file)) {
+                keyStore(chain).store(out, PASSWORD);
+            }
+            return file;
+        }
+
+        private KeyStore keyStore(X509Certificate... chain) throws Exception {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
             Certificate[] all = new Certificate[chain.length + 1];
             all[0] = certificate;
             System.arraycopy(chain, 0, all, 1, chain.length);
             store.setKeyEntry("key", keys.getPrivate(), PASSWORD, all);
-            try (OutputStream out = Files.newOutputStream(file)) {
-                store.store(out, PASSWORD);
-            }
-            return file;
+            return store;
         }
+    }
+
+    /**
+     * A TLS client's context that trusts {@code trusted} alone and, unless {@code identity} is null, presents it
+     * (with {@code chain} above it) when the server asks for a client certificate. A new context has no TLS session
+     * to resume, so each one's first connection makes a full handshake.
+     */
+    public static SSLContext clientContext(X509Certificate trusted, Issued identity, X509Certificate... chain) throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("trusted", trusted);
+        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        KeyManager[] keys = null;
+        if (identity != null) {
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(identity.keyStore(chain), PASSWORD);
+            keys = keyManagers.getKeyManagers();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys, trustManagers.getTrustManagers(), null);
+        return context;
     }
 
     private TestCertificates() {

@@ -80,6 +80,7 @@ public final class DevStack implements AutoCloseable {
         DemoUpstream upstream = remember(DemoUpstream.start());
         Map<String, Object> properties = new HashMap<>();
         properties.put("micronaut.server.port", gatewayPort);
+        properties.put("micronaut.server.ssl.enabled", false); // a laptop's loopback: plain HTTP, as asked for by `caracal dev`
         properties.put("micronaut.server.host", "127.0.0.1");
         properties.put("datasources.default.url", postgres.jdbcUrl("caracal"));
         properties.put("datasources.default.username", EmbeddedPostgresServer.USER);

@@ -62,6 +62,7 @@ class CliInvalidationTest {
         upstream = DemoUpstream.start();
         Map<String, Object> properties = new HashMap<>(TestDatabase.contextProperties(DATABASE));
         properties.put("micronaut.server.port", -1);
+        properties.put("micronaut.server.ssl.enabled", false);
         properties.put("caracal.gateway.auth.mode", "api_key");
         properties.put("caracal.gateway.upstreams.demo.url", upstream.url());
         properties.put("caracal.gateway.metrics-port", 0);

@@ -23,6 +23,23 @@ public class AuthSettings {
         return mode;
     }
 
+    /** The mode as the gateway compares it: AUTH_MODE=MTLS and " mtls" are mtls. */
+    public String normalizedMode() {
+        return mode.trim().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** mTLS: the CA certificate of TLS_CA_FILE; a missing or unreadable file stops the gateway from starting. */
+    public java.security.cert.X509Certificate clientAuthority() {
+        if (caFile == null || caFile.isBlank()) {
+            throw new IllegalStateException("mTLS auth needs the client CA certificate (TLS_CA_FILE)");
+        }
+        try {
+            return io.caracal.gateway.auth.MtlsAuthenticator.readCertificate(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(caFile)));
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read TLS_CA_FILE " + caFile + ": " + e.getMessage(), e);
+        }
+    }
+
     public void setMode(String mode) {
         this.mode = mode;
     }

@@ -200,7 +200,7 @@ public class GatewayFactory {
     /** The authenticator for the configured mode; a misconfigured mode stops the gateway from starting. */
     @Singleton
     AgentAuthenticator authenticator(AuthSettings auth, AgentDirectory agents, Clock clock) {
-        return switch (auth.getMode().trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (auth.normalizedMode()) {
             case "api_key", "apikey" -> new ApiKeyAuthenticator(agents);
             case "jwt" -> jwt(auth, agents, clock);
             case "both" -> new EitherAuthenticator(jwt(auth, agents, clock), new ApiKeyAuthenticator(agents));
@@ -211,15 +211,7 @@ public class GatewayFactory {
     }
 
     private static MtlsAuthenticator mtls(AuthSettings auth, AgentDirectory agents, Clock clock) {
-        if (auth.getCaFile() == null || auth.getCaFile().isBlank()) {
-            throw new IllegalStateException("mTLS auth needs the client CA certificate (TLS_CA_FILE)");
-        }
-        try {
-            return new MtlsAuthenticator(agents, MtlsAuthenticator.readCertificate(java.nio.file.Files.readAllBytes(java.nio.file.Path.of(auth.getCaFile()))),
-                    java.util.Set.copyOf(auth.getTrustedProxies()), clock);
-        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot read TLS_CA_FILE " + auth.getCaFile() + ": " + e.getMessage(), e);
-        }
+        return new MtlsAuthenticator(agents, auth.clientAuthority(), java.util.Set.copyOf(auth.getTrustedProxies()), clock);
     }
 
     private static JwtAuthenticator jwt(AuthSettings auth, AgentDirectory agents, Clock clock) {
