@@ -53,12 +53,6 @@ class HelmChartTest {
     /** The values files beside values.yaml, each linted and rendered; "" is values.yaml alone. */
     static final List<String> VALUES = List.of("", "values-production.yaml", "values-minimal.yaml");
 
-    /**
-     * Environment variables the chart passes that the code does not read yet, and the issue that adds them. The
-     * chart is the contract: the containers get them now, and this list shrinks as docs/configuration.md grows.
-     */
-    static final Map<String, String> PENDING_ENV = Map.of();
-
     static Path repo;
     static Chart chart;
     static SchemaValidator validator;
@@ -313,7 +307,6 @@ class HelmChartTest {
 
     @Test
     void environmentVariablesAreTheDocumentedOnes() {
-        Set<String> documented = ConfigurationDoc.variables(repo);
         Set<String> passed = new TreeSet<>();
         for (String values : VALUES) {
             passed.addAll(caracalEnv(renders.get(values)));
@@ -321,13 +314,7 @@ class HelmChartTest {
         passed.addAll(caracalEnv(chart.template(null, Map.of("gateway.authMode", "mtls", "gateway.statsToken.enabled", true,
                 "consumers.ledgerWriter.migrateOnStart", true))));
         assertTrue(passed.size() > 20, "expected the processes' variables, found " + passed);
-        Set<String> unexplained = ConfigurationDoc.undocumented(repo, passed);
-        unexplained.removeAll(PENDING_ENV.keySet());
-        assertEquals(Set.of(), unexplained, "passed to a Caracal container but neither in docs/configuration.md nor a pending name of this test");
-        for (String name : PENDING_ENV.keySet()) {
-            assertFalse(documented.contains(name), name + " is documented now: take it off PENDING_ENV");
-            assertTrue(passed.contains(name), name + " is pending but the chart no longer passes it");
-        }
+        assertEquals(Set.of(), ConfigurationDoc.undocumented(repo, passed), "passed to a Caracal container but not in docs/configuration.md");
         for (String name : List.of("DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_HOST", "REDIS_PORT",
                 "KAFKA_BOOTSTRAP_SERVERS", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM", "KAFKA_SASL_USERNAME",
                 "KAFKA_SASL_PASSWORD", "AUTH_MODE", "JWT_PUBLIC_KEY_PATH", "TLS_CA_FILE", "METRICS_PORT", "STATS_TOKEN",
