@@ -53,7 +53,7 @@ class GatewayCrashTest {
             db = pool;
             GatewayFixture.Caller caller = fixture.caller("1000");
             String jdbc = SharedServices.postgres().jdbcUrl(DATABASE);
-            Process first = GatewayProcess.start(jdbc, fixture.upstreamUrl, dir.resolve("first.port"), List.of());
+            Process first = GatewayProcess.start(jdbc, fixture.upstreamUrl, Duration.ofSeconds(2), dir.resolve("first.port"), List.of());
             URI firstBase = GatewayProcess.baseOf(dir.resolve("first.port"), first);
 
             Map<String, Optional<String>> answered = new ConcurrentHashMap<>(); // request id → X-Caracal-Charged (empty: no charge header)
@@ -88,7 +88,7 @@ class GatewayCrashTest {
             clients.shutdown();
             assertTrue(clients.awaitTermination(30, TimeUnit.SECONDS));
 
-            Process second = GatewayProcess.start(jdbc, fixture.upstreamUrl, dir.resolve("second.port"), List.of());
+            Process second = GatewayProcess.start(jdbc, fixture.upstreamUrl, Duration.ofSeconds(2), dir.resolve("second.port"), List.of());
             try {
                 URI secondBase = GatewayProcess.baseOf(dir.resolve("second.port"), second);
                 for (int i = 0; i < 5; i++) {

@@ -56,7 +56,7 @@ class GatewayHttpsUpstreamTest {
         try (GatewayFixture fixture = new GatewayFixture(DATABASE, Map.of())) {
             GatewayFixture.Caller caller = fixture.caller("1.00");
             gateway = GatewayProcess.start(SharedServices.postgres().jdbcUrl(DATABASE), "https://localhost:" + good.getAddress().getPort(),
-                    dir.resolve("gateway.port"), List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
+                    Duration.ofMinutes(5), dir.resolve("gateway.port"), List.of("-Djavax.net.ssl.trustStore=" + trustStore, "-Djavax.net.ssl.trustStoreType=PKCS12",
                             "-Djavax.net.ssl.trustStorePassword=" + new String(TestCertificates.PASSWORD)),
                     "untrusted=https://localhost:" + bad.getAddress().getPort() + "/v1");
             URI base = GatewayProcess.baseOf(dir.resolve("gateway.port"), gateway);

@@ -54,14 +54,16 @@ public final class GatewayProcess {
 
     /**
      * Starts one on the shared Redis, its output in {@code <port file>.log}: {@code jvmOptions} go to the JVM,
-     * {@code upstreams} ({@code name=url}) are added to {@code stub}.
+     * {@code upstreams} ({@code name=url}) are added to {@code stub}. A hold still open after {@code holdTtl} is
+     * charged, even while its call is in flight: only a test that kills the gateway wants that to come soon.
      */
-    static Process start(String jdbc, String upstream, Path portFile, List<String> jvmOptions, String... upstreams) throws IOException {
+    static Process start(String jdbc, String upstream, Duration holdTtl, Path portFile, List<String> jvmOptions, String... upstreams)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayProcess.class.getName(), jdbc,
-                SharedServices.redis().uri(), upstream + "/v1", "2s", portFile.toString()));
+                SharedServices.redis().uri(), upstream + "/v1", holdTtl.toMillis() + "ms", portFile.toString()));
         command.addAll(List.of(upstreams));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(portFile.resolveSibling(portFile.getFileName() + ".log").toFile())
                 .start();

@@ -221,7 +221,7 @@ class GatewayTlsTest {
                 "-Dmicronaut.server.ssl.enabled=true", "-Dmicronaut.server.ssl.port=-1",
                 "-Dcaracal.gateway.tls.cert-file=" + dir.resolve("secret/tls.crt"), "-Dcaracal.gateway.tls.key-file=" + dir.resolve("secret/tls.key")));
         jvm.addAll(List.of(options));
-        return GatewayProcess.start(SharedServices.postgres().jdbcUrl(DATABASE), "http://127.0.0.1:1", portFile, jvm);
+        return GatewayProcess.start(SharedServices.postgres().jdbcUrl(DATABASE), "http://127.0.0.1:1", Duration.ofMinutes(5), portFile, jvm);
     }
 
     /**
