@@ -131,11 +131,15 @@ public class GatewayFactory {
         };
     }
 
-    /** The replica's one writer of holds and charges: what concurrent calls write goes to PostgreSQL in batches. */
+    /**
+     * The replica's one writer of holds and charges: what concurrent calls write goes to PostgreSQL in batches. With
+     * degraded mode on, it keeps what PostgreSQL cannot take in a journal on local disk until it can.
+     */
     @Singleton
     @Bean(preDestroy = "close")
     GroupCommitWriter groupCommitWriter(HoldStore holds, GatewaySettings settings) {
-        return new GroupCommitWriter(holds, settings.getWriteQueue(), settings.getWriteDeadline());
+        return new GroupCommitWriter(holds, settings.getWriteQueue(), settings.getWriteDeadline(),
+                settings.getDegradedAllowance().signum() > 0 ? java.nio.file.Path.of(settings.getDegradedJournalDir()) : null);
     }
 
     @Singleton
