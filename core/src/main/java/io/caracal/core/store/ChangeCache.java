@@ -18,13 +18,17 @@ import java.util.function.Function;
  *
  * <p>While PostgreSQL is unreachable nothing can change in it, so what the cache holds is still what the tables say:
  * a read that cannot reach PostgreSQL (the feed lost, or the entry past its TTL) is answered from the entry it holds,
- * however old, and the next read tries PostgreSQL again. Entries are kept when the feed is lost for that reason, and
+ * however old, and so is every read of a held key for {@link #RETRY} after, so that calls do not each wait out the
+ * pool's timeout; then a read tries PostgreSQL again. Entries are kept when the feed is lost for that reason, and
  * dropped once it listens again (a change made between the two may have gone unheard). A key not held is not
  * guessed: its read fails as the loader does.
  */
 public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
     private record Entry<V>(V value, Instant expiresAt) {
     }
+
+    /** How long after a read found PostgreSQL unreachable held entries are served without trying it. */
+    static final Duration RETRY = Duration.ofSeconds(1);
 
     private final Set<String> tables;
     private final Duration ttl;
@@ -36,6 +40,7 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
     private long generation;
     /** Written under lock; read without it on the fast path. */
     private volatile boolean live;
+    private volatile Instant unreachableUntil = Instant.MIN;
 
     /** {@code loader} reads through to PostgreSQL; the cache subscribes itself to {@code feed}. */
     public ChangeCache(ChangeFeed feed, Set<String> tables, Duration ttl, Clock clock, Function<K, Optional<V>> loader) {
@@ -52,6 +57,9 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
         if (entry != null && live && now.isBefore(entry.expiresAt())) {
             return Optional.of(entry.value());
         }
+        if (entry != null && now.isBefore(unreachableUntil)) {
+            return Optional.of(entry.value());
+        }
         boolean keep;
         long seen;
         synchronized (lock) {
@@ -62,6 +70,7 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
         try {
             loaded = loader.apply(key);
         } catch (StorageUnavailableException e) {
+            unreachableUntil = now.plus(RETRY);
             if (entry == null) {
                 throw e;
             }

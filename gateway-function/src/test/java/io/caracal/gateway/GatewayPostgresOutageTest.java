@@ -1,0 +1,242 @@
+package io.caracal.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caracal.embedded.FreePorts;
+import io.caracal.gateway.GatewayFixture.Caller;
+import io.caracal.gateway.GatewayLoad.HoldRow;
+import io.caracal.gateway.GatewayLoad.LedgerEvent;
+import io.caracal.testing.Await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.math.BigDecimal;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * PostgreSQL killed under running gateways (a real server of the test's own, started again on its data directory):
+ * with degraded mode on, an agent the gateway has cached is served, marked degraded, up to the allowance and then
+ * refused, an agent it has not cached is refused, and what was served waits in the spend journal until PostgreSQL is
+ * back, whether the gateway is still running then or started again on the journal. The ledger is then exactly what was
+ * served, and a journal replayed a second time (a crash between the replay's commit and the journal's truncation)
+ * changes nothing. With degraded mode off, every call is refused and none forwarded.
+ */
+class GatewayPostgresOutageTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final String DATABASE = "gateway_pg_degraded";
+    private static final String PRICE = "0.30";
+    /** Three calls at 0.30 fit, a fourth does not. */
+    private static final String ALLOWANCE = "1.00";
+
+    private static HttpResponse<String> call(GatewayFixture gateway, Caller caller) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(gateway.base.resolve("/stub/v1/chat")).timeout(Duration.ofSeconds(30))
+                .header("X-API-Key", caller.key()).header("X-Caracal-Estimated-Cost", PRICE)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String error(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body()).path("error").asText();
+    }
+
+    private static GatewayFixture gateway(DedicatedPostgres postgres, Path journal) throws Exception {
+        Map<String, Object> settings = new HashMap<>(Map.of("datasources.default.url", postgres.jdbcUrl()));
+        if (journal != null) {
+            settings.put("caracal.gateway.degraded-allowance", ALLOWANCE);
+            settings.put("caracal.gateway.degraded-journal-dir", journal.toString());
+        }
+        return new GatewayFixture(DATABASE, settings);
+    }
+
+    /** A call served in degraded mode: forwarded, charged, marked; returns its ledger event id. */
+    private static UUID degraded(GatewayFixture gateway, Caller caller) throws Exception {
+        int hits = gateway.hits.get();
+        HttpResponse<String> response = call(gateway, caller);
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals("true", response.headers().firstValue("X-Caracal-Degraded-Mode").orElse(null));
+        assertEquals(PRICE, response.headers().firstValue("X-Caracal-Charged").orElseThrow());
+        assertEquals(hits + 1, gateway.hits.get());
+        return UUID.fromString(response.headers().firstValue("X-Caracal-Event-ID").orElseThrow());
+    }
+
+    /** A call refused with a 503 and the error given, not forwarded. */
+    private static void refused(GatewayFixture gateway, Caller caller, String expected) throws Exception {
+        int hits = gateway.hits.get();
+        HttpResponse<String> response = call(gateway, caller);
+        assertEquals(503, response.statusCode(), response.body());
+        assertEquals(expected, error(response), response.body());
+        assertEquals(hits, gateway.hits.get(), "a refused call is not forwarded");
+    }
+
+    /** The first call served normally once PostgreSQL is back (the pool may need a moment to reconnect). */
+    private static HttpResponse<String> servedAgain(GatewayFixture gateway, Caller caller) {
+        return Await.until(Duration.ofSeconds(30), () -> {
+            try {
+                return call(gateway, caller);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, response -> response.statusCode() == 200 && response.headers().firstValue("X-Caracal-Degraded-Mode").isEmpty());
+    }
+
+    private static UUID eventId(HttpResponse<String> response) {
+        assertEquals(200, response.statusCode(), response.body());
+        return UUID.fromString(response.headers().firstValue("X-Caracal-Event-ID").orElseThrow());
+    }
+
+    private static Set<UUID> ledgerIds(List<LedgerEvent> ledger) {
+        return ledger.stream().map(LedgerEvent::eventId).collect(Collectors.toSet());
+    }
+
+    /** The agent's ledger once it has {@code size} events (a replay runs within about a second of PostgreSQL answering). */
+    private static List<LedgerEvent> ledgerOf(DataSource db, Caller caller, int size) {
+        return Await.until(Duration.ofSeconds(30), () -> {
+            try {
+                return GatewayLoad.ledger(db, caller.agent().id());
+            } catch (SQLException e) {
+                return List.<LedgerEvent>of();
+            }
+        }, ledger -> ledger.size() >= size);
+    }
+
+    private static long outboxEvents(DataSource db, Caller caller) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM event_outbox WHERE event_key = ?")) {
+            ps.setString(1, caller.agent().id().toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Set<UUID> meteringEventsIn(DataSource db, Set<UUID> ids) throws SQLException {
+        Set<UUID> found = new HashSet<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT event_id FROM event_outbox WHERE topic = 'caracal.metering.events' AND event_id = ANY (?)")) {
+            ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    found.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static BigDecimal times(int calls) {
+        return new BigDecimal(PRICE).multiply(BigDecimal.valueOf(calls));
+    }
+
+    @Test
+    void degradedModeServesCachedAgentsWithinTheAllowanceAndTheJournalReachesTheLedgerExactlyOnce(@TempDir Path data, @TempDir Path journal)
+            throws Exception {
+        Path file = journal.resolve("spend.journal");
+        try (DedicatedPostgres postgres = new DedicatedPostgres(data, FreePorts.next(), DATABASE)) {
+            GatewayFixture first = gateway(postgres, journal);
+            GatewayFixture strict = gateway(postgres, null);
+            Caller caller = first.caller("100.00");
+            Caller stranger = first.caller("100.00");
+            Caller strictCaller = strict.caller("100.00");
+            DataSource db = first.gateway.getBean(DataSource.class);
+            Set<UUID> served = new HashSet<>();
+            try {
+                served.add(eventId(call(first, caller)));
+                served.add(eventId(call(first, caller)));
+                eventId(call(strict, strictCaller));
+
+                // (1) PostgreSQL down, both gateways running.
+                postgres.kill();
+                for (int i = 0; i < 3; i++) {
+                    served.add(degraded(first, caller));
+                }
+                refused(first, caller, "policy_evaluation_failed"); // past the allowance: 0.90 spent, 0.30 more would be 1.20
+                refused(first, stranger, "authentication_unavailable"); // never seen by this gateway: nothing cached
+                refused(strict, strictCaller, "policy_evaluation_failed"); // degraded mode off: fail closed, nothing forwarded
+                assertTrue(Files.size(file) > 0, "the degraded calls wait in the journal");
+
+                postgres.start();
+                List<LedgerEvent> ledger = ledgerOf(db, caller, 5);
+                assertEquals(served, ledgerIds(ledger), "the ledger is exactly the calls served, the degraded ones included");
+                assertEquals(0, times(5).compareTo(GatewayLoad.sum(ledger)));
+                assertEquals(0, GatewayLoad.holdsChargedTwice(db, caller.agent().id()));
+                List<HoldRow> holds = GatewayLoad.holds(db, caller.agent().id());
+                assertEquals(5, holds.size(), "one hold per call served, none for the refused one: " + holds);
+                assertTrue(holds.stream().allMatch(h -> h.state().equals("settled")), holds.toString());
+                assertEquals(served, meteringEventsIn(db, served), "every charge's metering event is in the outbox");
+                assertEquals(0L, Await.until(Duration.ofSeconds(10), () -> {
+                    try {
+                        return Files.size(file);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, size -> size == 0L), "the journal is emptied once replayed");
+
+                // Back to normal, and Redis counts every charge, the degraded ones included: 100 − 6 × 0.30 left.
+                HttpResponse<String> after = servedAgain(first, caller);
+                served.add(eventId(after));
+                assertEquals(0, new BigDecimal("100").subtract(times(6)).compareTo(new BigDecimal(after.headers()
+                        .firstValue("X-Caracal-Remaining-Budget").orElseThrow())), after.headers().map().toString());
+
+                // (2) PostgreSQL down again; the gateway stops before it is back, leaving its journal behind.
+                postgres.kill();
+                served.add(degraded(first, caller));
+                served.add(degraded(first, caller));
+            } finally {
+                first.close();
+                strict.close();
+            }
+            byte[] leftover = Files.readAllBytes(file);
+            assertTrue(leftover.length > 0);
+            postgres.start();
+            List<LedgerEvent> replayedAtStart;
+            long outbox;
+            List<HoldRow> holds;
+            try (GatewayFixture second = gateway(postgres, journal)) {
+                DataSource again = second.gateway.getBean(DataSource.class);
+                replayedAtStart = ledgerOf(again, caller, 8);
+                assertEquals(served, ledgerIds(replayedAtStart), "replayed at start: the ledger is exactly the calls served");
+                assertEquals(0, times(8).compareTo(GatewayLoad.sum(replayedAtStart)));
+                outbox = outboxEvents(again, caller);
+                holds = GatewayLoad.holds(again, caller.agent().id());
+            }
+
+            // (3) A crash between the replay's commit and the journal's truncation: the same journal replayed again.
+            Files.write(file, leftover);
+            try (GatewayFixture third = gateway(postgres, journal)) {
+                Await.until(Duration.ofSeconds(30), () -> {
+                    try {
+                        return Files.size(file);
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, size -> size == 0L);
+                DataSource again = third.gateway.getBean(DataSource.class);
+                List<LedgerEvent> ledger = GatewayLoad.ledger(again, caller.agent().id());
+                assertEquals(ledgerIds(replayedAtStart), ledgerIds(ledger), "a second replay adds no charge");
+                assertEquals(0, times(8).compareTo(GatewayLoad.sum(ledger)));
+                assertEquals(0, GatewayLoad.holdsChargedTwice(again, caller.agent().id()));
+                assertEquals(outbox, outboxEvents(again, caller), "nor any event");
+                assertEquals(holds.stream().collect(Collectors.toSet()), Set.copyOf(GatewayLoad.holds(again, caller.agent().id())), "nor changes a hold");
+            }
+        }
+    }
+}
