@@ -2,6 +2,7 @@ package io.caracal.core.budget;
 
 import io.caracal.core.error.OverloadedException;
 import io.caracal.core.error.StorageUnavailableException;
+import io.caracal.core.store.DatabaseOutage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +44,6 @@ import java.util.function.Consumer;
 public final class GroupCommitWriter extends HoldWrites implements AutoCloseable {
     /** Bounds one statement's arrays; a larger backlog is written as consecutive batches. */
     private static final int MAX_BATCH = 1000;
-    /** How long after PostgreSQL was found unreachable the writer tries it again (batches meanwhile do not wait for it). */
-    private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 
     private final HoldStore store;
@@ -55,17 +54,18 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
     private final AtomicLong batches = new AtomicLong();
     /** Null without degraded mode: then a batch PostgreSQL cannot take fails. */
     private final SpendJournal journal;
-    /** {@link System#nanoTime()} before which PostgreSQL is not tried again; the writer thread's only. */
-    private long retryAt = System.nanoTime();
+    /** With a journal: batches go there without trying PostgreSQL for a second after it was found unreachable. */
+    private final DatabaseOutage outage;
     private volatile Consumer<Set<UUID>> replayed = agents -> {
     };
 
     public GroupCommitWriter(HoldStore store, int capacity, Duration deadline) {
-        this(store, capacity, deadline, null);
+        this(store, capacity, deadline, null, null);
     }
 
     /** With {@code journalDirectory} (null: none), batches wait there while PostgreSQL is unreachable; see above. */
-    public GroupCommitWriter(HoldStore store, int capacity, Duration deadline, Path journalDirectory) {
+    public GroupCommitWriter(HoldStore store, int capacity, Duration deadline, Path journalDirectory, DatabaseOutage outage) {
+        this.outage = outage;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.deadline = deadline;
@@ -144,7 +144,7 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
     private void writeBatch(List<Pending> batch) {
         if (!databaseUsable()) {
             divert(batch, new StorageUnavailableException("the database was unreachable moments ago; it is tried again every "
-                    + RETRY.toSeconds() + " s", null));
+                    + DatabaseOutage.RETRY.toSeconds() + " s", null));
             return;
         }
         try {
@@ -153,7 +153,9 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
                 batch.get(i).result.complete(took[i]);
             }
         } catch (StorageUnavailableException e) {
-            retryAt = System.nanoTime() + RETRY.toNanos();
+            if (outage != null) {
+                outage.found();
+            }
             divert(batch, e);
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
@@ -200,14 +202,14 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
     }
 
     /**
-     * Whether a batch may go to PostgreSQL: not within {@link #RETRY} of finding it unreachable, and not before the
+     * Whether a batch may go to PostgreSQL: not within a second of its being found unreachable, and not before the
      * journal is replayed into it, which this tries first.
      */
     private boolean databaseUsable() {
         if (journal == null) {
             return true;
         }
-        if (System.nanoTime() - retryAt < 0) {
+        if (outage.recent()) {
             return false;
         }
         try {
@@ -220,37 +222,54 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
             }
             return true;
         } catch (StorageUnavailableException e) {
-            retryAt = System.nanoTime() + RETRY.toNanos();
+            outage.found();
             return false;
         } catch (IOException e) {
             LOG.error("the spend journal cannot be read, so it is not replayed yet: {}", e.toString());
-            retryAt = System.nanoTime() + RETRY.toNanos();
             return false;
         }
     }
 
     /**
-     * The journal into PostgreSQL in one transaction, in order. A write the database refuses (a row no longer valid)
-     * must not keep the rest out for ever: then each is written alone and a refused one is logged and left out.
+     * The journal into PostgreSQL in one transaction, in order. A write the database refuses for its content (a row no
+     * longer valid: an integrity or data error) must not keep the rest out for ever: then each is written alone and a
+     * refused one is logged and left out. Any other failure leaves the journal as it is, to be replayed again.
      */
     private void replay(List<List<HoldBatch.Write>> records) {
         try {
             store.replay(records);
+            return;
         } catch (StorageUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            for (List<HoldBatch.Write> record : records) {
-                for (HoldBatch.Write write : record) {
-                    try {
-                        store.write(write);
-                    } catch (StorageUnavailableException unavailable) {
-                        throw unavailable;
-                    } catch (RuntimeException refused) {
-                        LOG.error("a journaled {} was refused by the database and is left out: {}", write.getClass().getSimpleName(), refused.toString());
+            if (!refusedForItsContent(e)) {
+                throw new StorageUnavailableException("the journal could not be replayed yet: " + e.getMessage(), e);
+            }
+        }
+        for (List<HoldBatch.Write> record : records) {
+            for (HoldBatch.Write write : record) {
+                try {
+                    store.write(write);
+                } catch (RuntimeException e) {
+                    if (!refusedForItsContent(e)) {
+                        throw e instanceof StorageUnavailableException unavailable ? unavailable
+                                : new StorageUnavailableException("the journal could not be replayed yet: " + e.getMessage(), e);
                     }
+                    LOG.error("a journaled {} was refused by the database and is left out: {}", write.getClass().getSimpleName(), e.getMessage());
                 }
             }
         }
+    }
+
+    /** SQLSTATE class 22 (data exception) or 23 (integrity constraint violation): the row, not the database. */
+    private static boolean refusedForItsContent(RuntimeException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Set<UUID> agentsOf(List<List<HoldBatch.Write>> records) {
@@ -270,20 +289,22 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
         replayed = action;
     }
 
-    /** Stops taking writes; those already queued are refused as overloaded. */
+    /**
+     * Stops taking writes; those already queued are refused as overloaded. The batch being written is finished, not
+     * interrupted: an interrupt would close the journal's file under a write (Java closes a channel on it).
+     */
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
         for (Pending pending; (pending = queue.poll()) != null; ) {
             pending.result.completeExceptionally(new OverloadedException("the gateway is shutting down; try again"));
         }
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (journal != null) {
-            try {
-                thread.join(Duration.ofSeconds(5).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
             journal.close();
         }
     }

@@ -18,8 +18,8 @@ import java.util.function.Function;
  *
  * <p>While PostgreSQL is unreachable nothing can change in it, so what the cache holds is still what the tables say:
  * a read that cannot reach PostgreSQL (the feed lost, or the entry past its TTL) is answered from the entry it holds,
- * however old, and so is every read of a held key for {@link #RETRY} after, so that calls do not each wait out the
- * pool's timeout; then a read tries PostgreSQL again. Entries are kept when the feed is lost for that reason, and
+ * however old, and so is every read of a held key for a second after PostgreSQL was last found unreachable, by this
+ * cache or anything sharing the feed's {@link DatabaseOutage}; then a read tries PostgreSQL again. Entries are kept when the feed is lost for that reason, and
  * dropped once it listens again (a change made between the two may have gone unheard). A key not held is not
  * guessed: its read fails as the loader does.
  */
@@ -27,9 +27,7 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
     private record Entry<V>(V value, Instant expiresAt) {
     }
 
-    /** How long after a read found PostgreSQL unreachable held entries are served without trying it. */
-    static final Duration RETRY = Duration.ofSeconds(1);
-
+    private final ChangeFeed feed;
     private final Set<String> tables;
     private final Duration ttl;
     private final Clock clock;
@@ -40,10 +38,10 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
     private long generation;
     /** Written under lock; read without it on the fast path. */
     private volatile boolean live;
-    private volatile Instant unreachableUntil = Instant.MIN;
 
     /** {@code loader} reads through to PostgreSQL; the cache subscribes itself to {@code feed}. */
     public ChangeCache(ChangeFeed feed, Set<String> tables, Duration ttl, Clock clock, Function<K, Optional<V>> loader) {
+        this.feed = feed;
         this.tables = Set.copyOf(tables);
         this.ttl = ttl;
         this.clock = clock;
@@ -57,7 +55,7 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
         if (entry != null && live && now.isBefore(entry.expiresAt())) {
             return Optional.of(entry.value());
         }
-        if (entry != null && now.isBefore(unreachableUntil)) {
+        if (entry != null && feed.outage().recent()) {
             return Optional.of(entry.value());
         }
         boolean keep;
@@ -70,7 +68,7 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
         try {
             loaded = loader.apply(key);
         } catch (StorageUnavailableException e) {
-            unreachableUntil = now.plus(RETRY);
+            feed.outage().found();
             if (entry == null) {
                 throw e;
             }

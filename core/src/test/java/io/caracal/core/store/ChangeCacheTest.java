@@ -19,7 +19,7 @@ class ChangeCacheTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:00:00Z"));
     private final AtomicInteger loads = new AtomicInteger();
     /** Never started: the tests play its part by calling the subscriber methods. */
-    private final ChangeFeed feed = new ChangeFeed(null);
+    private final ChangeFeed feed = new ChangeFeed(null, new DatabaseOutage(clock));
 
     private ChangeCache<String, String> cache(Function<String, Optional<String>> loader) {
         return new ChangeCache<>(feed, Set.of("agents"), Duration.ofSeconds(30), clock, key -> {
@@ -124,13 +124,13 @@ class ChangeCacheTest {
         int tried = loads.get();
         cache.find("a");
         assertEquals(tried, loads.get(), "within a second of a failure, a held key is served without waiting for PostgreSQL");
-        clock.advance(ChangeCache.RETRY);
+        clock.advance(DatabaseOutage.RETRY);
         cache.find("a");
         assertEquals(tried + 1, loads.get(), "then PostgreSQL is tried again");
 
         down.set(false);
         stored.set("v2");
-        clock.advance(ChangeCache.RETRY);
+        clock.advance(DatabaseOutage.RETRY);
         assertEquals(Optional.of("v2"), cache.find("a"), "back, PostgreSQL answers before the feed listens again");
         cache.listening();
         assertEquals(Optional.of("v2"), cache.find("a"));

@@ -10,6 +10,7 @@ import io.caracal.core.event.OutboxStore;
 import io.caracal.core.event.OutboxRelay;
 import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.core.store.ChangeFeed;
+import io.caracal.core.store.DatabaseOutage;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.SharedRedis;
 import io.caracal.core.agent.ApiKeyStore;
@@ -82,8 +83,14 @@ public class GatewayFactory {
     /** What the request path reads comes from memory, invalidated by this feed. */
     @Singleton
     @Bean(preDestroy = "close")
-    ChangeFeed changeFeed(Database database) {
-        return new ChangeFeed(database.dataSource()).start();
+    ChangeFeed changeFeed(Database database, DatabaseOutage outage) {
+        return new ChangeFeed(database.dataSource(), outage).start();
+    }
+
+    /** Shared by the caches and the writer: one of them finding PostgreSQL unreachable spares the others the wait. */
+    @Singleton
+    DatabaseOutage databaseOutage(Clock clock) {
+        return new DatabaseOutage(clock);
     }
 
     @Singleton
@@ -137,9 +144,9 @@ public class GatewayFactory {
      */
     @Singleton
     @Bean(preDestroy = "close")
-    GroupCommitWriter groupCommitWriter(HoldStore holds, GatewaySettings settings) {
+    GroupCommitWriter groupCommitWriter(HoldStore holds, GatewaySettings settings, DatabaseOutage outage) {
         return new GroupCommitWriter(holds, settings.getWriteQueue(), settings.getWriteDeadline(),
-                settings.getDegradedAllowance().signum() > 0 ? java.nio.file.Path.of(settings.getDegradedJournalDir()) : null);
+                settings.getDegradedAllowance().signum() > 0 ? java.nio.file.Path.of(settings.getDegradedJournalDir()) : null, outage);
     }
 
     @Singleton
