@@ -519,7 +519,7 @@ public final class Proxy {
 
     /**
      * Holds the estimate on every budget and records the decision, denials included (v0.3 published only the
-     * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures. An
+     * allowed ones). While Redis or PostgreSQL is unreachable, degraded mode (when on) may allow the call on cached figures. An
      * LLM call that the budgets refuse is tried once more with its output bound clamped to what they can pay for.
      */
     private HeldCall hold(ProxyExchange.Request request, Agent agent, Destination destination, Money estimate, PricedCall priced, String requestId,
