@@ -1,6 +1,7 @@
 package io.caracal.gateway;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.FreePorts;
 import io.caracal.gateway.GatewayFixture.Caller;
 import io.caracal.gateway.GatewayLoad.HoldRow;
@@ -74,8 +75,8 @@ class GatewayPostgresOutageTest {
         return JSON.readTree(response.body()).path("error").asText();
     }
 
-    private static GatewayFixture gateway(DedicatedPostgres postgres, Path journal) throws Exception {
-        Map<String, Object> settings = new HashMap<>(Map.of("datasources.default.url", postgres.jdbcUrl()));
+    private static GatewayFixture gateway(DedicatedPostgres postgres, EmbeddedRedisServer redis, Path journal) throws Exception {
+        Map<String, Object> settings = new HashMap<>(Map.of("datasources.default.url", postgres.jdbcUrl(), "caracal.redis.url", redis.uri()));
         if (journal != null) {
             settings.put("caracal.gateway.degraded-allowance", ALLOWANCE);
             settings.put("caracal.gateway.degraded-journal-dir", journal.toString());
@@ -83,15 +84,15 @@ class GatewayPostgresOutageTest {
         return new GatewayFixture(DATABASE, settings);
     }
 
-    /** A call served in degraded mode: forwarded, charged, marked; returns its ledger event id. */
-    private static UUID degraded(GatewayFixture gateway, Caller caller) throws Exception {
+    /** A call served in degraded mode: forwarded, charged, marked; returns its request id. */
+    private static String degraded(GatewayFixture gateway, Caller caller) throws Exception {
         int hits = gateway.hits.get();
         HttpResponse<String> response = call(gateway, caller);
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("true", response.headers().firstValue("X-Caracal-Degraded-Mode").orElse(null));
         assertEquals(PRICE, response.headers().firstValue("X-Caracal-Charged").orElseThrow());
         assertEquals(hits + 1, gateway.hits.get());
-        return UUID.fromString(response.headers().firstValue("X-Caracal-Event-ID").orElseThrow());
+        return response.headers().firstValue("X-Request-ID").orElseThrow();
     }
 
     /** A call refused with a 503 and the error given, not forwarded. */
@@ -114,13 +115,30 @@ class GatewayPostgresOutageTest {
         }, response -> response.statusCode() == 200 && response.headers().firstValue("X-Caracal-Degraded-Mode").isEmpty());
     }
 
-    private static UUID eventId(HttpResponse<String> response) {
+    /** A call served normally: its request id. */
+    private static String served(HttpResponse<String> response) {
         assertEquals(200, response.statusCode(), response.body());
-        return UUID.fromString(response.headers().firstValue("X-Caracal-Event-ID").orElseThrow());
+        assertEquals(PRICE, response.headers().firstValue("X-Caracal-Charged").orElseThrow());
+        return response.headers().firstValue("X-Request-ID").orElseThrow();
     }
 
     private static Set<UUID> ledgerIds(List<LedgerEvent> ledger) {
         return ledger.stream().map(LedgerEvent::eventId).collect(Collectors.toSet());
+    }
+
+    /** The request id of every charge in the agent's ledger, once each (a list, so a repeat would show). */
+    private static List<String> chargedRequests(DataSource db, Caller caller) throws SQLException {
+        List<String> requests = new java.util.ArrayList<>();
+        try (Connection c = db.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT metadata->>'request_id' FROM ledger_events WHERE agent_id = ?")) {
+            ps.setObject(1, caller.agent().id());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    requests.add(rs.getString(1));
+                }
+            }
+        }
+        return requests;
     }
 
     /** The agent's ledger once it has {@code size} events (a replay runs within about a second of PostgreSQL answering). */
@@ -166,20 +184,22 @@ class GatewayPostgresOutageTest {
     void degradedModeServesCachedAgentsWithinTheAllowanceAndTheJournalReachesTheLedgerExactlyOnce(@TempDir Path data, @TempDir Path journal)
             throws Exception {
         Path file = journal.resolve("spend.journal");
+        int redisPort = FreePorts.next();
+        EmbeddedRedisServer redis = EmbeddedRedisServer.start(redisPort);
         try (DedicatedPostgres postgres = new DedicatedPostgres(data, FreePorts.next(), DATABASE)) {
-            GatewayFixture first = gateway(postgres, journal);
-            GatewayFixture strict = gateway(postgres, null);
+            GatewayFixture first = gateway(postgres, redis, journal);
+            GatewayFixture strict = gateway(postgres, redis, null);
             Caller caller = first.caller("100.00");
             Caller stranger = first.caller("100.00");
             Caller strictCaller = strict.caller("100.00");
             DataSource db = first.gateway.getBean(DataSource.class);
-            Set<UUID> served = new HashSet<>();
+            Set<String> served = new HashSet<>();
             try {
-                served.add(eventId(call(first, caller)));
-                served.add(eventId(call(first, caller)));
-                eventId(call(strict, strictCaller));
+                served.add(served(call(first, caller)));
+                served.add(served(call(first, caller)));
+                served(call(strict, strictCaller));
 
-                // (1) PostgreSQL down, both gateways running.
+                // (1) PostgreSQL down, both gateways running, Redis up.
                 postgres.kill();
                 for (int i = 0; i < 3; i++) {
                     served.add(degraded(first, caller));
@@ -191,29 +211,24 @@ class GatewayPostgresOutageTest {
 
                 postgres.start();
                 List<LedgerEvent> ledger = ledgerOf(db, caller, 5);
-                assertEquals(served, ledgerIds(ledger), "the ledger is exactly the calls served, the degraded ones included");
+                assertEquals(List.copyOf(served).stream().sorted().toList(), chargedRequests(db, caller).stream().sorted().toList(),
+                        "the ledger is exactly the calls served, the degraded ones included, each once");
                 assertEquals(0, times(5).compareTo(GatewayLoad.sum(ledger)));
                 assertEquals(0, GatewayLoad.holdsChargedTwice(db, caller.agent().id()));
                 List<HoldRow> holds = GatewayLoad.holds(db, caller.agent().id());
                 assertEquals(5, holds.size(), "one hold per call served, none for the refused one: " + holds);
                 assertTrue(holds.stream().allMatch(h -> h.state().equals("settled")), holds.toString());
-                assertEquals(served, meteringEventsIn(db, served), "every charge's metering event is in the outbox");
-                assertEquals(0L, Await.until(Duration.ofSeconds(10), () -> {
-                    try {
-                        return Files.size(file);
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, size -> size == 0L), "the journal is emptied once replayed");
+                assertEquals(ledgerIds(ledger), meteringEventsIn(db, ledgerIds(ledger)), "every charge's metering event is in the outbox");
+                awaitEmpty(file);
 
                 // Back to normal, and Redis counts every charge, the degraded ones included: 100 − 6 × 0.30 left.
                 HttpResponse<String> after = servedAgain(first, caller);
-                served.add(eventId(after));
-                assertEquals(0, new BigDecimal("100").subtract(times(6)).compareTo(new BigDecimal(after.headers()
-                        .firstValue("X-Caracal-Remaining-Budget").orElseThrow())), after.headers().map().toString());
+                served.add(served(after));
+                assertEquals(0, new BigDecimal("100").subtract(times(6)).compareTo(remaining(after)), after.headers().map().toString());
 
-                // (2) PostgreSQL down again; the gateway stops before it is back, leaving its journal behind.
+                // (2) PostgreSQL and Redis down together; the gateway stops before they are back, leaving its journal behind.
                 postgres.kill();
+                redis.close();
                 served.add(degraded(first, caller));
                 served.add(degraded(first, caller));
             } finally {
@@ -222,37 +237,52 @@ class GatewayPostgresOutageTest {
             }
             byte[] leftover = Files.readAllBytes(file);
             assertTrue(leftover.length > 0);
+            redis = EmbeddedRedisServer.start(redisPort); // back, but empty: rebuilt from PostgreSQL
             postgres.start();
             List<LedgerEvent> replayedAtStart;
             long outbox;
             List<HoldRow> holds;
-            try (GatewayFixture second = gateway(postgres, journal)) {
+            try (GatewayFixture second = gateway(postgres, redis, journal)) {
                 DataSource again = second.gateway.getBean(DataSource.class);
                 replayedAtStart = ledgerOf(again, caller, 8);
-                assertEquals(served, ledgerIds(replayedAtStart), "replayed at start: the ledger is exactly the calls served");
+                assertEquals(List.copyOf(served).stream().sorted().toList(), chargedRequests(again, caller).stream().sorted().toList(),
+                        "replayed at start: the ledger is exactly the calls served, each once");
                 assertEquals(0, times(8).compareTo(GatewayLoad.sum(replayedAtStart)));
+                HttpResponse<String> after = servedAgain(second, caller);
+                assertEquals(0, new BigDecimal("100").subtract(times(9)).compareTo(remaining(after)), after.headers().map().toString());
                 outbox = outboxEvents(again, caller);
                 holds = GatewayLoad.holds(again, caller.agent().id());
+                replayedAtStart = GatewayLoad.ledger(again, caller.agent().id());
             }
 
             // (3) A crash between the replay's commit and the journal's truncation: the same journal replayed again.
             Files.write(file, leftover);
-            try (GatewayFixture third = gateway(postgres, journal)) {
-                Await.until(Duration.ofSeconds(30), () -> {
-                    try {
-                        return Files.size(file);
-                    } catch (java.io.IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, size -> size == 0L);
+            try (GatewayFixture third = gateway(postgres, redis, journal)) {
+                awaitEmpty(file);
                 DataSource again = third.gateway.getBean(DataSource.class);
                 List<LedgerEvent> ledger = GatewayLoad.ledger(again, caller.agent().id());
                 assertEquals(ledgerIds(replayedAtStart), ledgerIds(ledger), "a second replay adds no charge");
-                assertEquals(0, times(8).compareTo(GatewayLoad.sum(ledger)));
+                assertEquals(0, times(9).compareTo(GatewayLoad.sum(ledger)));
                 assertEquals(0, GatewayLoad.holdsChargedTwice(again, caller.agent().id()));
                 assertEquals(outbox, outboxEvents(again, caller), "nor any event");
-                assertEquals(holds.stream().collect(Collectors.toSet()), Set.copyOf(GatewayLoad.holds(again, caller.agent().id())), "nor changes a hold");
+                assertEquals(Set.copyOf(holds), Set.copyOf(GatewayLoad.holds(again, caller.agent().id())), "nor changes a hold");
             }
+        } finally {
+            redis.close();
         }
+    }
+
+    private static BigDecimal remaining(HttpResponse<String> response) {
+        return new BigDecimal(response.headers().firstValue("X-Caracal-Remaining-Budget").orElseThrow());
+    }
+
+    private static void awaitEmpty(Path file) {
+        assertEquals(0L, Await.until(Duration.ofSeconds(30), () -> {
+            try {
+                return Files.size(file);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, size -> size == 0L), "the journal is emptied once replayed");
     }
 }
