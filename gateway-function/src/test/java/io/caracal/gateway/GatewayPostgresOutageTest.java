@@ -37,11 +37,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * PostgreSQL killed under running gateways (a real server of the test's own, started again on its data directory):
  * with degraded mode on, an agent the gateway has cached is served, marked degraded, up to the allowance and then
  * refused, an agent it has not cached is refused, and what was served waits in the spend journal until PostgreSQL is
- * back, whether the gateway is still running then or started again on the journal. The ledger is then exactly what was
- * served, and a journal replayed a second time (a crash between the replay's commit and the journal's truncation)
- * changes nothing. With degraded mode off, every call is refused and none forwarded.
+ * back, whether the gateway is still running then or started again on the journal (then with Redis down too, and back
+ * with its old figures). The ledger is then exactly what was served, Redis counts all of it, and a journal replayed a
+ * second time (a crash between the replay's commit and the journal's truncation) changes nothing. With degraded mode
+ * off, every call is refused and none forwarded.
  */
 class GatewayPostgresOutageTest {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayPostgresOutageTest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final String DATABASE = "gateway_pg_degraded";
@@ -56,16 +58,17 @@ class GatewayPostgresOutageTest {
      */
     private static final Duration DEADLINE = Duration.ofSeconds(5);
 
-    /** A call, answered within {@link #DEADLINE}. */
-    private static HttpResponse<String> call(GatewayFixture gateway, Caller caller) throws Exception {
+    /** A call while a store is down, answered within {@link #DEADLINE}. */
+    private static HttpResponse<String> duringOutage(GatewayFixture gateway, Caller caller) throws Exception {
         long started = System.nanoTime();
-        HttpResponse<String> response = send(gateway, caller);
+        HttpResponse<String> response = call(gateway, caller);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
+        LOG.info("during the outage: {} in {} ms", response.statusCode(), took.toMillis());
         assertTrue(took.compareTo(DEADLINE) < 0, "answered " + response.statusCode() + " in " + took.toMillis() + " ms");
         return response;
     }
 
-    private static HttpResponse<String> send(GatewayFixture gateway, Caller caller) throws Exception {
+    private static HttpResponse<String> call(GatewayFixture gateway, Caller caller) throws Exception {
         return CLIENT.send(HttpRequest.newBuilder(gateway.base.resolve("/stub/v1/chat")).timeout(Duration.ofSeconds(30))
                 .header("X-API-Key", caller.key()).header("X-Caracal-Estimated-Cost", PRICE)
                 .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
@@ -87,7 +90,7 @@ class GatewayPostgresOutageTest {
     /** A call served in degraded mode: forwarded, charged, marked; returns its request id. */
     private static String degraded(GatewayFixture gateway, Caller caller) throws Exception {
         int hits = gateway.hits.get();
-        HttpResponse<String> response = call(gateway, caller);
+        HttpResponse<String> response = duringOutage(gateway, caller);
         assertEquals(200, response.statusCode(), response.body());
         assertEquals("true", response.headers().firstValue("X-Caracal-Degraded-Mode").orElse(null));
         assertEquals(PRICE, response.headers().firstValue("X-Caracal-Charged").orElseThrow());
@@ -98,7 +101,7 @@ class GatewayPostgresOutageTest {
     /** A call refused with a 503 and the error given, not forwarded. */
     private static void refused(GatewayFixture gateway, Caller caller, String expected) throws Exception {
         int hits = gateway.hits.get();
-        HttpResponse<String> response = call(gateway, caller);
+        HttpResponse<String> response = duringOutage(gateway, caller);
         assertEquals(503, response.statusCode(), response.body());
         assertEquals(expected, error(response), response.body());
         assertEquals(hits, gateway.hits.get(), "a refused call is not forwarded");
@@ -108,7 +111,7 @@ class GatewayPostgresOutageTest {
     private static HttpResponse<String> servedAgain(GatewayFixture gateway, Caller caller) {
         return Await.until(Duration.ofSeconds(30), () -> {
             try {
-                return send(gateway, caller);
+                return call(gateway, caller);
             } catch (Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -181,11 +184,11 @@ class GatewayPostgresOutageTest {
     }
 
     @Test
-    void degradedModeServesCachedAgentsWithinTheAllowanceAndTheJournalReachesTheLedgerExactlyOnce(@TempDir Path data, @TempDir Path journal)
-            throws Exception {
+    void degradedModeServesCachedAgentsWithinTheAllowanceAndTheJournalReachesTheLedgerExactlyOnce(@TempDir Path data, @TempDir Path journal,
+                                                                                                   @TempDir Path redisData) throws Exception {
         Path file = journal.resolve("spend.journal");
         int redisPort = FreePorts.next();
-        EmbeddedRedisServer redis = EmbeddedRedisServer.start(redisPort);
+        EmbeddedRedisServer redis = EmbeddedRedisServer.startKeepingData(redisPort, redisData);
         try (DedicatedPostgres postgres = new DedicatedPostgres(data, FreePorts.next(), DATABASE)) {
             GatewayFixture first = gateway(postgres, redis, journal);
             GatewayFixture strict = gateway(postgres, redis, null);
@@ -237,7 +240,9 @@ class GatewayPostgresOutageTest {
             }
             byte[] leftover = Files.readAllBytes(file);
             assertTrue(leftover.length > 0);
-            redis = EmbeddedRedisServer.start(redisPort); // back, but empty: rebuilt from PostgreSQL
+            // Redis back with its old figures, ready markers and all: they lack the two calls it never saw, and the gateway that
+            // remembered that is gone. The new one learns it from the journal, and has those budgets rebuilt after replaying it.
+            redis = EmbeddedRedisServer.startKeepingData(redisPort, redisData);
             postgres.start();
             List<LedgerEvent> replayedAtStart;
             long outbox;
