@@ -63,13 +63,16 @@ public final class GroupCommitWriter extends HoldWrites implements AutoCloseable
         this(store, capacity, deadline, null, null);
     }
 
-    /** With {@code journalDirectory} (null: none), batches wait there while PostgreSQL is unreachable; see above. */
+    /**
+     * With {@code journalDirectory} (null: none), batches wait there while PostgreSQL is unreachable, see above;
+     * {@code outage} tells when it was last found so, here or by the caches.
+     */
     public GroupCommitWriter(HoldStore store, int capacity, Duration deadline, Path journalDirectory, DatabaseOutage outage) {
-        this.outage = outage;
         this.store = store;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.deadline = deadline;
         this.journal = journalDirectory == null ? null : SpendJournal.open(journalDirectory);
+        this.outage = journal == null ? outage : java.util.Objects.requireNonNull(outage, "a journal needs the DatabaseOutage");
         this.thread = new Thread(this::run, "caracal-group-commit");
         thread.setDaemon(true);
         thread.start();
