@@ -79,7 +79,9 @@ class GatewayDatabaseOutageTest {
                 HttpResponse<String> denied = call(caller);
                 took = Duration.ofNanos(System.nanoTime() - started);
                 assertEquals(503, denied.statusCode(), denied.body());
-                assertTrue(JSON.readTree(denied.body()).get("error").asText().endsWith("_unavailable"), denied.body());
+                // The agent is cached, so it may pass authentication and be refused at the hold, which needs the database.
+                assertTrue(java.util.Set.of("authentication_unavailable", "policy_evaluation_failed")
+                        .contains(JSON.readTree(denied.body()).get("error").asText()), denied.body());
                 assertTrue(took.compareTo(BOUND) < 0, "the call failed closed in " + took.toMillis() + " ms");
             }
         } finally {

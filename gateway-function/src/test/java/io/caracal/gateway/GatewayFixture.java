@@ -54,6 +54,7 @@ public final class GatewayFixture implements AutoCloseable {
     public final URI base;
     final String upstreamUrl;
     private final HttpServer upstream;
+    private final java.nio.file.Path journal;
     /** Paths ending in /slow wait for this before they answer. */
     final CountDownLatch releaseSlow = new CountDownLatch(1);
     /** Paths ending in /stream send one event, then wait for this before the second. */
@@ -144,6 +145,9 @@ public final class GatewayFixture implements AutoCloseable {
         properties.put("caracal.gateway.upstreams.down.url", "http://127.0.0.1:1/v1");
         properties.put("caracal.gateway.metrics-port", 0);
         properties.put("caracal.gateway.stats-token", "stats-secret");
+        // Each gateway its own spend journal, as each replica has (they lock it): a test may name one to reopen it.
+        journal = java.nio.file.Files.createTempDirectory("caracal-journal");
+        properties.put("caracal.gateway.degraded-journal-dir", journal.toString());
         properties.putAll(settings);
         try {
             ApplicationContextBuilder builder = ApplicationContext.builder().environments(environments).properties(properties);
@@ -213,5 +217,10 @@ public final class GatewayFixture implements AutoCloseable {
         releaseStream.countDown();
         gateway.close();
         upstream.stop(0);
+        try (var files = java.nio.file.Files.walk(journal)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

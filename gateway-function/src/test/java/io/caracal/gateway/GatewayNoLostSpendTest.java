@@ -1,8 +1,6 @@
 package io.caracal.gateway;
 
 import io.caracal.core.store.RedisConnections;
-import io.caracal.core.store.SchemaMigrator;
-import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.EmbeddedRedisServer;
 import io.caracal.embedded.FreePorts;
 import io.caracal.gateway.GatewayFixture.Caller;
@@ -12,21 +10,16 @@ import io.caracal.gateway.GatewayLoad.LedgerEvent;
 import io.caracal.testing.Await;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -159,11 +152,11 @@ class GatewayNoLostSpendTest {
     @Test
     void whilePostgresIsDownCallsFailClosedInTimeAndWhenItIsBackNothingIsChargedTwice(@TempDir Path data) throws Exception {
         int port = FreePorts.next();
-        DedicatedPostgres postgres = new DedicatedPostgres(data, port);
+        DedicatedPostgres postgres = new DedicatedPostgres(data, port, OUTAGE_DATABASE);
         EmbeddedRedisServer redis = EmbeddedRedisServer.start(FreePorts.next());
         RedisClient redisClient = RedisConnections.client(redis.uri());
         try (GatewayFixture gateway = new GatewayFixture(OUTAGE_DATABASE, Map.of(
-                "datasources.default.url", "jdbc:postgresql://127.0.0.1:" + port + "/" + OUTAGE_DATABASE,
+                "datasources.default.url", postgres.jdbcUrl(),
                 "caracal.redis.url", redis.uri(), "caracal.gateway.request-timeout", "10s"))) {
             GatewayLoad.warmUp(gateway);
             Caller caller = gateway.caller(OUTAGE_LIMIT.toPlainString());
@@ -316,63 +309,5 @@ class GatewayNoLostSpendTest {
 
     private static <T> Predicate<T> not(Predicate<T> predicate) {
         return predicate.negate();
-    }
-
-    /**
-     * A PostgreSQL of this test's own, on a fixed port and data directory, so it can be killed (SIGKILL to the
-     * postmaster and every backend, as a crash would) and started again where the gateway expects it, recovering
-     * from its WAL. Commits are acknowledged only once their WAL is written (synchronous_commit on), so a charge
-     * a client was told of survives the kill; fsync stays off, as the kill is of the server, not of the machine.
-     */
-    private static final class DedicatedPostgres implements AutoCloseable {
-        private final Path data;
-        private final int port;
-        private EmbeddedPostgres server;
-
-        DedicatedPostgres(Path data, int port) throws IOException {
-            this.data = data;
-            this.port = port;
-            start();
-            try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-                s.execute("CREATE DATABASE " + OUTAGE_DATABASE);
-            } catch (java.sql.SQLException e) {
-                throw new IllegalStateException(e);
-            }
-            new SchemaMigrator(server.getDatabase(EmbeddedPostgresServer.USER, OUTAGE_DATABASE)).migrate();
-        }
-
-        void start() throws IOException {
-            server = EmbeddedPostgres.builder().setPort(port).setDataDirectory(data).setCleanDataDirectory(false)
-                    .setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "off")
-                    .setServerConfig("max_connections", "100").start();
-        }
-
-        /** SIGKILL to the postmaster and all its children, then waits until every one of them is gone. */
-        void kill() throws Exception {
-            long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-            ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-            List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
-            all.add(0, postmaster);
-            for (ProcessHandle process : all) {
-                process.destroyForcibly();
-            }
-            for (ProcessHandle process : all) {
-                process.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-            }
-            // Releases the data directory's lock for the next start; its own stop finds nothing to stop and says so.
-            ch.qos.logback.classic.Logger zonky = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(EmbeddedPostgres.class);
-            ch.qos.logback.classic.Level level = zonky.getLevel();
-            zonky.setLevel(ch.qos.logback.classic.Level.OFF);
-            try {
-                server.close();
-            } finally {
-                zonky.setLevel(level);
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            server.close();
-        }
     }
 }

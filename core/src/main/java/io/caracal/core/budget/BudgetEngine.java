@@ -5,6 +5,7 @@ import io.caracal.core.agent.Agent;
 import io.caracal.core.agent.AgentStatus;
 import io.caracal.core.error.ConflictException;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.error.StorageUnavailableException;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.core.policy.BudgetPolicy;
@@ -13,6 +14,8 @@ import io.caracal.core.policy.PolicyScopes;
 import io.caracal.core.policy.PolicyStore;
 import io.caracal.core.pricing.Prices;
 import io.caracal.core.event.OutboxEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -42,6 +45,7 @@ public final class BudgetEngine {
     public static final Duration MAX_HOLD_TTL = Duration.ofSeconds(3600);
     /** A budget lost from Redis is rebuilt, then the step is tried again; more than this many losses in a row is an outage. */
     private static final int ATTEMPTS = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(BudgetEngine.class);
 
     private final AgentLookup agents;
     private final PolicyScopes policies;
@@ -68,6 +72,7 @@ public final class BudgetEngine {
         this.writes = writes;
         this.counters = counters;
         this.clock = clock;
+        writes.whenReplayed(this::journalReplayed);
     }
 
     /**
@@ -145,12 +150,30 @@ public final class BudgetEngine {
     }
 
     /**
-     * A hold recorded in PostgreSQL only, without the limit check: for the gateway's degraded mode, which bounds
-     * it by other means while Redis is unreachable. It counts in Redis once Redis is rebuilt from PostgreSQL, which
-     * this replica has Redis do for the hold's budgets before it uses Redis again.
+     * A call's hold the gateway's degraded mode allowed while Redis is unreachable, recorded without the limit check:
+     * the allowance bounds it. It counts in Redis once Redis is rebuilt from PostgreSQL, which this replica has Redis do
+     * for the hold's budgets before it uses Redis again. While PostgreSQL is unreachable too, it waits in the writer's
+     * journal (see {@link HoldWrites#openDegraded}).
      */
     public HoldResult holdUncheckedForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata,
                                            Optional<BudgetPolicy> tokenBudget) {
+        return holdDegraded(agent, estimate, ttl, metadata, tokenBudget, false);
+    }
+
+    /**
+     * A call's hold the gateway's degraded mode allowed while PostgreSQL is unreachable: kept in the writer's journal
+     * until PostgreSQL is back, and counted in Redis with the limit check as usual when Redis can, so the cap across
+     * replicas stays exact for what Redis sees (Redis refusing it refuses the call). When Redis cannot count it (it is
+     * unreachable, or lost the budget and cannot rebuild it without PostgreSQL), it is allowed unchecked, bounded by the
+     * allowance, and Redis rebuilds its budgets once the journal is in PostgreSQL ({@link #journalReplayed}).
+     */
+    public HoldResult holdDegradedForCall(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata,
+                                          Optional<BudgetPolicy> tokenBudget) {
+        return holdDegraded(agent, estimate, ttl, metadata, tokenBudget, true);
+    }
+
+    private HoldResult holdDegraded(Agent agent, Money estimate, Duration ttl, Map<String, String> metadata,
+                                    Optional<BudgetPolicy> tokenBudget, boolean countInRedis) {
         Instant now = now();
         Plan plan = plan(agent, estimate, now, tokenBudget);
         if (plan.refusal != null) {
@@ -159,10 +182,44 @@ public final class BudgetEngine {
         }
         Hold hold = new Hold(UUID.randomUUID(), agent.id(), plan.amount, now, now.plus(ttl == null ? DEFAULT_HOLD_TTL : ttl), HoldState.OPEN,
                 plan.lines);
-        writes.open(hold, requestId(metadata));
-        stale.mark(plan.root, plan.lines);
-        BudgetDecision decision = new BudgetDecision(true, "allowed in degraded mode (budget store unreachable)", null, null, null, List.of());
+        writes.openDegraded(hold, requestId(metadata));
+        BudgetDecision decision = new BudgetDecision(true, "allowed in degraded mode (a budget store is unreachable)", null, null, null, List.of());
+        if (!countInRedis) {
+            stale.mark(plan.root, plan.lines);
+        } else {
+            try {
+                BudgetCounters.Outcome outcome = withRebuild(plan.root, plan.lines,
+                        () -> counters.hold(true, estimate != null, hold.id(), now, hold.expiresAt(), holdLines(plan.root, plan.lines, now)));
+                decision = decision(plan, outcome);
+                if (outcome.status() == BudgetCounters.Status.DENIED) {
+                    writes.close(hold.id(), HoldState.DENIED, now, BudgetEvents.decision(agent.id(), decision, now, metadata));
+                    release(hold);
+                    return new HoldResult(null, decision, null);
+                }
+            } catch (BudgetStoreUnavailableException e) {
+                stale.mark(plan.root, plan.lines);
+            } catch (StorageUnavailableException e) {
+                // Redis lost a budget and cannot rebuild it without PostgreSQL: it counts the hold once it can.
+            }
+        }
         return new HoldResult(hold, decision, BudgetEvents.decision(agent.id(), decision, now, metadata));
+    }
+
+    /**
+     * The writer replayed its journal into PostgreSQL: a Redis rebuild of these agents' budgets made before that (PostgreSQL
+     * back, the journal not yet in it) missed the journaled spend, and Redis may not have counted all of it either, so
+     * every budget of theirs is rebuilt before this replica uses it again, as after a Redis outage.
+     */
+    private void journalReplayed(Set<UUID> agentIds) {
+        for (UUID agentId : agentIds) {
+            try {
+                PolicyStore.Scope scope = policies.scopeOf(agentId);
+                stale.markPolicies(scope.root(), scope.all());
+            } catch (RuntimeException e) {
+                // Then the periodic rebuild (READY_TTL) is what brings the budget back in step.
+                LOG.warn("budgets of agent {} not marked for a rebuild after the journal replay: {}", agentId, e.toString());
+            }
+        }
     }
 
     /** The decision a hold would get now, without holding anything. */
@@ -271,6 +328,10 @@ public final class BudgetEngine {
             // Trees closed before the failure are marked too: rebuilding them needlessly costs less than telling them apart.
             trees.forEach(stale::mark);
             throw e;
+        } catch (StorageUnavailableException e) {
+            // Redis lost a budget and cannot rebuild it while PostgreSQL is unreachable; the charge is recorded (in the
+            // writer's journal) and counts when the budget is rebuilt, at the latest after the journal's replay.
+            throw new BudgetStoreUnavailableException("budget store (Redis) not updated: it cannot be rebuilt while the database is unreachable", e);
         }
     }
 

@@ -24,13 +24,36 @@ import java.util.UUID;
  * settle statement's ledger lines to the per-minute spend totals ({@link io.caracal.core.ledger.SpendTotals}) in that statement.
  */
 final class HoldBatch {
+    /**
+     * A write as the rows it puts in the database, and nothing else: what {@link SpendJournal} keeps while the database
+     * is unreachable, and replays into it later, is exactly what the statements below bind.
+     */
     sealed interface Write permits Open, Settle, Close, Record {
     }
 
-    record Open(Hold hold, String requestId) implements Write {
+    /** What a hold or charge counts against one budget. */
+    record Line(UUID policyId, BigDecimal amount) {
+        static List<Line> of(List<BudgetLine> lines) {
+            return lines.stream().map(line -> new Line(line.policy().id(), line.amount())).toList();
+        }
     }
 
-    record Settle(Settlement settlement, MeteringEvent metering, OutboxEvent decision) implements Write {
+    /** {@code degraded}: allowed by the gateway's degraded mode, so it may wait in the journal while the database is unreachable. */
+    record Open(UUID holdId, UUID agentId, String currency, BigDecimal estimate, Instant createdAt, Instant expiresAt, String requestId,
+                List<Line> lines, boolean degraded) implements Write {
+        static Open of(Hold hold, String requestId, boolean degraded) {
+            return new Open(hold.id(), hold.agentId(), hold.estimate().currency().code(), hold.estimate().amount(), hold.createdAt(),
+                    hold.expiresAt(), requestId, Line.of(hold.lines()), degraded);
+        }
+    }
+
+    /** A charge with its ledger row; {@code metering} and {@code decision} (null for none) are its events. */
+    record Settle(UUID holdId, UUID eventId, UUID agentId, BigDecimal actual, String currency, Instant occurredAt, String resource,
+                  String metadata, List<Line> lines, OutboxEvent metering, OutboxEvent decision) implements Write {
+        static Settle of(Settlement s, MeteringEvent m, OutboxEvent decision) {
+            return new Settle(s.holdId(), s.eventId(), s.agentId(), s.actual().amount(), s.actual().currency().code(), s.occurredAt(),
+                    m.resource(), JsonMaps.write(m.metadata()), Line.of(s.lines()), m.outboxEvent(), decision);
+        }
     }
 
     record Close(UUID holdId, HoldState state, Instant at, OutboxEvent decision) implements Write {
@@ -42,7 +65,8 @@ final class HoldBatch {
     private static final String OPEN = "WITH h AS (INSERT INTO budget_holds (id, agent_id, currency, estimate, created_at, expires_at, state,"
             + " request_id) SELECT id, agent_id, currency, estimate, created_at::timestamptz, expires_at::timestamptz, 'open', request_id"
             + " FROM unnest(?::uuid[], ?::uuid[], ?::text[], ?::numeric[], ?::text[], ?::text[], ?::text[])"
-            + " AS v(id, agent_id, currency, estimate, created_at, expires_at, request_id) RETURNING id)"
+            // A hold already there is a journal replayed again (see SpendJournal): it and its lines stay as they are.
+            + " AS v(id, agent_id, currency, estimate, created_at, expires_at, request_id) ON CONFLICT (id) DO NOTHING RETURNING id)"
             + " INSERT INTO budget_hold_lines (hold_id, policy_id, amount) SELECT l.hold_id, l.policy_id, l.amount"
             + " FROM unnest(?::uuid[], ?::uuid[], ?::numeric[]) AS l(hold_id, policy_id, amount) JOIN h ON h.id = l.hold_id";
 
@@ -113,7 +137,7 @@ final class HoldBatch {
         boolean[] took = new boolean[writes.size()];
         for (int i = 0; i < took.length; i++) {
             Write write = writes.get(i);
-            took[i] = write instanceof Settle s ? done.contains(s.settlement().holdId())
+            took[i] = write instanceof Settle s ? done.contains(s.holdId())
                     : !(write instanceof Close x) || done.contains(x.holdId());
         }
         return took;
@@ -123,11 +147,10 @@ final class HoldBatch {
         Columns holds = new Columns(c);
         Columns lines = new Columns(c);
         for (Open open : opens) {
-            Hold hold = open.hold();
-            holds.add(hold.id(), hold.agentId(), hold.estimate().currency().code(), hold.estimate().amount(), hold.createdAt().toString(),
-                    hold.expiresAt().toString(), open.requestId());
-            for (BudgetLine line : hold.lines()) {
-                lines.add(hold.id(), line.policy().id(), line.amount());
+            holds.add(open.holdId(), open.agentId(), open.currency(), open.estimate(), open.createdAt().toString(), open.expiresAt().toString(),
+                    open.requestId());
+            for (Line line : open.lines()) {
+                lines.add(open.holdId(), line.policyId(), line.amount());
             }
         }
         try (PreparedStatement ps = c.prepareStatement(OPEN)) {
@@ -141,16 +164,13 @@ final class HoldBatch {
         Columns charges = new Columns(c);
         Columns lines = new Columns(c);
         Columns events = new Columns(c);
-        for (Settle settle : settles) {
-            Settlement s = settle.settlement();
-            MeteringEvent m = settle.metering();
-            charges.add(s.holdId(), s.eventId(), s.agentId(), s.actual().amount(), s.actual().currency().code(), s.occurredAt().toString(),
-                    m.resource(), JsonMaps.write(m.metadata()));
-            for (BudgetLine line : s.lines()) {
-                lines.add(s.eventId(), line.policy().id(), line.amount());
+        for (Settle s : settles) {
+            charges.add(s.holdId(), s.eventId(), s.agentId(), s.actual(), s.currency(), s.occurredAt().toString(), s.resource(), s.metadata());
+            for (Line line : s.lines()) {
+                lines.add(s.eventId(), line.policyId(), line.amount());
             }
-            event(events, s.holdId(), settle.decision());
-            event(events, s.holdId(), m.outboxEvent());
+            event(events, s.holdId(), s.decision());
+            event(events, s.holdId(), s.metering());
         }
         try (PreparedStatement ps = c.prepareStatement(SETTLE)) {
             int next = charges.bind(ps, 1, "uuid", "uuid", "uuid", "numeric", "text", "text", "text", "text");

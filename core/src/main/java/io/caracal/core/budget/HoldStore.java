@@ -47,6 +47,16 @@ public final class HoldStore extends HoldWrites {
         return HoldBatch.statements(writes) > 1 ? db.transaction(c -> HoldBatch.run(c, writes)) : db.statement(c -> HoldBatch.run(c, writes));
     }
 
+    /** Journal records (see {@link GroupCommitWriter}), in order and in one transaction. */
+    void replay(List<List<HoldBatch.Write>> records) {
+        db.transaction(c -> {
+            for (List<HoldBatch.Write> record : records) {
+                HoldBatch.run(c, record);
+            }
+            return null;
+        });
+    }
+
     public Hold get(UUID holdId) {
         return db.transaction(c -> find(c, holdId, false));
     }
@@ -72,7 +82,7 @@ public final class HoldStore extends HoldWrites {
             }
             Settlement settlement = new Settlement(eventId, holdId, hold.agentId(), actual, at, lines, false);
             // The hold is locked and open: the same statement the gateway's settlements use records it.
-            HoldBatch.run(c, List.of(new HoldBatch.Settle(settlement, event.apply(settlement), null)));
+            HoldBatch.run(c, List.of(HoldBatch.Settle.of(settlement, event.apply(settlement), null)));
             return settlement;
         });
     }

@@ -17,12 +17,20 @@ public abstract class HoldWrites {
      * such a hold before it expires, it is charged at its amount. Null for a hold that is not a call's.
      */
     public final void open(Hold hold, String requestId) {
-        write(new HoldBatch.Open(hold, requestId));
+        write(HoldBatch.Open.of(hold, requestId, false));
+    }
+
+    /**
+     * As {@link #open}, for a call the gateway's degraded mode allowed (bounded by its allowance): while the database is
+     * unreachable it may be kept in the writer's journal instead (see {@link GroupCommitWriter}).
+     */
+    public final void openDegraded(Hold hold, String requestId) {
+        write(HoldBatch.Open.of(hold, requestId, true));
     }
 
     /** Records the charge if the hold is still open, with its decision event (null for none); false when it was not open. */
     public final boolean settle(Settlement settlement, MeteringEvent metering, OutboxEvent decision) {
-        return write(new HoldBatch.Settle(settlement, metering, decision));
+        return write(HoldBatch.Settle.of(settlement, metering, decision));
     }
 
     /** Closes an open hold without a charge, with its decision event (null for none); false when it was not open. */
@@ -37,4 +45,11 @@ public abstract class HoldWrites {
 
     /** Whether the write took effect (a settle or close found its hold open). */
     abstract boolean write(HoldBatch.Write write);
+
+    /**
+     * {@code action} hears the agents whose writes were replayed into PostgreSQL from a journal (see
+     * {@link GroupCommitWriter}); writers without a journal never call it.
+     */
+    void whenReplayed(java.util.function.Consumer<java.util.Set<UUID>> action) {
+    }
 }

@@ -1,5 +1,7 @@
 package io.caracal.core.budget;
 
+import io.caracal.core.policy.BudgetPolicy;
+
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,7 +23,11 @@ final class StaleBudgets {
     private final Map<String, Object> marks = new ConcurrentHashMap<>();
 
     void mark(UUID root, List<BudgetLine> lines) {
-        lines.forEach(line -> marks.put(Buckets.counterKey(root, line.policy()), new Object()));
+        markPolicies(root, lines.stream().map(BudgetLine::policy).toList());
+    }
+
+    void markPolicies(UUID root, List<BudgetPolicy> policies) {
+        policies.forEach(policy -> marks.put(Buckets.counterKey(root, policy), new Object()));
     }
 
     /**

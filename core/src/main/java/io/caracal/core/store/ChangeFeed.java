@@ -41,10 +41,12 @@ public final class ChangeFeed implements AutoCloseable {
     private final List<Subscriber> subscribers = new ArrayList<>(); // guarded by this
     private boolean listening; // guarded by this
     private volatile boolean closed;
+    private final DatabaseOutage outage;
     private final Thread thread = new Thread(this::run, "caracal-change-feed");
 
-    public ChangeFeed(DataSource dataSource) {
+    public ChangeFeed(DataSource dataSource, DatabaseOutage outage) {
         this.dataSource = dataSource;
+        this.outage = outage;
         thread.setDaemon(true);
     }
 
@@ -58,6 +60,11 @@ public final class ChangeFeed implements AutoCloseable {
         if (listening) {
             subscriber.listening();
         }
+    }
+
+    /** Shared by the feed's caches: when one finds PostgreSQL unreachable, the others answer from memory too (see {@link ChangeCache}). */
+    DatabaseOutage outage() {
+        return outage;
     }
 
     private void run() {

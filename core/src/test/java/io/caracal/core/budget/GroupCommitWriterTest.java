@@ -129,16 +129,17 @@ class GroupCommitWriterTest {
              Connection blocker = lockHolds()) {
             CompletableFuture<Void> first = CompletableFuture.runAsync(() -> writer.open(hold(agent, policy), "request"));
             awaitWaitingOnTheLock();
-            // Queued together behind the lock, so they form one batch: a duplicate hold id among good holds.
+            // Queued together behind the lock, so they form one batch: a hold of an agent that does not exist among good
+            // holds. (A hold id already there is not refused: a replayed journal writes its holds again, see SpendJournal.)
             Hold good = hold(agent, policy);
-            Hold duplicate = new Hold(good.id(), agent.id(), usd("1"), f.clock.instant(), f.clock.instant().plusSeconds(60), HoldState.OPEN,
-                    List.of(new BudgetLine(policy, BigDecimal.ONE)));
+            Hold orphan = new Hold(UUID.randomUUID(), UUID.randomUUID(), usd("1"), f.clock.instant(), f.clock.instant().plusSeconds(60),
+                    HoldState.OPEN, List.of(new BudgetLine(policy, BigDecimal.ONE)));
             List<Hold> others = List.of(hold(agent, policy), hold(agent, policy), hold(agent, policy));
             List<CompletableFuture<Void>> batch = new ArrayList<>();
             batch.add(CompletableFuture.runAsync(() -> writer.open(good, "request")));
             others.forEach(h -> batch.add(CompletableFuture.runAsync(() -> writer.open(h, "request"))));
             assertEquals(batch.size(), Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size()));
-            CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> writer.open(duplicate, "request"));
+            CompletableFuture<Void> refused = CompletableFuture.runAsync(() -> writer.open(orphan, "request"));
             assertEquals(batch.size() + 1, Await.until(Duration.ofSeconds(10), writer::queued, n -> n == batch.size() + 1));
             blocker.rollback();
             first.get();

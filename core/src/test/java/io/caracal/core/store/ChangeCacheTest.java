@@ -1,5 +1,6 @@
 package io.caracal.core.store;
 
+import io.caracal.core.error.StorageUnavailableException;
 import io.caracal.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
@@ -12,12 +13,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class ChangeCacheTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-01T12:00:00Z"));
     private final AtomicInteger loads = new AtomicInteger();
     /** Never started: the tests play its part by calling the subscriber methods. */
-    private final ChangeFeed feed = new ChangeFeed(null);
+    private final ChangeFeed feed = new ChangeFeed(null, new DatabaseOutage(clock));
 
     private ChangeCache<String, String> cache(Function<String, Optional<String>> loader) {
         return new ChangeCache<>(feed, Set.of("agents"), Duration.ofSeconds(30), clock, key -> {
@@ -115,5 +117,58 @@ class ChangeCacheTest {
         self.get().listening();
         assertEquals(Optional.of("old"), self.get().find("a"));
         assertEquals(Optional.of("new"), self.get().find("a"));
+    }
+
+    @Test
+    void whilePostgresIsUnreachableWhatIsHeldIsServedAndWhatIsNotFails() {
+        AtomicReference<String> stored = new AtomicReference<>("v1");
+        AtomicReference<Boolean> down = new AtomicReference<>(false);
+        ChangeCache<String, String> cache = cache(key -> {
+            if (down.get()) {
+                throw new StorageUnavailableException("cannot reach the database", null);
+            }
+            return Optional.of(stored.get());
+        });
+        cache.listening();
+        assertEquals(Optional.of("v1"), cache.find("a"));
+
+        down.set(true);
+        clock.advance(Duration.ofSeconds(31));
+        assertEquals(Optional.of("v1"), cache.find("a"), "past its TTL, a failed reload keeps the entry");
+        cache.lost();
+        assertEquals(Optional.of("v1"), cache.find("a"), "the feed lost with PostgreSQL, the entry is still served");
+        assertThrows(StorageUnavailableException.class, () -> cache.find("b"), "a key not held is not guessed");
+        int tried = loads.get();
+        cache.find("a");
+        assertEquals(tried, loads.get(), "within a second of a failure, a held key is served without waiting for PostgreSQL");
+        clock.advance(DatabaseOutage.RETRY);
+        cache.find("a");
+        assertEquals(tried + 1, loads.get(), "then PostgreSQL is tried again");
+
+        down.set(false);
+        stored.set("v2");
+        clock.advance(DatabaseOutage.RETRY);
+        assertEquals(Optional.of("v2"), cache.find("a"), "back, PostgreSQL answers before the feed listens again");
+        cache.listening();
+        assertEquals(Optional.of("v2"), cache.find("a"));
+    }
+
+    @Test
+    void aKeyFoundGoneWhileNotListeningIsNotServedDuringALaterOutage() {
+        AtomicReference<Optional<String>> stored = new AtomicReference<>(Optional.of("key"));
+        AtomicReference<Boolean> down = new AtomicReference<>(false);
+        ChangeCache<String, String> cache = cache(key -> {
+            if (down.get()) {
+                throw new StorageUnavailableException("cannot reach the database", null);
+            }
+            return stored.get();
+        });
+        cache.listening();
+        cache.find("a");
+        cache.lost();
+        stored.set(Optional.empty()); // revoked while the feed was away
+        assertEquals(Optional.empty(), cache.find("a"));
+        down.set(true);
+        assertThrows(StorageUnavailableException.class, () -> cache.find("a"));
     }
 }

@@ -39,7 +39,7 @@ class ChangeFeedTest {
 
     @Test
     void subscribersHearCommittedChangesByTableAndALostConnectionUntilItListensAgain() throws Exception {
-        try (HikariDataSource pool = TestDatabase.pool("change_feed"); ChangeFeed feed = new ChangeFeed(pool).start()) {
+        try (HikariDataSource pool = TestDatabase.pool("change_feed"); ChangeFeed feed = new ChangeFeed(pool, new DatabaseOutage(java.time.Clock.systemUTC())).start()) {
             Heard heard = new Heard();
             feed.subscribe(heard);
             Await.until(Duration.ofSeconds(10), () -> heard.events.contains("listening"), "the feed to listen");

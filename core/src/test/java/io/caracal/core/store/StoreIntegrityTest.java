@@ -198,7 +198,7 @@ class StoreIntegrityTest {
         assertEquals(new BigDecimal("0.100000000"), priceAt(prices, t0.plus(Duration.ofMinutes(59))));
         assertEquals(new BigDecimal("0.200000000"), priceAt(prices, t0.plus(Duration.ofHours(1))));
         assertEquals(2, prices.history("timed.resource").size());
-        PriceCache cache = new PriceCache(prices, new ChangeFeed(null), Duration.ofSeconds(30), clock);
+        PriceCache cache = new PriceCache(prices, new ChangeFeed(null, new DatabaseOutage(clock)), Duration.ofSeconds(30), clock);
         for (Prices source : List.of(prices, cache)) {
             assertEquals(t0, source.entryAt("timed.resource", t0.plus(Duration.ofMinutes(59))).orElseThrow().effectiveFrom());
             PriceEntry later = source.entryAt("timed.resource", t0.plus(Duration.ofHours(1))).orElseThrow();

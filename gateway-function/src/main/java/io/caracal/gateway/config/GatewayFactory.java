@@ -10,6 +10,7 @@ import io.caracal.core.event.OutboxStore;
 import io.caracal.core.event.OutboxRelay;
 import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.core.store.ChangeFeed;
+import io.caracal.core.store.DatabaseOutage;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.SharedRedis;
 import io.caracal.core.agent.ApiKeyStore;
@@ -89,8 +90,14 @@ public class GatewayFactory {
     /** What the request path reads comes from memory, invalidated by this feed. */
     @Singleton
     @Bean(preDestroy = "close")
-    ChangeFeed changeFeed(Database database) {
-        return new ChangeFeed(database.dataSource()).start();
+    ChangeFeed changeFeed(Database database, DatabaseOutage outage) {
+        return new ChangeFeed(database.dataSource(), outage).start();
+    }
+
+    /** Shared by the caches and the writer: one of them finding PostgreSQL unreachable spares the others the wait. */
+    @Singleton
+    DatabaseOutage databaseOutage(Clock clock) {
+        return new DatabaseOutage(clock);
     }
 
     @Singleton
@@ -143,11 +150,15 @@ public class GatewayFactory {
         };
     }
 
-    /** The replica's one writer of holds and charges: what concurrent calls write goes to PostgreSQL in batches. */
+    /**
+     * The replica's one writer of holds and charges: what concurrent calls write goes to PostgreSQL in batches. With
+     * degraded mode on, it keeps what PostgreSQL cannot take in a journal on local disk until it can.
+     */
     @Singleton
     @Bean(preDestroy = "close")
-    GroupCommitWriter groupCommitWriter(HoldStore holds, GatewaySettings settings) {
-        return new GroupCommitWriter(holds, settings.getWriteQueue(), settings.getWriteDeadline());
+    GroupCommitWriter groupCommitWriter(HoldStore holds, GatewaySettings settings, DatabaseOutage outage) {
+        return new GroupCommitWriter(holds, settings.getWriteQueue(), settings.getWriteDeadline(),
+                settings.getDegradedAllowance().signum() > 0 ? java.nio.file.Path.of(settings.getDegradedJournalDir()) : null, outage);
     }
 
     @Singleton
@@ -188,13 +199,13 @@ public class GatewayFactory {
     }
 
     /**
-     * /ready: PostgreSQL and Redis. Redis down is degraded while degraded mode can still serve someone, unhealthy
-     * otherwise (see {@link DegradedMode#serving()}).
+     * /ready: PostgreSQL and Redis. Either one down is degraded while degraded mode can still serve someone (through
+     * a PostgreSQL outage the spend journal stands in for it), unhealthy otherwise (see {@link DegradedMode#serving()}).
      */
     @Context // created at start-up, so uptime counts from then
     Readiness readiness(Database database, SharedRedis redis, Optional<DegradedMode> degraded, Clock clock) {
-        return new Readiness(List.of(StoreChecks.database(database, DependencyCheck.Fallback.NONE),
-                StoreChecks.redis(redis, degraded.<DependencyCheck.Fallback>map(mode -> mode::serving).orElse(DependencyCheck.Fallback.NONE))), clock);
+        DependencyCheck.Fallback fallback = degraded.<DependencyCheck.Fallback>map(mode -> mode::serving).orElse(DependencyCheck.Fallback.NONE);
+        return new Readiness(List.of(StoreChecks.database(database, fallback), StoreChecks.redis(redis, fallback)), clock);
     }
 
     /** The authenticator for the configured mode; a misconfigured mode stops the gateway from starting. */

@@ -26,6 +26,8 @@ public class GatewaySettings {
     private java.math.BigDecimal degradedAllowance = java.math.BigDecimal.ZERO;
     private String degradedCurrency = "USD";
     private Duration degradedMaxAge = Duration.ofMinutes(5);
+    /** Degraded mode: where the spend made while PostgreSQL is unreachable waits for it (DEGRADED_JOURNAL_DIR). */
+    private String degradedJournalDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "caracal-journal").toString();
     /** Client connections open at once at most; one past it is closed as soon as it is accepted. */
     private int maxConnections = 1024;
     /** Calls forwarded and not yet answered at most; one past it is refused with 503 overloaded, nothing held. */
@@ -93,6 +95,17 @@ public class GatewaySettings {
 
     public void setDegradedCurrency(String degradedCurrency) {
         this.degradedCurrency = degradedCurrency;
+    }
+
+    public String getDegradedJournalDir() {
+        return degradedJournalDir;
+    }
+
+    /** Blank (DEGRADED_JOURNAL_DIR unset) keeps the default. */
+    public void setDegradedJournalDir(String degradedJournalDir) {
+        if (degradedJournalDir != null && !degradedJournalDir.isBlank()) {
+            this.degradedJournalDir = degradedJournalDir;
+        }
     }
 
     public Duration getDegradedMaxAge() {

@@ -13,11 +13,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Opt-in degraded mode for when the budget store (Redis) cannot be reached: an agent may keep spending only what
- * its last successful decision said was left, only up to a fixed allowance per agent, and only while that
- * decision is recent. What it spends this way is still recorded in PostgreSQL, so enforcement counts it once
- * Redis is back. The allowance is per gateway replica: with N replicas an agent can overrun by at most N times
- * the allowance during an outage.
+ * Opt-in degraded mode for when a budget store (Redis, PostgreSQL or both) cannot be reached: an agent may keep
+ * spending only what its last successful decision said was left, only up to a fixed allowance per agent, and only
+ * while that decision is recent. What it spends this way is still recorded, in PostgreSQL or, while PostgreSQL is
+ * unreachable, in the replica's spend journal until it is replayed there, so enforcement counts it once the stores
+ * are back. The allowance is per gateway replica: with N replicas an agent can overrun by at most N times the
+ * allowance during an outage.
  */
 public final class DegradedMode {
     private final Money allowance;

@@ -553,7 +553,7 @@ public final class Proxy {
 
     /**
      * Holds the estimate on every budget and records the decision, denials included (v0.3 published only the
-     * allowed ones). While Redis is unreachable, degraded mode (when on) may allow the call on cached figures. An
+     * allowed ones). While Redis or PostgreSQL is unreachable, degraded mode (when on) may allow the call on cached figures. An
      * LLM call that the budgets refuse is tried once more with its output bound clamped to what they can pay for.
      */
     private HeldCall hold(ProxyExchange.Request request, Agent agent, Optional<DelegationGrants.Grant> delegation, Destination destination,
@@ -577,24 +577,16 @@ public final class Proxy {
                 result = engine.holdForCall(agent, asked, holdTtl, metadata, tokenBudget);
                 BudgetDecision made = result.decision();
                 degraded.ifPresent(mode -> mode.remember(agent.id(), made));
-            } catch (BudgetStoreUnavailableException e) {
+            } catch (BudgetStoreUnavailableException | StorageUnavailableException e) {
                 grant = degraded.flatMap(mode -> mode.tryAllow(agent.id(), asked));
                 if (grant.isEmpty()) {
-                    LOG.warn("budget store unavailable, denying request {}: {}", requestId, e.getMessage());
+                    LOG.warn("{} unavailable, denying request {}: {}", e instanceof StorageUnavailableException ? "database" : "budget store",
+                            requestId, e.getMessage());
                     throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
                 }
-                try {
-                    result = engine.holdUncheckedForCall(agent, asked, holdTtl, metadata, tokenBudget);
-                } catch (OverloadedException overloaded) {
-                    throw overloaded(overloaded, requestId);
-                } catch (StorageUnavailableException storage) {
-                    throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
-                }
+                result = holdDegraded(agent, asked, metadata, tokenBudget, e instanceof BudgetStoreUnavailableException, requestId);
             } catch (OverloadedException e) {
                 throw overloaded(e, requestId);
-            } catch (StorageUnavailableException e) {
-                LOG.warn("database unavailable, denying request {}: {}", requestId, e.getMessage());
-                throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
             } catch (InvalidInputException e) {
                 // The engine's own bounds on an amount (an estimate too large to hold): the client's mistake.
                 throw refusal(400, "invalid_request", e.getMessage(), requestId);
@@ -614,6 +606,32 @@ public final class Proxy {
             throw new Refusal(403, "budget_exceeded", decision.reason(), requestId, decision);
         }
         return new HeldCall(agent, result, estimate, grant, metadata, requestId, priced, permit);
+    }
+
+    /**
+     * A call degraded mode allowed: Redis unreachable, it is held without Redis; PostgreSQL unreachable, Redis still
+     * counts it if it can, and the hold waits in the writer's journal. What it was allowed is given back to the
+     * allowance when it ends up not held.
+     */
+    private BudgetEngine.HoldResult holdDegraded(Agent agent, Money estimate, Map<String, String> metadata, Optional<BudgetPolicy> tokenBudget,
+                                                 boolean redisDown, String requestId) {
+        DegradedMode mode = degraded.orElseThrow();
+        BudgetEngine.HoldResult result;
+        try {
+            result = redisDown ? engine.holdUncheckedForCall(agent, estimate, holdTtl, metadata, tokenBudget)
+                    : engine.holdDegradedForCall(agent, estimate, holdTtl, metadata, tokenBudget);
+        } catch (OverloadedException e) {
+            mode.charged(agent.id(), estimate.amount().negate());
+            throw overloaded(e, requestId);
+        } catch (RuntimeException e) {
+            mode.charged(agent.id(), estimate.amount().negate());
+            LOG.warn("degraded mode could not hold request {}: {}", requestId, e.getMessage());
+            throw refusal(503, "policy_evaluation_failed", "budget store unavailable (fail-closed)", requestId);
+        }
+        if (!result.allowed()) {
+            mode.charged(agent.id(), estimate.amount().negate());
+        }
+        return result;
     }
 
     /**
