@@ -82,9 +82,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * own logback.xml, so JSON lines on stdout — given every kind of secret it takes: an API key and a JWT (AUTH_MODE=both,
  * the key in JWT_PUBLIC_KEY_PATH), a Redis password (REDIS_PASSWORD), a database password (DB_PASSWORD), the receipt
  * signing key (RECEIPT_SIGNING_KEY_PATH) and the /stats token. After calls that pass, are refused and fail, none of
- * those secrets, in clear, base64 or URL-encoded, is in a line the process wrote, in an event it produced to Kafka, or
- * in a row the audit writer made of those events. And the lines about one request are JSON carrying its request id
- * and its agent's id.
+ * those secrets, in clear, base64 or URL-encoded, is in a line the process wrote (at DEBUG), in an event it produced
+ * to Kafka, or in a row the audit writer made of those events. And the lines about one request are JSON carrying its
+ * request id and its agent's id.
  */
 class GatewayLogsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -161,6 +161,8 @@ class GatewayLogsTest {
         environment.put("JWT_AUDIENCE", AUDIENCE);
         environment.put("RECEIPT_SIGNING_KEY_PATH", receiptKey.toString());
         environment.put("STATS_TOKEN", statsToken);
+        // More than production logs (INFO): what no line may hold, no line at any level may hold.
+        environment.put("LOG_LEVEL", "DEBUG");
         environment.put("CARACAL_GATEWAY_UPSTREAMS_STUB_URL", "http://127.0.0.1:" + upstream.getAddress().getPort() + "/v1");
         // The test class path holds logback-test.xml (plain text for the tests' own logs); the process uses its own file.
         gateway = ChildProcess.start("gateway-logs", List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
