@@ -272,7 +272,9 @@ class GatewayLogsTest {
                 .toList();
         new AuditWriter(new AuditStore(new Database(pool), Clock.systemUTC())).process(agentEvents.stream().map(GatewayLogsTest::consumed).toList());
         List<String> auditRows = auditRows();
-        assertTrue(auditRows.size() >= agentEvents.size() && agentEvents.size() >= 3, auditRows.size() + " audit rows of " + agentEvents.size() + " events");
+        // The outbox publishes at least once: an event sent twice is one audit row.
+        long distinctEvents = agentEvents.stream().map(r -> r.topic() + latin1(r.value())).distinct().count();
+        assertTrue(auditRows.size() >= distinctEvents && distinctEvents >= 3, auditRows.size() + " audit rows of " + distinctEvents + " events");
 
         Map<String, String> texts = new LinkedHashMap<>();
         texts.put("the gateway's output", gateway.output());
