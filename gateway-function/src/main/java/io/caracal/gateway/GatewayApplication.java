@@ -12,6 +12,8 @@ public final class GatewayApplication {
     }
 
     public static void main(String[] args) {
-        Micronaut.build(args).mainClass(GatewayApplication.class).environments(ENVIRONMENTS).propertySources(SecretArns.fromEnvironment()).start();
+        // No banner: stdout holds the log lines, each one JSON object (caracal-logback.xml).
+        Micronaut.build(args).mainClass(GatewayApplication.class).banner(false).environments(ENVIRONMENTS).propertySources(SecretArns.fromEnvironment())
+                .start();
     }
 }

@@ -49,9 +49,13 @@ public final class ChildProcess implements AutoCloseable {
         }
     }
 
-    /** The lines of its output that report an error (logged at ERROR, or an exception's cause). */
+    /**
+     * The lines of its output that report an error: logged at ERROR, as a JSON line (a process's default, whose
+     * stack_trace holds the causes) or as text (LOG_FORMAT=text), or an exception's cause in text.
+     */
     public List<String> errorLines() {
-        return output().lines().filter(line -> line.contains(" ERROR ") || line.startsWith("Caused by")).toList();
+        return output().lines().filter(line -> line.contains("\"level\":\"ERROR\"") || line.contains(" ERROR ") || line.startsWith("Caused by"))
+                .toList();
     }
 
     /** Blocks until the process has printed {@code text}; fails with its output if it exits or {@code timeout} passes first. */

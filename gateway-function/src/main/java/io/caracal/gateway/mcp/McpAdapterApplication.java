@@ -17,7 +17,8 @@ public final class McpAdapterApplication {
 
     public static void main(String[] args) {
         Map<String, Object> servers = McpServers.properties(System.getenv("CARACAL_MCP_SERVERS"));
-        Micronaut.build(args).mainClass(McpAdapterApplication.class).environments(GatewayApplication.ENVIRONMENTS)
+        // No banner, as the gateway's: stdout holds the log lines.
+        Micronaut.build(args).mainClass(McpAdapterApplication.class).banner(false).environments(GatewayApplication.ENVIRONMENTS)
                 .properties(servers).start();
     }
 }

@@ -105,7 +105,6 @@ public final class Proxy {
     private final Duration timeout;
     private final Duration holdTtl;
     private final Executor settling;
-    private final Scheduler settlingScheduler;
     private final Prices prices;
     private final ModelPricebook models;
     private final Clock clock;
@@ -132,7 +131,6 @@ public final class Proxy {
         this.timeout = timeout;
         this.holdTtl = holdTtl;
         this.settling = settling;
-        this.settlingScheduler = Schedulers.fromExecutor(settling);
         this.prices = prices;
         this.models = new ModelPricebook(prices);
         this.clock = clock;
@@ -213,10 +211,17 @@ public final class Proxy {
      */
     public CompletableFuture<HttpResponse<?>> handleStreaming(ProxyExchange.Request request, BooleanSupplier clientGone) {
         long started = System.nanoTime();
-        return process(request, clientGone).thenApply(reply -> {
-            metrics.request(request.method(), reply.code(), Duration.ofNanos(System.nanoTime() - started));
-            return reply;
-        });
+        try {
+            return process(request, clientGone).thenApply(reply -> {
+                Duration took = Duration.ofNanos(System.nanoTime() - started);
+                metrics.request(request.method(), reply.code(), took);
+                LOG.atInfo().addKeyValue("method", request.method()).addKeyValue("upstream", request.upstream())
+                        .addKeyValue("status", reply.code()).addKeyValue("duration_ms", took.toMillis()).log("request processed");
+                return reply;
+            });
+        } finally {
+            RequestLogContext.clear();
+        }
     }
 
     /**
@@ -225,6 +230,7 @@ public final class Proxy {
      */
     private CompletableFuture<HttpResponse<?>> process(ProxyExchange.Request request, BooleanSupplier clientGone) {
         String requestId = GatewayErrors.requestId(request.header("X-Request-ID"));
+        RequestLogContext.request(requestId);
         HeldCall held;
         CompletableFuture<MutableHttpResponse<?>> sent;
         UpstreamType shape = UpstreamType.GENERIC;
@@ -236,6 +242,7 @@ public final class Proxy {
                 shape = upstream.getType();
             }
             Agent agent = authenticate(request, requestId);
+            RequestLogContext.agent(agent.id().toString());
             checkNonce(request, agent, requestId);
             checkRate(agent, requestId);
             Optional<DelegationGrants.Grant> grant = delegation(request, agent, upstream, requestId);
@@ -293,7 +300,7 @@ public final class Proxy {
             } catch (Refusal refusal) {
                 return refusal.reply(answerShape, answerId);
             }
-        }, settling);
+        }, RequestLogContext.current().on(settling));
     }
 
     /**
@@ -386,7 +393,7 @@ public final class Proxy {
             } catch (Refusal refusal) {
                 return refusal.reply(UpstreamType.MCP, call.id());
             }
-        }, settling);
+        }, RequestLogContext.current().on(settling));
     }
 
     /**
@@ -765,12 +772,16 @@ public final class Proxy {
         if (isEventStream(response)) {
             held.handOverToStream();
             StreamCharge charge = new StreamCharge(held, status, held.priced.meter(true));
+            // The stream is passed on and settled on other threads, after this request's own have moved on.
+            RequestLogContext ids = RequestLogContext.current();
+            Executor settlingLogged = ids.on(settling);
+            Scheduler settlingScheduler = Schedulers.fromExecutor(settlingLogged);
             Flux<byte[]> body = chunks(response)
-                    .map(charge::forward)
+                    .map(ids.around(charge::forward))
                     .takeUntil(forwarded -> charge.cut)
                     .concatWith(Mono.fromCallable(charge::ended).subscribeOn(settlingScheduler))
                     .onErrorResume(failure -> Mono.fromCallable(() -> charge.broken(failure)).subscribeOn(settlingScheduler))
-                    .doOnCancel(() -> settling.execute(charge::abandoned));
+                    .doOnCancel(() -> settlingLogged.execute(charge::abandoned));
             return new StreamedReply(status, headers, body);
         }
         AnswerMeter meter = held.priced.meter(false);
