@@ -18,6 +18,9 @@ import io.caracal.core.agent.AgentStore;
 import io.caracal.core.agent.ApiKeyStore;
 import io.caracal.core.audit.AuditStore;
 import io.caracal.core.audit.AuditWriter;
+import io.caracal.core.delegation.DelegationKeyStore;
+import io.caracal.core.delegation.DelegationService;
+import io.caracal.core.delegation.RevocationStore;
 import io.caracal.core.event.Topics;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.money.CurrencyCode;
@@ -116,6 +119,15 @@ class GatewayLogsTest {
         new PolicyStore(db, Clock.systemUTC()).create(agent.id(), new PolicyTerms(new Money(new BigDecimal("10"), new CurrencyCode("USD")),
                 TimeWindow.DAILY, WindowType.CALENDAR, null), null, new PolicyChange("test", "test"));
         String apiKey = new ApiKeyStore(db, Clock.systemUTC()).create(agent.id(), "logs").plaintext();
+        // A child spending under a delegation token its parent (the agent above) signed.
+        Agent child = new AgentStore(db, Clock.systemUTC()).create(new AgentDraft("logs-child-" + UUID.randomUUID(), "", "ops@example.com", agent.id(), Map.of()));
+        String childKey = new ApiKeyStore(db, Clock.systemUTC()).create(child.id(), "logs-child").plaintext();
+        PemKeys.SigningKey parentKey = PemKeys.generate();
+        DelegationKeyStore delegationKeys = new DelegationKeyStore(db, Clock.systemUTC());
+        delegationKeys.register(agent.id(), parentKey.publicKey());
+        String delegationToken = new DelegationService(new AgentStore(db, Clock.systemUTC()), new PolicyStore(db, Clock.systemUTC()), delegationKeys,
+                new RevocationStore(db, Clock.systemUTC()), Clock.systemUTC())
+                .issue(agent.id(), child.id(), new Money(new BigDecimal("5"), new CurrencyCode("USD")), Duration.ofHours(1), null, 2, parentKey).token();
         jwtKey = new ECKeyGenerator(Curve.P_256).generate();
         Path jwtPublic = Files.writeString(dir.resolve("jwt.pem"), PemKeys.publicPem(jwtKey.toECPublicKey()));
         Path receiptKey = dir.resolve("receipt.pem");
@@ -125,6 +137,9 @@ class GatewayLogsTest {
         SECRETS.put("API key", apiKey);
         SECRETS.put("JWT", jwt());
         SECRETS.put("JWT signature", SECRETS.get("JWT").substring(SECRETS.get("JWT").lastIndexOf('.') + 1));
+        SECRETS.put("child's API key", childKey);
+        SECRETS.put("delegation token", delegationToken);
+        SECRETS.put("delegation token signature", delegationToken.substring(delegationToken.lastIndexOf('.') + 1));
         SECRETS.put("database password", dbPassword);
         SECRETS.put("Redis password", redis.password());
         SECRETS.put("stats token", statsToken);
@@ -252,6 +267,10 @@ class GatewayLogsTest {
         answered.put("jwt", call("/stub/chat", run + "-jwt", Map.of("Authorization", "Bearer " + SECRETS.get("JWT"))).statusCode());
         answered.put("both", call("/stub/chat", run + "-both", Map.of("Authorization", "Bearer " + SECRETS.get("JWT"),
                 "X-API-Key", SECRETS.get("API key"))).statusCode());
+        answered.put("delegated", call("/stub/chat", run + "-delegated", Map.of("X-API-Key", SECRETS.get("child's API key"),
+                "X-Caracal-Delegation", SECRETS.get("delegation token"))).statusCode());
+        answered.put("tampered delegation", call("/stub/chat", run + "-tampered-delegation", Map.of("X-API-Key", SECRETS.get("child's API key"),
+                "X-Caracal-Delegation", SECRETS.get("delegation token") + "x")).statusCode());
         answered.put("upstream fails", call("/stub/fail", run + "-fail", Map.of("X-API-Key", SECRETS.get("API key"))).statusCode());
         answered.put("tampered jwt", call("/stub/chat", run + "-tampered", Map.of("Authorization", "Bearer " + SECRETS.get("JWT") + "x")).statusCode());
         answered.put("wrong key", call("/stub/chat", run + "-wrong", Map.of("X-API-Key", SECRETS.get("API key") + "x")).statusCode());
@@ -260,8 +279,9 @@ class GatewayLogsTest {
                 .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         answered.put("stats, wrong token", CLIENT.send(HttpRequest.newBuilder(base.resolve("/stats"))
                 .header("Authorization", "Bearer " + SECRETS.get("stats token") + "x").build(), HttpResponse.BodyHandlers.ofString()).statusCode());
-        assertEquals(Map.of("api key", 200, "jwt", 200, "both", 200, "upstream fails", 500, "tampered jwt", 401, "wrong key", 401,
-                "unknown upstream", 404, "stats", 200, "stats, wrong token", 401), answered);
+        assertEquals(Map.ofEntries(Map.entry("api key", 200), Map.entry("jwt", 200), Map.entry("both", 200), Map.entry("delegated", 200),
+                Map.entry("tampered delegation", 403), Map.entry("upstream fails", 500), Map.entry("tampered jwt", 401), Map.entry("wrong key", 401),
+                Map.entry("unknown upstream", 404), Map.entry("stats", 200), Map.entry("stats, wrong token", 401)), answered);
 
         // The charged calls' events reach Kafka through the outbox: everything on the broker is read once they are there.
         List<ConsumerRecord<byte[], byte[]>> events = Await.until(Duration.ofSeconds(60), GatewayLogsTest::everyEvent,
