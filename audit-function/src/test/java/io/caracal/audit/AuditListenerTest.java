@@ -57,7 +57,8 @@ class AuditListenerTest {
                 "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
                 "datasources.default.driver-class-name", "org.postgresql.Driver",
-                "caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers())).start();
+                "caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers(),
+                "caracal.metrics.port", -1)).start();
     }
 
     @AfterAll

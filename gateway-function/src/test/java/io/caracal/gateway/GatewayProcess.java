@@ -37,7 +37,7 @@ public final class GatewayProcess {
                 "caracal.gateway.upstreams.stub.url", args[2],
                 "caracal.gateway.request-timeout", "60s",
                 "caracal.gateway.hold-ttl", args[3],
-                "caracal.gateway.metrics-port", -1));
+                "caracal.metrics.port", -1));
         for (int i = 5; i < args.length; i++) {
             String[] upstream = args[i].split("=", 2);
             properties.put("caracal.gateway.upstreams." + upstream[0] + ".url", upstream[1]);

@@ -1,20 +1,17 @@
 package io.caracal.metrics;
 
 import io.caracal.core.config.SpendRetention;
-import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.core.spend.SpendAggregates;
 import io.caracal.core.store.SharedRedis;
-import io.micronaut.context.annotation.Bean;
-import io.micronaut.context.annotation.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
-import jakarta.inject.Named;
 import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Wires the metrics function: the Redis spend buckets, the Prometheus counters and their port (9091). */
+/** Wires the metrics function: the Redis spend buckets and the spend meters (served on METRICS_PORT, 9091, by MetricsEndpointFactory). */
 @Factory
 public class MetricsFactory {
 
@@ -25,17 +22,7 @@ public class MetricsFactory {
     }
 
     @Singleton
-    SpendMetrics spendMetrics() {
-        return new SpendMetrics();
-    }
-
-    /** Prometheus for the metrics function, on its own port (a negative port turns it off, 0 picks a free one). */
-    @Context
-    @Named("metrics-function")
-    @Requires(property = "caracal.consumers.metrics-aggregator.metrics-port", pattern = "\\d+")
-    @Bean(preDestroy = "close")
-    PrometheusEndpoint metricsFunctionServer(SpendMetrics metrics, @Value("${caracal.consumers.metrics-aggregator.metrics-port}") int port,
-                                        @Value("${caracal.consumers.metrics-aggregator.metrics-host:0.0.0.0}") String host) {
-        return new PrometheusEndpoint(metrics::scrape, host, port);
+    SpendMetrics spendMetrics(MeterRegistry registry, @Value("${caracal.metrics.agent-series-limit:100}") int agentSeriesLimit) {
+        return new SpendMetrics(registry, agentSeriesLimit);
     }
 }

@@ -28,6 +28,9 @@ public final class ConsumerStart {
         SharedServices.postgres().createDatabase(database);
         Map<String, String> environment = new HashMap<>(ServiceEnvironment.of(database));
         environment.put("MIGRATE_ON_START", "true");
+        // Its metrics port on a free port of this host only: the function's default would meet another test's.
+        environment.put("METRICS_PORT", Integer.toString(io.caracal.embedded.FreePorts.next()));
+        environment.put("METRICS_HOST", "127.0.0.1");
         environment.putAll(extra);
         return environment;
     }
