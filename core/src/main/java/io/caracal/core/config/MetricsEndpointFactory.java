@@ -1,6 +1,7 @@
 package io.caracal.core.config;
 
 import io.caracal.core.metrics.PrometheusEndpoint;
+import io.caracal.core.metrics.PrometheusText;
 import io.caracal.core.pipeline.FunctionLauncher;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Bean;
@@ -14,8 +15,7 @@ import io.micronaut.context.annotation.Value;
  * 9091, the ledger's 9092, the audit function's 9093; a negative port turns it off, 0 picks a free one), serving the
  * registry micronaut-micrometer manages, with its JVM, Hikari, Kafka-client and executor binders. A port of its own
  * and not Micronaut's management endpoint: the consumer functions have no HTTP server to mount an endpoint on, and
- * one small server for all four processes keeps them alike. Not in Lambda, where nothing could scrape a port:
- * {@link io.caracal.core.metrics.EmfPublisher} writes the same meters to the log there.
+ * one small server for all four processes keeps them alike. Not in Lambda, where nothing could scrape a port.
  */
 @Factory
 @Requires(property = MetricsEndpointFactory.PORT, pattern = "\\d+")
@@ -28,6 +28,6 @@ public class MetricsEndpointFactory {
     @Bean(preDestroy = "close")
     PrometheusEndpoint metricsEndpoint(PrometheusMeterRegistry registry, @Value("${" + PORT + "}") int port,
                                        @Value("${caracal.metrics.host:0.0.0.0}") String host) {
-        return new PrometheusEndpoint(registry::scrape, host, port);
+        return new PrometheusEndpoint(() -> PrometheusText.scrape(registry), host, port);
     }
 }

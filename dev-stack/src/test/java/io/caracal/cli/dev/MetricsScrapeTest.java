@@ -129,7 +129,9 @@ class MetricsScrapeTest {
                 "caracal.gateway.upstreams.demo.url", upstream.url()), GatewayApplication.ENVIRONMENTS);
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
-        ApplicationContext ledger = process(Map.of("caracal.merkle.signing-key-path", PemKeys.generate(home.resolve("merkle.pem")).toString(),
+        Path merkleKey = home.resolve("merkle.pem");
+        PemKeys.generate(merkleKey);
+        ApplicationContext ledger = process(Map.of("caracal.merkle.signing-key-path", merkleKey.toString(),
                 "caracal.merkle.batch-timeout", "1s"), "services", "ledger");
         ApplicationContext metrics = process(Map.of(), "services", "metrics");
         ApplicationContext audit = process(Map.of("caracal.dlq.gauge-interval", "1s"), "services", "audit");
@@ -156,6 +158,11 @@ class MetricsScrapeTest {
         Scrape auditScrape = Await.until(CATCH_UP, () -> scrape(audit), s -> s.sum("caracal_dlq_size") == 3
                 && s.sum("caracal_kafka_consumer_errors_total", Map.of("reason", "dead_letter")) == 1 && s.allZero("caracal_kafka_consumer_lag"));
         Scrape gatewayScrape = scrape(gateway);
+        // What each process served, for whoever reads a failure.
+        Map<String, Scrape> scrapes = Map.of("gateway", gatewayScrape, "ledger", ledgerScrape, "metrics", metricsScrape, "audit", auditScrape);
+        for (Map.Entry<String, Scrape> s : scrapes.entrySet()) {
+            Files.writeString(Files.createDirectories(Path.of("target", "metrics-scrape")).resolve(s.getKey() + ".prom"), s.getValue().text());
+        }
 
         // The gateway: every call counted once under both names, timed, judged, refused.
         for (String requests : List.of("caracal_requests_total", "caracal_gateway_requests_total")) {
@@ -284,7 +291,7 @@ class MetricsScrapeTest {
     }
 
     /** Prometheus text: each sample's name, labels and value; families from the TYPE lines. */
-    private record Scrape(List<Sample> samples, Set<String> families) {
+    private record Scrape(String text, List<Sample> samples, Set<String> families) {
         record Sample(String name, Map<String, String> labels, double value) {
         }
 
@@ -313,7 +320,7 @@ class MetricsScrapeTest {
                     samples.add(new Sample(name, labels, Double.parseDouble(line.substring(space + 1))));
                 }
             }
-            return new Scrape(samples, families);
+            return new Scrape(text, samples, families);
         }
 
         double sum(String name) {
