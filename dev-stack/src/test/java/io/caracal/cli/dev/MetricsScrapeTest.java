@@ -177,6 +177,7 @@ class MetricsScrapeTest {
         assertEquals(ALLOWED, gatewayScrape.sum("caracal_policy_evaluations_total", Map.of("decision", "allowed")));
         assertEquals(OVER_BUDGET, gatewayScrape.sum("caracal_policy_evaluations_total", Map.of("decision", "denied")));
         assertEquals(BAD_KEY, gatewayScrape.sum("caracal_gateway_auth_failures_total"));
+        assertEquals(0, gatewayScrape.sum("caracal_gateway_rate_limited_total"), "no call was rate limited");
         assertEquals(0, ledgerSpend.compareTo(BigDecimal.valueOf(gatewayScrape.sum("caracal_gateway_charged_total")).setScale(ledgerSpend.scale(),
                 java.math.RoundingMode.HALF_EVEN)), "the gateway charged what the ledger holds");
         assertTrue(gatewayScrape.families().stream().noneMatch(f -> f.equals("caracal_spending_total")), "spend is the metrics function's alone");

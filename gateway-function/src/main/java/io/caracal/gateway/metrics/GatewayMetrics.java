@@ -33,8 +33,19 @@ public final class GatewayMetrics {
     private final AtomicLong authFailures = new AtomicLong();
     private final AtomicLong replayBlocks = new AtomicLong();
 
+    // Registered from the start, at 0, so alerts and dashboards see these series before the first refusal.
+    private final Counter authFailureCount;
+    private final Counter replayBlockCount;
+    private final Counter rateLimitedCount;
+    private final Counter connectionsRefusedCount;
+
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.authFailureCount = Counter.builder("caracal.gateway.auth.failures").description("Requests refused for authentication").register(registry);
+        this.replayBlockCount = Counter.builder("caracal.gateway.replay.blocks").description("Requests refused by replay protection").register(registry);
+        this.rateLimitedCount = Counter.builder("caracal.gateway.rate.limited").description("Calls refused for their agent's rate limit").register(registry);
+        this.connectionsRefusedCount = Counter.builder("caracal.gateway.connections.refused").description("Connections refused at MAX_CONNECTIONS")
+                .register(registry);
     }
 
     /** One request through the proxy pipeline, counted and timed. */
@@ -71,22 +82,22 @@ public final class GatewayMetrics {
 
     public void authFailure() {
         authFailures.incrementAndGet();
-        Counter.builder("caracal.gateway.auth.failures").description("Requests refused for authentication").register(registry).increment();
+        authFailureCount.increment();
     }
 
     public void replayBlocked() {
         replayBlocks.incrementAndGet();
-        Counter.builder("caracal.gateway.replay.blocks").description("Requests refused by replay protection").register(registry).increment();
+        replayBlockCount.increment();
     }
 
     /** A call refused (429) because its agent was over its rate limit. */
     public void rateLimited() {
-        Counter.builder("caracal.gateway.rate.limited").description("Calls refused for their agent's rate limit").register(registry).increment();
+        rateLimitedCount.increment();
     }
 
     /** A connection closed as soon as it was accepted, because MAX_CONNECTIONS were open. */
     public void connectionRefused() {
-        Counter.builder("caracal.gateway.connections.refused").description("Connections refused at MAX_CONNECTIONS").register(registry).increment();
+        connectionsRefusedCount.increment();
     }
 
     public void connectionsOpen(IntSupplier open) {
