@@ -125,4 +125,8 @@ for (const [kind, apiVersion, id, mod] of KINDS) {
 const { ServiceMonitor } = require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor');
 new ServiceMonitor({ metadata: { name: 'x' }, spec: { selector: {}, endpoints: [] } }).validate();
 written.push(write(outDir, 'ServiceMonitor', 'monitoring.coreos.com/v1', 'monitoring.coreos.com.v1.ServiceMonitor'));
+// As is the PrometheusRule model's (the chart's alert rules, monitoring.prometheusRule.enabled).
+const { PrometheusRule } = require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule');
+new PrometheusRule({ metadata: { name: 'x' }, spec: { groups: [] } }).validate();
+written.push(write(outDir, 'PrometheusRule', 'monitoring.coreos.com/v1', 'monitoring.coreos.com.v1.PrometheusRule'));
 console.log('wrote ' + written.join(', ') + ' to ' + path.relative(process.cwd(), outDir));

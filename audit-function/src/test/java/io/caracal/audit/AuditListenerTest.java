@@ -58,7 +58,7 @@ class AuditListenerTest {
                 "datasources.default.password", "",
                 "datasources.default.driver-class-name", "org.postgresql.Driver",
                 "caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers(),
-                "caracal.consumers.health-port", 0)).start();
+                "caracal.consumers.health-port", 0, "caracal.metrics.port", -1)).start();
     }
 
     @AfterAll

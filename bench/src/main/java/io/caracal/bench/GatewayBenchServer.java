@@ -80,7 +80,7 @@ public final class GatewayBenchServer {
                 "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
                 "caracal.redis.url", redis.uri(),
-                "caracal.gateway.metrics-port", 0,
+                "caracal.metrics.port", 0,
                 "caracal.gateway.upstreams.stub.url", args[1]));
         for (int i = 5; i < args.length; i++) {
             String[] upstream = args[i].split(":", 3);

@@ -102,7 +102,7 @@ public final class LambdaColdStart {
                 "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
                 "caracal.redis.url", redis.uri(),
-                "caracal.gateway.metrics-port", -1)).start()) {
+                "caracal.metrics.port", -1)).start()) {
             context.getBean(SchemaMigrator.class).migrate();
             Agent agent = context.getBean(AgentStore.class).create(new AgentDraft("coldstart-agent", "", "bench", null, Map.of()));
             context.getBean(PolicyStore.class).create(agent.id(), new PolicyTerms(new Money(new BigDecimal("1000000"), new CurrencyCode("USD")),

@@ -59,6 +59,7 @@ public final class PipelineBenchmark {
             properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
             properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
             properties.put("caracal.consumers.health-port", 0);
+            properties.put("caracal.metrics.port", -1);
             try (ApplicationContext ledger = ApplicationContext.builder().environments("services", "ledger").properties(properties).start()) {
                 ledger.getBean(SchemaMigrator.class).migrate();
                 DataSource db = ledger.getBean(DataSource.class);

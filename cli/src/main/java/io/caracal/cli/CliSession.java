@@ -214,6 +214,8 @@ public final class CliSession implements AutoCloseable {
             properties.put("datasources.default.connection-timeout", 5000);
             // Connect on first use, so an unreachable database is reported by the command as one clear line.
             properties.put("datasources.default.initialization-fail-timeout", -1);
+            // A command is over in seconds and nothing scrapes it: no meter registry, no binders to start.
+            properties.put("micronaut.metrics.enabled", false);
             // Scripts reading -o json find every field, null or empty ones included.
             properties.put(INCLUSION, "always");
             // As the metrics function reads them (application-metrics.yml), so a restore keeps the same days.

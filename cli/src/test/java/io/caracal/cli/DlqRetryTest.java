@@ -64,7 +64,7 @@ class DlqRetryTest {
                 "datasources.default.password", "",
                 "caracal.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "caracal.redis.url", SharedServices.redis().uri(),
-                "caracal.consumers.metrics-aggregator.metrics-port", 0,
+                "caracal.metrics.port", 0,
                 "caracal.consumers.health-port", 0)).start();
     }
 

@@ -114,7 +114,7 @@ class PipelineEndToEndTest {
         properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("caracal.redis.url", SharedServices.redis().uri());
-        properties.put("caracal.consumers.metrics-aggregator.metrics-port", 0);
+        properties.put("caracal.metrics.port", 0);
         properties.put("caracal.consumers.health-port", 0);
         return properties;
     }
@@ -136,6 +136,8 @@ class PipelineEndToEndTest {
         env.put("DB_USER", EmbeddedPostgresServer.USER);
         env.put("DB_PASSWORD", "");
         env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("METRICS_PORT", "0");
+        env.put("METRICS_HOST", "127.0.0.1");
         return builder.start();
     }
 

@@ -1,6 +1,5 @@
 package io.caracal.gateway;
 
-import io.caracal.gateway.metrics.GatewayMetrics;
 import io.caracal.testing.Await;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +36,7 @@ class GatewayConnectionLimitTest {
                 try (Socket third = new Socket()) {
                     assertEquals("", health(third, fixture.base), "a third connection is closed as soon as it is accepted, unanswered");
                 }
-                assertTrue(fixture.gateway.getBean(GatewayMetrics.class).scrape().contains("caracal_gateway_connections_refused_total 1.0"));
+                assertTrue(fixture.gateway.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape().contains("caracal_gateway_connections_refused_total 1.0"));
 
                 assertTrue(closedByTheServer(first) && closedByTheServer(second), "idle connections are closed");
                 Duration idle = Duration.ofNanos(System.nanoTime() - idleSince);

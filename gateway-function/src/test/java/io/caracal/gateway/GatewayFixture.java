@@ -143,7 +143,7 @@ public final class GatewayFixture implements AutoCloseable {
         properties.put("caracal.gateway.upstreams.priced.resource", "stub.priced.call");
         // Nothing listens on port 1: connections to it are refused.
         properties.put("caracal.gateway.upstreams.down.url", "http://127.0.0.1:1/v1");
-        properties.put("caracal.gateway.metrics-port", 0);
+        properties.put("caracal.metrics.port", 0);
         properties.put("caracal.gateway.stats-token", "stats-secret");
         // Each gateway its own spend journal, as each replica has (they lock it): a test may name one to reopen it.
         journal = java.nio.file.Files.createTempDirectory("caracal-journal");

@@ -63,7 +63,7 @@ class GatewayInFlightTest {
                 slow.add(client.sendAsync(call(fixture, caller, "/stub/chat/slow"), HttpResponse.BodyHandlers.ofString()));
             }
             assertEquals(2, Await.until(Duration.ofSeconds(20), () -> fixture.received.size(), n -> n == 2), "both calls reached the upstream");
-            assertTrue(fixture.gateway.getBean(io.caracal.gateway.metrics.GatewayMetrics.class).scrape()
+            assertTrue(fixture.gateway.getBean(io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class).scrape()
                     .contains("caracal_gateway_upstream_calls_in_flight 2.0"));
 
             HttpResponse<String> refused = client.send(call(fixture, caller, "/stub/chat"), HttpResponse.BodyHandlers.ofString());

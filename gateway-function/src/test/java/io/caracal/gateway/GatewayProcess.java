@@ -37,7 +37,7 @@ public final class GatewayProcess {
                 "caracal.gateway.upstreams.stub.url", args[2],
                 "caracal.gateway.request-timeout", "60s",
                 "caracal.gateway.hold-ttl", args[3],
-                "caracal.gateway.metrics-port", -1));
+                "caracal.metrics.port", -1));
         // Plain HTTP, unless JVM options (-Dmicronaut.server.ssl.enabled=true and the TLS files) ask for HTTPS.
         properties.put("micronaut.server.ssl.enabled", Boolean.getBoolean("micronaut.server.ssl.enabled"));
         for (int i = 5; i < args.length; i++) {

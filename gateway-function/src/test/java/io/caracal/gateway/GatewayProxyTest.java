@@ -113,7 +113,7 @@ class GatewayProxyTest {
         for (String series : List.of("caracal_requests_total{method=\"POST\",status=\"ok\",status_code=\"200\"}",
                 "caracal_requests_total{method=\"POST\",status=\"denied\",status_code=\"403\"}",
                 "caracal_policy_evaluations_total{decision=\"denied\"}", "caracal_policy_evaluations_total{decision=\"allowed\"}",
-                "caracal_gateway_auth_failures_total", "caracal_spending_total{currency=\"USD\"}", "caracal_request_duration_seconds_bucket")) {
+                "caracal_gateway_auth_failures_total", "caracal_gateway_charged_total{currency=\"USD\"}", "caracal_request_duration_seconds_bucket")) {
             assertTrue(metrics.contains(series), series + " in\n" + metrics);
         }
         assertEquals(401, client.send(HttpRequest.newBuilder(base.resolve("/stats")).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode());

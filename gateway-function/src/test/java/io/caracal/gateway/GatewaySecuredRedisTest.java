@@ -113,7 +113,7 @@ class GatewaySecuredRedisTest {
     void aWrongPasswordStopsTheGatewayAtStartSayingSo() {
         Map<String, Object> properties = new HashMap<>(TestDatabase.contextProperties("gateway_secured_redis_wrong"));
         properties.put("micronaut.server.port", -1);
-        properties.put("caracal.gateway.metrics-port", -1);
+        properties.put("caracal.metrics.port", -1);
         properties.putAll(securedRedis(WRONG));
         RuntimeException failed = assertThrows(RuntimeException.class,
                 () -> ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(properties).start().close());

@@ -192,6 +192,25 @@ class HelmChartTest {
         find(production, "HorizontalPodAutoscaler", "caracal-mcp-adapter");
     }
 
+    /** The PrometheusRule and the dashboards ConfigMap carry infra/monitoring/'s files as they are, only when enabled. */
+    @Test
+    void productionShipsTheAlertRulesAndDashboardsOfInfraMonitoring() throws IOException {
+        List<Manifest> production = renders.get("values-production.yaml");
+        Manifest rule = find(production, "PrometheusRule", "caracal");
+        assertEquals("kube-prometheus-stack", rule.at("/metadata/labels/release").asText());
+        JsonNode rules = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(repo.resolve("infra/monitoring/prometheus/caracal-alerts.yaml").toFile());
+        assertEquals(rules.path("groups"), rule.at("/spec/groups"), "the rule file's groups, template expressions ({{ $labels... }}) untouched");
+        Manifest dashboards = find(production, "ConfigMap", "caracal-dashboards");
+        assertEquals("1", dashboards.at("/metadata/labels/grafana_dashboard").asText());
+        for (String board : List.of("gateway", "consumers", "merkle", "spend", "database")) {
+            assertEquals(Files.readString(repo.resolve("infra/monitoring/grafana/" + board + ".json")), dashboards.at("/data/" + board + ".json").asText(), board);
+        }
+        for (String values : List.of("", "values-minimal.yaml")) {
+            assertTrue(renders.get(values).stream().noneMatch(m -> m.kind().equals("PrometheusRule") || m.name().equals("caracal-dashboards")), values);
+        }
+    }
+
     @Test
     void serviceMonitorAndNetworkPoliciesOnlyWhenEnabled() {
         for (String values : List.of("", "values-minimal.yaml")) {
@@ -232,10 +251,15 @@ class HelmChartTest {
         assertEquals("1000", ledgerEnv.get("MERKLE_BATCH_SIZE_LIMIT").path("value").asText());
         assertEquals("300", ledgerEnv.get("MERKLE_BATCH_TIMEOUT_SECONDS").path("value").asText());
         assertTrue(ledgerEnv.get("MERKLE_SIGNING_KEY_PATH").path("value").asText().startsWith("/etc/caracal/merkle/"));
-        JsonNode metrics = find(defaults, "Deployment", "caracal-metrics-aggregator").containers().get(0);
-        assertEquals(9091, ports(metrics).get("metrics"));
-        assertEquals("9091", env(metrics).get("METRICS_PORT").path("value").asText());
-        assertEquals(List.of(9091), servicePorts(find(defaults, "Service", "caracal-metrics-aggregator")));
+        // Every consumer serves /metrics on its own port, behind a Service the ServiceMonitor selects.
+        for (Map.Entry<String, Integer> consumer : Map.of("ledger-writer", 9092, "metrics-aggregator", 9091, "audit-logger", 9093).entrySet()) {
+            JsonNode container = find(defaults, "Deployment", "caracal-" + consumer.getKey()).containers().get(0);
+            assertEquals(consumer.getValue(), ports(container).get("metrics"), consumer.getKey());
+            assertEquals(consumer.getValue().toString(), env(container).get("METRICS_PORT").path("value").asText(), consumer.getKey());
+            Manifest service = find(defaults, "Service", "caracal-" + consumer.getKey());
+            assertEquals(List.of(consumer.getValue()), servicePorts(service), consumer.getKey());
+            assertEquals("true", service.at("/metadata/labels/caracal.io~1metrics").asText(), consumer.getKey());
+        }
 
         find(defaults, "Deployment", "caracal-mcp-adapter");
         assertEquals(List.of(8080), servicePorts(find(defaults, "Service", "caracal-mcp-adapter")));

@@ -76,8 +76,9 @@ class KustomizeTest {
         Set<String> objects = renders.get("infra/k8s").stream().map(m -> m.kind() + "/" + m.name()).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(List.of("ConfigMap/caracal-config", "ConfigMap/caracal-mcp-adapter",
                 "Deployment/caracal-gateway", "Service/caracal-gateway", "Service/caracal-gateway-metrics",
-                "Deployment/caracal-ledger-writer", "Deployment/caracal-metrics-aggregator", "Service/caracal-metrics-aggregator",
-                "Deployment/caracal-audit-logger", "Deployment/caracal-mcp-adapter", "Service/caracal-mcp-adapter")), objects);
+                "Deployment/caracal-ledger-writer", "Service/caracal-ledger-writer", "Deployment/caracal-metrics-aggregator",
+                "Service/caracal-metrics-aggregator", "Deployment/caracal-audit-logger", "Service/caracal-audit-logger",
+                "Deployment/caracal-mcp-adapter", "Service/caracal-mcp-adapter")), objects);
 
         Set<String> dev = renders.get("infra/k8s/dev").stream().map(m -> m.kind() + "/" + m.name()).collect(Collectors.toSet());
         assertTrue(dev.containsAll(objects), "infra/k8s/dev leaves out some of infra/k8s");

@@ -3,11 +3,9 @@ package io.caracal.metrics;
 import io.caracal.core.config.SpendRetention;
 import io.caracal.core.health.DependencyCheck;
 import io.caracal.core.health.StoreChecks;
-import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.core.spend.SpendAggregates;
 import io.caracal.core.store.SharedRedis;
-import io.micronaut.context.annotation.Bean;
-import io.micronaut.context.annotation.Context;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.annotation.Value;
@@ -16,7 +14,7 @@ import jakarta.inject.Singleton;
 
 import java.time.Clock;
 
-/** Wires the metrics function: the Redis spend buckets, the Prometheus counters and their port (9091), its Redis health check. */
+/** Wires the metrics function: the Redis spend buckets, the spend meters (served on METRICS_PORT, 9091, by MetricsEndpointFactory) and its Redis health check. */
 @Factory
 public class MetricsFactory {
 
@@ -27,8 +25,8 @@ public class MetricsFactory {
     }
 
     @Singleton
-    SpendMetrics spendMetrics() {
-        return new SpendMetrics();
+    SpendMetrics spendMetrics(MeterRegistry registry, @Value("${caracal.metrics.agent-series-limit:100}") int agentSeriesLimit) {
+        return new SpendMetrics(registry, agentSeriesLimit);
     }
 
     /** Its health port's Redis check: the spend buckets live there (see ConsumerHealthFactory). */
@@ -37,15 +35,5 @@ public class MetricsFactory {
     @Requires(beans = SharedRedis.class)
     DependencyCheck redisCheck(SharedRedis redis) {
         return StoreChecks.redis(redis, DependencyCheck.Fallback.NONE);
-    }
-
-    /** Prometheus for the metrics function, on its own port (a negative port turns it off, 0 picks a free one). */
-    @Context
-    @Named("metrics-function")
-    @Requires(property = "caracal.consumers.metrics-aggregator.metrics-port", pattern = "\\d+")
-    @Bean(preDestroy = "close")
-    PrometheusEndpoint metricsFunctionServer(SpendMetrics metrics, @Value("${caracal.consumers.metrics-aggregator.metrics-port}") int port,
-                                        @Value("${caracal.consumers.metrics-aggregator.metrics-host:0.0.0.0}") String host) {
-        return new PrometheusEndpoint(metrics::scrape, host, port);
     }
 }

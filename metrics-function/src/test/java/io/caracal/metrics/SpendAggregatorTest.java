@@ -1,5 +1,7 @@
 package io.caracal.metrics;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
 import io.caracal.core.money.CurrencyCode;
@@ -57,7 +59,8 @@ class SpendAggregatorTest {
         Instant day = Instant.parse("2026-11-22T10:15:00Z");
         SpendAggregates aggregates = new SpendAggregates(redis.sync(), Duration.ofDays(2), Duration.ofDays(1),
                 Clock.fixed(day.plus(Duration.ofHours(2)), ZoneOffset.UTC));
-        SpendMetrics metrics = new SpendMetrics();
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        SpendMetrics metrics = new SpendMetrics(registry, 100);
         SpendAggregator aggregator = new SpendAggregator(aggregates, metrics::counted);
         UUID agent = UUID.randomUUID();
         List<ConsumedRecord> records = List.of(
@@ -76,7 +79,7 @@ class SpendAggregatorTest {
         assertEquals(2, usd.count());
         assertEquals(0, new BigDecimal("2.500000001").compareTo(usd.amount()));
         assertEquals(1, aggregates.daily(agent, "EUR", d, d).count());
-        String scrape = metrics.scrape();
+        String scrape = registry.scrape();
         assertTrue(scrape.contains("caracal_spending_total{agent_id=\"" + agent + "\",currency=\"USD\"} 2.500000001"), scrape);
         assertTrue(scrape.contains("caracal_metering_events_processed_total{agent_id=\"" + agent + "\"} 3.0"), scrape);
     }

@@ -38,7 +38,7 @@ public final class ConsumerHealth {
         properties.put("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers());
         properties.put("caracal.consumers.health-port", 0);
         properties.put("caracal.consumers.health-host", "127.0.0.1");
-        properties.put("caracal.consumers.metrics-aggregator.metrics-port", -1);
+        properties.put("caracal.metrics.port", -1);
         properties.putAll(overrides);
         return properties;
     }

@@ -33,9 +33,11 @@ public final class ConsumerStart {
         SharedServices.postgres().createDatabase(database);
         Map<String, String> environment = new HashMap<>(ServiceEnvironment.of(database));
         environment.put("MIGRATE_ON_START", "true");
-        // Its health port on a free port of this host only: the default 8080 would meet another test's.
+        // Its health and metrics ports on free ports of this host only: the defaults would meet another test's.
         environment.put("HEALTH_PORT", Integer.toString(io.caracal.embedded.FreePorts.next()));
         environment.put("HEALTH_HOST", "127.0.0.1");
+        environment.put("METRICS_PORT", Integer.toString(io.caracal.embedded.FreePorts.next()));
+        environment.put("METRICS_HOST", "127.0.0.1");
         environment.putAll(extra);
         return environment;
     }

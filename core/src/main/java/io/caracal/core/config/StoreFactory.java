@@ -20,19 +20,24 @@ import io.caracal.core.receipt.ReceiptKeyStore;
 import io.caracal.core.store.Database;
 import io.caracal.core.pipeline.OffsetReplayStore;
 import io.caracal.core.store.SchemaMigrator;
+import io.caracal.core.store.ConnectionPoolGauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;
 
 import javax.sql.DataSource;
 import java.time.Clock;
+import java.util.Optional;
 
 /** Wires the stores onto the Micronaut-managed data source; the stores themselves know no framework. */
 @Factory
 public class StoreFactory {
 
+    /** Measured where the process has a meter registry (the functions); the CLI has none. */
     @Singleton
-    Database database(DataSource dataSource) {
-        return new Database(dataSource);
+    Database database(DataSource dataSource, Optional<MeterRegistry> registry) {
+        registry.ifPresent(r -> ConnectionPoolGauge.register(dataSource, r));
+        return registry.map(r -> new Database(dataSource, r)).orElseGet(() -> new Database(dataSource));
     }
 
     @Singleton

@@ -4,6 +4,10 @@ import io.caracal.core.keys.PemKeys;
 import io.caracal.core.merkle.MerkleTree;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -37,8 +41,15 @@ public final class MerkleLog {
         store.registerKey(key);
     }
 
-    /** What one run did; {@code ran} is false when another integrator held the log. */
-    public record Run(boolean ran, int appended, int signed) {
+    /**
+     * What one run did; {@code ran} is false when another integrator held the log. {@code batches}: the number of
+     * events each checkpoint signed covers. {@code verified} is false when the latest signed checkpoint's root is not
+     * the root of the leaves the log holds: the log was changed after it was signed, and nothing more is signed over it.
+     */
+    public record Run(boolean ran, int appended, List<Long> batches, boolean verified) {
+        public int signed() {
+            return batches.size();
+        }
     }
 
     /** Appends what is new and signs the checkpoints that are due. */
@@ -49,18 +60,20 @@ public final class MerkleLog {
     /** Appends every ledger event not in the log yet and signs all of it now (backfill). */
     public Run integrateAll() {
         int appended = 0;
-        int signed = 0;
+        List<Long> batches = new ArrayList<>();
         Run run;
         do {
             run = run(true);
             appended += run.appended();
-            signed += run.signed();
-        } while (run.ran() && run.appended() > 0);
-        return new Run(run.ran(), appended, signed);
+            batches.addAll(run.batches());
+        } while (run.ran() && run.verified() && run.appended() > 0);
+        return new Run(run.ran(), appended, batches, run.verified());
     }
 
     private synchronized Run run(boolean signEverything) {
-        int[] counts = new int[2];
+        int[] appended = new int[1];
+        List<Long> batches = new ArrayList<>();
+        boolean[] verified = {true};
         try {
             boolean ran = store.integrate(session -> {
                 long size = session.size();
@@ -72,7 +85,12 @@ public final class MerkleLog {
                 }
                 for (byte[] hash : session.integrate(MAX_PER_RUN)) {
                     tree.append(hash);
-                    counts[0]++;
+                    appended[0]++;
+                }
+                Optional<MerkleLogStore.CheckpointRow> latest = session.latestCheckpoint();
+                if (latest.isPresent() && !Arrays.equals(latest.get().root(), tree.root(latest.get().treeSize()))) {
+                    verified[0] = false;
+                    return;
                 }
                 while (true) {
                     long done = session.latestCheckpoint().map(MerkleLogStore.CheckpointRow::treeSize).orElse(0L);
@@ -85,10 +103,10 @@ public final class MerkleLog {
                     byte[] root = tree.root(cut);
                     String note = SignedNotes.sign(new Checkpoint(origin, cut, root), key, signingKey.privateKey());
                     session.addCheckpoint(new MerkleLogStore.CheckpointRow(UUID.randomUUID(), done, cut, root, key.keyId(), note, session.now()));
-                    counts[1]++;
+                    batches.add(cut - done);
                 }
             });
-            return new Run(ran, counts[0], counts[1]);
+            return new Run(ran, appended[0], batches, verified[0]);
         } catch (RuntimeException e) {
             tree = new MerkleTree(); // the transaction rolled back: what was appended in memory may not exist
             throw e;

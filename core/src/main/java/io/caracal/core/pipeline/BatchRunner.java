@@ -1,6 +1,7 @@
 package io.caracal.core.pipeline;
 
 import io.caracal.core.event.InvalidEventException;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,12 +43,18 @@ public final class BatchRunner {
     private final DeadLetterSink deadLetters;
     private final Retry retry;
     private final Clock clock;
+    private final ConsumerMetrics metrics;
 
-    public BatchRunner(EventProcessor processor, DeadLetterSink deadLetters, Retry retry, Clock clock) {
+    public BatchRunner(EventProcessor processor, DeadLetterSink deadLetters, Retry retry, Clock clock, MeterRegistry registry) {
         this.processor = processor;
         this.deadLetters = deadLetters;
         this.retry = retry;
         this.clock = clock;
+        this.metrics = new ConsumerMetrics(registry, processor.consumerGroup());
+    }
+
+    ConsumerMetrics metrics() {
+        return metrics;
     }
 
     public String consumerGroup() {
@@ -64,6 +71,15 @@ public final class BatchRunner {
         if (records.isEmpty()) {
             return List.of();
         }
+        long started = System.nanoTime();
+        try {
+            return runFiltered(records, mode);
+        } finally {
+            metrics.processed(Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    private List<ConsumedRecord> runFiltered(List<ConsumedRecord> records, Mode mode) {
         int attempts = mode == Mode.REPORT_FAILURES ? 1 : retry.attempts();
         Attempt whole = attempt(records, attempts);
         if (whole.done()) {
@@ -87,6 +103,7 @@ public final class BatchRunner {
             }
         }
         deadLetters.send(letters);
+        metrics.error("dead_letter", letters.size());
         return failed;
     }
 
@@ -107,6 +124,7 @@ public final class BatchRunner {
                 if (!Failures.isTransient(e) || tryNumber == attempts) {
                     return new Attempt(Map.of(), e, tryNumber);
                 }
+                metrics.error("transient", 1);
                 LOG.warn("{}: transient failure (try {} of {}), retrying in {} ms: {}", processor.consumerGroup(), tryNumber, attempts,
                         backoff.toMillis(), describe(e));
                 try {
@@ -125,6 +143,7 @@ public final class BatchRunner {
         if (!rejected.isEmpty()) {
             deadLetters.send(rejected.entrySet().stream()
                     .map(e -> letter(e.getKey(), e.getValue().errorType(), e.getValue().getMessage())).toList());
+            metrics.error("dead_letter", rejected.size());
         }
     }
 

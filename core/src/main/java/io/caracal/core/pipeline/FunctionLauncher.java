@@ -2,6 +2,7 @@ package io.caracal.core.pipeline;
 
 import io.caracal.core.secret.SecretArns;
 import io.caracal.core.store.SchemaMigrator;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
 import org.slf4j.Logger;
@@ -31,9 +32,10 @@ public final class FunctionLauncher {
         return ApplicationContext.builder().environments(environments).propertySources(SecretArns.fromEnvironment());
     }
 
-    /** A batch runner for {@code processor} with the context's dead-letter queue and clock. */
+    /** A batch runner for {@code processor} with the context's dead-letter queue, clock and meter registry. */
     public static BatchRunner runner(ApplicationContext context, EventProcessor processor) {
-        return new BatchRunner(processor, context.getBean(DeadLetterSink.class), BatchRunner.Retry.standard(), context.getBean(Clock.class));
+        return new BatchRunner(processor, context.getBean(DeadLetterSink.class), BatchRunner.Retry.standard(), context.getBean(Clock.class),
+                context.getBean(MeterRegistry.class));
     }
 
     /**

@@ -31,9 +31,11 @@ public final class KafkaBatches {
         try {
             runner.run(polled.stream().map(KafkaBatches::consumed).toList(), BatchRunner.Mode.RETRY_THEN_DEAD_LETTER);
             consumer.commitSync(nextOffsets(polled));
+            runner.metrics().lag(consumer);
         } catch (RuntimeException e) {
             LOG.error("{}: a batch of {} records could not be finished, reading it again: {}", runner.consumerGroup(), polled.size(),
                     e.getMessage());
+            runner.metrics().error("batch_failed", 1);
             firstOffsets(polled).forEach(consumer::seek);
         }
     }

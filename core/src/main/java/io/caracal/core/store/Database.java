@@ -2,19 +2,38 @@ package io.caracal.core.store;
 
 import io.caracal.core.error.StorageUnavailableException;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Runs units of work in one transaction each and turns database failures an operator can act on into
  * messages that say what to do. Everything else is a bug and keeps its stack trace.
+ * <p>
+ * Each unit of work is counted and timed: {@code caracal_database_queries_total{kind,outcome}} and
+ * {@code caracal_database_query_duration_seconds{kind,outcome}} (kind: transaction or statement; outcome: ok or
+ * error). A unit is what one caller asked for, one round trip or a few in a transaction, not each SQL statement.
  */
 public final class Database {
     private final DataSource dataSource;
+    private final MeterRegistry registry;
 
+    /** A database whose work is measured nowhere: for tools and tests that have no registry to report to. */
     public Database(DataSource dataSource) {
+        this(dataSource, new CompositeMeterRegistry());
+    }
+
+    public Database(DataSource dataSource, MeterRegistry registry) {
         this.dataSource = dataSource;
+        this.registry = registry;
     }
 
     @FunctionalInterface
@@ -23,6 +42,10 @@ public final class Database {
     }
 
     public <T> T transaction(Work<T> work) {
+        return measured("transaction", () -> inTransaction(work));
+    }
+
+    private <T> T inTransaction(Work<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -47,11 +70,28 @@ public final class Database {
 
     /** Work that is one statement, committed by the statement itself: a round trip less than {@link #transaction}. */
     public <T> T statement(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw translate(e);
+        return measured("statement", () -> {
+            try (Connection connection = dataSource.getConnection()) {
+                connection.setAutoCommit(true);
+                return work.run(connection);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+        });
+    }
+
+    private <T> T measured(String kind, Supplier<T> work) {
+        long started = System.nanoTime();
+        String outcome = "error";
+        try {
+            T result = work.get();
+            outcome = "ok";
+            return result;
+        } finally {
+            Tags tags = Tags.of("kind", kind, "outcome", outcome);
+            Counter.builder("caracal.database.queries").description("Units of database work").tags(tags).register(registry).increment();
+            Timer.builder("caracal.database.query.duration").description("Time of one unit of database work, connection wait included")
+                    .tags(tags).publishPercentileHistogram().register(registry).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -166,6 +166,20 @@ class LedgerTamperTest {
         assertTrue(report.checkpoints().get(0).signature().startsWith("Invalid"), report.checkpoints().toString());
     }
 
+    /** What caracal_merkle_verification_failures_total counts: the integrator re-checks the latest checkpoint before signing more. */
+    @Test
+    void theIntegratorSignsNothingOverALogItsLatestCheckpointNoLongerMatches() throws Exception {
+        UUID latest = log.checkpoints().get(log.checkpoints().size() - 1).batchId();
+        asSuperuser("UPDATE merkle_checkpoints SET root_hash = decode(repeat('00', 32), 'hex') WHERE batch_id = '" + latest + "'");
+        new LedgerStore(db, Clock.systemUTC()).write(List.of(new MeteringEvent(UUID.randomUUID(), events.get(0).agentId(), null,
+                new Money(BigDecimal.ONE, new CurrencyCode("USD")), Instant.parse("2026-11-20T13:00:00Z"), "api.example.com", Map.of(), Map.of())));
+        MerkleLog restarted = new MerkleLog(log, "caracal-test", signingKey, 10, Duration.ofMinutes(5));
+        MerkleLog.Run run = restarted.integrateAll();
+        assertFalse(run.verified(), "the rewritten root is noticed");
+        assertEquals(0, run.signed(), "the new event is not signed over the rewritten checkpoint");
+        assertEquals(4, log.checkpoints().size());
+    }
+
     @Test
     void everyEventIsProvenInEveryCheckpointOverItWithOnlyThePublicKey() throws Exception {
         List<NoteKey> publicKey = List.of(new NoteKey("caracal-test", signingKey.publicKey()));

@@ -1,5 +1,6 @@
 package io.caracal.core.pipeline;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.caracal.core.event.InvalidEventException;
 import org.junit.jupiter.api.Test;
 
@@ -56,7 +57,7 @@ class BatchRunnerTest {
 
     private BatchRunner runner(Processor processor) {
         return new BatchRunner(processor, dlq::addAll, new BatchRunner.Retry(3, Duration.ofMillis(100), Duration.ofMillis(150), slept::add),
-                Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC));
+                Clock.fixed(Instant.parse("2026-11-23T00:00:00Z"), ZoneOffset.UTC), new SimpleMeterRegistry());
     }
 
     private static List<ConsumedRecord> records(int n) {
@@ -101,7 +102,7 @@ class BatchRunnerTest {
         BatchRunner runner = new BatchRunner(processor, dlq::addAll, new BatchRunner.Retry(3, Duration.ofMillis(100), Duration.ofSeconds(1), d -> {
             slept.add(d);
             processor.down.clear(); // the database is back after the first wait
-        }), Clock.systemUTC());
+        }), Clock.systemUTC(), new SimpleMeterRegistry());
         assertTrue(runner.run(records(3), BatchRunner.Mode.RETRY_THEN_DEAD_LETTER).isEmpty());
         assertEquals(Set.of(0L, 1L, 2L), done);
         assertTrue(dlq.isEmpty());
@@ -126,7 +127,7 @@ class BatchRunnerTest {
         processor.invalid.add(0L);
         BatchRunner runner = new BatchRunner(processor, letters -> {
             throw new IllegalStateException("dlq down");
-        }, BatchRunner.Retry.standard(), Clock.systemUTC());
+        }, BatchRunner.Retry.standard(), Clock.systemUTC(), new SimpleMeterRegistry());
         assertThrows(IllegalStateException.class, () -> runner.run(records(2), BatchRunner.Mode.RETRY_THEN_DEAD_LETTER));
     }
 }

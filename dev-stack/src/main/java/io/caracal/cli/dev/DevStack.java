@@ -88,15 +88,14 @@ public final class DevStack implements AutoCloseable {
         properties.put("caracal.redis.url", redis.uri());
         properties.put("caracal.gateway.upstreams.demo.url", upstream.url());
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
-        properties.put("caracal.gateway.metrics-port", 0);
-        properties.put("caracal.gateway.metrics-host", "127.0.0.1");
+        // One metrics port for the one process the dev stack is: the gateway's and the consumers' meters together.
+        properties.put("caracal.metrics.port", 0);
+        properties.put("caracal.metrics.host", "127.0.0.1");
         // The ledger, metrics and audit consumers run in this process too, as their containers would.
         properties.put("kafka.bootstrap.servers", kafka.bootstrapServers());
         properties.put("caracal.consumers.ledger-writer.enabled", true);
         properties.put("caracal.consumers.audit-logger.enabled", true);
         properties.put("caracal.consumers.metrics-aggregator.enabled", true);
-        properties.put("caracal.consumers.metrics-aggregator.metrics-port", 0);
-        properties.put("caracal.consumers.metrics-aggregator.metrics-host", "127.0.0.1");
         // The ledger is signed as in production, with a dev key kept beside the data, and checkpoints come quickly.
         properties.put("caracal.merkle.signing-key-path", devKey(home, "merkle_signing_key.pem").toString());
         properties.put("caracal.merkle.batch-timeout", "5s");
@@ -106,8 +105,7 @@ public final class DevStack implements AutoCloseable {
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         gatewayUrl = "http://127.0.0.1:" + server.getPort();
-        metricsUrl = "http://127.0.0.1:" + gateway.getBean(io.caracal.core.metrics.PrometheusEndpoint.class,
-                io.micronaut.inject.qualifiers.Qualifiers.byName("gateway")).port() + "/metrics";
+        metricsUrl = "http://127.0.0.1:" + gateway.getBean(io.caracal.core.metrics.PrometheusEndpoint.class).port() + "/metrics";
         demoAgent = demoAgent(gateway);
         apiKey = gateway.getBean(ApiKeyStore.class).create(demoAgent.id(), "caracal dev").plaintext();
         writeDevEnv();

@@ -65,7 +65,7 @@ class CliInvalidationTest {
         properties.put("micronaut.server.ssl.enabled", false);
         properties.put("caracal.gateway.auth.mode", "api_key");
         properties.put("caracal.gateway.upstreams.demo.url", upstream.url());
-        properties.put("caracal.gateway.metrics-port", 0);
+        properties.put("caracal.metrics.port", 0);
         gateway = ApplicationContext.builder().environments(GatewayApplication.ENVIRONMENTS).properties(properties).start();
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();

@@ -44,16 +44,15 @@ import io.caracal.core.health.StoreChecks;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.gateway.metrics.GatewayMetrics;
-import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.gateway.proxy.Proxy;
 import io.caracal.gateway.nonce.NonceGuard;
 import io.caracal.gateway.target.SsrfGuard;
 import io.caracal.gateway.target.Targets;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
-import io.micronaut.context.annotation.Value;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import io.micronaut.context.exceptions.DisabledBeanException;
 import io.micronaut.http.server.HttpServerConfiguration;
@@ -75,8 +74,7 @@ import java.util.Optional;
 /**
  * Wires the plain pipeline classes; the only place the gateway knows about Micronaut beans. Only in a context
  * that runs the gateway (environment "gateway"): another process with the gateway on its classpath (the
- * dev-stack build running an admin command, a function in the same JVM) must not
- * bind the gateway's metrics port or connect to Redis.
+ * dev-stack build running an admin command, a function in the same JVM) must not connect to Redis.
  */
 @Factory
 @Requires(env = "gateway")
@@ -236,19 +234,8 @@ public class GatewayFactory {
     }
 
     @Singleton
-    GatewayMetrics gatewayMetrics() {
-        return new GatewayMetrics();
-    }
-
-    /** Prometheus on its own port (METRICS_PORT, 9090; a negative port turns it off, 0 picks a free one); not in Lambda. */
-    @Context
-    @jakarta.inject.Named("gateway")
-    @Requires(property = "caracal.gateway.metrics-port", pattern = "\\d+")
-    @Requires(notEnv = FunctionLauncher.LAMBDA) // a Lambda environment is not reachable on a port: nothing could scrape it
-    @Bean(preDestroy = "close")
-    PrometheusEndpoint metricsServer(GatewayMetrics metrics, @Value("${caracal.gateway.metrics-port}") int port,
-                                @Value("${caracal.gateway.metrics-host:0.0.0.0}") String host) {
-        return new PrometheusEndpoint(metrics::scrape, host, port);
+    GatewayMetrics gatewayMetrics(MeterRegistry registry) {
+        return new GatewayMetrics(registry);
     }
 
     /**

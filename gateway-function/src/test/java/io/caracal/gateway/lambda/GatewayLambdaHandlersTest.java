@@ -57,7 +57,7 @@ class GatewayLambdaHandlersTest {
     @BeforeAll
     static void start() throws Exception {
         gateway = GatewayTestAccess.start("gateway_lambda", GatewayFunction.ENVIRONMENTS,
-                Map.of("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers(), "caracal.gateway.metrics-port", METRICS_PORT));
+                Map.of("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers(), "caracal.metrics.port", METRICS_PORT));
         httpApi = new GatewayHttpApiHandler(gateway.context());
         alb = new GatewayAlbHandler(gateway.context());
     }
