@@ -25,7 +25,7 @@ public class DeadLetterGaugesJob {
     private final DeadLetterGauges gauges;
 
     DeadLetterGaugesJob(KafkaSettings kafka, MeterRegistry registry, Clock clock) {
-        this.gauges = new DeadLetterGauges(kafka, registry, clock);
+        this.gauges = new DeadLetterGauges(kafka.connection(), registry, clock);
     }
 
     @Scheduled(fixedDelay = "${caracal.dlq.gauge-interval:60s}", initialDelay = "1s")

@@ -1,6 +1,6 @@
 package io.caracal.gateway;
 
-import io.caracal.core.secret.SecretArns;
+import io.caracal.core.pipeline.FunctionLauncher;
 import io.micronaut.runtime.Micronaut;
 
 /** The gateway as a container (Micronaut on Netty). */
@@ -13,7 +13,7 @@ public final class GatewayApplication {
 
     public static void main(String[] args) {
         // No banner: stdout holds the log lines, each one JSON object (caracal-logback.xml).
-        Micronaut.build(args).mainClass(GatewayApplication.class).banner(false).environments(ENVIRONMENTS).propertySources(SecretArns.fromEnvironment())
+        Micronaut.build(args).mainClass(GatewayApplication.class).banner(false).environments(ENVIRONMENTS).propertySources(FunctionLauncher.secrets(System.getenv()))
                 .start();
     }
 }

@@ -12,7 +12,7 @@ import io.caracal.core.ledger.MerkleLogStore;
 import io.caracal.core.ledger.NoteKey;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
-import io.caracal.core.secret.SecretArns;
+import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.embedded.SharedServices;
 import io.caracal.testing.CapturedLog;
 import io.caracal.testing.ScheduledEvents;
@@ -78,7 +78,7 @@ class MerkleIntegratorLambdaSecretsTest {
     /** The settings Terraform gives the function, beside its environment variables' secrets: no password, no key path. */
     private ApplicationContextBuilder contextWith(Map<String, String> environment) {
         return ApplicationContext.builder().environments(MerkleIntegratorLambdaHandler.ENVIRONMENTS)
-                .propertySources(SecretArns.fromSecretsManager(environment))
+                .propertySources(FunctionLauncher.secrets(environment))
                 .properties(Map.of("datasources.default.url", SharedServices.postgres().jdbcUrl(database), "datasources.default.username", ROLE,
                         "caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers(),
                         "caracal.merkle.origin", ORIGIN, "caracal.merkle.batch-size-limit", BATCH_SIZE_LIMIT));

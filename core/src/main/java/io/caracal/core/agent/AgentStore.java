@@ -152,10 +152,14 @@ public final class AgentStore implements AgentLookup {
         }
     }
 
-    /** A delegated budget is carved from the parent's: moving the agent away would orphan it. */
+    /**
+     * A delegated budget is carved from the parent's: moving the agent away would orphan it. A delegation token's
+     * budget (a row with a {@code delegation_jti}) does not stop a move: the token is refused once its child has
+     * another parent. The condition is spelled here rather than taken from the policy package, which depends on this one.
+     */
     private static void requireNoDelegatedPolicy(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM budget_policies WHERE agent_id = ? AND active AND delegated_from IS NOT NULL AND "
-                + io.caracal.core.policy.PolicyStore.NOT_TOKEN + " LIMIT 1")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM budget_policies WHERE agent_id = ? AND active AND delegated_from IS NOT NULL"
+                + " AND delegation_jti IS NULL LIMIT 1")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {

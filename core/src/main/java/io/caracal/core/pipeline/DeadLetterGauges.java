@@ -1,6 +1,6 @@
 package io.caracal.core.pipeline;
 
-import io.caracal.core.config.KafkaSettings;
+import io.caracal.core.event.KafkaConnection;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class DeadLetterGauges {
     private final AtomicReference<List<DeadLetter>> letters = new AtomicReference<>(List.of());
-    private final KafkaSettings kafka;
+    private final KafkaConnection kafka;
 
-    public DeadLetterGauges(KafkaSettings kafka, MeterRegistry registry, Clock clock) {
+    public DeadLetterGauges(KafkaConnection kafka, MeterRegistry registry, Clock clock) {
         this.kafka = kafka;
         Gauge.builder("caracal.dlq.size", letters, l -> l.get().size()).description("Dead letters in the queue").register(registry);
         Gauge.builder("caracal.dlq.oldest.message.age.seconds", letters,
@@ -30,7 +30,7 @@ public final class DeadLetterGauges {
 
     /** Reads the queue to its end as it is now. */
     public void refresh() {
-        letters.set(DeadLetterReader.read(kafka.connection()).letters());
+        letters.set(DeadLetterReader.read(kafka).letters());
     }
 
     private static Instant oldest(List<DeadLetter> letters) {

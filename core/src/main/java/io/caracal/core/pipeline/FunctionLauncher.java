@@ -5,10 +5,12 @@ import io.caracal.core.store.SchemaMigrator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.context.ApplicationContextBuilder;
+import io.micronaut.context.env.PropertySource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /** How the consumer functions start, in a container or a Lambda, with the same wiring. */
@@ -29,7 +31,15 @@ public final class FunctionLauncher {
      * environment variables, and the secrets their X_SECRET_ARN variables name read from AWS Secrets Manager.
      */
     public static ApplicationContextBuilder context(String... environments) {
-        return ApplicationContext.builder().environments(environments).propertySources(SecretArns.fromEnvironment());
+        return ApplicationContext.builder().environments(environments).propertySources(secrets(System.getenv()));
+    }
+
+    /**
+     * The secrets {@code environment}'s X_SECRET_ARN variables name, under the names of the variables they stand for,
+     * so the configuration's {@code ${X}} placeholders read them as they would the variables.
+     */
+    public static PropertySource secrets(Map<String, String> environment) {
+        return PropertySource.of("secret-arns", SecretArns.fromSecretsManager(environment), PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
     }
 
     /** A batch runner for {@code processor} with the context's dead-letter queue, clock and meter registry. */

@@ -2,7 +2,6 @@ package io.caracal.core.secret;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.micronaut.context.env.PropertySource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -48,14 +47,13 @@ public final class SecretArns {
             new Reference("RECEIPT_SIGNING_KEY_SECRET_ARN", "RECEIPT_SIGNING_KEY_PATH", Form.FILE),
             new Reference("MERKLE_SIGNING_KEY_SECRET_ARN", "MERKLE_SIGNING_KEY_PATH", Form.FILE));
 
-    private static final String SOURCE_NAME = "secret-arns";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private SecretArns() {
     }
 
     /** The process's secrets, read from AWS Secrets Manager as its environment variables name them. */
-    public static PropertySource fromEnvironment() {
+    public static Map<String, Object> fromEnvironment() {
         return fromSecretsManager(System.getenv());
     }
 
@@ -64,9 +62,9 @@ public final class SecretArns {
      * and endpoint (AWS_REGION, the function's role, AWS_ENDPOINT_URL_SECRETS_MANAGER or their system properties).
      * No client is made when no {@code X_SECRET_ARN} is set.
      */
-    public static PropertySource fromSecretsManager(Map<String, String> environment) {
+    public static Map<String, Object> fromSecretsManager(Map<String, String> environment) {
         if (REFERENCES.stream().noneMatch(r -> isSet(environment.get(r.arnVariable())))) {
-            return PropertySource.of(SOURCE_NAME, Map.of());
+            return Map.of();
         }
         try (SecretsManager secretsManager = SecretsManager.fromDefaults()) {
             return resolve(environment, secretsManager::secretString);
@@ -75,10 +73,11 @@ public final class SecretArns {
 
     /**
      * The settings of every {@code X_SECRET_ARN} set in {@code environment}, each secret read by {@code read} (ARN to
-     * value), under the environment variables' names, so they take the place of those variables. Throws
+     * value), under the environment variables' names, so they take the place of those variables
+     * (the functions' launcher gives them to a context as a property source). Throws
      * {@link IllegalStateException} naming the variable when a secret cannot be read or has not the expected form.
      */
-    static PropertySource resolve(Map<String, String> environment, Function<String, String> read) {
+    static Map<String, Object> resolve(Map<String, String> environment, Function<String, String> read) {
         Map<String, Object> settings = new LinkedHashMap<>();
         Path directory = null;
         for (Reference reference : REFERENCES) {
@@ -101,7 +100,7 @@ public final class SecretArns {
                 }
             }
         }
-        return PropertySource.of(SOURCE_NAME, settings, PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
+        return settings;
     }
 
     private static boolean isSet(String value) {
