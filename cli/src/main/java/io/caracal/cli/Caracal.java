@@ -1,7 +1,6 @@
 package io.caracal.cli;
 
 import io.caracal.core.error.CaracalException;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
@@ -15,8 +14,6 @@ import java.util.Map;
  * 2 for a malformed command line, 1 for anything the command itself refused or could not do.
  */
 public final class Caracal {
-    private static final Logger LOG = LoggerFactory.getLogger(Caracal.class);
-
     private Caracal() {
     }
 
@@ -79,7 +76,9 @@ public final class Caracal {
             err.println("Error: unexpected failure: " + e.toString().lines().findFirst().orElse("")
                     + (env.containsKey("CARACAL_DEBUG") ? "" : " (set CARACAL_DEBUG=1 for details)"));
             if (env.containsKey("CARACAL_DEBUG")) {
-                LOG.error("unexpected failure", e);
+                // Looked up here, not in a static field: starting the logging configuration costs --help and the
+                // commands that log nothing a good part of their start-up.
+                LoggerFactory.getLogger(Caracal.class).error("unexpected failure", e);
             }
         }
         err.flush();
