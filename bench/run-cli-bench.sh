@@ -36,10 +36,10 @@ series() {
     /usr/bin/time -f "%e %U %S" -a -o "$times" "$@" >/dev/null 2>&1
   done
   after="$(cut -d' ' -f1 /proc/loadavg)"
-  sort -n -k1 "$times" | awk -v label="$label" -v load="$before-$after" '
+  sort -n -k1 "$times" | awk -v label="$label" -v loads="$before-$after" '
     { wall[NR] = $1; cpu += $2 + $3 }
     END { m = (NR % 2) ? wall[(NR + 1) / 2] : (wall[NR / 2] + wall[NR / 2 + 1]) / 2
-          printf "| %-52s | %6.2f s | %6.2f s | %6.2f s | %6.2f s | %s |\n", label, m, wall[1], wall[NR], cpu / NR, load }'
+          printf "| %-52s | %6.2f s | %6.2f s | %6.2f s | %6.2f s | %s |\n", label, m, wall[1], wall[NR], cpu / NR, loads }'
   rm -f "$times"
 }
 
