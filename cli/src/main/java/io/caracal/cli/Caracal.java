@@ -1,22 +1,25 @@
 package io.caracal.cli;
 
 import io.caracal.core.error.CaracalException;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The {@code caracal} command. Every failure ends as one line on stderr and a non-zero exit code:
  * 2 for a malformed command line, 1 for anything the command itself refused or could not do.
  */
 public final class Caracal {
-    private static final Logger LOG = LoggerFactory.getLogger(Caracal.class);
-
     private Caracal() {
     }
 
@@ -37,7 +40,7 @@ public final class Caracal {
 
     public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err, Distribution distribution) {
         try (CliSession session = new CliSession(env, out, err, distribution.localServices())) {
-            CommandLine commandLine = commandLine(session, distribution)
+            CommandLine commandLine = commandLine(session, distribution, Arrays.asList(args)::contains)
                     .setOut(out)
                     .setErr(err)
                     .setParameterExceptionHandler((e, arguments) -> {
@@ -57,15 +60,33 @@ public final class Caracal {
         }
     }
 
-    /** The command tree of a distribution: the admin commands plus its own, each created with the session it needs. */
+    /** The whole command tree of a distribution: the admin commands plus its own, each created with the session it needs. */
     public static CommandLine commandLine(CliSession session, Distribution distribution) {
+        return commandLine(session, distribution, name -> true);
+    }
+
+    /**
+     * The command tree with only the groups {@code built} names made in full; every other group is its name and
+     * description, all that {@code caracal --help} and a misspelt group's suggestions show. Building a group reads the
+     * annotations of each of its commands, which was most of what {@code --help} cost (issue 17).
+     */
+    private static CommandLine commandLine(CliSession session, Distribution distribution, Predicate<String> built) {
         SessionFactory factory = new SessionFactory(session);
         CommandLine commandLine = new CommandLine(new CaracalCommand(session), factory);
-        for (Class<?> command : distribution.commands()) {
-            try {
-                commandLine.addSubcommand(factory.create(command));
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot create " + command.getName(), e);
+        List<Class<?>> groups = new ArrayList<>(CaracalCommand.GROUPS);
+        groups.addAll(distribution.commands());
+        for (Class<?> group : groups) {
+            Command command = group.getAnnotation(Command.class);
+            if (built.test(command.name())) {
+                try {
+                    commandLine.addSubcommand(factory.create(group));
+                } catch (Exception e) {
+                    throw new IllegalStateException("cannot create " + group.getName(), e);
+                }
+            } else {
+                CommandSpec outline = CommandSpec.create().name(command.name());
+                outline.usageMessage().description(command.description());
+                commandLine.addSubcommand(command.name(), new CommandLine(outline));
             }
         }
         // After the additions: picocli applies a setting only to the subcommands present when it is set.
@@ -79,7 +100,9 @@ public final class Caracal {
             err.println("Error: unexpected failure: " + e.toString().lines().findFirst().orElse("")
                     + (env.containsKey("CARACAL_DEBUG") ? "" : " (set CARACAL_DEBUG=1 for details)"));
             if (env.containsKey("CARACAL_DEBUG")) {
-                LOG.error("unexpected failure", e);
+                // Looked up here, not in a static field: starting the logging configuration costs --help and the
+                // commands that log nothing a good part of their start-up.
+                LoggerFactory.getLogger(Caracal.class).error("unexpected failure", e);
             }
         }
         err.flush();

@@ -20,16 +20,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 
 @Command(name = "caracal", mixinStandardHelpOptions = true, version = "caracal 0.1.0",
         description = "Economic firewall for AI agents: manage agents, budgets, allowlists and prices.%n"
                 + "Database: DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASSWORD, or the 'database:' section of the config file;"
                 + " with neither, the stack of a running 'caracal dev' ($CARACAL_HOME/dev.env, default ~/.caracal),"
-                + " or, in the dev-stack build only, a local embedded PostgreSQL under $CARACAL_HOME.",
-        subcommands = {AgentCommand.class, PolicyCommand.class, BudgetCommand.class, DelegationCommand.class, AllowlistCommand.class,
-                PricebookCommand.class, AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class, ReplayCommand.class, MerkleCommand.class,
-                LedgerCommand.class, ReceiptCommand.class, SnapshotCommand.class, BackupCommand.class})
+                + " or, in the dev-stack build only, a local embedded PostgreSQL under $CARACAL_HOME.")
 public final class CaracalCommand {
+    /** The command groups, in the order --help lists them; {@link Caracal#commandLine} adds them. */
+    static final List<Class<?>> GROUPS = List.of(AgentCommand.class, PolicyCommand.class, BudgetCommand.class, DelegationCommand.class,
+            AllowlistCommand.class, PricebookCommand.class, AuditCommand.class, DbCommand.class, KafkaCommand.class, DlqCommand.class,
+            ReplayCommand.class, MerkleCommand.class, LedgerCommand.class, ReceiptCommand.class, SnapshotCommand.class, BackupCommand.class);
+
     private final CliSession session;
 
     CaracalCommand(CliSession session) {

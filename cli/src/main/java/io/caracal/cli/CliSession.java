@@ -9,25 +9,34 @@ import io.caracal.core.pricing.PricebookStore;
 import io.caracal.core.budget.RedisBudgetCounters;
 import io.caracal.core.store.RedisSettings;
 import io.caracal.core.store.SharedRedis;
+import io.caracal.core.store.Database;
 import io.caracal.core.store.SchemaMigrator;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.json.JsonMapper;
 import io.micronaut.serde.ObjectMapper;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import javax.sql.DataSource;
 
 /**
- * What one CLI invocation shares between its commands: the environment, the output streams and, started only
- * when a command first needs it, the application context holding the stores. {@code --help} and usage errors
- * never touch the database.
+ * What one CLI invocation shares between its commands: the environment, the output streams and, made only when a
+ * command first needs them, the database's connection pool, the stores over it and, for the few beans that are more
+ * than a store (settings read from configuration), the application context. {@code --help} and usage errors never
+ * touch the database, and a command that uses stores alone starts no context (issue 17: its start was most of a
+ * command's time).
  */
 public final class CliSession implements AutoCloseable {
     /** Where a running {@code caracal dev} writes its connection settings, in the Caracal home. */
@@ -42,6 +51,9 @@ public final class CliSession implements AutoCloseable {
     private boolean configFileGiven;
     private final LocalServices localServices;
     private LocalServices.Server localPostgres;
+    private ConnectionSettings database;
+    private HikariDataSource dataSource;
+    private final Map<Class<?>, Object> stores = new HashMap<>();
     private ApplicationContext context;
     private LocalServices.Server localRedis;
     private SharedRedis redis;
@@ -137,15 +149,93 @@ public final class CliSession implements AutoCloseable {
     }
 
     /**
-     * The invocation's clock: the application context's (ClockFactory) once a command has started it. Commands that
-     * only talk to Kafka start no context and read the same UTC system clock ClockFactory gives.
+     * The invocation's clock: the application context's (ClockFactory) once a command has started it; until then the
+     * same UTC system clock ClockFactory gives.
      */
     public Clock clock() {
-        return context != null ? bean(Clock.class) : Clock.systemUTC();
+        return context != null ? context.getBean(Clock.class) : Clock.systemUTC();
     }
 
+    /** A store (made here, over this session's pool), the clock, or another bean of the application context. */
     public <T> T bean(Class<T> type) {
-        return context().getBean(type);
+        if (type == Clock.class) {
+            return type.cast(clock());
+        }
+        Object store = stores.get(type);
+        if (store == null) {
+            store = store(type);
+            if (store == null) {
+                return context().getBean(type);
+            }
+            stores.put(type, store);
+        }
+        return type.cast(store);
+    }
+
+    /**
+     * {@code type} made over this session's database as core's StoreFactory makes it, without the application context:
+     * a store's constructor takes the Database (and the clock), and the Database and the SchemaMigrator take the data
+     * source. Null for any other type.
+     */
+    private Object store(Class<?> type) {
+        for (Constructor<?> constructor : type.getConstructors()) {
+            List<Class<?>> parameters = List.of(constructor.getParameterTypes());
+            if (parameters.equals(List.of(Database.class, Clock.class))) {
+                return create(constructor, bean(Database.class), clock());
+            }
+            if (parameters.equals(List.of(Database.class))) {
+                return create(constructor, bean(Database.class));
+            }
+            if (parameters.equals(List.of(DataSource.class))) {
+                return create(constructor, dataSource());
+            }
+        }
+        return null;
+    }
+
+    private static Object create(Constructor<?> constructor, Object... arguments) {
+        try {
+            return constructor.newInstance(arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : new IllegalStateException(e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot create " + constructor.getDeclaringClass().getName(), e);
+        }
+    }
+
+    /**
+     * The pool the stores and the application context share: two connections, made on first use, so an unreachable
+     * database is reported by the command as one clear line.
+     */
+    private DataSource dataSource() {
+        if (dataSource == null) {
+            ConnectionSettings settings = database();
+            HikariConfig config = new HikariConfig();
+            config.setJdbcUrl(settings.jdbcUrl());
+            config.setUsername(settings.user());
+            config.setPassword(settings.password());
+            config.setDriverClassName("org.postgresql.Driver");
+            config.setMaximumPoolSize(2);
+            config.setConnectionTimeout(5000);
+            config.setInitializationFailTimeout(-1);
+            dataSource = new HikariDataSource(config);
+        }
+        return dataSource;
+    }
+
+    /** Where the database is: the configured one, or the local one, started now (where the distribution has one). */
+    private ConnectionSettings database() {
+        if (database == null) {
+            ConnectionSettings settings = connectionSettings();
+            if (!settings.embedded()) {
+                database = settings;
+            } else {
+                database = startLocalPostgres(settings);
+                // The local database is ours alone: keep its schema current so the first command just works.
+                bean(SchemaMigrator.class).migrate();
+            }
+        }
+        return database;
     }
 
     /** The budget engine over this session's database and Redis (started only for commands that need it). */
@@ -201,19 +291,7 @@ public final class CliSession implements AutoCloseable {
 
     private ApplicationContext context() {
         if (context == null) {
-            ConnectionSettings settings = connectionSettings();
-            if (settings.embedded()) {
-                settings = startLocalPostgres(settings);
-            }
             Map<String, Object> properties = new HashMap<>();
-            properties.put("datasources.default.url", settings.jdbcUrl());
-            properties.put("datasources.default.username", settings.user());
-            properties.put("datasources.default.password", settings.password());
-            properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
-            properties.put("datasources.default.maximum-pool-size", 2);
-            properties.put("datasources.default.connection-timeout", 5000);
-            // Connect on first use, so an unreachable database is reported by the command as one clear line.
-            properties.put("datasources.default.initialization-fail-timeout", -1);
             // A command is over in seconds and nothing scrapes it: no meter registry, no binders to start.
             properties.put("micronaut.metrics.enabled", false);
             // Scripts reading -o json find every field, null or empty ones included.
@@ -221,16 +299,14 @@ public final class CliSession implements AutoCloseable {
             // As the metrics function reads them (application-metrics.yml), so a restore keeps the same days.
             putIfSet(properties, "caracal.consumers.metrics-aggregator.day-retention", "SPEND_DAY_RETENTION");
             putIfSet(properties, "caracal.consumers.metrics-aggregator.hour-retention", "SPEND_HOUR_RETENTION");
-            context = ApplicationContext.builder()
+            ApplicationContext created = ApplicationContext.builder()
                     .deduceEnvironment(false)
                     .environments("cli")
                     .banner(false)
                     .properties(properties)
-                    .start();
-            if (localPostgres != null) {
-                // The local database is ours alone: keep its schema current so the first command just works.
-                context.getBean(SchemaMigrator.class).migrate();
-            }
+                    .build();
+            created.registerSingleton(DataSource.class, dataSource());
+            context = created.start();
         }
         return context;
     }
@@ -257,6 +333,9 @@ public final class CliSession implements AutoCloseable {
         }
         if (context != null) {
             context.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
         }
         if (offlineJson != null) {
             offlineJson.close();
