@@ -1,15 +1,19 @@
 package io.caracal.core.ledger;
 
-import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
 import io.caracal.core.ledger.MerkleLogStore.Leaf;
 
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Checks the ledger against its signed checkpoints: every leaf is recomputed from the ledger event as it is now,
@@ -90,18 +94,36 @@ public final class LedgerVerifier {
         return Optional.of(report);
     }
 
+    /**
+     * Recomputes the leaves of {@code targets} from the ledger as it is now, starting from the compact range of the
+     * latest checkpoint before them (O(batches + log n), not the whole log), and checks their signatures and roots.
+     * A stored range that does not fold to its checkpoint's signed root is reported and not used: the leaves are then
+     * recomputed from leaf 0. Every stored range passed on the way is compared with the recomputed one.
+     */
     private Report verify(List<CheckpointRow> targets, List<CheckpointRow> all) {
         List<Problem> problems = new ArrayList<>();
         if (targets.isEmpty()) {
             return new Report(List.of(), problems, 0);
         }
         List<NoteKey> keys = trusted.isEmpty() ? store.keys() : trusted;
+        long first = targets.stream().mapToLong(CheckpointRow::firstLeaf).min().orElseThrow();
         long size = targets.stream().mapToLong(CheckpointRow::treeSize).max().orElseThrow();
-        MerkleTree tree = new MerkleTree();
+        CompactRange range = CompactRange.empty();
+        Optional<MerkleLogStore.StoredRange> base = store.rangeAtOrBefore(first);
+        if (base.isPresent()) {
+            try {
+                range = base.get().verified(keys);
+            } catch (InvalidCheckpointException e) {
+                problems.add(new Problem(null, null, base.get().checkpoint().batchId(), e.getMessage()));
+            }
+        }
+        Map<Long, byte[]> storedRanges = store.storedRanges(range.size(), size);
+        Set<Long> targetSizes = targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet());
+        Map<Long, byte[]> roots = new HashMap<>();
         long checked = 0;
-        for (Leaf leaf : store.leaves(0, size)) {
-            if (leaf.index() != tree.size()) {
-                problems.add(new Problem(null, tree.size(), batchOf(all, tree.size()), "leaves " + tree.size() + " to " + (leaf.index() - 1)
+        for (Leaf leaf : store.leaves(range.size(), size)) {
+            if (leaf.index() != range.size()) {
+                problems.add(new Problem(null, range.size(), batchOf(all, range.size()), "leaves " + range.size() + " to " + (leaf.index() - 1)
                         + " are missing from the log"));
                 break;
             }
@@ -114,8 +136,15 @@ public final class LedgerVerifier {
                     problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));
                 }
             }
-            tree.append(hash);
+            range.append(hash);
             checked++;
+            byte[] stored = storedRanges.get(range.size());
+            if (stored != null && !MessageDigest.isEqual(stored, range.encoded())) {
+                problems.add(new Problem(null, null, batchOf(all, range.size() - 1), "its stored compact range was altered: it differs from the log's"));
+            }
+            if (targetSizes.contains(range.size())) {
+                roots.put(range.size(), range.root());
+            }
         }
         List<CheckpointResult> results = new ArrayList<>();
         for (CheckpointRow checkpoint : targets) {
@@ -126,7 +155,8 @@ public final class LedgerVerifier {
                 boolean sameFacts = verified.checkpoint().size() == checkpoint.treeSize()
                         && MessageDigest.isEqual(verified.checkpoint().root(), checkpoint.root());
                 signature = sameFacts ? "Valid" : "Invalid (the stored size or root differs from the signed note)";
-                rootMatches = tree.size() >= checkpoint.treeSize() && MessageDigest.isEqual(tree.root(checkpoint.treeSize()), verified.checkpoint().root());
+                byte[] root = roots.get(checkpoint.treeSize());
+                rootMatches = root != null && MessageDigest.isEqual(root, verified.checkpoint().root());
             } catch (InvalidCheckpointException e) {
                 signature = "Invalid (" + e.getMessage() + ")";
             }

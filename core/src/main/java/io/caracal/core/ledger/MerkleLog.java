@@ -1,16 +1,21 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.keys.PemKeys;
-import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.CompactRange;
 
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The integrator: appends ledger events to the Merkle log and signs a checkpoint every {@code batchSize} events,
  * or when the oldest unsigned event has waited {@code batchTimeout}. Any number of replicas may call
- * {@link #integrate()}; the store lets one at a time in. It keeps the tree's hashes in memory between runs and
- * reloads them from the log whenever they might be stale.
+ * {@link #integrate()}; the store lets one at a time in. Each run resumes the tree from the compact range stored
+ * with the latest checkpoint and the leaves after it, so a run costs its own leaves plus O(log n) however long the
+ * log is, and nothing is kept between runs that another replica could have made stale.
  */
 public final class MerkleLog {
     /** Events appended per run at most, so one transaction stays short. */
@@ -22,7 +27,6 @@ public final class MerkleLog {
     private final NoteKey key;
     private final int batchSize;
     private final Duration batchTimeout;
-    private MerkleTree tree = new MerkleTree();
 
     public MerkleLog(MerkleLogStore store, String origin, PemKeys.SigningKey signingKey, int batchSize, Duration batchTimeout) {
         if (batchSize < 1 || batchTimeout.isNegative() || batchTimeout.isZero()) {
@@ -61,38 +65,50 @@ public final class MerkleLog {
 
     private synchronized Run run(boolean signEverything) {
         int[] counts = new int[2];
-        try {
-            boolean ran = store.integrate(session -> {
-                long size = session.size();
-                if (tree.size() > size) {
-                    tree = new MerkleTree();
-                }
-                for (byte[] hash : session.leafHashes(tree.size(), size)) {
-                    tree.append(hash);
-                }
-                for (byte[] hash : session.integrate(MAX_PER_RUN)) {
-                    tree.append(hash);
-                    counts[0]++;
-                }
-                while (true) {
-                    long done = session.latestCheckpoint().map(MerkleLogStore.CheckpointRow::treeSize).orElse(0L);
-                    long pending = tree.size() - done;
-                    if (pending == 0 || (pending < batchSize && !signEverything
-                            && session.integratedAt(done).plus(batchTimeout).isAfter(session.now()))) {
-                        break;
-                    }
-                    long cut = done + Math.min(pending, batchSize);
-                    byte[] root = tree.root(cut);
-                    String note = SignedNotes.sign(new Checkpoint(origin, cut, root), key, signingKey.privateKey());
-                    session.addCheckpoint(new MerkleLogStore.CheckpointRow(UUID.randomUUID(), done, cut, root, key.keyId(), note, session.now()));
+        boolean ran = store.integrate(session -> {
+            long done = session.latestCheckpoint().map(MerkleLogStore.CheckpointRow::treeSize).orElse(0L);
+            CompactRange range = resume(session, done);
+            List<byte[]> hashes = new ArrayList<>(session.leafHashes(range.size(), session.size()));
+            List<byte[]> appended = session.integrate(MAX_PER_RUN);
+            hashes.addAll(appended);
+            counts[0] = appended.size();
+            for (byte[] hash : hashes) {
+                range.append(hash);
+                if (range.size() - done == batchSize) {
+                    sign(session, done, range);
+                    done = range.size();
                     counts[1]++;
                 }
-            });
-            return new Run(ran, counts[0], counts[1]);
-        } catch (RuntimeException e) {
-            tree = new MerkleTree(); // the transaction rolled back: what was appended in memory may not exist
-            throw e;
+            }
+            if (range.size() > done && (signEverything || !session.integratedAt(done).plus(batchTimeout).isAfter(session.now()))) {
+                sign(session, done, range);
+                counts[1]++;
+            }
+        });
+        return new Run(ran, counts[0], counts[1]);
+    }
+
+    /**
+     * The tree's compact range at the latest checkpoint that stored one (at or before {@code done}), believed only once
+     * it folds to that checkpoint's signed root: signing on top of an altered range would sign a forged log.
+     */
+    private static CompactRange resume(MerkleLogStore.Session session, long done) throws SQLException {
+        Optional<MerkleLogStore.StoredRange> stored = session.rangeAtOrBefore(done);
+        if (stored.isEmpty()) {
+            return CompactRange.empty();
         }
+        try {
+            return stored.get().verified(session.keys());
+        } catch (InvalidCheckpointException e) {
+            throw new LedgerTamperedException("checkpoint " + stored.get().checkpoint().batchId() + " cannot be built on: " + e.getMessage()
+                    + "; run caracal merkle verify-range");
+        }
+    }
+
+    private void sign(MerkleLogStore.Session session, long first, CompactRange range) throws SQLException {
+        byte[] root = range.root();
+        String note = SignedNotes.sign(new Checkpoint(origin, range.size(), root), key, signingKey.privateKey());
+        session.addCheckpoint(new MerkleLogStore.CheckpointRow(UUID.randomUUID(), first, range.size(), root, key.keyId(), note, session.now()), range);
     }
 
     public NoteKey key() {

@@ -2,9 +2,11 @@ package io.caracal.core.ledger;
 
 import io.caracal.core.store.Database;
 import io.caracal.core.store.Rows;
+import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.merkle.MerkleTree;
 
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
@@ -14,6 +16,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +30,7 @@ import java.util.UUID;
  */
 public final class MerkleLogStore {
     private static final long INTEGRATOR_LOCK = 0x0CA2ACA1_0000_0003L;
+    private static final String CHECKPOINT_COLUMNS = "batch_id, first_leaf, tree_size, root_hash, key_id, signed_note, created_at";
 
     private final Database db;
     private final Clock clock;
@@ -36,6 +41,27 @@ public final class MerkleLogStore {
     }
 
     public record CheckpointRow(UUID batchId, long firstLeaf, long treeSize, byte[] root, String keyId, String note, Instant createdAt) {
+    }
+
+    /**
+     * A checkpoint with the compact range stored beside it, not believed yet: whoever can write the table can write
+     * the range, so it counts only once {@link #verified} folds it to the root the checkpoint's note signs.
+     */
+    public record StoredRange(CheckpointRow checkpoint, byte[] encoded) {
+        /** The range, once one of {@code keys} signed the note and the range's root is the signed root. */
+        public CompactRange verified(Collection<NoteKey> keys) throws InvalidCheckpointException {
+            Checkpoint signed = SignedNotes.verify(checkpoint.note(), keys).checkpoint();
+            CompactRange range;
+            try {
+                range = CompactRange.decode(checkpoint.treeSize(), encoded);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidCheckpointException("its stored compact range was altered: " + e.getMessage());
+            }
+            if (signed.size() != checkpoint.treeSize() || !MessageDigest.isEqual(range.root(), signed.root())) {
+                throw new InvalidCheckpointException("its stored compact range was altered: it does not lead to the signed root");
+            }
+            return range;
+        }
     }
 
     /** A leaf as stored, with the ledger event at its position now (null if that event is gone). */
@@ -111,9 +137,21 @@ public final class MerkleLogStore {
             return MerkleLogStore.leafHashes(c, from, to);
         }
 
-        public void addCheckpoint(CheckpointRow checkpoint) throws SQLException {
+        public Optional<StoredRange> rangeAtOrBefore(long size) throws SQLException {
+            return MerkleLogStore.rangeAtOrBefore(c, size);
+        }
+
+        public List<NoteKey> keys() throws SQLException {
+            return MerkleLogStore.keys(c);
+        }
+
+        /** Records {@code checkpoint} with {@code range}, the compact range of its tree. */
+        public void addCheckpoint(CheckpointRow checkpoint, CompactRange range) throws SQLException {
+            if (range.size() != checkpoint.treeSize()) {
+                throw new IllegalArgumentException("the compact range of " + range.size() + " leaves is not checkpoint " + checkpoint.treeSize() + "'s");
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO merkle_checkpoints (batch_id, first_leaf, tree_size, root_hash, key_id,"
-                    + " signed_note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + " signed_note, created_at, compact_range) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setObject(1, checkpoint.batchId());
                 ps.setLong(2, checkpoint.firstLeaf());
                 ps.setLong(3, checkpoint.treeSize());
@@ -121,6 +159,7 @@ public final class MerkleLogStore {
                 ps.setString(5, checkpoint.keyId());
                 ps.setString(6, checkpoint.note());
                 Rows.setInstant(ps, 7, checkpoint.createdAt());
+                ps.setBytes(8, range.encoded());
                 ps.executeUpdate();
             }
         }
@@ -163,18 +202,43 @@ public final class MerkleLogStore {
     }
 
     public List<NoteKey> keys() {
-        return db.transaction(c -> {
-            List<NoteKey> keys = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT key_name, public_key FROM merkle_keys ORDER BY added_at");
-                 ResultSet rs = ps.executeQuery()) {
-                KeyFactory factory = KeyFactory.getInstance("EC");
-                while (rs.next()) {
-                    keys.add(new NoteKey(rs.getString(1), (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(2)))));
-                }
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("a stored Merkle key is not an EC public key", e);
+        return db.transaction(MerkleLogStore::keys);
+    }
+
+    private static List<NoteKey> keys(Connection c) throws SQLException {
+        List<NoteKey> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_name, public_key FROM merkle_keys ORDER BY added_at");
+             ResultSet rs = ps.executeQuery()) {
+            KeyFactory factory = KeyFactory.getInstance("EC");
+            while (rs.next()) {
+                keys.add(new NoteKey(rs.getString(1), (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(2)))));
             }
-            return keys;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("a stored Merkle key is not an EC public key", e);
+        }
+        return keys;
+    }
+
+    /** The latest checkpoint at or before tree size {@code size} that has a compact range stored, with the range. */
+    public Optional<StoredRange> rangeAtOrBefore(long size) {
+        return db.transaction(c -> rangeAtOrBefore(c, size));
+    }
+
+    /** The compact ranges stored with the checkpoints of tree sizes in ({@code from}, {@code to}], by tree size. */
+    public Map<Long, byte[]> storedRanges(long from, long to) {
+        return db.transaction(c -> {
+            Map<Long, byte[]> ranges = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, compact_range FROM merkle_checkpoints"
+                    + " WHERE tree_size > ? AND tree_size <= ? AND compact_range IS NOT NULL")) {
+                ps.setLong(1, from);
+                ps.setLong(2, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ranges.put(rs.getLong(1), rs.getBytes(2));
+                    }
+                }
+            }
+            return ranges;
         });
     }
 
@@ -305,15 +369,29 @@ public final class MerkleLogStore {
         return hashes;
     }
 
+    private static Optional<StoredRange> rangeAtOrBefore(Connection c, long size) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + ", compact_range FROM merkle_checkpoints"
+                + " WHERE tree_size <= ? AND compact_range IS NOT NULL ORDER BY tree_size DESC LIMIT 1")) {
+            ps.setLong(1, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new StoredRange(checkpoint(rs), rs.getBytes("compact_range"))) : Optional.empty();
+            }
+        }
+    }
+
     private static List<CheckpointRow> checkpoints(Connection c, String order) throws SQLException {
         List<CheckpointRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT batch_id, first_leaf, tree_size, root_hash, key_id, signed_note, created_at"
-                + " FROM merkle_checkpoints" + order); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + " FROM merkle_checkpoints" + order);
+             ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new CheckpointRow(Rows.uuid(rs, "batch_id"), rs.getLong("first_leaf"), rs.getLong("tree_size"), rs.getBytes("root_hash"),
-                        rs.getString("key_id"), rs.getString("signed_note"), Rows.instant(rs, "created_at")));
+                rows.add(checkpoint(rs));
             }
         }
         return rows;
+    }
+
+    private static CheckpointRow checkpoint(ResultSet rs) throws SQLException {
+        return new CheckpointRow(Rows.uuid(rs, "batch_id"), rs.getLong("first_leaf"), rs.getLong("tree_size"), rs.getBytes("root_hash"),
+                rs.getString("key_id"), rs.getString("signed_note"), Rows.instant(rs, "created_at"));
     }
 }
