@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Checks the ledger against its signed checkpoints: every leaf is recomputed from the ledger event as it is now,
@@ -117,35 +118,11 @@ public final class LedgerVerifier {
                 problems.add(new Problem(null, null, base.get().checkpoint().batchId(), e.getMessage()));
             }
         }
-        Map<Long, byte[]> storedRanges = store.storedRanges(range.size(), size);
-        Set<Long> targetSizes = targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet());
-        Map<Long, byte[]> roots = new HashMap<>();
-        long checked = 0;
-        for (Leaf leaf : store.leaves(range.size(), size)) {
-            if (leaf.index() != range.size()) {
-                problems.add(new Problem(null, range.size(), batchOf(all, range.size()), "leaves " + range.size() + " to " + (leaf.index() - 1)
-                        + " are missing from the log"));
-                break;
-            }
-            byte[] hash = leaf.storedHash();
-            if (leaf.event() == null) {
-                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was deleted from the ledger"));
-            } else {
-                hash = LedgerLeaf.hash(leaf.index(), leaf.event());
-                if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
-                    problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));
-                }
-            }
-            range.append(hash);
-            checked++;
-            byte[] stored = storedRanges.get(range.size());
-            if (stored != null && !MessageDigest.isEqual(stored, range.encoded())) {
-                problems.add(new Problem(null, null, batchOf(all, range.size() - 1), "its stored compact range was altered: it differs from the log's"));
-            }
-            if (targetSizes.contains(range.size())) {
-                roots.put(range.size(), range.root());
-            }
-        }
+        Rebuild rebuild = new Rebuild(range, all, problems, store.storedRanges(range.size(), size),
+                targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet()));
+        store.forEachLeaf(range.size(), size, rebuild::accept);
+        rebuild.flush();
+        Map<Long, byte[]> roots = rebuild.roots;
         List<CheckpointResult> results = new ArrayList<>();
         for (CheckpointRow checkpoint : targets) {
             String signature;
@@ -165,7 +142,75 @@ public final class LedgerVerifier {
             }
             results.add(new CheckpointResult(checkpoint, signature, rootMatches));
         }
-        return new Report(results, problems, checked);
+        return new Report(results, problems, rebuild.checked);
+    }
+
+    /**
+     * The tree rebuilt from the ledger as it is now, leaf by leaf from {@code range}: leaf hashes are recomputed in
+     * parallel a chunk at a time (encoding and hashing are most of the work), then taken into the tree in order.
+     */
+    private static final class Rebuild {
+        private static final int CHUNK = 8192;
+
+        private final CompactRange range;
+        private final List<CheckpointRow> all;
+        private final List<Problem> problems;
+        private final Map<Long, byte[]> storedRanges;
+        private final Set<Long> targetSizes;
+        private final Map<Long, byte[]> roots = new HashMap<>();
+        private final List<Leaf> chunk = new ArrayList<>(CHUNK);
+        private long checked;
+        private boolean gap;
+
+        private Rebuild(CompactRange range, List<CheckpointRow> all, List<Problem> problems, Map<Long, byte[]> storedRanges, Set<Long> targetSizes) {
+            this.range = range;
+            this.all = all;
+            this.problems = problems;
+            this.storedRanges = storedRanges;
+            this.targetSizes = targetSizes;
+        }
+
+        void accept(Leaf leaf) {
+            chunk.add(leaf);
+            if (chunk.size() == CHUNK) {
+                flush();
+            }
+        }
+
+        void flush() {
+            byte[][] hashes = new byte[chunk.size()][];
+            IntStream.range(0, chunk.size()).parallel().forEach(i -> {
+                Leaf leaf = chunk.get(i);
+                hashes[i] = leaf.event() == null ? leaf.storedHash() : LedgerLeaf.hash(leaf.index(), leaf.event());
+            });
+            for (int i = 0; i < hashes.length && !gap; i++) {
+                take(chunk.get(i), hashes[i]);
+            }
+            chunk.clear();
+        }
+
+        private void take(Leaf leaf, byte[] hash) {
+            if (leaf.index() != range.size()) {
+                problems.add(new Problem(null, range.size(), batchOf(all, range.size()), "leaves " + range.size() + " to " + (leaf.index() - 1)
+                        + " are missing from the log"));
+                gap = true; // the tree stops here: every later root is unprovable, and says so below
+                return;
+            }
+            if (leaf.event() == null) {
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was deleted from the ledger"));
+            } else if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));
+            }
+            range.append(hash);
+            checked++;
+            byte[] stored = storedRanges.get(range.size());
+            if (stored != null && !MessageDigest.isEqual(stored, range.encoded())) {
+                problems.add(new Problem(null, null, batchOf(all, range.size() - 1), "its stored compact range was altered: it differs from the log's"));
+            }
+            if (targetSizes.contains(range.size())) {
+                roots.put(range.size(), range.root());
+            }
+        }
     }
 
     /** Whether the checkpoint's batch holds any of the (sorted) leaf indexes. */

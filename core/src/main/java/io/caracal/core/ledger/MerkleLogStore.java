@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The Merkle log in PostgreSQL: leaves (ledger events in log order), signed checkpoints and the keys that signed
@@ -30,6 +31,7 @@ import java.util.UUID;
  */
 public final class MerkleLogStore {
     private static final long INTEGRATOR_LOCK = 0x0CA2ACA1_0000_0003L;
+    private static final int LEAVES_PER_FETCH = 20_000;
     private static final String CHECKPOINT_COLUMNS = "batch_id, first_leaf, tree_size, root_hash, key_id, signed_note, created_at";
 
     private final Database db;
@@ -259,25 +261,32 @@ public final class MerkleLogStore {
 
     /** Leaves [from, to) with the ledger event each names, read now. */
     public List<Leaf> leaves(long from, long to) {
-        return db.transaction(c -> {
-            List<Object[]> stored = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT leaf_index, event_id, leaf_hash FROM merkle_leaves"
-                    + " WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index")) {
+        List<Leaf> leaves = new ArrayList<>();
+        forEachLeaf(from, to, leaves::add);
+        return leaves;
+    }
+
+    /**
+     * Leaves [from, to) with the ledger event each names, read now, in leaf order: one query joining the events,
+     * streamed through a server-side cursor in fetches of {@value #LEAVES_PER_FETCH}, so memory stays bounded
+     * whatever the range.
+     */
+    public void forEachLeaf(long from, long to, Consumer<Leaf> each) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT l.leaf_index, l.event_id AS leaf_event_id, l.leaf_hash, " + LedgerStore.ROW_COLUMNS
+                    + " FROM merkle_leaves l LEFT JOIN ledger_events e ON e.event_id = l.event_id"
+                    + " WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index")) {
                 ps.setLong(1, from);
                 ps.setLong(2, to);
-                ps.setFetchSize(10_000);
+                ps.setFetchSize(LEAVES_PER_FETCH);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        stored.add(new Object[]{rs.getLong(1), rs.getObject(2), rs.getBytes(3)});
+                        LedgerRow event = rs.getObject("event_id") == null ? null : LedgerStore.row(rs);
+                        each.accept(new Leaf(rs.getLong("leaf_index"), (UUID) rs.getObject("leaf_event_id"), rs.getBytes("leaf_hash"), event));
                     }
                 }
             }
-            Map<UUID, LedgerRow> rows = LedgerStore.rows(c, stored.stream().map(s -> (UUID) s[1]).toList());
-            List<Leaf> leaves = new ArrayList<>(stored.size());
-            for (Object[] s : stored) {
-                leaves.add(new Leaf((Long) s[0], (UUID) s[1], (byte[]) s[2], rows.get((UUID) s[1])));
-            }
-            return leaves;
+            return null;
         });
     }
 
