@@ -35,7 +35,7 @@ import java.util.UUID;
  */
 public final class LedgerStore {
     /** Every column of a ledger event {@code e}, with its budget lines as two arrays in the same (policy) order: what {@link #row} reads. */
-    private static final String ROW_COLUMNS = "e.event_id, e.agent_id, e.hold_id, e.amount, e.currency, e.occurred_at, e.recorded_at,"
+    static final String ROW_COLUMNS = "e.event_id, e.agent_id, e.hold_id, e.amount, e.currency, e.occurred_at, e.recorded_at,"
             + " e.resource, e.metadata::text AS metadata,"
             + " ARRAY(SELECT l.policy_id FROM ledger_event_lines l WHERE l.event_id = e.event_id ORDER BY l.policy_id) AS line_policies,"
             + " ARRAY(SELECT l.amount FROM ledger_event_lines l WHERE l.event_id = e.event_id ORDER BY l.policy_id) AS line_amounts";
@@ -426,7 +426,7 @@ public final class LedgerStore {
         return rows;
     }
 
-    private static LedgerRow row(ResultSet rs) throws SQLException {
+    static LedgerRow row(ResultSet rs) throws SQLException {
         UUID[] policies = (UUID[]) rs.getArray("line_policies").getArray();
         BigDecimal[] amounts = (BigDecimal[]) rs.getArray("line_amounts").getArray();
         Map<UUID, BigDecimal> lines = new HashMap<>();

@@ -1,15 +1,20 @@
 package io.caracal.core.ledger;
 
-import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
 import io.caracal.core.ledger.MerkleLogStore.Leaf;
 
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Checks the ledger against its signed checkpoints: every leaf is recomputed from the ledger event as it is now,
@@ -90,33 +95,34 @@ public final class LedgerVerifier {
         return Optional.of(report);
     }
 
+    /**
+     * Recomputes the leaves of {@code targets} from the ledger as it is now, starting from the compact range of the
+     * latest checkpoint before them (O(batches + log n), not the whole log), and checks their signatures and roots.
+     * A stored range that does not fold to its checkpoint's signed root is reported and not used: the leaves are then
+     * recomputed from leaf 0. Every stored range passed on the way is compared with the recomputed one.
+     */
     private Report verify(List<CheckpointRow> targets, List<CheckpointRow> all) {
         List<Problem> problems = new ArrayList<>();
         if (targets.isEmpty()) {
             return new Report(List.of(), problems, 0);
         }
         List<NoteKey> keys = trusted.isEmpty() ? store.keys() : trusted;
+        long first = targets.stream().mapToLong(CheckpointRow::firstLeaf).min().orElseThrow();
         long size = targets.stream().mapToLong(CheckpointRow::treeSize).max().orElseThrow();
-        MerkleTree tree = new MerkleTree();
-        long checked = 0;
-        for (Leaf leaf : store.leaves(0, size)) {
-            if (leaf.index() != tree.size()) {
-                problems.add(new Problem(null, tree.size(), batchOf(all, tree.size()), "leaves " + tree.size() + " to " + (leaf.index() - 1)
-                        + " are missing from the log"));
-                break;
+        CompactRange range = CompactRange.empty();
+        Optional<MerkleLogStore.StoredRange> base = store.rangeAtOrBefore(first);
+        if (base.isPresent()) {
+            try {
+                range = base.get().verified(keys);
+            } catch (InvalidCheckpointException e) {
+                problems.add(new Problem(null, null, base.get().checkpoint().batchId(), e.getMessage()));
             }
-            byte[] hash = leaf.storedHash();
-            if (leaf.event() == null) {
-                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was deleted from the ledger"));
-            } else {
-                hash = LedgerLeaf.hash(leaf.index(), leaf.event());
-                if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
-                    problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));
-                }
-            }
-            tree.append(hash);
-            checked++;
         }
+        Rebuild rebuild = new Rebuild(range, all, problems, store.storedRanges(range.size(), size),
+                targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet()));
+        store.forEachLeaf(range.size(), size, rebuild::accept);
+        rebuild.flush();
+        Map<Long, byte[]> roots = rebuild.roots;
         List<CheckpointResult> results = new ArrayList<>();
         for (CheckpointRow checkpoint : targets) {
             String signature;
@@ -126,7 +132,8 @@ public final class LedgerVerifier {
                 boolean sameFacts = verified.checkpoint().size() == checkpoint.treeSize()
                         && MessageDigest.isEqual(verified.checkpoint().root(), checkpoint.root());
                 signature = sameFacts ? "Valid" : "Invalid (the stored size or root differs from the signed note)";
-                rootMatches = tree.size() >= checkpoint.treeSize() && MessageDigest.isEqual(tree.root(checkpoint.treeSize()), verified.checkpoint().root());
+                byte[] root = roots.get(checkpoint.treeSize());
+                rootMatches = root != null && MessageDigest.isEqual(root, verified.checkpoint().root());
             } catch (InvalidCheckpointException e) {
                 signature = "Invalid (" + e.getMessage() + ")";
             }
@@ -135,7 +142,75 @@ public final class LedgerVerifier {
             }
             results.add(new CheckpointResult(checkpoint, signature, rootMatches));
         }
-        return new Report(results, problems, checked);
+        return new Report(results, problems, rebuild.checked);
+    }
+
+    /**
+     * The tree rebuilt from the ledger as it is now, leaf by leaf from {@code range}: leaf hashes are recomputed in
+     * parallel a chunk at a time (encoding and hashing are most of the work), then taken into the tree in order.
+     */
+    private static final class Rebuild {
+        private static final int CHUNK = 8192;
+
+        private final CompactRange range;
+        private final List<CheckpointRow> all;
+        private final List<Problem> problems;
+        private final Map<Long, byte[]> storedRanges;
+        private final Set<Long> targetSizes;
+        private final Map<Long, byte[]> roots = new HashMap<>();
+        private final List<Leaf> chunk = new ArrayList<>(CHUNK);
+        private long checked;
+        private boolean gap;
+
+        private Rebuild(CompactRange range, List<CheckpointRow> all, List<Problem> problems, Map<Long, byte[]> storedRanges, Set<Long> targetSizes) {
+            this.range = range;
+            this.all = all;
+            this.problems = problems;
+            this.storedRanges = storedRanges;
+            this.targetSizes = targetSizes;
+        }
+
+        void accept(Leaf leaf) {
+            chunk.add(leaf);
+            if (chunk.size() == CHUNK) {
+                flush();
+            }
+        }
+
+        void flush() {
+            byte[][] hashes = new byte[chunk.size()][];
+            IntStream.range(0, chunk.size()).parallel().forEach(i -> {
+                Leaf leaf = chunk.get(i);
+                hashes[i] = leaf.event() == null ? leaf.storedHash() : LedgerLeaf.hash(leaf.index(), leaf.event());
+            });
+            for (int i = 0; i < hashes.length && !gap; i++) {
+                take(chunk.get(i), hashes[i]);
+            }
+            chunk.clear();
+        }
+
+        private void take(Leaf leaf, byte[] hash) {
+            if (leaf.index() != range.size()) {
+                problems.add(new Problem(null, range.size(), batchOf(all, range.size()), "leaves " + range.size() + " to " + (leaf.index() - 1)
+                        + " are missing from the log"));
+                gap = true; // the tree stops here: every later root is unprovable, and says so below
+                return;
+            }
+            if (leaf.event() == null) {
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was deleted from the ledger"));
+            } else if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));
+            }
+            range.append(hash);
+            checked++;
+            byte[] stored = storedRanges.get(range.size());
+            if (stored != null && !MessageDigest.isEqual(stored, range.encoded())) {
+                problems.add(new Problem(null, null, batchOf(all, range.size() - 1), "its stored compact range was altered: it differs from the log's"));
+            }
+            if (targetSizes.contains(range.size())) {
+                roots.put(range.size(), range.root());
+            }
+        }
     }
 
     /** Whether the checkpoint's batch holds any of the (sorted) leaf indexes. */

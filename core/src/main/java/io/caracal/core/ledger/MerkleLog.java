@@ -1,11 +1,12 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.keys.PemKeys;
-import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.CompactRange;
 
+import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,8 +14,11 @@ import java.util.UUID;
 /**
  * The integrator: appends ledger events to the Merkle log and signs a checkpoint every {@code batchSize} events,
  * or when the oldest unsigned event has waited {@code batchTimeout}. Any number of replicas may call
- * {@link #integrate()}; the store lets one at a time in. It keeps the tree's hashes in memory between runs and
- * reloads them from the log whenever they might be stale.
+ * {@link #integrate()}; the store lets one at a time in. Each run resumes the tree from the compact range stored
+ * with the latest checkpoint and the leaves after it, so a run costs its own leaves plus O(log n) however long the
+ * log is, and nothing is kept between runs that another replica could have made stale. Before it signs more, a run
+ * checks that what it resumes from still leads to the latest checkpoint's root; when it does not, the log was altered
+ * and the run signs nothing ({@link Run#verified()} is false) until someone has looked (caracal merkle verify-range).
  */
 public final class MerkleLog {
     /** Events appended per run at most, so one transaction stays short. */
@@ -26,7 +30,6 @@ public final class MerkleLog {
     private final NoteKey key;
     private final int batchSize;
     private final Duration batchTimeout;
-    private MerkleTree tree = new MerkleTree();
 
     public MerkleLog(MerkleLogStore store, String origin, PemKeys.SigningKey signingKey, int batchSize, Duration batchTimeout) {
         if (batchSize < 1 || batchTimeout.isNegative() || batchTimeout.isZero()) {
@@ -42,9 +45,8 @@ public final class MerkleLog {
     }
 
     /**
-     * What one run did; {@code ran} is false when another integrator held the log. {@code batches}: the number of
-     * events each checkpoint signed covers. {@code verified} is false when the latest signed checkpoint's root is not
-     * the root of the leaves the log holds: the log was changed after it was signed, and nothing more is signed over it.
+     * What one run did: {@code ran} is false when another integrator held the log; {@code batches} holds the size of
+     * each checkpoint it signed; {@code verified} is false when the latest checkpoint no longer matched the log.
      */
     public record Run(boolean ran, int appended, List<Long> batches, boolean verified) {
         public int signed() {
@@ -74,43 +76,63 @@ public final class MerkleLog {
         int[] appended = new int[1];
         List<Long> batches = new ArrayList<>();
         boolean[] verified = {true};
-        try {
-            boolean ran = store.integrate(session -> {
-                long size = session.size();
-                if (tree.size() > size) {
-                    tree = new MerkleTree();
+        boolean ran = store.integrate(session -> {
+            Optional<MerkleLogStore.CheckpointRow> latest = session.latestCheckpoint();
+            long done = latest.map(MerkleLogStore.CheckpointRow::treeSize).orElse(0L);
+            Optional<CompactRange> resumed = resume(session, done);
+            if (resumed.isEmpty()) {
+                verified[0] = false;
+                return;
+            }
+            CompactRange range = resumed.get();
+            for (byte[] hash : session.leafHashes(range.size(), done)) {
+                range.append(hash);
+            }
+            if (latest.isPresent() && !MessageDigest.isEqual(range.root(), latest.get().root())) {
+                verified[0] = false;
+                return;
+            }
+            List<byte[]> hashes = new ArrayList<>(session.leafHashes(done, session.size()));
+            List<byte[]> added = session.integrate(MAX_PER_RUN);
+            hashes.addAll(added);
+            appended[0] = added.size();
+            for (byte[] hash : hashes) {
+                range.append(hash);
+                if (range.size() - done == batchSize) {
+                    sign(session, done, range);
+                    batches.add(range.size() - done);
+                    done = range.size();
                 }
-                for (byte[] hash : session.leafHashes(tree.size(), size)) {
-                    tree.append(hash);
-                }
-                for (byte[] hash : session.integrate(MAX_PER_RUN)) {
-                    tree.append(hash);
-                    appended[0]++;
-                }
-                Optional<MerkleLogStore.CheckpointRow> latest = session.latestCheckpoint();
-                if (latest.isPresent() && !Arrays.equals(latest.get().root(), tree.root(latest.get().treeSize()))) {
-                    verified[0] = false;
-                    return;
-                }
-                while (true) {
-                    long done = session.latestCheckpoint().map(MerkleLogStore.CheckpointRow::treeSize).orElse(0L);
-                    long pending = tree.size() - done;
-                    if (pending == 0 || (pending < batchSize && !signEverything
-                            && session.integratedAt(done).plus(batchTimeout).isAfter(session.now()))) {
-                        break;
-                    }
-                    long cut = done + Math.min(pending, batchSize);
-                    byte[] root = tree.root(cut);
-                    String note = SignedNotes.sign(new Checkpoint(origin, cut, root), key, signingKey.privateKey());
-                    session.addCheckpoint(new MerkleLogStore.CheckpointRow(UUID.randomUUID(), done, cut, root, key.keyId(), note, session.now()));
-                    batches.add(cut - done);
-                }
-            });
-            return new Run(ran, appended[0], batches, verified[0]);
-        } catch (RuntimeException e) {
-            tree = new MerkleTree(); // the transaction rolled back: what was appended in memory may not exist
-            throw e;
+            }
+            if (range.size() > done && (signEverything || !session.integratedAt(done).plus(batchTimeout).isAfter(session.now()))) {
+                sign(session, done, range);
+                batches.add(range.size() - done);
+            }
+        });
+        return new Run(ran, appended[0], batches, verified[0]);
+    }
+
+    /**
+     * The tree's compact range at the latest checkpoint that stored one (at or before {@code done}), believed only once
+     * it folds to that checkpoint's signed root (signing on top of an altered range would sign a forged log): empty
+     * when it does not.
+     */
+    private static Optional<CompactRange> resume(MerkleLogStore.Session session, long done) throws SQLException {
+        Optional<MerkleLogStore.StoredRange> stored = session.rangeAtOrBefore(done);
+        if (stored.isEmpty()) {
+            return Optional.of(CompactRange.empty());
         }
+        try {
+            return Optional.of(stored.get().verified(session.keys()));
+        } catch (InvalidCheckpointException e) {
+            return Optional.empty();
+        }
+    }
+
+    private void sign(MerkleLogStore.Session session, long first, CompactRange range) throws SQLException {
+        byte[] root = range.root();
+        String note = SignedNotes.sign(new Checkpoint(origin, range.size(), root), key, signingKey.privateKey());
+        session.addCheckpoint(new MerkleLogStore.CheckpointRow(UUID.randomUUID(), first, range.size(), root, key.keyId(), note, session.now()), range);
     }
 
     public NoteKey key() {

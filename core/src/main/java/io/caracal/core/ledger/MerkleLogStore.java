@@ -2,9 +2,11 @@ package io.caracal.core.ledger;
 
 import io.caracal.core.store.Database;
 import io.caracal.core.store.Rows;
+import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.merkle.MerkleTree;
 
 import java.security.KeyFactory;
+import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.sql.Connection;
@@ -14,10 +16,13 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * The Merkle log in PostgreSQL: leaves (ledger events in log order), signed checkpoints and the keys that signed
@@ -26,6 +31,8 @@ import java.util.UUID;
  */
 public final class MerkleLogStore {
     private static final long INTEGRATOR_LOCK = 0x0CA2ACA1_0000_0003L;
+    private static final int LEAVES_PER_FETCH = 20_000;
+    private static final String CHECKPOINT_COLUMNS = "batch_id, first_leaf, tree_size, root_hash, key_id, signed_note, created_at";
 
     private final Database db;
     private final Clock clock;
@@ -36,6 +43,30 @@ public final class MerkleLogStore {
     }
 
     public record CheckpointRow(UUID batchId, long firstLeaf, long treeSize, byte[] root, String keyId, String note, Instant createdAt) {
+    }
+
+    /**
+     * A checkpoint with the compact range stored beside it, not believed yet: whoever can write the table can write
+     * the range, so it counts only once {@link #verified} folds it to the root the checkpoint's note signs.
+     */
+    public record StoredRange(CheckpointRow checkpoint, byte[] encoded) {
+        /** The range, once one of {@code keys} signed the note, the stored root and size are the signed ones, and the range leads to that root. */
+        public CompactRange verified(Collection<NoteKey> keys) throws InvalidCheckpointException {
+            Checkpoint signed = SignedNotes.verify(checkpoint.note(), keys).checkpoint();
+            CompactRange range;
+            try {
+                range = CompactRange.decode(checkpoint.treeSize(), encoded);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidCheckpointException("its stored compact range was altered: " + e.getMessage());
+            }
+            if (signed.size() != checkpoint.treeSize() || !MessageDigest.isEqual(checkpoint.root(), signed.root())) {
+                throw new InvalidCheckpointException("its stored root or size differs from the signed one");
+            }
+            if (!MessageDigest.isEqual(range.root(), signed.root())) {
+                throw new InvalidCheckpointException("its stored compact range was altered: it does not lead to the signed root");
+            }
+            return range;
+        }
     }
 
     /** A leaf as stored, with the ledger event at its position now (null if that event is gone). */
@@ -111,9 +142,21 @@ public final class MerkleLogStore {
             return MerkleLogStore.leafHashes(c, from, to);
         }
 
-        public void addCheckpoint(CheckpointRow checkpoint) throws SQLException {
+        public Optional<StoredRange> rangeAtOrBefore(long size) throws SQLException {
+            return MerkleLogStore.rangeAtOrBefore(c, size);
+        }
+
+        public List<NoteKey> keys() throws SQLException {
+            return MerkleLogStore.keys(c);
+        }
+
+        /** Records {@code checkpoint} with {@code range}, the compact range of its tree. */
+        public void addCheckpoint(CheckpointRow checkpoint, CompactRange range) throws SQLException {
+            if (range.size() != checkpoint.treeSize()) {
+                throw new IllegalArgumentException("the compact range of " + range.size() + " leaves is not checkpoint " + checkpoint.treeSize() + "'s");
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO merkle_checkpoints (batch_id, first_leaf, tree_size, root_hash, key_id,"
-                    + " signed_note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + " signed_note, created_at, compact_range) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setObject(1, checkpoint.batchId());
                 ps.setLong(2, checkpoint.firstLeaf());
                 ps.setLong(3, checkpoint.treeSize());
@@ -121,6 +164,7 @@ public final class MerkleLogStore {
                 ps.setString(5, checkpoint.keyId());
                 ps.setString(6, checkpoint.note());
                 Rows.setInstant(ps, 7, checkpoint.createdAt());
+                ps.setBytes(8, range.encoded());
                 ps.executeUpdate();
             }
         }
@@ -163,18 +207,43 @@ public final class MerkleLogStore {
     }
 
     public List<NoteKey> keys() {
-        return db.transaction(c -> {
-            List<NoteKey> keys = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT key_name, public_key FROM merkle_keys ORDER BY added_at");
-                 ResultSet rs = ps.executeQuery()) {
-                KeyFactory factory = KeyFactory.getInstance("EC");
-                while (rs.next()) {
-                    keys.add(new NoteKey(rs.getString(1), (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(2)))));
-                }
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IllegalStateException("a stored Merkle key is not an EC public key", e);
+        return db.transaction(MerkleLogStore::keys);
+    }
+
+    private static List<NoteKey> keys(Connection c) throws SQLException {
+        List<NoteKey> keys = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT key_name, public_key FROM merkle_keys ORDER BY added_at");
+             ResultSet rs = ps.executeQuery()) {
+            KeyFactory factory = KeyFactory.getInstance("EC");
+            while (rs.next()) {
+                keys.add(new NoteKey(rs.getString(1), (ECPublicKey) factory.generatePublic(new X509EncodedKeySpec(rs.getBytes(2)))));
             }
-            return keys;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("a stored Merkle key is not an EC public key", e);
+        }
+        return keys;
+    }
+
+    /** The latest checkpoint at or before tree size {@code size} that has a compact range stored, with the range. */
+    public Optional<StoredRange> rangeAtOrBefore(long size) {
+        return db.transaction(c -> rangeAtOrBefore(c, size));
+    }
+
+    /** The compact ranges stored with the checkpoints of tree sizes in ({@code from}, {@code to}], by tree size. */
+    public Map<Long, byte[]> storedRanges(long from, long to) {
+        return db.transaction(c -> {
+            Map<Long, byte[]> ranges = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT tree_size, compact_range FROM merkle_checkpoints"
+                    + " WHERE tree_size > ? AND tree_size <= ? AND compact_range IS NOT NULL")) {
+                ps.setLong(1, from);
+                ps.setLong(2, to);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ranges.put(rs.getLong(1), rs.getBytes(2));
+                    }
+                }
+            }
+            return ranges;
         });
     }
 
@@ -195,25 +264,32 @@ public final class MerkleLogStore {
 
     /** Leaves [from, to) with the ledger event each names, read now. */
     public List<Leaf> leaves(long from, long to) {
-        return db.transaction(c -> {
-            List<Object[]> stored = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT leaf_index, event_id, leaf_hash FROM merkle_leaves"
-                    + " WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index")) {
+        List<Leaf> leaves = new ArrayList<>();
+        forEachLeaf(from, to, leaves::add);
+        return leaves;
+    }
+
+    /**
+     * Leaves [from, to) with the ledger event each names, read now, in leaf order: one query joining the events,
+     * streamed through a server-side cursor in fetches of {@value #LEAVES_PER_FETCH}, so memory stays bounded
+     * whatever the range.
+     */
+    public void forEachLeaf(long from, long to, Consumer<Leaf> each) {
+        db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT l.leaf_index, l.event_id AS leaf_event_id, l.leaf_hash, " + LedgerStore.ROW_COLUMNS
+                    + " FROM merkle_leaves l LEFT JOIN ledger_events e ON e.event_id = l.event_id"
+                    + " WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index")) {
                 ps.setLong(1, from);
                 ps.setLong(2, to);
-                ps.setFetchSize(10_000);
+                ps.setFetchSize(LEAVES_PER_FETCH);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        stored.add(new Object[]{rs.getLong(1), rs.getObject(2), rs.getBytes(3)});
+                        LedgerRow event = rs.getObject("event_id") == null ? null : LedgerStore.row(rs);
+                        each.accept(new Leaf(rs.getLong("leaf_index"), (UUID) rs.getObject("leaf_event_id"), rs.getBytes("leaf_hash"), event));
                     }
                 }
             }
-            Map<UUID, LedgerRow> rows = LedgerStore.rows(c, stored.stream().map(s -> (UUID) s[1]).toList());
-            List<Leaf> leaves = new ArrayList<>(stored.size());
-            for (Object[] s : stored) {
-                leaves.add(new Leaf((Long) s[0], (UUID) s[1], (byte[]) s[2], rows.get((UUID) s[1])));
-            }
-            return leaves;
+            return null;
         });
     }
 
@@ -305,15 +381,29 @@ public final class MerkleLogStore {
         return hashes;
     }
 
+    private static Optional<StoredRange> rangeAtOrBefore(Connection c, long size) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + ", compact_range FROM merkle_checkpoints"
+                + " WHERE tree_size <= ? AND compact_range IS NOT NULL ORDER BY tree_size DESC LIMIT 1")) {
+            ps.setLong(1, size);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new StoredRange(checkpoint(rs), rs.getBytes("compact_range"))) : Optional.empty();
+            }
+        }
+    }
+
     private static List<CheckpointRow> checkpoints(Connection c, String order) throws SQLException {
         List<CheckpointRow> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT batch_id, first_leaf, tree_size, root_hash, key_id, signed_note, created_at"
-                + " FROM merkle_checkpoints" + order); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + " FROM merkle_checkpoints" + order);
+             ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                rows.add(new CheckpointRow(Rows.uuid(rs, "batch_id"), rs.getLong("first_leaf"), rs.getLong("tree_size"), rs.getBytes("root_hash"),
-                        rs.getString("key_id"), rs.getString("signed_note"), Rows.instant(rs, "created_at")));
+                rows.add(checkpoint(rs));
             }
         }
         return rows;
+    }
+
+    private static CheckpointRow checkpoint(ResultSet rs) throws SQLException {
+        return new CheckpointRow(Rows.uuid(rs, "batch_id"), rs.getLong("first_leaf"), rs.getLong("tree_size"), rs.getBytes("root_hash"),
+                rs.getString("key_id"), rs.getString("signed_note"), Rows.instant(rs, "created_at"));
     }
 }

@@ -11,6 +11,8 @@ public final class Rfc6962 {
     public static final int HASH_SIZE = 32;
     private static final byte LEAF = 0x00;
     private static final byte NODE = 0x01;
+    /** Looking a digest up costs more than hashing a leaf; each thread reuses its own (digest() resets it). */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(Rfc6962::newDigest);
 
     private Rfc6962() {
     }
@@ -35,6 +37,10 @@ public final class Rfc6962 {
     }
 
     private static MessageDigest digest() {
+        return SHA256.get();
+    }
+
+    private static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

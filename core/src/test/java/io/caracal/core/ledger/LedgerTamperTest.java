@@ -40,7 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Tampering with a signed ledger on real PostgreSQL, as a superuser can (triggers and foreign keys switched off
  * with session_replication_role): a changed cost, a deleted event, an inserted event and two swapped events are
  * each found by verify-range, which names the event and the checkpoint. An untouched ledger passes, and its inclusion
- * and consistency proofs check out with nothing but the public key; a tampered one gets no proof.
+ * and consistency proofs check out with nothing but the public key; a tampered one gets no proof. A compact range
+ * stored with a checkpoint is believed only once it folds to that checkpoint's signed root: an altered one is reported,
+ * verification falls back to leaf 0, and the integrator refuses to sign on top of it.
  */
 class LedgerTamperTest {
     private static final Instant FROM = Instant.parse("2026-01-01T00:00:00Z");
@@ -234,5 +236,37 @@ class LedgerTamperTest {
         asSuperuser("UPDATE merkle_leaves SET leaf_hash = decode(repeat('11', 32), 'hex') WHERE leaf_index = 4");
         assertThrows(LedgerTamperedException.class, () -> proofs.consistency(log.checkpoints().get(0).batchId(), log.checkpoints().get(1).batchId()),
                 "a rewritten leaf hash changes every root over it");
+    }
+
+    @Test
+    void verifyEventRecomputesOnlyTheEventsBatchFromTheStoredRangeBeforeIt() {
+        LedgerVerifier.Report report = verifier.verifyEvent(log.leaves(24, 25).get(0).eventId()).orElseThrow();
+        assertTrue(report.passed(), report.problems().toString());
+        assertEquals(log.checkpoints().get(2).batchId(), report.checkpoints().get(0).checkpoint().batchId());
+        assertEquals(10, report.eventsChecked(), "leaves 20 to 29 only: the tree of the first 20 comes from checkpoint 2's stored range");
+    }
+
+    @Test
+    void aTamperedStoredCompactRangeIsFoundAndNotTrusted() throws Exception {
+        List<MerkleLogStore.CheckpointRow> checkpoints = log.checkpoints();
+        UUID second = checkpoints.get(1).batchId();
+        // Tree size 20 has two border subtrees (16 + 4 leaves): same length, other hashes.
+        asSuperuser("UPDATE merkle_checkpoints SET compact_range = decode(repeat('22', 64), 'hex') WHERE batch_id = '" + second + "'");
+
+        LedgerVerifier.Report batch = verifier.verifyBatch(checkpoints.get(2).batchId()).orElseThrow();
+        assertFalse(batch.passed(), "the range stored with checkpoint 2 no longer folds to its signed root");
+        assertTrue(batch.problems().stream().anyMatch(p -> second.equals(p.batchId()) && p.what().contains("compact range")), batch.problems().toString());
+        assertTrue(batch.checkpoints().get(0).rootMatches(), "checkpoint 3 is then checked from leaf 0, not from the altered range");
+        assertEquals(30, batch.eventsChecked());
+
+        LedgerVerifier.Report range = verifier.verifyRange(FROM, TO);
+        assertFalse(range.passed());
+        assertTrue(range.problems().stream().anyMatch(p -> second.equals(p.batchId()) && p.what().contains("compact range")), range.problems().toString());
+
+        UUID last = checkpoints.get(3).batchId();
+        asSuperuser("UPDATE merkle_checkpoints SET compact_range = decode(repeat('33', 96), 'hex') WHERE batch_id = '" + last + "'");
+        MerkleLog integrator = new MerkleLog(log, "caracal-test", signingKey, 10, Duration.ofMinutes(5));
+        assertFalse(integrator.integrateAll().verified(), "no checkpoint is signed on top of an altered range");
+        assertEquals(4, log.checkpoints().size());
     }
 }

@@ -24,7 +24,7 @@ class MerkleTreeTest {
     private static final long SEED = 6962L;
 
     /** RFC 6962 §2.1: MTH({}) = SHA-256(), MTH({d0}) = leaf hash, MTH(D[n]) = node(MTH(D[0:k]), MTH(D[k:n])). */
-    private static byte[] mth(List<byte[]> leaves) {
+    static byte[] mth(List<byte[]> leaves) {
         if (leaves.isEmpty()) {
             return Rfc6962.emptyRoot();
         }

@@ -1,0 +1,76 @@
+package io.caracal.core.merkle;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The RFC 6962 tree of the first {@code size} leaves reduced to its right border: the hashes of the maximal perfect
+ * subtrees that tile [0, size), largest first, one per set bit of {@code size} (a "compact range" as Tessera and
+ * transparency-dev/merkle call it). It is all that is needed to append leaves and compute the root, so a checkpoint's
+ * root costs the hashes of its own leaves plus O(log n), however long the log already is.
+ */
+public final class CompactRange {
+    private long size;
+    private final List<byte[]> hashes;
+
+    private CompactRange(long size, List<byte[]> hashes) {
+        this.size = size;
+        this.hashes = hashes;
+    }
+
+    public static CompactRange empty() {
+        return new CompactRange(0, new ArrayList<>());
+    }
+
+    /** The range of a tree of {@code size} leaves from its border hashes concatenated, as {@link #encoded()} writes them. */
+    public static CompactRange decode(long size, byte[] encoded) {
+        if (size < 0 || encoded == null || encoded.length != Long.bitCount(size) * Rfc6962.HASH_SIZE) {
+            throw new IllegalArgumentException("a compact range of " + size + " leaves is " + Long.bitCount(Math.max(size, 0))
+                    + " hashes of " + Rfc6962.HASH_SIZE + " bytes");
+        }
+        List<byte[]> hashes = new ArrayList<>();
+        for (int at = 0; at < encoded.length; at += Rfc6962.HASH_SIZE) {
+            hashes.add(Arrays.copyOfRange(encoded, at, at + Rfc6962.HASH_SIZE));
+        }
+        return new CompactRange(size, hashes);
+    }
+
+    public void append(byte[] leafHash) {
+        if (leafHash == null || leafHash.length != Rfc6962.HASH_SIZE) {
+            throw new IllegalArgumentException("a leaf hash is " + Rfc6962.HASH_SIZE + " bytes");
+        }
+        // Each trailing one bit of size is a perfect subtree the same height as the node being carried: merge them.
+        byte[] node = leafHash;
+        for (long s = size; (s & 1) == 1; s >>>= 1) {
+            node = Rfc6962.nodeHash(hashes.remove(hashes.size() - 1), node);
+        }
+        hashes.add(node);
+        size++;
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** The tree's root: the border folded from the right, as RFC 6962's MTH splits at the largest power of two. */
+    public byte[] root() {
+        if (hashes.isEmpty()) {
+            return Rfc6962.emptyRoot();
+        }
+        byte[] root = hashes.get(hashes.size() - 1);
+        for (int i = hashes.size() - 2; i >= 0; i--) {
+            root = Rfc6962.nodeHash(hashes.get(i), root);
+        }
+        return root;
+    }
+
+    /** The border hashes concatenated, largest subtree first. */
+    public byte[] encoded() {
+        byte[] out = new byte[hashes.size() * Rfc6962.HASH_SIZE];
+        for (int i = 0; i < hashes.size(); i++) {
+            System.arraycopy(hashes.get(i), 0, out, i * Rfc6962.HASH_SIZE, Rfc6962.HASH_SIZE);
+        }
+        return out;
+    }
+}
