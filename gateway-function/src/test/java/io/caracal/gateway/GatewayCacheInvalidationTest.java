@@ -1,6 +1,5 @@
 package io.caracal.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.agent.Agent;
 import io.caracal.core.delegation.DelegationKeyStore;
@@ -28,8 +27,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -58,8 +55,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GatewayCacheInvalidationTest {
     private static final String DATABASE = "gateway_cache_invalidation";
     private static final Duration ONE_SECOND = Duration.ofSeconds(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient client = HttpClient.newHttpClient();
     /** The statements the gateway's driver sends, as pgjdbc logs them (each one is parsed: prepareThreshold=0). */
     private static final List<String> statements = new CopyOnWriteArrayList<>();
     private static final Logger DRIVER = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
@@ -114,25 +109,11 @@ class GatewayCacheInvalidationTest {
     }
 
     private static HttpResponse<String> call(Caller caller, Map<String, String> headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(f.base.resolve("/stub/chat")).header("X-API-Key", caller.key())
-                .header("X-Caracal-Estimated-Cost", "0.30").POST(HttpRequest.BodyPublishers.ofString("{}"));
-        headers.forEach(request::header);
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return f.callAt030(caller, headers);
     }
 
     private static String error(HttpResponse<String> response) {
-        try {
-            return response.statusCode() + " " + Optional.ofNullable(JSON.readTree(response.body()).get("error")).map(e -> e.asText()).orElse("");
-        } catch (java.io.IOException e) {
-            return response.statusCode() + " " + response.body();
-        }
+        return GatewayFixture.outcome(response);
     }
 
     /** A caller whose agent, key and policy the gateway has read once, so they are in its caches. */

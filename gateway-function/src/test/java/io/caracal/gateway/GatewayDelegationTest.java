@@ -1,6 +1,5 @@
 package io.caracal.gateway;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
@@ -32,8 +31,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -45,7 +42,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -60,8 +56,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class GatewayDelegationTest {
     private static final String DATABASE = "gateway_delegation";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient client = HttpClient.newHttpClient();
 
     private static GatewayFixture a;
     private static GatewayFixture b;
@@ -108,27 +102,11 @@ class GatewayDelegationTest {
 
     /** A call estimated at, and charged, 0.30 (the stub upstream reports that cost). */
     private static HttpResponse<String> call(GatewayFixture gateway, Caller caller, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(gateway.base.resolve("/stub/chat")).header("X-API-Key", caller.key())
-                .header("X-Caracal-Estimated-Cost", "0.30").POST(HttpRequest.BodyPublishers.ofString("{}"));
-        if (token != null) {
-            request.header("X-Caracal-Delegation", token);
-        }
-        try {
-            return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return gateway.callAt030(caller, token == null ? Map.of() : Map.of("X-Caracal-Delegation", token));
     }
 
     private static String outcome(HttpResponse<String> response) {
-        try {
-            return response.statusCode() + " " + Optional.ofNullable(JSON.readTree(response.body()).get("error")).map(e -> e.asText()).orElse("");
-        } catch (java.io.IOException e) {
-            return response.statusCode() + " " + response.body();
-        }
+        return GatewayFixture.outcome(response);
     }
 
     /** What the parent's own budget has counted as spent (its children's spend included), as the budget engine reads it. */

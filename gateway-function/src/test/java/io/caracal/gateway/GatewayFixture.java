@@ -24,6 +24,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,6 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * between them on paths ending in /stream.
  */
 public final class GatewayFixture implements AutoCloseable {
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     final AtomicInteger hits = new AtomicInteger();
     final ConcurrentLinkedQueue<Map<String, List<String>>> seenHeaders = new ConcurrentLinkedQueue<>();
     /** Every request the upstream read: method, path, content type and the SHA-256 of the body as it arrived. */
@@ -221,6 +226,30 @@ public final class GatewayFixture implements AutoCloseable {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A call to the stub upstream by {@code caller}, estimated at 0.30 (which the stub then charges), with {@code headers} added. */
+    public HttpResponse<String> callAt030(Caller caller, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/stub/chat")).header("X-API-Key", caller.key())
+                .header("X-Caracal-Estimated-Cost", "0.30").POST(HttpRequest.BodyPublishers.ofString("{}"));
+        headers.forEach(request::header);
+        try {
+            return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** An answer as "status error" (the documented body's error; nothing after the status when there is none), for assertions. */
+    public static String outcome(HttpResponse<String> response) {
+        try {
+            return response.statusCode() + " " + Optional.ofNullable(JSON.readTree(response.body()).get("error")).map(e -> e.asText()).orElse("");
+        } catch (IOException e) {
+            return response.statusCode() + " " + response.body();
         }
     }
 }
