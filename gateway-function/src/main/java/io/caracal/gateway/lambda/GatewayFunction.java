@@ -10,6 +10,7 @@ import io.micronaut.function.executor.FunctionInitializer;
 import io.micronaut.servlet.http.ServletHttpHandler;
 
 import java.util.Arrays;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -53,10 +54,12 @@ abstract class GatewayFunction<E, R> extends FunctionInitializer {
     /**
      * Beans are made when first needed, as in the container. The library's builder would make every singleton at
      * start (for a SnapStart snapshot, which the gateway does not use), also those of libraries on the classpath
-     * that the gateway never uses, some of which fail without their configuration.
+     * that the gateway never uses, some of which fail without their configuration. No TLS of its own: API Gateway
+     * or the ALB terminates it, and the container's default (HTTPS, refusing to start without a certificate) would
+     * stop the function from starting.
      */
     @Override
     protected ApplicationContextBuilder newApplicationContextBuilder() {
-        return FunctionLauncher.context(ENVIRONMENTS);
+        return FunctionLauncher.context(ENVIRONMENTS).properties(Map.of("micronaut.server.ssl.enabled", false));
     }
 }

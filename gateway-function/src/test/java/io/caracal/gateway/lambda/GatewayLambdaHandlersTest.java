@@ -15,6 +15,7 @@ import io.caracal.testing.ScheduledEvents;
 import io.caracal.core.event.OutboxRelay;
 import io.caracal.embedded.SharedServices;
 import io.caracal.gateway.GatewayTestAccess;
+import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,19 @@ class GatewayLambdaHandlersTest {
      * by one scheduled run of the sweep function, in PostgreSQL and in the Redis counters the next call is checked
      * against, with no gateway request in flight.
      */
+    /** The function's own context, as Lambda builds it with none of the container's TLS variables set: no TLS, so it starts. */
+    @Test
+    void theFunctionsContextAsksForNoTlsOfItsOwn() {
+        ApplicationContext context = httpApi.newApplicationContextBuilder().build();
+        context.getEnvironment().start();
+        try {
+            assertEquals(Optional.of(false), context.getProperty("micronaut.server.ssl.enabled", Boolean.class),
+                    "the container's default, HTTPS without a certificate, would stop the function from starting");
+        } finally {
+            context.getEnvironment().stop();
+        }
+    }
+
     @Test
     void aScheduledSweepChargesACallWhoseHoldExpiredUnsettled() throws Exception {
         String key = gateway.callerKey("1.00");
