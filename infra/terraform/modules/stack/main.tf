@@ -71,6 +71,7 @@ locals {
   # The container reads DB_PASSWORD itself (ECS fills it from the secret), listens on plain HTTP behind the ALB's
   # TLS, and may wait for a streamed upstream far longer than API Gateway would.
   streaming_env = {
+    TLS_ENABLED           = "false" # the container's default is HTTPS, which would refuse to start without a certificate
     GATEWAY_PORT          = "8080"
     METRICS_PORT          = "9090"
     REQUEST_TIMEOUT       = "300s"

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -146,6 +147,25 @@ class TerraformStructureTest {
         }
         assertTrue(passed.size() > 20, "expected the stack's *_env locals, found " + passed);
         assertEquals(Set.of(), ConfigurationDoc.undocumented(repo, passed), "passed to the functions but not in docs/configuration.md");
+    }
+
+    /**
+     * The container gateway defaults to HTTPS and refuses to start without a certificate; behind the ALB, which
+     * terminates TLS, the streaming gateway's task must ask for plain HTTP.
+     */
+    @Test
+    void theStreamingGatewayListensPlainBehindTheLoadBalancer() {
+        Map<String, String> streaming = new TreeMap<>();
+        for (Tree.Module m : tree.modules()) {
+            for (Tree.Located locals : m.blocks("locals")) {
+                for (Body.Attribute a : locals.block().body().attributes()) {
+                    if (a.name().equals("streaming_env") && a.value() instanceof Expr.Obj o) {
+                        o.entries().forEach(e -> streaming.put(e.name(), e.value() instanceof Expr.Str str ? str.value() : e.value().text()));
+                    }
+                }
+            }
+        }
+        assertEquals("false", streaming.get("TLS_ENABLED"), "streaming_env: " + streaming);
     }
 
     /**
