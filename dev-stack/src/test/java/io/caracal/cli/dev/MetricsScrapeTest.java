@@ -117,6 +117,7 @@ class MetricsScrapeTest {
         properties.put("caracal.kafka.bootstrap-servers", kafka.bootstrapServers());
         properties.put("caracal.metrics.port", 0);
         properties.put("caracal.metrics.host", "127.0.0.1");
+        properties.put("caracal.consumers.health-port", 0); // a consumer's /health and /ready on a free port (the gateway has its own)
         properties.putAll(extra);
         ApplicationContext context = ApplicationContext.builder().environments(environments).properties(properties).start();
         contexts.add(context);
@@ -125,8 +126,9 @@ class MetricsScrapeTest {
 
     @Test
     void everySeedMetricIsScrapedWithTheValuesTheTrafficImplies() throws Exception {
-        ApplicationContext gateway = process(Map.of("micronaut.server.port", -1, "caracal.gateway.auth.mode", "api_key",
-                "caracal.gateway.upstreams.demo.url", upstream.url()), GatewayApplication.ENVIRONMENTS);
+        ApplicationContext gateway = process(Map.of("micronaut.server.port", -1, "micronaut.server.ssl.enabled", false,
+                "caracal.consumers.health-port", -1, "caracal.gateway.auth.mode", "api_key", "caracal.gateway.upstreams.demo.url", upstream.url()),
+                GatewayApplication.ENVIRONMENTS);
         EmbeddedServer server = gateway.getBean(EmbeddedServer.class);
         server.start();
         Path merkleKey = home.resolve("merkle.pem");
