@@ -2,7 +2,6 @@ package io.caracal.cli.dev;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caracal.cli.Caracal;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
 import io.caracal.gateway.GatewayApplication;
@@ -16,8 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -118,15 +115,7 @@ class CliInvalidationTest {
 
     /** Runs a {@code caracal} command with {@code -o json}, which must succeed, and returns what it printed. */
     private static JsonNode caracal(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Caracal.run(args, cliEnv, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(0, code, () -> String.join(" ", args) + "\n" + out + err);
-        try {
-            return JSON.readTree(out.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CliJson.run(cliEnv, args);
     }
 
     private static HttpResponse<String> call(Caller caller) {

@@ -2,7 +2,6 @@ package io.caracal.cli.dev;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caracal.cli.Caracal;
 import io.caracal.core.audit.AuditWriter;
 import io.caracal.core.event.EventSchemas;
 import io.caracal.core.event.KafkaTopics;
@@ -32,8 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import javax.sql.DataSource;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -239,15 +236,7 @@ class MetricsScrapeTest {
     }
 
     private static JsonNode caracal(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Caracal.run(args, cliEnv, new PrintWriter(out, true), new PrintWriter(err, true));
-        assertEquals(0, code, () -> String.join(" ", args) + "\n" + out + err);
-        try {
-            return JSON.readTree(out.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CliJson.run(cliEnv, args);
     }
 
     private static int call(URI base, String apiKey) throws Exception {
