@@ -3,7 +3,7 @@ package io.caracal.core.ledger;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.merkle.InvalidProofException;
-import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.ProofBuilder;
 import io.caracal.core.merkle.Proofs;
 import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
 import io.caracal.core.ledger.MerkleLogStore.Leaf;
@@ -16,8 +16,10 @@ import java.util.UUID;
 /**
  * RFC 6962 proofs a third party can check with nothing but the signed notes and the public keys: that an event is
  * in the tree a checkpoint signed (inclusion), and that a later checkpoint's tree extends an earlier one's
- * (consistency). Every proof is verified against the signed roots before it is handed out, so a proof of a
- * tampered ledger is refused here rather than discovered by the auditor.
+ * (consistency). A proof is built from the log's stored interior nodes and the leaf hashes near the leaf
+ * ({@link MerkleNodeStore}: O(log n) rows, not the whole log), and verified against the signed roots before it is
+ * handed out, so a proof of a tampered ledger, or over tampered nodes, is refused here rather than discovered by the
+ * auditor.
  */
 public final class LedgerProofs {
     private final MerkleLogStore store;
@@ -52,7 +54,7 @@ public final class LedgerProofs {
             throw new LedgerTamperedException("event " + eventId + " (leaf " + index + ") was deleted from the ledger after it was signed");
         }
         byte[] leafHash = LedgerLeaf.hash(index, leaf.event());
-        List<byte[]> proof = tree(checkpoint.treeSize()).inclusionProof(index, checkpoint.treeSize());
+        List<byte[]> proof = store.nodes().read(tree -> new ProofBuilder(tree).inclusionProof(index, checkpoint.treeSize()));
         try {
             Proofs.verifyInclusion(index, checkpoint.treeSize(), leafHash, proof, signedRoot);
         } catch (InvalidProofException e) {
@@ -73,7 +75,7 @@ public final class LedgerProofs {
         List<NoteKey> keys = store.keys();
         byte[] fromRoot = signedRoot(from, keys);
         byte[] toRoot = signedRoot(to, keys);
-        List<byte[]> proof = tree(to.treeSize()).consistencyProof(from.treeSize(), to.treeSize());
+        List<byte[]> proof = store.nodes().read(tree -> new ProofBuilder(tree).consistencyProof(from.treeSize(), to.treeSize()));
         try {
             Proofs.verifyConsistency(from.treeSize(), to.treeSize(), fromRoot, toRoot, proof);
         } catch (InvalidProofException e) {
@@ -99,14 +101,5 @@ public final class LedgerProofs {
         } catch (InvalidCheckpointException e) {
             throw new LedgerTamperedException("checkpoint " + checkpoint.batchId() + " has no valid signature: " + e.getMessage());
         }
-    }
-
-    /** The log's tree as stored: a proof is built from stored leaf hashes, and checked against the signed root. */
-    private MerkleTree tree(long size) {
-        MerkleTree tree = store.tree(size);
-        if (tree.size() < size) {
-            throw new LedgerTamperedException("the log has only " + tree.size() + " leaves, but a checkpoint signed " + size);
-        }
-        return tree;
     }
 }

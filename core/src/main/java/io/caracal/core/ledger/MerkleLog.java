@@ -93,11 +93,12 @@ public final class MerkleLog {
                 return;
             }
             List<byte[]> hashes = new ArrayList<>(session.leafHashes(done, session.size()));
+            MerkleNodeStore.Writer nodes = session.nodeWriter();
             List<byte[]> added = session.integrate(MAX_PER_RUN);
             hashes.addAll(added);
             appended[0] = added.size();
             for (byte[] hash : hashes) {
-                range.append(hash);
+                range.append(hash, nodes);
                 if (range.size() - done == batchSize) {
                     sign(session, done, range);
                     batches.add(range.size() - done);
@@ -108,6 +109,7 @@ public final class MerkleLog {
                 sign(session, done, range);
                 batches.add(range.size() - done);
             }
+            nodes.flush();
         });
         return new Run(ran, appended[0], batches, verified[0]);
     }

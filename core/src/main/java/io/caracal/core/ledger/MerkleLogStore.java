@@ -36,10 +36,12 @@ public final class MerkleLogStore {
 
     private final Database db;
     private final Clock clock;
+    private final MerkleNodeStore nodes;
 
     public MerkleLogStore(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.nodes = new MerkleNodeStore(db);
     }
 
     public record CheckpointRow(UUID batchId, long firstLeaf, long treeSize, byte[] root, String keyId, String note, Instant createdAt) {
@@ -172,6 +174,11 @@ public final class MerkleLogStore {
         public Instant now() {
             return Rows.now(clock);
         }
+
+        /** Where to put the nodes that leaves appended from now on complete (see {@link MerkleNodeStore#writerAfterFilling}). */
+        public MerkleNodeStore.Writer nodeWriter() throws SQLException {
+            return MerkleNodeStore.writerAfterFilling(c, MerkleLogStore.size(c));
+        }
     }
 
     /** Runs {@code integration} if no other integrator is running; returns false when another one holds the log. */
@@ -253,6 +260,11 @@ public final class MerkleLogStore {
 
     public long size() {
         return db.transaction(MerkleLogStore::size);
+    }
+
+    /** The log's stored interior nodes, which proofs are built from. */
+    public MerkleNodeStore nodes() {
+        return nodes;
     }
 
     /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter), to build proofs from. */
