@@ -19,6 +19,7 @@ import java.util.UUID;
  * log is, and nothing is kept between runs that another replica could have made stale. Before it signs more, a run
  * checks that what it resumes from still leads to the latest checkpoint's root; when it does not, the log was altered
  * and the run signs nothing ({@link Run#verified()} is false) until someone has looked (caracal merkle verify-range).
+ * A run also stores the interior nodes its leaves complete, which proofs are built from ({@link MerkleNodeStore}).
  */
 public final class MerkleLog {
     /** Events appended per run at most, so one transaction stays short. */
