@@ -267,7 +267,7 @@ public final class MerkleLogStore {
         return nodes;
     }
 
-    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter), to build proofs from. */
+    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter): for an export, which carries every leaf anyway. */
     public MerkleTree tree(long size) {
         MerkleTree tree = new MerkleTree();
         db.transaction(c -> leafHashes(c, 0, size)).forEach(tree::append);
