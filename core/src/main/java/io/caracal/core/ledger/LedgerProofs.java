@@ -9,7 +9,6 @@ import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
 import io.caracal.core.ledger.MerkleLogStore.Leaf;
 
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -39,11 +38,9 @@ public final class LedgerProofs {
     /** Proves the event against the checkpoint {@code batchId}, or the latest checkpoint when it is null. */
     public Inclusion inclusion(UUID eventId, UUID batchId) {
         long index = store.leafIndex(eventId).orElseThrow(() -> new NotFoundException("event in the Merkle log", eventId));
-        List<CheckpointRow> checkpoints = store.checkpoints();
         CheckpointRow checkpoint = batchId == null
-                ? checkpoints.stream().max(Comparator.comparingLong(CheckpointRow::treeSize))
-                        .orElseThrow(() -> new InvalidInputException("no checkpoint has been signed yet"))
-                : find(checkpoints, batchId);
+                ? store.latestCheckpoint().orElseThrow(() -> new InvalidInputException("no checkpoint has been signed yet"))
+                : find(batchId);
         if (index >= checkpoint.treeSize()) {
             throw new InvalidInputException("event " + eventId + " is leaf " + index + ", after checkpoint " + checkpoint.batchId()
                     + " (tree size " + checkpoint.treeSize() + "): prove it against a later checkpoint");
@@ -65,9 +62,8 @@ public final class LedgerProofs {
     }
 
     public Consistency consistency(UUID fromBatchId, UUID toBatchId) {
-        List<CheckpointRow> checkpoints = store.checkpoints();
-        CheckpointRow from = find(checkpoints, fromBatchId);
-        CheckpointRow to = find(checkpoints, toBatchId);
+        CheckpointRow from = find(fromBatchId);
+        CheckpointRow to = find(toBatchId);
         if (from.treeSize() > to.treeSize()) {
             throw new InvalidInputException("checkpoint " + fromBatchId + " (tree size " + from.treeSize() + ") is later than " + toBatchId
                     + " (tree size " + to.treeSize() + "): swap them");
@@ -85,9 +81,8 @@ public final class LedgerProofs {
         return new Consistency(from, to, proof);
     }
 
-    private static CheckpointRow find(List<CheckpointRow> checkpoints, UUID batchId) {
-        return checkpoints.stream().filter(c -> c.batchId().equals(batchId)).findFirst()
-                .orElseThrow(() -> new NotFoundException("checkpoint batch", batchId));
+    private CheckpointRow find(UUID batchId) {
+        return store.checkpoint(batchId).orElseThrow(() -> new NotFoundException("checkpoint batch", batchId));
     }
 
     /** The root the checkpoint's note signs, once the signature checks out with a registered key. */

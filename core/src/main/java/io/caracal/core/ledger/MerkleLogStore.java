@@ -258,6 +258,22 @@ public final class MerkleLogStore {
         return db.transaction(c -> checkpoints(c, " ORDER BY tree_size"));
     }
 
+    public Optional<CheckpointRow> latestCheckpoint() {
+        return db.transaction(MerkleLogStore::latestCheckpoint);
+    }
+
+    /** One checkpoint by its batch id: a proof reads the checkpoints it names, not every one. */
+    public Optional<CheckpointRow> checkpoint(UUID batchId) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + " FROM merkle_checkpoints WHERE batch_id = ?")) {
+                ps.setObject(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(checkpoint(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     public long size() {
         return db.transaction(MerkleLogStore::size);
     }
