@@ -25,9 +25,9 @@ import java.util.function.Function;
  * from it are verified against the signed roots before they are served.
  */
 public final class MerkleNodeStore {
-    static final int STRIDE = 8;
+    private static final int STRIDE = 8;
     private static final int BLOCK = 1 << STRIDE;
-    /** Leaves read per query, and nodes written per batch, while filling in the nodes of a log from before V15. */
+    /** Leaf hashes read per query while filling in the nodes of a log from before V15; the nodes they complete are written after each. */
     private static final int FILL_CHUNK = 65_536;
 
     private final Database db;
