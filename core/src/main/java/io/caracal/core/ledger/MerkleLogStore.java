@@ -98,10 +98,7 @@ public final class MerkleLogStore {
          */
         public List<byte[]> integrate(int max) throws SQLException {
             long next = MerkleLogStore.size(c);
-            List<LeafReader.Read> added = new ArrayList<>();
-            LeafReader.read(c, "SELECT " + next + " + row_number() OVER (ORDER BY e.recorded_at, e.event_id) - 1, e.event_id, NULL::bytea, "
-                    + LeafReader.EVENT_COLUMNS + " FROM ledger_events e WHERE NOT EXISTS (SELECT 1 FROM merkle_leaves m WHERE m.event_id = e.event_id)"
-                    + " ORDER BY e.recorded_at, e.event_id LIMIT " + max, added::add);
+            List<LeafReader.Read> added = LeafReader.unlogged(c, next, max);
             if (!added.isEmpty()) {
                 copyLeaves(c, added, Rows.now(clock));
             }
@@ -281,9 +278,7 @@ public final class MerkleLogStore {
      */
     void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each) {
         db.transaction(c -> {
-            LeafReader.read(c, "SELECT l.leaf_index, l.event_id, l.leaf_hash, " + LeafReader.EVENT_COLUMNS
-                    + " FROM merkle_leaves l LEFT JOIN ledger_events e ON e.event_id = l.event_id"
-                    + " WHERE l.leaf_index >= " + from + " AND l.leaf_index < " + to + " ORDER BY l.leaf_index", each);
+            LeafReader.leaves(c, from, to, each);
             return null;
         });
     }
