@@ -42,12 +42,14 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * The verifiable ledger's costs beside raw SHA-256 on the same machine in the same run: building and signing a
+ * The verifiable ledger's costs beside their floors on the same machine in the same run: building and signing a
  * 1,000-event checkpoint (from scratch as issue 6 measured it, and as MerkleLog does it now: from the compact range
- * stored with the previous checkpoint, beside one Java ECDSA signature and 1,000 leaf hashes), generating and verifying
- * inclusion proofs in a 1,000,000-leaf tree, and verify-range and verify-event over 1,000,000 ledger events in PostgreSQL. The floor is `openssl speed sha256` (run by bench/run-merkle-bench.sh)
- * and Java's own SHA-256 over the same bytes the leaves hash.
- * Usage: bench/run-merkle-bench.sh [events for verify-range, default 1000000]
+ * stored with the previous checkpoint), one ECDSA P-256 signature and verification by NoteSigner (Bouncy Castle) and
+ * by Java's SunEC, 1,000 leaf hashes, inclusion proofs in a 1,000,000-leaf tree, then, over that many ledger events
+ * with one budget line each in PostgreSQL: integration, verify-range beside a binary COPY of the same rows read and
+ * dropped, verify-event, export and the offline bundle check. bench/run-merkle-bench.sh runs `openssl speed sha256`
+ * and `openssl speed ecdsap256` first, the hashing and signing floors.
+ * Usage: bench/run-merkle-bench.sh [events, default 1000000]
  */
 public final class MerkleBenchmark {
     private MerkleBenchmark() {
