@@ -95,7 +95,7 @@ final class LeafReader {
             byte[][] row;
             while ((row = row(in)) != null) {
                 if (last != null && Arrays.equals(row[0], last.fields()[0])) {
-                    last.lines().add(row); // another budget line of the same leaf
+                    last.rows().add(row); // another budget line of the same leaf
                     continue;
                 }
                 if (chunk.size() == CHUNK) {
@@ -103,7 +103,7 @@ final class LeafReader {
                     chunk = new ArrayList<>(CHUNK);
                 }
                 last = new Raw(row, new ArrayList<>());
-                last.lines().add(row);
+                last.rows().add(row);
                 chunk.add(last);
             }
             submit(pending, chunk, each);
@@ -118,7 +118,7 @@ final class LeafReader {
     }
 
     /** One leaf's rows as COPY sent them: the first row's fields, and every row, each carrying one budget line (or none). */
-    private record Raw(byte[][] fields, List<byte[][]> lines) {
+    private record Raw(byte[][] fields, List<byte[][]> rows) {
     }
 
     private static void submit(ArrayDeque<CompletableFuture<List<Read>>> pending, List<Raw> chunk, Consumer<Read> each) {
@@ -166,7 +166,7 @@ final class LeafReader {
             return new Read(index, eventId, f[2], null);
         }
         LedgerLeaf.Fields fields = new LedgerLeaf.Fields(uuidText(f[3]), uuidText(f[4]), f[5] == null ? new byte[0] : uuidText(f[5]),
-                amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]), lines(raw.lines()));
+                amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]), lines(raw.rows()));
         return new Read(index, eventId, f[2], LedgerLeaf.hash(index, fields));
     }
 
