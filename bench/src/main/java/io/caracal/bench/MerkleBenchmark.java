@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -201,16 +202,20 @@ public final class MerkleBenchmark {
             new SchemaMigrator(pool).migrate();
             fill(pool, agent, events, random);
             MerkleLogStore store = new MerkleLogStore(new Database(pool), Clock.systemUTC());
+            ProcessTreeCpu cpuClock = new ProcessTreeCpu(URI.create(postgres.jdbcUrl("bench").substring("jdbc:".length())).getPort());
+            double cpu = cpuClock.seconds();
             start = System.nanoTime();
             MerkleLog.Run run = new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrateAll();
             double integrated = (System.nanoTime() - start) / 1e9;
             report("integrate " + run.appended() + " events, sign " + run.signed() + " checkpoints (" + Math.round(run.appended() / integrated) + " events/s)",
                     integrated, "s");
+            cpu = cpu(cpuClock, "integrate", cpu);
             start = System.nanoTime();
             LedgerVerifier.Report result = new LedgerVerifier(store).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
             double verify = (System.nanoTime() - start) / 1e9;
             report("verify-range over " + result.eventsChecked() + " events (" + result.checkpoints().size() + " checkpoints, passed="
                     + result.passed() + ")", verify, "s");
+            cpu = cpu(cpuClock, "verify-range", cpu);
             start = System.nanoTime();
             long copied;
             try (Connection c = pool.getConnection()) {
@@ -221,6 +226,7 @@ public final class MerkleBenchmark {
                         OutputStream.nullOutputStream());
             }
             report("floor: the rows verify-range reads, binary COPY read and dropped (" + copied + " rows)", (System.nanoTime() - start) / 1e9, "s");
+            cpu(cpuClock, "the COPY floor", cpu);
             LedgerVerifier verifier = new LedgerVerifier(store);
             UUID lastEvent = store.leaves(events - 1, events).get(0).eventId();
             verifier.verifyEvent(lastEvent); // the first call pays for class loading and the key's parsing
@@ -230,6 +236,7 @@ public final class MerkleBenchmark {
                 long index = (long) i * (events / lookups);
                 picked.add(store.leaves(index, index + 1).get(0).eventId());
             }
+            cpu = cpuClock.seconds();
             start = System.nanoTime();
             LedgerVerifier.Report one = null;
             for (UUID eventId : picked) {
@@ -237,6 +244,7 @@ public final class MerkleBenchmark {
             }
             report("verify-event on the " + events + "-event log (mean of " + lookups + ", " + one.eventsChecked() + " events recomputed, passed="
                     + one.passed() + ")", (System.nanoTime() - start) / 1e6 / lookups, "ms");
+            report("  CPU of one verify-event, this JVM and PostgreSQL", (cpuClock.seconds() - cpu) * 1e3 / lookups, "ms");
 
             // The auditor's path: the whole signed ledger as one bundle, then checked offline with the public key only.
             Path bundle = Files.createTempFile("caracal-bench-bundle", ".json");
@@ -291,6 +299,13 @@ public final class MerkleBenchmark {
             st.execute("INSERT INTO ledger_event_lines (event_id, policy_id, amount) SELECT event_id, '" + policy + "', amount FROM ledger_events");
             st.execute("ANALYZE");
         }
+    }
+
+    /** Reports the CPU seconds (this JVM and PostgreSQL) since {@code since}; returns the count now. */
+    private static double cpu(ProcessTreeCpu clock, String step, double since) {
+        double now = clock.seconds();
+        report("  CPU of " + step + ", this JVM and PostgreSQL (user + system)", now - since, "s");
+        return now;
     }
 
     private static void check(boolean valid) {
