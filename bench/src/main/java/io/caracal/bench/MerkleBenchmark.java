@@ -53,6 +53,9 @@ import java.util.UUID;
  * Usage: bench/run-merkle-bench.sh [events, default 1000000]
  */
 public final class MerkleBenchmark {
+    /** CPU time of the thread that runs a measure: on a busy machine its wall time mostly measures the load. */
+    private static final java.lang.management.ThreadMXBean THREAD = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private MerkleBenchmark() {
     }
 
@@ -72,6 +75,7 @@ public final class MerkleBenchmark {
         int leafBytes = LedgerLeaf.encode(0, thousand.get(0)).length;
         int rounds = 500;
         long start = System.nanoTime();
+        long cpuStart;
         for (int r = 0; r < 2 * rounds; r++) {
             if (r == rounds) {
                 start = System.nanoTime(); // the first half warms the JIT up for every measure below
@@ -103,6 +107,7 @@ public final class MerkleBenchmark {
         }
         byte[] stored = previous.encoded();
         start = System.nanoTime();
+        cpuStart = THREAD.getCurrentThreadCpuTime();
         for (int r = 0; r < rounds; r++) {
             CompactRange range = CompactRange.decode(1_000_000, stored);
             for (byte[] hash : leafHashes) {
@@ -112,10 +117,12 @@ public final class MerkleBenchmark {
             range.encoded();
         }
         report("build + sign a 1,000-event checkpoint at 1M from the stored compact range", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
 
         byte[] body = new Checkpoint("caracal-bench", 1_001_000, leafHashes[0]).body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         byte[] sunEcSignature = null;
         start = System.nanoTime();
+        cpuStart = THREAD.getCurrentThreadCpuTime();
         for (int r = 0; r < rounds; r++) {
             java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
             ecdsa.initSign(key.privateKey());
@@ -123,14 +130,17 @@ public final class MerkleBenchmark {
             sunEcSignature = ecdsa.sign();
         }
         report("one ECDSA P-256 signature, Java's SunEC (what signed notes before)", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
         byte[] bcSignature = null;
         for (int r = 0; r < 2 * rounds; r++) {
             if (r == rounds) {
                 start = System.nanoTime();
+                cpuStart = THREAD.getCurrentThreadCpuTime();
             }
             bcSignature = NoteSigner.sign(key.privateKey(), body);
         }
         report("one ECDSA P-256 signature, Bouncy Castle custom curve, RFC 6979 (NoteSigner)", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
         start = System.nanoTime();
         for (int r = 0; r < rounds; r++) {
             java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
@@ -150,6 +160,7 @@ public final class MerkleBenchmark {
         MessageDigest leafSha = MessageDigest.getInstance("SHA-256");
         byte[] leafInput = new byte[leafBytes + 1];
         start = System.nanoTime();
+        cpuStart = THREAD.getCurrentThreadCpuTime();
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < 1000; i++) {
                 leafSha.update(leafInput);
@@ -157,6 +168,7 @@ public final class MerkleBenchmark {
             }
         }
         report("floor: 1,000 SHA-256 of one leaf's input (" + (leafBytes + 1) + " bytes), Java", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
 
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] block = new byte[leafBytes + 1];
