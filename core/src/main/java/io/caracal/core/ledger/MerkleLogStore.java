@@ -358,7 +358,9 @@ public final class MerkleLogStore {
 
     /** Writes {@code leaves} into merkle_leaves with one binary COPY: a row is its index, event id, hash and {@code now}. */
     private static void copyLeaves(Connection c, List<LeafReader.Read> leaves, Instant now) throws SQLException {
-        ByteBuffer out = ByteBuffer.allocate(19 + leaves.size() * 86 + 2);
+        // The header (signature, flags, extension length), a tuple per leaf (field count, then each field's length and
+        // bytes: 8, 16, 32 and 8), and the trailer.
+        ByteBuffer out = ByteBuffer.allocate(LeafReader.COPY_SIGNATURE.length + 8 + leaves.size() * (2 + 4 * 4 + 8 + 16 + 32 + 8) + 2);
         out.put(LeafReader.COPY_SIGNATURE).putInt(0).putInt(0);
         long integratedAt = ChronoUnit.MICROS.between(Instant.EPOCH, now) - LeafReader.POSTGRES_EPOCH_MICROS;
         for (LeafReader.Read leaf : leaves) {
