@@ -34,6 +34,7 @@ public final class DeadLetterReader {
     }
 
     public static Contents read(KafkaConnection connection) {
+        connection.schemaRegistry().ifPresent(EventCodec::resolveSchemaIdsWith);
         Map<UUID, DeadLetter> letters = new HashMap<>();
         List<String> unreadable = new ArrayList<>();
         TopicReader.readToEnd(connection, Topics.DLQ, READ_DEADLINE, record -> decode(record, letters, unreadable));

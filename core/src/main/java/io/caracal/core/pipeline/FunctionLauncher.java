@@ -1,5 +1,8 @@
 package io.caracal.core.pipeline;
 
+import io.caracal.core.config.KafkaSettings;
+import io.caracal.core.event.EventCodec;
+import io.caracal.core.event.SchemaRegistryClient;
 import io.caracal.core.secret.SecretArns;
 import io.caracal.core.store.SchemaMigrator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,8 +45,15 @@ public final class FunctionLauncher {
         return PropertySource.of("secret-arns", SecretArns.fromSecretsManager(environment), PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
     }
 
-    /** A batch runner for {@code processor} with the context's dead-letter queue, clock and meter registry. */
+    /**
+     * A batch runner for {@code processor} with the context's dead-letter queue, clock and meter registry; records
+     * framed for a schema registry are read with the context's (SCHEMA_REGISTRY_URL).
+     */
     public static BatchRunner runner(ApplicationContext context, EventProcessor processor) {
+        String registry = context.getBean(KafkaSettings.class).getSchemaRegistryUrl();
+        if (registry != null && !registry.isBlank()) {
+            EventCodec.resolveSchemaIdsWith(SchemaRegistryClient.at(registry));
+        }
         return new BatchRunner(processor, context.getBean(DeadLetterSink.class), BatchRunner.Retry.standard(), context.getBean(Clock.class),
                 context.getBean(MeterRegistry.class));
     }
