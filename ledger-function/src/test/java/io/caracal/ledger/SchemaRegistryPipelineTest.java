@@ -7,6 +7,7 @@ import io.caracal.core.agent.AgentDraft;
 import io.caracal.core.agent.AgentStore;
 import io.caracal.core.event.EventCodec;
 import io.caracal.core.event.EventSchemas;
+import io.caracal.core.event.InvalidEventException;
 import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
@@ -17,6 +18,8 @@ import io.caracal.core.event.Topics;
 import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
+import io.caracal.core.pipeline.DeadLetter;
+import io.caracal.core.pipeline.DeadLetterReader;
 import io.caracal.core.store.Database;
 import io.caracal.embedded.EmbeddedKafkaBroker;
 import io.caracal.testing.Await;
@@ -101,10 +104,14 @@ class SchemaRegistryPipelineTest {
         return new KafkaConnection(kafka.bootstrapServers(), null, null, null, null, null, null, schemaRegistryUrl);
     }
 
-    /** A charge of a new agent, put in the outbox (with the agent's own lifecycle event) and relayed to Kafka. */
-    private static MeteringEvent relayACharge(KafkaConnection connection) {
+    private static UUID newAgent() {
         Agent agent = ledger.getBean(AgentStore.class).create(new AgentDraft("registry-" + UUID.randomUUID(), "", "ops@example.com", null, Map.of()));
-        MeteringEvent event = new MeteringEvent(UUID.randomUUID(), agent.id(), null, new Money(new BigDecimal("0.250000000"), new CurrencyCode("USD")),
+        return agent.id();
+    }
+
+    /** A charge of {@code agent}, put in the outbox and relayed to Kafka with whatever else the outbox holds. */
+    private static MeteringEvent relayACharge(KafkaConnection connection, UUID agent) {
+        MeteringEvent event = new MeteringEvent(UUID.randomUUID(), agent, null, new Money(new BigDecimal("0.250000000"), new CurrencyCode("USD")),
                 Instant.now().truncatedTo(ChronoUnit.MICROS), "api.example.com", Map.of(), Map.of("model", "gpt-4o"));
         Database db = ledger.getBean(Database.class);
         db.transaction(c -> {
@@ -131,6 +138,13 @@ class SchemaRegistryPipelineTest {
         });
         assertEquals(1, found.size(), "records of event " + event.eventId());
         return found.get(0);
+    }
+
+    /** The raw records of the dead-letter queue, as a plain byte-array consumer sees them. */
+    private static List<ConsumerRecord<String, byte[]>> rawDeadLetters() {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        TopicReader.readToEnd(connection(null), Topics.DLQ, Duration.ofSeconds(30), records::add);
+        return records;
     }
 
     private static JsonNode get(String path) throws Exception {
@@ -171,7 +185,7 @@ class SchemaRegistryPipelineTest {
 
     @Test
     void withARegistryTheEventIsReadLikeKafkaAvroConsoleConsumerReadsItAndTheLedgerCommitsIt() throws Exception {
-        MeteringEvent event = relayACharge(connection(registry.url()));
+        MeteringEvent event = relayACharge(connection(registry.url()), newAgent());
         ConsumerRecord<String, byte[]> record = rawRecord(event);
 
         byte[] value = record.value();
@@ -201,7 +215,7 @@ class SchemaRegistryPipelineTest {
 
     @Test
     void withoutARegistryTheRelayWritesTheFingerprintFramingByteForByte() {
-        MeteringEvent event = relayACharge(connection(null));
+        MeteringEvent event = relayACharge(connection(null), newAgent());
         ConsumerRecord<String, byte[]> record = rawRecord(event);
         OutboxEvent expected = event.outboxEvent();
 
@@ -213,5 +227,23 @@ class SchemaRegistryPipelineTest {
         assertEquals(event.agentId().toString(), record.key());
 
         awaitLedgerCommitted(event, record);
+    }
+
+    @Test
+    void withARegistryTheLedgersDeadLettersAreFramedForItAndReadBackWithTheOriginalAsItTravelled() throws Exception {
+        MeteringEvent unknownAgent = relayACharge(connection(registry.url()), UUID.randomUUID());
+        ConsumerRecord<String, byte[]> original = rawRecord(unknownAgent);
+
+        DeadLetter letter = Await.until(Duration.ofSeconds(60), () -> DeadLetterReader.read(connection(registry.url())).letters().stream()
+                .filter(l -> unknownAgent.eventId().toString().equals(l.eventId())).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertEquals(InvalidEventException.UNKNOWN_AGENT, letter.errorType());
+        assertEquals(LedgerWriter.GROUP, letter.consumerGroup());
+        assertArrayEquals(original.value(), letter.original().value(), "the original value as it travelled, registry prefix included");
+
+        List<ConsumerRecord<String, byte[]>> raw = rawDeadLetters();
+        assertTrue(raw.stream().allMatch(r -> r.value()[0] == 0 && r.headers().lastHeader(EventCodec.FINGERPRINT_HEADER) == null),
+                "every dead letter is in the registry's framing");
+        assertTrue(StreamSupport.stream(get("/subjects/" + Topics.DLQ + "-value/versions").spliterator(), false).findAny().isPresent(),
+                "the dead letter's schema is registered under the queue's value subject");
     }
 }
