@@ -16,6 +16,8 @@ public class KafkaSettings {
     public static final String PREFIX = "caracal.kafka";
     /** Set: the process talks to Kafka; empty: events wait in the outbox, and the consumers do not start. */
     public static final String BOOTSTRAP_SERVERS = PREFIX + ".bootstrap-servers";
+    /** Set: producers write the Confluent wire format, and consumers read it, with this registry. */
+    public static final String SCHEMA_REGISTRY_URL = PREFIX + ".schema-registry-url";
     private String bootstrapServers;
     private String securityProtocol;
     private String saslMechanism;

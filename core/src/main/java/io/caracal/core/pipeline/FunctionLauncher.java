@@ -1,8 +1,5 @@
 package io.caracal.core.pipeline;
 
-import io.caracal.core.config.KafkaSettings;
-import io.caracal.core.event.EventCodec;
-import io.caracal.core.event.SchemaRegistryClient;
 import io.caracal.core.secret.SecretArns;
 import io.caracal.core.store.SchemaMigrator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -45,15 +42,8 @@ public final class FunctionLauncher {
         return PropertySource.of("secret-arns", SecretArns.fromSecretsManager(environment), PropertySource.PropertyConvention.ENVIRONMENT_VARIABLE);
     }
 
-    /**
-     * A batch runner for {@code processor} with the context's dead-letter queue, clock and meter registry; records
-     * framed for a schema registry are read with the context's (SCHEMA_REGISTRY_URL).
-     */
+    /** A batch runner for {@code processor} with the context's dead-letter queue, clock and meter registry. */
     public static BatchRunner runner(ApplicationContext context, EventProcessor processor) {
-        String registry = context.getBean(KafkaSettings.class).getSchemaRegistryUrl();
-        if (registry != null && !registry.isBlank()) {
-            EventCodec.resolveSchemaIdsWith(SchemaRegistryClient.at(registry));
-        }
         return new BatchRunner(processor, context.getBean(DeadLetterSink.class), BatchRunner.Retry.standard(), context.getBean(Clock.class),
                 context.getBean(MeterRegistry.class));
     }
