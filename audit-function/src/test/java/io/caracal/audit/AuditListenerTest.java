@@ -76,12 +76,15 @@ class AuditListenerTest {
         registry.close();
     }
 
+    private static OutboxEvent charge(UUID agent, String amount) {
+        return new MeteringEvent(UUID.randomUUID(), agent, null, new Money(new BigDecimal(amount), new CurrencyCode("USD")),
+                Instant.now().truncatedTo(ChronoUnit.MICROS), "demo", Map.of(), Map.of()).outboxEvent();
+    }
+
     @Test
     void aMeteringEventDeliveredTwiceIsAuditedOnceAndItsOffsetCommitted() throws Exception {
         UUID agent = UUID.randomUUID();
-        OutboxEvent event = new MeteringEvent(UUID.randomUUID(), agent, null,
-                new Money(new BigDecimal("0.25"), new CurrencyCode("USD")), Instant.now().truncatedTo(ChronoUnit.MICROS), "demo", Map.of(), Map.of())
-                .outboxEvent();
+        OutboxEvent event = charge(agent, "0.25");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KAFKA, new StringSerializer(), new ByteArraySerializer())) {
             for (int delivery = 0; delivery < 2; delivery++) { // the second is what a producer retry leaves on the topic
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.payload());
@@ -112,9 +115,7 @@ class AuditListenerTest {
     @Test
     void aRegistryFramedEventIsAuditedAsAvroUnderItsWriterSchemasFingerprintLikeEveryOtherRow() throws Exception {
         UUID agent = UUID.randomUUID();
-        OutboxEvent event = new MeteringEvent(UUID.randomUUID(), agent, null,
-                new Money(new BigDecimal("0.75"), new CurrencyCode("USD")), Instant.now().truncatedTo(ChronoUnit.MICROS), "demo", Map.of(), Map.of())
-                .outboxEvent();
+        OutboxEvent event = charge(agent, "0.75");
         KafkaConnection connection = new KafkaConnection(SharedServices.kafka().bootstrapServers(), null, null, null, null, null, null, registry.url());
         ProducerRecord<String, byte[]> framed = RegistryFraming.of(connection).apply(OutboxRelay.record(event));
         assertEquals(0, framed.value()[0], "sent in the registry's framing");
