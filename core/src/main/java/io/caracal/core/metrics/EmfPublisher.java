@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.NamingConvention;
 import io.micrometer.prometheusmetrics.PrometheusNamingConvention;
-import io.micronaut.context.BeanLocator;
+import jakarta.inject.Singleton;
 
 import java.io.PrintStream;
 import java.time.Clock;
@@ -37,7 +37,10 @@ import java.util.concurrent.TimeUnit;
  * metrics function's {@code agent_id} above all, is summed away, since each dimension value is a CloudWatch metric
  * of its own. That bounds a dimension set at 1 + 12 keys, under EMF's 30; one document holds the metrics of one set
  * of dimension values, at most {@value #MAX_METRICS} of them, EMF's limit per document.
+ *
+ * <p>One per context, so the handlers a context serves (in tests, several) share what was published.
  */
+@Singleton
 public final class EmfPublisher {
     public static final String NAMESPACE = "Caracal";
     static final int MAX_METRICS = 100;
@@ -48,36 +51,32 @@ public final class EmfPublisher {
 
     private final MeterRegistry registry;
     private final Clock clock;
-    private final String function;
     /** Each cumulative series' value at the previous publish, by name and dimension values. */
     private final Map<String, Double> published = new HashMap<>();
 
-    public EmfPublisher(MeterRegistry registry, Clock clock, String function) {
+    public EmfPublisher(MeterRegistry registry, Clock clock) {
         this.registry = registry;
         this.clock = clock;
-        this.function = function;
     }
 
-    /** The publisher of a Lambda handler's context: its meter registry and clock. */
-    public static EmfPublisher of(BeanLocator context, String function) {
-        return new EmfPublisher(context.getBean(MeterRegistry.class), context.getBean(Clock.class), function);
-    }
-
-    /** Writes this invocation's documents to stdout, one line each (Lambda sends each line to CloudWatch Logs). */
-    public synchronized void publish() {
+    /**
+     * Writes this invocation's documents to stdout, one line each (Lambda sends each line to CloudWatch Logs), under
+     * dimension {@code function}.
+     */
+    public synchronized void publish(String function) {
         PrintStream out = System.out;
-        documents().forEach(out::println);
+        documents(function).forEach(out::println);
         out.flush();
     }
 
     /** The documents of what changed since the previous call, as JSON lines. */
-    synchronized List<String> documents() {
+    private List<String> documents(String function) {
         Map<Map<String, String>, Map<String, Series>> byDimensions = new LinkedHashMap<>();
         for (Meter meter : registry.getMeters()) {
             if (!published(meter.getId().getName())) {
                 continue;
             }
-            Map<String, String> dimensions = dimensions(meter.getId());
+            Map<String, String> dimensions = dimensions(function, meter.getId());
             Map<String, Series> metrics = byDimensions.computeIfAbsent(dimensions, d -> new TreeMap<>());
             for (Series series : series(meter)) {
                 metrics.merge(series.name, series, Series::plus);
@@ -99,7 +98,7 @@ public final class EmfPublisher {
         return name.startsWith("caracal.") || name.equals("kafka.consumer.lag");
     }
 
-    private Map<String, String> dimensions(Meter.Id id) {
+    private static Map<String, String> dimensions(String function, Meter.Id id) {
         Map<String, String> dimensions = new TreeMap<>();
         dimensions.put("function", function);
         for (Tag tag : id.getTagsAsIterable()) {

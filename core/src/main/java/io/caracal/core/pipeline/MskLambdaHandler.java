@@ -18,12 +18,14 @@ import java.util.function.Function;
 public abstract class MskLambdaHandler implements RequestStreamHandler, AutoCloseable {
     private final ApplicationContext context;
     private final BatchRunner runner;
+    private final String function;
     private final EmfPublisher metrics;
 
     protected MskLambdaHandler(ApplicationContext context, String function, Function<ApplicationContext, EventProcessor> processor) {
         this.context = context;
         this.runner = FunctionLauncher.runner(context, processor.apply(context));
-        this.metrics = EmfPublisher.of(context, function);
+        this.function = function;
+        this.metrics = context.getBean(EmfPublisher.class);
     }
 
     /** The context the Lambda runtime gets: configuration from the function's environment variables. */
@@ -36,7 +38,7 @@ public abstract class MskLambdaHandler implements RequestStreamHandler, AutoClos
         try {
             output.write(MskBatch.handle(input.readAllBytes(), runner));
         } finally {
-            metrics.publish();
+            metrics.publish(function);
         }
     }
 

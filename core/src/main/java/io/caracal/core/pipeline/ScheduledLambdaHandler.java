@@ -38,12 +38,14 @@ public abstract class ScheduledLambdaHandler implements RequestStreamHandler, Au
 
     private final ApplicationContext context;
     private final Clock clock;
+    private final String function;
     private final EmfPublisher metrics;
 
     protected ScheduledLambdaHandler(ApplicationContext context, String function) {
         this.context = context;
         this.clock = context.getBean(Clock.class);
-        this.metrics = EmfPublisher.of(context, function);
+        this.function = function;
+        this.metrics = context.getBean(EmfPublisher.class);
     }
 
     /** One step of the job; returns how many items it handled, 0 when there was nothing to do. Throws when it failed. */
@@ -61,7 +63,7 @@ public abstract class ScheduledLambdaHandler implements RequestStreamHandler, Au
                 handled += handledByStep;
             } while (handledByStep > 0 && clock.instant().isBefore(lastStart));
         } finally {
-            metrics.publish();
+            metrics.publish(function);
         }
         if (handled > 0) {
             LOG.info("{}: {} handled", getClass().getSimpleName(), handled);

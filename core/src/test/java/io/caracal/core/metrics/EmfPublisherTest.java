@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EmfPublisherTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-05T11:00:00Z"));
-    private final EmfPublisher publisher = new EmfPublisher(registry, clock, "metrics");
+    private final EmfPublisher publisher = new EmfPublisher(registry, clock);
 
     @Test
     void countersAreDeltasUnderThePrometheusNamesWithAgentIdsSummedAway() throws Exception {
@@ -36,7 +36,7 @@ class EmfPublisherTest {
         Counter.builder("caracal.merkle.batches.created").register(registry).increment();
         Counter.builder("jvm.not.caracal").register(registry).increment();
 
-        EmfOutput first = EmfOutput.of(publisher::publish);
+        EmfOutput first = EmfOutput.of(() -> publisher.publish("metrics"));
         assertEquals(5, first.value("caracal_spending_total", Map.of("function", "metrics", "currency", "USD")));
         assertEquals(7, first.value("caracal_spending_total", Map.of("function", "metrics", "currency", "EUR")));
         assertEquals(1, first.value("caracal_merkle_batches_created_total", Map.of("function", "metrics")));
@@ -49,7 +49,7 @@ class EmfPublisherTest {
 
         clock.advance(Duration.ofMinutes(1));
         Counter.builder("caracal.spending").tags("agent_id", "a3", "currency", "USD").register(registry).increment(4);
-        EmfOutput second = EmfOutput.of(publisher::publish);
+        EmfOutput second = EmfOutput.of(() -> publisher.publish("metrics"));
         assertEquals(4, second.value("caracal_spending_total", Map.of("function", "metrics", "currency", "USD")), "only what changed since the first");
         assertEquals(List.of(Map.of("function", "metrics", "currency", "USD")), second.dimensionsOf("caracal_spending_total"),
                 "the EUR series did not change: not written");
@@ -66,7 +66,7 @@ class EmfPublisherTest {
         AtomicInteger open = new AtomicInteger(3);
         Gauge.builder("caracal.gateway.connections.open", open, AtomicInteger::get).register(registry);
 
-        EmfOutput first = EmfOutput.of(publisher::publish);
+        EmfOutput first = EmfOutput.of(() -> publisher.publish("metrics"));
         Map<String, String> post = Map.of("function", "metrics", "method", "POST");
         assertEquals(2, first.value("caracal_request_duration_seconds_count", post));
         assertEquals(1.0, first.value("caracal_request_duration_seconds_sum", post), 1e-9);
@@ -79,7 +79,7 @@ class EmfPublisherTest {
 
         timer.record(Duration.ofMillis(500));
         open.set(5);
-        EmfOutput second = EmfOutput.of(publisher::publish);
+        EmfOutput second = EmfOutput.of(() -> publisher.publish("metrics"));
         assertEquals(1, second.value("caracal_request_duration_seconds_count", post));
         assertEquals(0.5, second.value("caracal_request_duration_seconds_sum", post), 1e-9);
         assertFalse(second.metrics().contains("caracal_merkle_batch_size_count"));
@@ -89,7 +89,7 @@ class EmfPublisherTest {
     @Test
     void moreThanAHundredMetricsOfOneDimensionSetAreSplitIntoDocumentsOfAHundred() throws Exception {
         IntStream.range(0, 150).forEach(i -> Counter.builder("caracal.test.counter" + i).register(registry).increment(i + 1));
-        EmfOutput output = EmfOutput.of(publisher::publish);
+        EmfOutput output = EmfOutput.of(() -> publisher.publish("metrics"));
         assertEquals(List.of(100, 50), output.documents().stream().map(document -> document.get("_aws").get("CloudWatchMetrics").get(0).get("Metrics").size()).toList());
         assertEquals(150, output.metrics().size());
         assertEquals(150, output.value("caracal_test_counter149_total", Map.of("function", "metrics")));

@@ -37,14 +37,14 @@ abstract class GatewayFunction<E, R> extends FunctionInitializer {
     /** Called by the Lambda runtime once per environment: configuration comes from the environment variables. */
     GatewayFunction() {
         this.http = exchanges(applicationContext);
-        this.metrics = EmfPublisher.of(applicationContext, FUNCTION);
+        this.metrics = applicationContext.getBean(EmfPublisher.class);
     }
 
     GatewayFunction(ApplicationContext context) {
         super(context);
         startThis(context);
         this.http = exchanges(context);
-        this.metrics = EmfPublisher.of(context, FUNCTION);
+        this.metrics = context.getBean(EmfPublisher.class);
     }
 
     /** The library's handler of this event shape, giving each request the target the client sent. */
@@ -58,7 +58,7 @@ abstract class GatewayFunction<E, R> extends FunctionInitializer {
         try {
             return http.exchange(event, emptyResponse()).getResponse().getNativeResponse();
         } finally {
-            metrics.publish();
+            metrics.publish(FUNCTION);
         }
     }
 
