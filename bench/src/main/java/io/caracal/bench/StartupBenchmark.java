@@ -46,6 +46,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -56,11 +57,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the ledger, metrics and audit jars, one at a time: time to their /ready, VmRSS then, and VmRSS once their consumer
  * groups have caught up with the events the gateway's calls produced. Each jar runs with {@code java <JAVA_OPTS> -jar}.
  * Each run starts with the floor: {@link ReadyFloor}, a JVM with the same options answering /ready and nothing else.
- * Prints one line per measurement and a markdown table of the medians.
+ * Then SIGTERM, and SIGKILL if it has not ended {@link #STOP_LIMIT} later. Prints one line per measurement and a
+ * markdown table of the medians.
  * Usage: StartupBenchmark <runs> <calls> <db host> <db port> <db user> <redis url> <java options> <gateway jar> <ledger jar> <metrics jar> <audit jar>
  */
 public final class StartupBenchmark {
     private static final Duration START_LIMIT = Duration.ofSeconds(180);
+    /** A function still running this long after SIGTERM is killed, and the table says how often that happened. */
+    private static final Duration STOP_LIMIT = Duration.ofSeconds(60);
     private static final String FLOOR = "floor (JVM + JDK HTTP server)";
     private static final List<String> FUNCTIONS = List.of("gateway", "ledger", "metrics", "audit");
     private static final Map<String, String> GROUPS = Map.of("ledger", "ledger-writer-group", "metrics", "metrics-aggregator-group",
@@ -70,7 +74,7 @@ public final class StartupBenchmark {
     private StartupBenchmark() {
     }
 
-    private record Sample(long readyMillis, long rssReadyKb, long rssAfterKb) {
+    private record Sample(long readyMillis, long rssReadyKb, long rssAfterKb, boolean stopped) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -112,8 +116,9 @@ public final class StartupBenchmark {
                     for (String function : launches.keySet()) {
                         Sample sample = measure(function, launches.get(function), javaOptions, environment, calls, key);
                         samples.get(function).add(sample);
-                        System.out.printf("run %d %-8.8s ready %6d ms  VmRSS at ready %7d kB  after traffic %7d kB  (load %s)%n", run, function,
-                                sample.readyMillis(), sample.rssReadyKb(), sample.rssAfterKb(), load());
+                        System.out.printf("run %d %-8.8s ready %6d ms  VmRSS at ready %7d kB  after traffic %7d kB  %s  (load %s)%n", run, function,
+                                sample.readyMillis(), sample.rssReadyKb(), sample.rssAfterKb(), sample.stopped() ? "stopped on SIGTERM"
+                                        : "NOT STOPPED " + STOP_LIMIT.toSeconds() + " s after SIGTERM: killed", load());
                     }
                 }
             }
@@ -121,12 +126,14 @@ public final class StartupBenchmark {
             stub.stop(0);
         }
         System.out.println();
-        System.out.println("| function | exec to /ready, median (min–max) | VmRSS at ready, median | VmRSS after traffic, median |");
-        System.out.println("|---|---|---|---|");
-        samples.forEach((function, list) -> System.out.printf("| %s | %d ms (%d–%d) | %d MB | %d MB |%n", function,
+        System.out.println("| function | exec to /ready, median (min–max) | VmRSS at ready, median | VmRSS after traffic, median"
+                + " | runs stopped by SIGTERM within " + STOP_LIMIT.toSeconds() + " s |");
+        System.out.println("|---|---|---|---|---|");
+        samples.forEach((function, list) -> System.out.printf("| %s | %d ms (%d–%d) | %d MB | %d MB | %d of %d |%n", function,
                 median(list.stream().map(Sample::readyMillis).toList()),
                 list.stream().mapToLong(Sample::readyMillis).min().orElse(0), list.stream().mapToLong(Sample::readyMillis).max().orElse(0),
-                median(list.stream().map(Sample::rssReadyKb).toList()) / 1024, median(list.stream().map(Sample::rssAfterKb).toList()) / 1024));
+                median(list.stream().map(Sample::rssReadyKb).toList()) / 1024, median(list.stream().map(Sample::rssAfterKb).toList()) / 1024,
+                list.stream().filter(Sample::stopped).count(), list.size()));
         System.exit(0); // the embedded broker's and the HTTP client's threads would keep the JVM up
     }
 
@@ -166,6 +173,9 @@ public final class StartupBenchmark {
         URI ready = URI.create("http://127.0.0.1:" + port + "/ready");
         long started = System.nanoTime();
         Process process = builder.start();
+        long readyMillis;
+        long rssReady;
+        long rssAfter;
         try {
             while (status(ready) != 200) {
                 if (!process.isAlive() || System.nanoTime() - started > START_LIMIT.toNanos()) {
@@ -174,19 +184,25 @@ public final class StartupBenchmark {
                 }
                 Thread.sleep(10);
             }
-            long readyMillis = (System.nanoTime() - started) / 1_000_000;
-            long rssReady = rss(process.pid());
+            readyMillis = (System.nanoTime() - started) / 1_000_000;
+            rssReady = rss(process.pid());
             if (function.equals("gateway")) {
                 traffic(URI.create("http://127.0.0.1:" + port + "/stub/chat/completions"), calls, key);
                 awaitPublished(connections.get("KAFKA_BOOTSTRAP_SERVERS"), calls);
             } else if (GROUPS.containsKey(function)) {
                 awaitCaughtUp(connections.get("KAFKA_BOOTSTRAP_SERVERS"), GROUPS.get(function), process);
             }
-            return new Sample(readyMillis, rssReady, rss(process.pid()));
-        } finally {
-            process.destroy();
-            process.waitFor();
+            rssAfter = rss(process.pid());
+        } catch (Exception | Error e) {
+            process.destroyForcibly().waitFor();
+            throw e;
         }
+        process.destroy();
+        boolean stopped = process.waitFor(STOP_LIMIT.toSeconds(), TimeUnit.SECONDS);
+        if (!stopped) {
+            process.destroyForcibly().waitFor();
+        }
+        return new Sample(readyMillis, rssReady, rssAfter, stopped);
     }
 
     private static int status(URI uri) {
