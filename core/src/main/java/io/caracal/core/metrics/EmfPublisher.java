@@ -51,7 +51,7 @@ public final class EmfPublisher {
 
     private final MeterRegistry registry;
     private final Clock clock;
-    /** Each cumulative series' value at the previous publish, by name and dimension values. */
+    /** Each cumulative series' value at the previous publish, by name and labels. */
     private final Map<String, Double> published = new HashMap<>();
 
     public EmfPublisher(MeterRegistry registry, Clock clock) {
@@ -149,7 +149,9 @@ public final class EmfPublisher {
         if (!series.cumulative) {
             return series;
         }
-        Double before = published.put(series.name + dimensions, series.value);
+        Map<String, String> labels = new TreeMap<>(dimensions);
+        labels.remove("function"); // the same meter, whichever handler of the context publishes it
+        Double before = published.put(series.name + labels, series.value);
         double delta = series.value - (before == null ? 0 : before);
         return delta == 0 ? null : new Series(series.name, series.unit, true, delta);
     }

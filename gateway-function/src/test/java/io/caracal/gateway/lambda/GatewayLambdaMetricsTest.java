@@ -88,12 +88,20 @@ class GatewayLambdaMetricsTest {
         assertTrue(emf.metrics().contains("caracal_gateway_charged_total"), emf.metrics().toString());
     }
 
+    /** The relay's invocation publishes its own database work under its own function, not the gateway's again. */
     @Test
     void theScheduledHandlersPublishUnderTheirOwnFunction() throws Exception {
+        String key = gateway.callerKey("1.00");
+        APIGatewayV2HTTPEvent call = AwsEvents.read("apigw-v2-event.json", APIGatewayV2HTTPEvent.class, key);
+        EmfOutput gatewayCall = EmfOutput.of(() -> httpApi.handleRequest(call, null));
+        assertEquals(1, gatewayCall.value("caracal_policy_evaluations_total", Map.of("function", "gateway", "decision", "allowed")));
+
         OutboxRelayLambdaHandler relay = new OutboxRelayLambdaHandler(gateway.context());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         EmfOutput emf = EmfOutput.of(() -> relay.handleRequest(new ByteArrayInputStream(ScheduledEvents.scheduler()), out, null));
-        assertFalse(emf.documents().isEmpty(), "the relay's invocation wrote no EMF");
+        assertTrue(emf.value("caracal_database_queries_total", Map.of("function", "outbox-relay", "kind", "transaction", "outcome", "ok")) >= 1,
+                emf.documents().toString());
         emf.documents().forEach(document -> assertEquals("outbox-relay", document.get("function").asText(), document.toString()));
+        assertFalse(emf.metrics().contains("caracal_policy_evaluations_total"), "the gateway's decision, published by its own invocation, again");
     }
 }
