@@ -88,7 +88,7 @@ class GatewayLambdaMetricsTest {
         assertTrue(emf.metrics().contains("caracal_gateway_charged_total"), emf.metrics().toString());
     }
 
-    /** The relay's invocation publishes its own database work under its own function, not the gateway's again. */
+    /** A scheduled handler's invocation publishes its own database work under its own function, not the gateway's again. */
     @Test
     void theScheduledHandlersPublishUnderTheirOwnFunction() throws Exception {
         String key = gateway.callerKey("1.00");
@@ -96,12 +96,15 @@ class GatewayLambdaMetricsTest {
         EmfOutput gatewayCall = EmfOutput.of(() -> httpApi.handleRequest(call, null));
         assertEquals(1, gatewayCall.value("caracal_policy_evaluations_total", Map.of("function", "gateway", "decision", "allowed")));
 
-        OutboxRelayLambdaHandler relay = new OutboxRelayLambdaHandler(gateway.context());
+        BudgetSweepLambdaHandler sweep = new BudgetSweepLambdaHandler(gateway.context());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        EmfOutput emf = EmfOutput.of(() -> relay.handleRequest(new ByteArrayInputStream(ScheduledEvents.scheduler()), out, null));
-        assertTrue(emf.value("caracal_database_queries_total", Map.of("function", "outbox-relay", "kind", "transaction", "outcome", "ok")) >= 1,
-                emf.documents().toString());
-        emf.documents().forEach(document -> assertEquals("outbox-relay", document.get("function").asText(), document.toString()));
+        EmfOutput emf = EmfOutput.of(() -> sweep.handleRequest(new ByteArrayInputStream(ScheduledEvents.scheduler()), out, null));
+        double databaseWork = 0;
+        for (String kind : List.of("transaction", "statement")) {
+            databaseWork += emf.value("caracal_database_queries_total", Map.of("function", "budget-sweep", "kind", kind, "outcome", "ok"));
+        }
+        assertTrue(databaseWork >= 1, emf.documents().toString());
+        emf.documents().forEach(document -> assertEquals("budget-sweep", document.get("function").asText(), document.toString()));
         assertFalse(emf.metrics().contains("caracal_policy_evaluations_total"), "the gateway's decision, published by its own invocation, again");
     }
 }
