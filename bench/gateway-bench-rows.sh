@@ -93,6 +93,7 @@ check_gateway() { # url [request: generic (default), openai or openai-stream, as
 }
 
 # --- one row -------------------------------------------------------------------------------------------------------
+wrk_headers=() # more headers for every request of the rows run while set, as wrk -H arguments (a peer proxy's own)
 rows=() # target|scenario|connections|fsync|req/s|p50 ms|p99 ms|non-2xx|socket errors|CPU µs/req nginx|jvm|pg|redis|total
 failures=0
 run() { # target url scenario connections fsync [request, default generic: see gateway-bench.lua]
@@ -103,7 +104,7 @@ run() { # target url scenario connections fsync [request, default generic: see g
   nginx_alive
   local before after
   before=$(cpu_sample)
-  wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$lua" "$url" -- "$work/keys" "$keys" "$request" > "$out"
+  wrk -t"$threads" -c"$connections" -d"$duration" --latency "${wrk_headers[@]}" -s "$lua" "$url" -- "$work/keys" "$keys" "$request" > "$out"
   sleep 0.2 # let work behind the last responses finish inside the sample
   after=$(cpu_sample)
   local result
@@ -142,7 +143,7 @@ run_header() { # what was run, on what, for the table's caption
 print_rows() { # the targets, in the order their rows are to be listed
   local server target row
   for server in "${servers[@]}"; do echo "$server  "; done
-  echo "CPU: µs of CPU time per request (utime + stime from /proc); nginx serves the stub in every row, and proxies in the nginx rows."
+  echo "CPU: µs of CPU time per request (utime + stime from /proc); nginx serves the stub in every row, and proxies in the nginx rows; the gateway JVM column is node's in the Portkey rows."
   echo
   echo "| target | scenario | conn | fsync | req/s | p50 ms | p99 ms | non-2xx | socket errors | CPU nginx | CPU gateway JVM | CPU PostgreSQL | CPU Redis | CPU total |"
   echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -4,7 +4,7 @@
 work=/tmp/caracal-bench-nginx # nginx-bench.conf keeps its pid, logs and temp files here
 mkdir -p "$work"
 cd "$root"
-for port in 18091 18092 18093; do # another run's servers would answer in place of ours
+for port in 18091 18092 18093 18094; do # another run's servers would answer in place of ours
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "port $port is in use: is another bench running?" >&2; exit 1; fi
 done
 # Build the reactor (never install: ~/.m2 is shared) and take the classpath from it, so the bench runs this tree.

@@ -4,7 +4,9 @@
 #   consumer lag > 10000 for 10m    -> MSK SumOffsetLag per consumer group and topic
 #   DLQ size > 1000                 -> dead letters arriving (MessagesInPerSec on the DLQ topics): AWS keeps no count
 #                                      of a topic's records; `caracal dlq list` shows the backlog
-#   Merkle verification failures    -> the Merkle integrator failing or not running
+#   Merkle verification failures    -> the integrator's own caracal_merkle_verification_failures_total (namespace
+#                                      Caracal, written by the functions as CloudWatch EMF, docs/monitoring.md), and
+#                                      the Merkle integrator failing or not running
 #   database connection failures    -> RDS Proxy target unavailable, or clients failing to authenticate
 #   error rate > 5%                 -> share of 5xx answers of the API (and of each load balancer)
 #   p99 latency > 1s                -> API (and load balancer) p99 latency
@@ -76,6 +78,23 @@ resource "aws_cloudwatch_metric_alarm" "merkle_integrator_errors" {
   namespace           = "AWS/Lambda"
   metric_name         = "Errors"
   dimensions          = { FunctionName = var.integrator_function_name }
+  statistic           = "Sum"
+  period              = 60
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.actions
+  ok_actions          = local.actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "merkle_verification_failures" {
+  alarm_name          = "${var.name}-merkle-verification-failures"
+  alarm_description   = "MerkleVerificationFailure: the latest signed checkpoint no longer matches the Merkle log's leaves; nothing more is signed (runbook: Merkle Verification Failures)"
+  namespace           = "Caracal"
+  metric_name         = "caracal_merkle_verification_failures_total"
+  dimensions          = { function = "merkle-integrator" }
   statistic           = "Sum"
   period              = 60
   evaluation_periods  = 1

@@ -13,6 +13,6 @@ public class AuditLambdaHandler extends MskLambdaHandler {
     }
 
     public AuditLambdaHandler(ApplicationContext context) {
-        super(context, c -> new AuditWriter(c.getBean(AuditStore.class)));
+        super(context, "audit", c -> new AuditWriter(c.getBean(AuditStore.class)));
     }
 }

@@ -136,6 +136,28 @@ class ComposeTest {
         assertEquals(Set.of(), ConfigurationDoc.undocumented(repo, passed), "passed to a Caracal container but not in docs/configuration.md");
     }
 
+    /**
+     * Every function's /metrics can be scraped from this machine, as docs/monitoring.md gives the ports: METRICS_PORT
+     * set, the container listening on every interface (no METRICS_HOST narrowing it), that port published on
+     * 127.0.0.1, and no host port published twice.
+     */
+    @Test
+    void everyFunctionsMetricsPortIsPublishedOnThisMachinesLoopback() {
+        Map<String, String> metricsPorts = Map.of("gateway", "9090", "ledger-writer", "9092", "metrics-aggregator", "9091", "audit-logger", "9093");
+        metricsPorts.forEach((name, port) -> {
+            JsonNode env = services.path(name).path("environment");
+            assertEquals(port, env.path("METRICS_PORT").asText(), name + ": METRICS_PORT");
+            assertEquals("0.0.0.0", env.path("METRICS_HOST").asText("0.0.0.0"), name + ": METRICS_HOST keeps /metrics inside the container");
+            List<String> ports = texts(services.path(name).path("ports"));
+            assertTrue(ports.stream().anyMatch(published -> published.matches("127\\.0\\.0\\.1:\\d+:" + port + "(/tcp)?")),
+                    name + ": /metrics (" + port + ") is not published on 127.0.0.1: " + ports);
+        });
+        List<String> hostPorts = new ArrayList<>();
+        services.forEach(service -> service.path("ports").forEach(published -> hostPorts.add(published.isObject()
+                ? published.path("published").asText() : published.asText().replaceAll("^(?:[\\d.]+:)?(\\d+):.*$", "$1"))));
+        assertEquals(new TreeSet<>(hostPorts).size(), hostPorts.size(), "a host port is published twice: " + hostPorts);
+    }
+
     /** .env.v03.example names every variable the file reads, and holds no secret: the passwords are left empty. */
     @Test
     void theEnvExampleNamesEveryVariableAndNoSecret() throws IOException {

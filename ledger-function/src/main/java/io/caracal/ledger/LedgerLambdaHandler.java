@@ -13,6 +13,6 @@ public class LedgerLambdaHandler extends MskLambdaHandler {
     }
 
     public LedgerLambdaHandler(ApplicationContext context) {
-        super(context, c -> new LedgerWriter(c.getBean(LedgerStore.class)));
+        super(context, "ledger", c -> new LedgerWriter(c.getBean(LedgerStore.class)));
     }
 }

@@ -22,7 +22,7 @@ public class MerkleIntegratorLambdaHandler extends ScheduledLambdaHandler {
     }
 
     public MerkleIntegratorLambdaHandler(ApplicationContext context) {
-        super(context);
+        super(context, "merkle-integrator");
         this.integrator = context.getBean(MerkleIntegrator.class);
     }
 

@@ -22,6 +22,7 @@ import io.caracal.core.agent.AgentStore;
 import io.caracal.core.ledger.LedgerStore;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.EmfOutput;
 import io.caracal.testing.SchemaRegistryStub;
 import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
@@ -182,9 +183,10 @@ class LedgerLambdaHandlerTest {
                 EventSchemas.get().latestFingerprint(EventSchemas.METERING), "not avro at all".getBytes(StandardCharsets.UTF_8), Instant.now());
         long before = context.getBean(LedgerStore.class).totals().getOrDefault("USD", new LedgerStore.Totals(0, BigDecimal.ZERO)).count();
 
-        JsonNode response = invoke(List.of(record(20, poison), record(21, good.outboxEvent())));
+        JsonNode[] response = new JsonNode[1];
+        EmfOutput emf = EmfOutput.of(() -> response[0] = invoke(List.of(record(20, poison), record(21, good.outboxEvent()))));
 
-        assertEquals(0, response.get("batchItemFailures").size(), response.toString());
+        assertEquals(0, response[0].get("batchItemFailures").size(), response[0].toString());
         assertEquals(1, ledgerRows(good.eventId()));
         assertEquals(before + 1, context.getBean(LedgerStore.class).totals().get("USD").count());
         DeadLetter letter = deadLetter(poison.eventId().toString());
@@ -192,6 +194,16 @@ class LedgerLambdaHandlerTest {
         assertEquals(20, letter.original().offset());
         assertEquals("ledger-writer-group", letter.consumerGroup());
         assertTrue(java.util.Arrays.equals(poison.payload(), letter.original().value()), "the original bytes are kept");
+
+        // The invocation's own metrics, as CloudWatch EMF on stdout under the names /metrics serves in a container.
+        Map<String, String> group = Map.of("function", "ledger", "consumer_group", "ledger-writer-group");
+        assertEquals(1, emf.value("caracal_kafka_message_processing_duration_seconds_count", group), "one batch");
+        assertEquals(1, emf.value("caracal_kafka_consumer_errors_total", Map.of("function", "ledger", "consumer_group", "ledger-writer-group",
+                "reason", "dead_letter")));
+        assertEquals(0, emf.value("caracal_kafka_consumer_errors_total", Map.of("function", "ledger", "consumer_group", "ledger-writer-group",
+                "reason", "transient")), "nothing was retried");
+        assertTrue(emf.value("caracal_database_queries_total", Map.of("function", "ledger", "kind", "transaction", "outcome", "ok")) >= 1,
+                emf.documents().toString());
     }
 
     @Test

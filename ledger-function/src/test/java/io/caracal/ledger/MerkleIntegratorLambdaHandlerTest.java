@@ -13,6 +13,7 @@ import io.caracal.core.ledger.NoteKey;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.EmfOutput;
 import io.caracal.testing.ScheduledEvents;
 import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
@@ -97,10 +98,18 @@ class MerkleIntegratorLambdaHandlerTest {
         MerkleLogStore log = context.getBean(MerkleLogStore.class);
         assertEquals(0, log.size());
 
-        assertEquals(events, invoke(ScheduledEvents.scheduler()));
+        long[] handled = new long[1];
+        EmfOutput emf = EmfOutput.of(() -> handled[0] = invoke(ScheduledEvents.scheduler()));
+        assertEquals(events, handled[0]);
 
         assertEquals(events, log.size());
         assertEquals(events / BATCH_SIZE_LIMIT, log.checkpoints().size());
+        // The invocation's metrics, as CloudWatch EMF on stdout: the checkpoints it signed, under the seeds' names.
+        Map<String, String> function = Map.of("function", "merkle-integrator");
+        assertEquals(events / BATCH_SIZE_LIMIT, emf.value("caracal_merkle_batches_created_total", function));
+        assertEquals(events / BATCH_SIZE_LIMIT, emf.value("caracal_merkle_batch_size_count", function));
+        assertEquals(events / BATCH_SIZE_LIMIT * BATCH_SIZE_LIMIT, emf.value("caracal_merkle_batch_size_sum", function));
+        assertEquals(0, emf.value("caracal_merkle_verification_failures_total", function));
         LedgerVerifier.Report report = new LedgerVerifier(log, List.of(new NoteKey(ORIGIN, key.publicKey())))
                 .verifyRange(FIRST, FIRST.plusSeconds(60));
         assertTrue(report.passed(), report.toString());
@@ -123,7 +132,9 @@ class MerkleIntegratorLambdaHandlerTest {
             st.execute("CREATE TRIGGER refuse_leaves BEFORE INSERT ON merkle_leaves FOR EACH ROW EXECUTE FUNCTION refuse_leaves()");
         }
         // Lambda counts a thrown exception as the invocation's error, which the integrator's alarm watches.
-        assertThrows(RuntimeException.class, () -> invoke(ScheduledEvents.scheduler()));
+        EmfOutput failed = EmfOutput.of(() -> assertThrows(RuntimeException.class, () -> invoke(ScheduledEvents.scheduler())));
+        assertTrue(failed.value("caracal_database_queries_total", Map.of("function", "merkle-integrator", "kind", "transaction", "outcome", "error")) >= 1,
+                "a failed invocation publishes its metrics too: " + failed.documents());
         MerkleLogStore log = context.getBean(MerkleLogStore.class);
         assertEquals(0, log.size());
         assertEquals(0, log.checkpoints().size());

@@ -13,6 +13,6 @@ public class MetricsLambdaHandler extends MskLambdaHandler {
     }
 
     public MetricsLambdaHandler(ApplicationContext context) {
-        super(context, c -> new SpendAggregator(c.getBean(SpendAggregates.class), c.getBean(SpendMetrics.class)::counted));
+        super(context, "metrics", c -> new SpendAggregator(c.getBean(SpendAggregates.class), c.getBean(SpendMetrics.class)::counted));
     }
 }

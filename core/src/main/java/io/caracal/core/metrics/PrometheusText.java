@@ -1,6 +1,7 @@
 package io.caracal.core.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
@@ -23,14 +24,24 @@ public final class PrometheusText {
     public static String scrape(PrometheusMeterRegistry registry) {
         StringBuilder text = new StringBuilder(registry.scrape());
         registry.getMeters().stream().filter(Counter.class::isInstance).map(Counter.class::cast)
-                .filter(counter -> counter.getId().getName().endsWith(CREATED))
-                .collect(Collectors.groupingBy(counter -> counter.getId().getName().replace('.', '_') + "_total"))
+                .filter(counter -> createdCounter(counter.getId()))
+                .collect(Collectors.groupingBy(counter -> literalName(counter.getId())))
                 .forEach((name, counters) -> {
                     text.append("# HELP ").append(name).append(' ').append(Objects.requireNonNullElse(counters.get(0).getId().getDescription(), "")).append('\n');
                     text.append("# TYPE ").append(name).append(" counter\n");
                     counters.forEach(counter -> text.append(name).append(labels(counter)).append(' ').append(counter.count()).append('\n'));
                 });
         return text.toString();
+    }
+
+    /** Whether the client writes {@code id}'s counter without the {@code _created} of its name. */
+    static boolean createdCounter(Meter.Id id) {
+        return id.getName().endsWith(CREATED);
+    }
+
+    /** A counter's name as the seeds write it, {@code _created} kept. */
+    static String literalName(Meter.Id id) {
+        return id.getName().replace('.', '_') + "_total";
     }
 
     private static String labels(Counter counter) {

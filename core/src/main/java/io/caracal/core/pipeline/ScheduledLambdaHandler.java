@@ -2,6 +2,7 @@ package io.caracal.core.pipeline;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import io.caracal.core.metrics.EmfPublisher;
 import io.micronaut.context.ApplicationContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import java.time.Instant;
  * <p>The event is never read: a schedule tells the job nothing it needs (the Scheduler's payload, a "Scheduled
  * Event" of an EventBridge rule and a hand-made test invocation all mean "run now"), so no input can make it fail.
  * A failed step fails the invocation: the work it did not commit is found again by the next run, and Lambda's
- * Errors metric, which the alarms watch, counts it.
+ * Errors metric, which the alarms watch, counts it. Each invocation, failed or not, ends with its metrics written
+ * as CloudWatch Embedded Metric Format, under dimension {@code function}.
  */
 public abstract class ScheduledLambdaHandler implements RequestStreamHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScheduledLambdaHandler.class);
@@ -36,10 +38,14 @@ public abstract class ScheduledLambdaHandler implements RequestStreamHandler, Au
 
     private final ApplicationContext context;
     private final Clock clock;
+    private final String function;
+    private final EmfPublisher metrics;
 
-    protected ScheduledLambdaHandler(ApplicationContext context) {
+    protected ScheduledLambdaHandler(ApplicationContext context, String function) {
         this.context = context;
         this.clock = context.getBean(Clock.class);
+        this.function = function;
+        this.metrics = context.getBean(EmfPublisher.class);
     }
 
     /** One step of the job; returns how many items it handled, 0 when there was nothing to do. Throws when it failed. */
@@ -51,10 +57,14 @@ public abstract class ScheduledLambdaHandler implements RequestStreamHandler, Au
         Instant lastStart = clock.instant().plus(remaining).minus(SAFETY_MARGIN);
         long handled = 0;
         int handledByStep;
-        do {
-            handledByStep = step();
-            handled += handledByStep;
-        } while (handledByStep > 0 && clock.instant().isBefore(lastStart));
+        try {
+            do {
+                handledByStep = step();
+                handled += handledByStep;
+            } while (handledByStep > 0 && clock.instant().isBefore(lastStart));
+        } finally {
+            metrics.publish(function);
+        }
         if (handled > 0) {
             LOG.info("{}: {} handled", getClass().getSimpleName(), handled);
         }

@@ -20,7 +20,7 @@ public class BudgetSweepLambdaHandler extends ScheduledLambdaHandler {
     }
 
     public BudgetSweepLambdaHandler(ApplicationContext context) {
-        super(context);
+        super(context, "budget-sweep");
         this.sweep = context.getBean(BudgetSweep.class);
     }
 

@@ -1,6 +1,7 @@
 package io.caracal.gateway.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import io.caracal.core.metrics.EmfPublisher;
 import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.gateway.GatewayApplication;
 import io.micronaut.context.ApplicationContext;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
  * The gateway as an AWS Lambda: micronaut-function-aws turns each HTTP event into a request for the same controllers
  * as the container's (the proxy, /health, /ready, /receipts, /stats) and their answer into the event's response.
  * The answer is buffered, because Java Lambda cannot stream (streamed LLM responses need the container gateway).
- * One subclass per event shape, as Lambda hands a handler events of one type.
+ * One subclass per event shape, as Lambda hands a handler events of one type. Each invocation ends with its metrics
+ * written as CloudWatch Embedded Metric Format, under dimension {@code function} = {@value #FUNCTION}.
  *
  * @param <E> the event type
  * @param <R> its response type
@@ -27,17 +29,22 @@ abstract class GatewayFunction<E, R> extends FunctionInitializer {
     static final String[] ENVIRONMENTS = Stream.concat(Arrays.stream(GatewayApplication.ENVIRONMENTS), Stream.of(FunctionLauncher.LAMBDA))
             .toArray(String[]::new);
 
+    static final String FUNCTION = "gateway";
+
     private final ServletHttpHandler<E, R> http;
+    private final EmfPublisher metrics;
 
     /** Called by the Lambda runtime once per environment: configuration comes from the environment variables. */
     GatewayFunction() {
         this.http = exchanges(applicationContext);
+        this.metrics = applicationContext.getBean(EmfPublisher.class);
     }
 
     GatewayFunction(ApplicationContext context) {
         super(context);
         startThis(context);
         this.http = exchanges(context);
+        this.metrics = context.getBean(EmfPublisher.class);
     }
 
     /** The library's handler of this event shape, giving each request the target the client sent. */
@@ -48,7 +55,11 @@ abstract class GatewayFunction<E, R> extends FunctionInitializer {
 
     final R handle(E event, Context lambdaContext) {
         HandlerUtils.configureWithContext(this, lambdaContext);
-        return http.exchange(event, emptyResponse()).getResponse().getNativeResponse();
+        try {
+            return http.exchange(event, emptyResponse()).getResponse().getNativeResponse();
+        } finally {
+            metrics.publish(FUNCTION);
+        }
     }
 
     /**

@@ -24,7 +24,7 @@ public class OutboxRelayLambdaHandler extends ScheduledLambdaHandler {
     }
 
     public OutboxRelayLambdaHandler(ApplicationContext context) {
-        super(context);
+        super(context, "outbox-relay");
         KafkaSettings kafka = context.getBean(KafkaSettings.class);
         this.relay = new OutboxRelay(context.getBean(OutboxStore.class), kafka.connection(), kafka.getPartitions());
     }
