@@ -4,6 +4,8 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +19,8 @@ import java.util.Map;
  * The container shape: a polled batch is run, and its offsets are committed only after that, so a consumer
  * killed at any point re-reads what it had not finished (and processing it again changes nothing). If the batch
  * cannot be finished (the dead-letter queue is unreachable), the consumer seeks back and the batch comes again.
+ * A shutdown's wake-up (or interrupt) is not such a failure and passes through: the listener's poll loop ends only
+ * when it sees it, and the framework's close waits, spinning, for that loop to end.
  */
 public final class KafkaBatches {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBatches.class);
@@ -32,9 +36,12 @@ public final class KafkaBatches {
             runner.run(polled.stream().map(KafkaBatches::consumed).toList(), BatchRunner.Mode.RETRY_THEN_DEAD_LETTER);
             consumer.commitSync(nextOffsets(polled));
             runner.metrics().lag(consumer);
+        } catch (WakeupException | InterruptException shutdown) {
+            // If its commit was cut short, the batch is read again by whoever takes the partitions next: that changes nothing.
+            throw shutdown;
         } catch (RuntimeException e) {
             LOG.error("{}: a batch of {} records could not be finished, reading it again: {}", runner.consumerGroup(), polled.size(),
-                    e.getMessage());
+                    e.toString());
             runner.metrics().error("batch_failed", 1);
             firstOffsets(polled).forEach(consumer::seek);
         }
