@@ -5,7 +5,10 @@ import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.pipeline.BatchRunner;
 import io.caracal.core.pipeline.FunctionLauncher;
 import io.caracal.core.pipeline.KafkaBatches;
+import io.caracal.core.ledger.LedgerReferences;
 import io.caracal.core.ledger.LedgerStore;
+import io.caracal.core.store.ChangeFeed;
+import io.caracal.core.store.Database;
 import io.micronaut.configuration.kafka.annotation.KafkaListener;
 import io.micronaut.configuration.kafka.annotation.OffsetReset;
 import io.micronaut.configuration.kafka.annotation.OffsetStrategy;
@@ -17,6 +20,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.time.Clock;
 import java.util.List;
 
 /**
@@ -33,8 +37,10 @@ import java.util.List;
 public class LedgerListener {
     private final BatchRunner runner;
 
-    LedgerListener(ApplicationContext context, LedgerStore ledger) {
-        this.runner = FunctionLauncher.runner(context, new LedgerWriter(ledger));
+    /** The agents and policies the events name come from memory, forgotten when the change feed says they changed. */
+    LedgerListener(ApplicationContext context, Database db, ChangeFeed feed, Clock clock) {
+        LedgerReferences references = new LedgerReferences(db, feed, ChangeFeed.CACHE_TTL, clock);
+        this.runner = FunctionLauncher.runner(context, new LedgerWriter(new LedgerStore(db, clock, references)));
     }
 
     @Topic(Topics.METERING)

@@ -43,10 +43,18 @@ public final class LedgerStore {
 
     private final Database db;
     private final Clock clock;
+    private final LedgerReferences references;
 
+    /** A ledger that reads the agents and policies its events name from PostgreSQL at every write. */
     public LedgerStore(Database db, Clock clock) {
+        this(db, clock, LedgerReferences.readThrough(db, clock));
+    }
+
+    /** A ledger that knows the agents and policies its events name from {@code references}. */
+    public LedgerStore(Database db, Clock clock, LedgerReferences references) {
         this.db = db;
         this.clock = clock;
+        this.references = references;
     }
 
     /** What one batch did: how many events were new, and the events refused (by position in the batch) with why. */
@@ -61,24 +69,27 @@ public final class LedgerStore {
      * rejected, and the rest are written.
      */
     public BatchResult write(List<MeteringEvent> events) {
-        return db.transaction(c -> {
-            Map<Integer, InvalidEventException> rejected = new LinkedHashMap<>();
-            Map<UUID, Integer> firstIndex = new HashMap<>();
-            Map<UUID, MeteringEvent> candidates = new LinkedHashMap<>();
-            int duplicates = 0;
-            for (int i = 0; i < events.size(); i++) {
-                MeteringEvent event = events.get(i);
-                Integer first = firstIndex.putIfAbsent(event.eventId(), i);
-                if (first == null) {
-                    candidates.put(event.eventId(), event);
-                } else if (sameCharge(events.get(first), event)) {
-                    duplicates++;
-                } else {
-                    rejected.put(i, conflict(event.eventId(), "appears twice in the batch with different charges"));
-                }
+        Map<Integer, InvalidEventException> rejected = new LinkedHashMap<>();
+        Map<UUID, Integer> firstIndex = new HashMap<>();
+        Map<UUID, MeteringEvent> candidates = new LinkedHashMap<>();
+        int inBatch = 0;
+        for (int i = 0; i < events.size(); i++) {
+            MeteringEvent event = events.get(i);
+            Integer first = firstIndex.putIfAbsent(event.eventId(), i);
+            if (first == null) {
+                candidates.put(event.eventId(), event);
+            } else if (sameCharge(events.get(first), event)) {
+                inBatch++;
+            } else {
+                rejected.put(i, conflict(event.eventId(), "appears twice in the batch with different charges"));
             }
-            Map<UUID, InvalidEventException> refused = new HashMap<>();
-            checkReferences(c, candidates, refused);
+        }
+        Map<UUID, InvalidEventException> refused = new HashMap<>();
+        checkAgentsAndPolicies(candidates, refused);
+        int duplicatesInBatch = inBatch;
+        return db.transaction(c -> {
+            int duplicates = duplicatesInBatch;
+            checkHolds(c, candidates, refused);
             Set<UUID> inserted = insert(c, candidates.values(), Rows.now(clock));
             List<UUID> skipped = candidates.keySet().stream().filter(id -> !inserted.contains(id)).toList();
             Map<UUID, MeteringEvent> existing = existing(c, skipped);
@@ -93,8 +104,9 @@ public final class LedgerStore {
                     refused.put(eventId, conflict(eventId, "is already in the ledger with a different charge"));
                 }
             }
-            refused.forEach((eventId, problem) -> rejected.put(firstIndex.get(eventId), problem));
-            return new BatchResult(inserted.size(), duplicates, rejected);
+            Map<Integer, InvalidEventException> all = new LinkedHashMap<>(rejected);
+            refused.forEach((eventId, problem) -> all.put(firstIndex.get(eventId), problem));
+            return new BatchResult(inserted.size(), duplicates, all);
         });
     }
 
@@ -143,20 +155,40 @@ public final class LedgerStore {
         return inserted;
     }
 
-    private static void checkReferences(Connection c, Map<UUID, MeteringEvent> events, Map<UUID, InvalidEventException> rejected)
-            throws SQLException {
+    /** Refuses, and takes out of {@code events}, those naming an agent or a budget policy that does not exist. */
+    private void checkAgentsAndPolicies(Map<UUID, MeteringEvent> events, Map<UUID, InvalidEventException> refused) {
         Set<UUID> agents = new HashSet<>();
         Set<UUID> policies = new HashSet<>();
-        Set<UUID> holds = new HashSet<>();
         for (MeteringEvent event : events.values()) {
             agents.add(event.agentId());
             policies.addAll(event.budgetLines().keySet());
+        }
+        Set<UUID> knownAgents = references.knownAgents(agents);
+        Set<UUID> knownPolicies = policies.isEmpty() ? Set.of() : references.knownPolicies(policies);
+        for (MeteringEvent event : events.values()) {
+            if (!knownAgents.contains(event.agentId())) {
+                refused.put(event.eventId(), new InvalidEventException(InvalidEventException.UNKNOWN_AGENT, "agent " + event.agentId() + " does not exist"));
+            } else if (!knownPolicies.containsAll(event.budgetLines().keySet())) {
+                refused.put(event.eventId(), new InvalidEventException(InvalidEventException.UNKNOWN_POLICY, "a budget line names a policy that does not exist"));
+            }
+        }
+        refused.keySet().forEach(events::remove);
+    }
+
+    /**
+     * Refuses, and takes out of {@code events}, those naming a hold that does not exist, is another agent's or in
+     * another currency. Holds are read in the batch's transaction: unlike agents and policies, each is new.
+     */
+    private static void checkHolds(Connection c, Map<UUID, MeteringEvent> events, Map<UUID, InvalidEventException> refused) throws SQLException {
+        Set<UUID> holds = new HashSet<>();
+        for (MeteringEvent event : events.values()) {
             if (event.holdId() != null) {
                 holds.add(event.holdId());
             }
         }
-        Set<UUID> knownAgents = ids(c, "SELECT id FROM agents WHERE id = ANY (?)", agents);
-        Map<UUID, UUID> policyOwners = pairs(c, "SELECT id, agent_id FROM budget_policies WHERE id = ANY (?)", policies);
+        if (holds.isEmpty()) {
+            return;
+        }
         Map<UUID, Object[]> holdFacts = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, agent_id, currency FROM budget_holds WHERE id = ANY (?)")) {
             ps.setArray(1, uuidArray(c, holds));
@@ -167,27 +199,24 @@ public final class LedgerStore {
             }
         }
         for (MeteringEvent event : events.values()) {
+            if (event.holdId() == null) {
+                continue;
+            }
+            Object[] hold = holdFacts.get(event.holdId());
             InvalidEventException problem = null;
-            if (!knownAgents.contains(event.agentId())) {
-                problem = new InvalidEventException(InvalidEventException.UNKNOWN_AGENT, "agent " + event.agentId() + " does not exist");
-            } else if (!policyOwners.keySet().containsAll(event.budgetLines().keySet())) {
-                problem = new InvalidEventException(InvalidEventException.UNKNOWN_POLICY, "a budget line names a policy that does not exist");
-            } else if (event.holdId() != null) {
-                Object[] hold = holdFacts.get(event.holdId());
-                if (hold == null) {
-                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " does not exist");
-                } else if (!hold[0].equals(event.agentId())) {
-                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " belongs to another agent");
-                } else if (!hold[1].equals(event.cost().currency().code())) {
-                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " is in " + hold[1]
-                            + ", not " + event.cost().currency());
-                }
+            if (hold == null) {
+                problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " does not exist");
+            } else if (!hold[0].equals(event.agentId())) {
+                problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " belongs to another agent");
+            } else if (!hold[1].equals(event.cost().currency().code())) {
+                problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " is in " + hold[1]
+                        + ", not " + event.cost().currency());
             }
             if (problem != null) {
-                rejected.put(event.eventId(), problem);
+                refused.put(event.eventId(), problem);
             }
         }
-        rejected.keySet().forEach(events::remove);
+        refused.keySet().forEach(events::remove);
     }
 
     private static Map<UUID, MeteringEvent> existing(Connection c, List<UUID> eventIds) throws SQLException {
@@ -218,7 +247,7 @@ public final class LedgerStore {
         return new InvalidEventException(InvalidEventException.CONFLICT, "event " + eventId + " " + what);
     }
 
-    private static Set<UUID> ids(Connection c, String sql, Set<UUID> ids) throws SQLException {
+    static Set<UUID> ids(Connection c, String sql, Set<UUID> ids) throws SQLException {
         Set<UUID> found = new HashSet<>();
         if (ids.isEmpty()) {
             return found;
@@ -228,22 +257,6 @@ public final class LedgerStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add((UUID) rs.getObject(1));
-                }
-            }
-        }
-        return found;
-    }
-
-    private static Map<UUID, UUID> pairs(Connection c, String sql, Set<UUID> ids) throws SQLException {
-        Map<UUID, UUID> found = new HashMap<>();
-        if (ids.isEmpty()) {
-            return found;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, uuidArray(c, ids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put((UUID) rs.getObject(1), (UUID) rs.getObject(2));
                 }
             }
         }
