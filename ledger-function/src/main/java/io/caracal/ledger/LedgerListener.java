@@ -32,7 +32,7 @@ import java.util.List;
 @Requires(property = "caracal.consumers.ledger-writer.enabled", value = "true")
 @Requires(notEnv = FunctionLauncher.LAMBDA)
 @KafkaListener(groupId = LedgerWriter.GROUP, batch = true, threadsValue = "${caracal.kafka.partitions}", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED,
-        properties = {@Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "500"),
+        properties = {@Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "2000"),
                 @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed")})
 public class LedgerListener {
     private final BatchRunner runner;
