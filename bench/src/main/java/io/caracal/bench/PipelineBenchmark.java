@@ -39,8 +39,8 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * Events per second end to end, produced to Kafka until committed as ledger rows by the ledger consumer (one
- * container-shaped consumer in this JVM, batches of up to 500, one transaction per batch), beside a plain
+ * Events per second end to end, produced to Kafka until committed as ledger rows by the ledger consumer (as its
+ * container runs it, in this JVM: one consumer per partition, one transaction per batch), beside a plain
  * PostgreSQL COPY of the same rows into a table shaped like the ledger (the floor: no Kafka, no validation, no
  * idempotency checks), in the same run on the same embedded PostgreSQL.
  * Usage: bench/run-pipeline-bench.sh [events per round] [rounds]
