@@ -26,12 +26,12 @@ import java.util.List;
 /**
  * The ledger consumer in a container: batches of metering events, offsets committed after the ledger commit. Not in
  * Lambda, where the event source mapping polls and invokes {@link LedgerLambdaHandler}. One consumer per partition of
- * the topic (KAFKA_PARTITIONS), each with its own transaction: while one batch is in PostgreSQL the others are being
- * fetched and decoded, and a replica's consumers take every partition they are given.
+ * the topic (KAFKA_PARTITIONS; one where no partition count is configured), each with its own transaction: while one
+ * batch is in PostgreSQL the others are being fetched and decoded.
  */
 @Requires(property = "caracal.consumers.ledger-writer.enabled", value = "true")
 @Requires(notEnv = FunctionLauncher.LAMBDA)
-@KafkaListener(groupId = LedgerWriter.GROUP, batch = true, threadsValue = "${caracal.kafka.partitions}", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED,
+@KafkaListener(groupId = LedgerWriter.GROUP, batch = true, threadsValue = "${caracal.kafka.partitions:1}", offsetReset = OffsetReset.EARLIEST, offsetStrategy = OffsetStrategy.DISABLED,
         properties = {@Property(name = ConsumerConfig.MAX_POLL_RECORDS_CONFIG, value = "2000"),
                 @Property(name = ConsumerConfig.ISOLATION_LEVEL_CONFIG, value = "read_committed")})
 public class LedgerListener {
