@@ -31,6 +31,7 @@ locals {
     KAFKA_SECURITY_PROTOCOL = "SASL_SSL"
     KAFKA_SASL_MECHANISM    = "AWS_MSK_IAM"
     KAFKA_PARTITIONS        = tostring(var.kafka_partitions)
+    SCHEMA_REGISTRY_URL     = var.schema_registry_url
   }
 
   secret_arn_env = {

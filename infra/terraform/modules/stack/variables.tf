@@ -101,6 +101,12 @@ variable "kafka_partitions" {
   default     = 6
 }
 
+variable "schema_registry_url" {
+  type        = string
+  description = "A schema registry speaking the Confluent REST API, reachable from the functions (SCHEMA_REGISTRY_URL); empty: the schema fingerprint travels in a record header."
+  default     = ""
+}
+
 # PostgreSQL
 
 variable "db_instance_class" {

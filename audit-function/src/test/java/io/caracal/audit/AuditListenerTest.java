@@ -3,7 +3,10 @@ package io.caracal.audit;
 import io.caracal.core.audit.AuditEntry;
 import io.caracal.core.audit.AuditWriter;
 import io.caracal.core.event.EventCodec;
+import io.caracal.core.event.KafkaConnection;
 import io.caracal.core.event.KafkaTopics;
+import io.caracal.core.event.OutboxRelay;
+import io.caracal.core.event.RegistryFraming;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
 import io.caracal.core.event.Topics;
@@ -13,6 +16,7 @@ import io.caracal.core.audit.AuditStore;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
 import io.caracal.testing.Await;
+import io.caracal.testing.SchemaRegistryStub;
 import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import org.apache.kafka.clients.admin.Admin;
@@ -36,6 +40,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,6 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuditListenerTest {
     private static final Map<String, Object> KAFKA = Map.of("bootstrap.servers", SharedServices.kafka().bootstrapServers());
     private static ApplicationContext audit;
+    private static SchemaRegistryStub registry;
 
     @BeforeAll
     static void start() {
@@ -52,26 +58,33 @@ class AuditListenerTest {
             KafkaTopics.ensure(admin, Topics.ALL, KafkaTopics.Spec.partitions(1));
         }
         EmbeddedPostgresServer postgres = SharedServices.postgres();
+        registry = SchemaRegistryStub.start();
         audit = ApplicationContext.builder().environments("audit").properties(Map.of(
                 "datasources.default.url", postgres.jdbcUrl(database),
                 "datasources.default.username", EmbeddedPostgresServer.USER,
                 "datasources.default.password", "",
                 "datasources.default.driver-class-name", "org.postgresql.Driver",
                 "caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers(),
+                "caracal.kafka.schema-registry-url", registry.url(),
                 "caracal.consumers.health-port", 0, "caracal.metrics.port", -1)).start();
     }
 
     @AfterAll
     static void stop() {
         audit.close();
+        EventCodec.resolveSchemaIdsWith(null);
+        registry.close();
+    }
+
+    private static OutboxEvent charge(UUID agent, String amount) {
+        return new MeteringEvent(UUID.randomUUID(), agent, null, new Money(new BigDecimal(amount), new CurrencyCode("USD")),
+                Instant.now().truncatedTo(ChronoUnit.MICROS), "demo", Map.of(), Map.of()).outboxEvent();
     }
 
     @Test
     void aMeteringEventDeliveredTwiceIsAuditedOnceAndItsOffsetCommitted() throws Exception {
         UUID agent = UUID.randomUUID();
-        OutboxEvent event = new MeteringEvent(UUID.randomUUID(), agent, null,
-                new Money(new BigDecimal("0.25"), new CurrencyCode("USD")), Instant.now().truncatedTo(ChronoUnit.MICROS), "demo", Map.of(), Map.of())
-                .outboxEvent();
+        OutboxEvent event = charge(agent, "0.25");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KAFKA, new StringSerializer(), new ByteArraySerializer())) {
             for (int delivery = 0; delivery < 2; delivery++) { // the second is what a producer retry leaves on the topic
                 ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.payload());
@@ -95,6 +108,28 @@ class AuditListenerTest {
         assertEquals(Topics.METERING, entry.topic());
         assertEquals(event.eventId(), entry.eventId());
         assertEquals(event.schemaFingerprint(), entry.schemaFingerprint());
+        AuditStore.Verification verification = store.verify();
+        assertTrue(verification.intact(), () -> "audit chain broken: " + verification.broken());
+    }
+
+    @Test
+    void aRegistryFramedEventIsAuditedAsAvroUnderItsWriterSchemasFingerprintLikeEveryOtherRow() throws Exception {
+        UUID agent = UUID.randomUUID();
+        OutboxEvent event = charge(agent, "0.75");
+        KafkaConnection connection = new KafkaConnection(SharedServices.kafka().bootstrapServers(), null, null, null, null, null, null, registry.url());
+        ProducerRecord<String, byte[]> framed = RegistryFraming.of(connection).apply(OutboxRelay.record(event));
+        assertEquals(0, framed.value()[0], "sent in the registry's framing");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KAFKA, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(framed).get();
+        }
+
+        AuditStore store = audit.getBean(AuditStore.class);
+        List<AuditEntry> entries = Await.until(Duration.ofSeconds(60), () -> store.query(new AuditStore.Query(null, null, Set.of(), agent, 10)),
+                found -> !found.isEmpty());
+        AuditEntry entry = entries.get(0);
+        assertEquals(event.eventId(), entry.eventId());
+        assertEquals(event.schemaFingerprint(), entry.schemaFingerprint());
+        assertArrayEquals(event.payload(), entry.payload(), "the Avro binary, without the registry's prefix");
         AuditStore.Verification verification = store.verify();
         assertTrue(verification.intact(), () -> "audit chain broken: " + verification.broken());
     }

@@ -4,14 +4,17 @@ import io.caracal.core.ledger.LedgerBundleVerifier;
 import io.caracal.core.ledger.LedgerBundleWriter;
 import io.caracal.core.ledger.Checkpoint;
 import io.caracal.core.ledger.NoteKey;
+import io.caracal.core.ledger.NoteSigner;
 import io.caracal.core.ledger.SignedNotes;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.LedgerLeaf;
+import io.caracal.core.ledger.LedgerProofs;
 import io.caracal.core.ledger.LedgerRow;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.caracal.core.ledger.MerkleLog;
 import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.ProofBuilder;
 import io.caracal.core.merkle.Proofs;
 import io.caracal.core.store.Database;
 import io.caracal.core.ledger.MerkleLogStore;
@@ -26,6 +29,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.math.BigDecimal;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -41,14 +45,20 @@ import java.util.Random;
 import java.util.UUID;
 
 /**
- * The verifiable ledger's costs beside raw SHA-256 on the same machine in the same run: building and signing a
+ * The verifiable ledger's costs beside their floors on the same machine in the same run: building and signing a
  * 1,000-event checkpoint (from scratch as issue 6 measured it, and as MerkleLog does it now: from the compact range
- * stored with the previous checkpoint, beside one Java ECDSA signature and 1,000 leaf hashes), generating and verifying
- * inclusion proofs in a 1,000,000-leaf tree, and verify-range and verify-event over 1,000,000 ledger events in PostgreSQL. The floor is `openssl speed sha256` (run by bench/run-merkle-bench.sh)
- * and Java's own SHA-256 over the same bytes the leaves hash.
- * Usage: bench/run-merkle-bench.sh [events for verify-range, default 1000000]
+ * stored with the previous checkpoint), one ECDSA P-256 signature and verification by NoteSigner (Bouncy Castle) and
+ * by Java's SunEC, 1,000 leaf hashes, inclusion proofs in a 1,000,000-leaf tree, then, over that many ledger events
+ * with one budget line each in PostgreSQL: integration, verify-range beside a binary COPY of the same rows read and
+ * dropped, verify-event, prove-inclusion and prove-consistency (from every leaf hash and from the stored nodes),
+ * export and the offline bundle check. bench/run-merkle-bench.sh runs `openssl speed sha256` and
+ * `openssl speed ecdsap256` first, the hashing and signing floors.
+ * Usage: bench/run-merkle-bench.sh [events, default 1000000]
  */
 public final class MerkleBenchmark {
+    /** CPU time of the thread that runs a measure: on a busy machine its wall time mostly measures the load. */
+    private static final java.lang.management.ThreadMXBean THREAD = java.lang.management.ManagementFactory.getThreadMXBean();
+
     private MerkleBenchmark() {
     }
 
@@ -68,6 +78,7 @@ public final class MerkleBenchmark {
         int leafBytes = LedgerLeaf.encode(0, thousand.get(0)).length;
         int rounds = 500;
         long start = System.nanoTime();
+        long cpuStart;
         for (int r = 0; r < 2 * rounds; r++) {
             if (r == rounds) {
                 start = System.nanoTime(); // the first half warms the JIT up for every measure below
@@ -99,6 +110,7 @@ public final class MerkleBenchmark {
         }
         byte[] stored = previous.encoded();
         start = System.nanoTime();
+        cpuStart = THREAD.getCurrentThreadCpuTime();
         for (int r = 0; r < rounds; r++) {
             CompactRange range = CompactRange.decode(1_000_000, stored);
             for (byte[] hash : leafHashes) {
@@ -108,20 +120,50 @@ public final class MerkleBenchmark {
             range.encoded();
         }
         report("build + sign a 1,000-event checkpoint at 1M from the stored compact range", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
 
         byte[] body = new Checkpoint("caracal-bench", 1_001_000, leafHashes[0]).body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] sunEcSignature = null;
         start = System.nanoTime();
+        cpuStart = THREAD.getCurrentThreadCpuTime();
         for (int r = 0; r < rounds; r++) {
-            java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA");
+            java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
             ecdsa.initSign(key.privateKey());
             ecdsa.update(body);
-            ecdsa.sign();
+            sunEcSignature = ecdsa.sign();
         }
-        report("floor: one ECDSA P-256 signature, Java (SunEC)", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("one ECDSA P-256 signature, Java's SunEC (what signed notes before)", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
+        byte[] bcSignature = null;
+        for (int r = 0; r < 2 * rounds; r++) {
+            if (r == rounds) {
+                start = System.nanoTime();
+                cpuStart = THREAD.getCurrentThreadCpuTime();
+            }
+            bcSignature = NoteSigner.sign(key.privateKey(), body);
+        }
+        report("one ECDSA P-256 signature, Bouncy Castle custom curve, RFC 6979 (NoteSigner)", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
+        start = System.nanoTime();
+        for (int r = 0; r < rounds; r++) {
+            java.security.Signature ecdsa = java.security.Signature.getInstance("SHA256withECDSA", "SunEC");
+            ecdsa.initVerify(key.publicKey());
+            ecdsa.update(body);
+            check(ecdsa.verify(bcSignature));
+        }
+        report("one ECDSA P-256 verification, Java's SunEC", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        for (int r = 0; r < 2 * rounds; r++) {
+            if (r == rounds) {
+                start = System.nanoTime();
+            }
+            check(NoteSigner.verify(key.publicKey(), body, sunEcSignature));
+        }
+        report("one ECDSA P-256 verification, Bouncy Castle (NoteSigner)", (System.nanoTime() - start) / 1e6 / rounds, "ms");
 
         MessageDigest leafSha = MessageDigest.getInstance("SHA-256");
         byte[] leafInput = new byte[leafBytes + 1];
         start = System.nanoTime();
+        cpuStart = THREAD.getCurrentThreadCpuTime();
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < 1000; i++) {
                 leafSha.update(leafInput);
@@ -129,6 +171,7 @@ public final class MerkleBenchmark {
             }
         }
         report("floor: 1,000 SHA-256 of one leaf's input (" + (leafBytes + 1) + " bytes), Java", (System.nanoTime() - start) / 1e6 / rounds, "ms");
+        report("  CPU of this thread", (THREAD.getCurrentThreadCpuTime() - cpuStart) / 1e6 / rounds, "ms");
 
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         byte[] block = new byte[leafBytes + 1];
@@ -174,14 +217,31 @@ public final class MerkleBenchmark {
             new SchemaMigrator(pool).migrate();
             fill(pool, agent, events, random);
             MerkleLogStore store = new MerkleLogStore(new Database(pool), Clock.systemUTC());
+            ProcessTreeCpu cpuClock = new ProcessTreeCpu(URI.create(postgres.jdbcUrl("bench").substring("jdbc:".length())).getPort());
+            double cpu = cpuClock.seconds();
             start = System.nanoTime();
             MerkleLog.Run run = new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrateAll();
-            report("integrate " + run.appended() + " events, sign " + run.signed() + " checkpoints", (System.nanoTime() - start) / 1e9, "s");
+            double integrated = (System.nanoTime() - start) / 1e9;
+            report("integrate " + run.appended() + " events, sign " + run.signed() + " checkpoints (" + Math.round(run.appended() / integrated) + " events/s)",
+                    integrated, "s");
+            cpu = cpu(cpuClock, "integrate", cpu);
             start = System.nanoTime();
             LedgerVerifier.Report result = new LedgerVerifier(store).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
             double verify = (System.nanoTime() - start) / 1e9;
             report("verify-range over " + result.eventsChecked() + " events (" + result.checkpoints().size() + " checkpoints, passed="
                     + result.passed() + ")", verify, "s");
+            cpu = cpu(cpuClock, "verify-range", cpu);
+            start = System.nanoTime();
+            long copied;
+            try (Connection c = pool.getConnection()) {
+                // The leaves joined with their events and budget lines in leaf order, as verify-range reads them, with nothing decoded.
+                copied = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT l.*, e.*, line.* FROM merkle_leaves l"
+                        + " LEFT JOIN ledger_events e ON e.event_id = l.event_id LEFT JOIN ledger_event_lines line ON line.event_id = e.event_id"
+                        + " ORDER BY l.leaf_index, line.policy_id) TO STDOUT (FORMAT binary)",
+                        OutputStream.nullOutputStream());
+            }
+            report("floor: the rows verify-range reads, binary COPY read and dropped (" + copied + " rows)", (System.nanoTime() - start) / 1e9, "s");
+            cpu(cpuClock, "the COPY floor", cpu);
             LedgerVerifier verifier = new LedgerVerifier(store);
             UUID lastEvent = store.leaves(events - 1, events).get(0).eventId();
             verifier.verifyEvent(lastEvent); // the first call pays for class loading and the key's parsing
@@ -191,6 +251,7 @@ public final class MerkleBenchmark {
                 long index = (long) i * (events / lookups);
                 picked.add(store.leaves(index, index + 1).get(0).eventId());
             }
+            cpu = cpuClock.seconds();
             start = System.nanoTime();
             LedgerVerifier.Report one = null;
             for (UUID eventId : picked) {
@@ -198,6 +259,24 @@ public final class MerkleBenchmark {
             }
             report("verify-event on the " + events + "-event log (mean of " + lookups + ", " + one.eventsChecked() + " events recomputed, passed="
                     + one.passed() + ")", (System.nanoTime() - start) / 1e6 / lookups, "ms");
+            report("  CPU of one verify-event, this JVM and PostgreSQL", (cpuClock.seconds() - cpu) * 1e3 / lookups, "ms");
+
+            proofs(store, picked);
+
+            // An installation from before V15: the log's nodes gone (as a superuser can, triggers off), then filled in once
+            // by the integrator's next run, which appends nothing here.
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                st.execute("SET session_replication_role = replica");
+                st.execute("DELETE FROM merkle_nodes");
+            }
+            start = System.nanoTime();
+            new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrate();
+            double fill = (System.nanoTime() - start) / 1e9;
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM merkle_nodes")) {
+                rs.next();
+                report("fill in the nodes of a log from before V15, " + events + " leaves (" + rs.getLong(1) + " nodes written)", fill, "s");
+            }
 
             // The auditor's path: the whole signed ledger as one bundle, then checked offline with the public key only.
             Path bundle = Files.createTempFile("caracal-bench-bundle", ".json");
@@ -218,6 +297,68 @@ public final class MerkleBenchmark {
             Files.delete(bundle);
             pool.close();
         }
+    }
+
+    /**
+     * prove-inclusion and prove-consistency against the latest checkpoint: the proof built as before issue 18's stored
+     * nodes (the tree of every stored leaf hash) beside the proof built from the stored nodes, and LedgerProofs end to end
+     * (the checkpoint's signature, the event, the proof, its verification against the signed root).
+     */
+    private static void proofs(MerkleLogStore store, List<UUID> events) {
+        List<MerkleLogStore.CheckpointRow> checkpoints = store.checkpoints();
+        MerkleLogStore.CheckpointRow latest = checkpoints.get(checkpoints.size() - 1);
+        long size = latest.treeSize();
+        List<Long> leaves = events.stream().map(e -> store.leafIndex(e).orElseThrow()).toList();
+        List<MerkleLogStore.CheckpointRow> earlier = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            earlier.add(checkpoints.get(i * (checkpoints.size() - 1) / events.size()));
+        }
+        LedgerProofs proofs = new LedgerProofs(store);
+        proofs.inclusion(events.get(0), null); // class loading and the key's parsing, paid once
+        int rebuilds = 3;
+        long start = System.nanoTime();
+        for (int i = 0; i < rebuilds; i++) {
+            store.tree(size).inclusionProof(leaves.get(i), size);
+        }
+        report("prove-inclusion before: the tree of all " + size + " leaf hashes (mean of " + rebuilds + ", " + size + " rows read)",
+                (System.nanoTime() - start) / 1e6 / rebuilds, "ms");
+        long[] rows = {0};
+        start = System.nanoTime();
+        for (long leaf : leaves) {
+            rows[0] += store.nodes().read(tree -> {
+                new ProofBuilder(tree).inclusionProof(leaf, size);
+                return tree.rowsRead();
+            });
+        }
+        report("prove-inclusion after: from stored nodes (mean of " + leaves.size() + ", " + rows[0] / leaves.size() + " rows read)",
+                (System.nanoTime() - start) / 1e6 / leaves.size(), "ms");
+        start = System.nanoTime();
+        for (UUID event : events) {
+            proofs.inclusion(event, null);
+        }
+        report("LedgerProofs.inclusion end to end (mean of " + events.size() + ")", (System.nanoTime() - start) / 1e6 / events.size(), "ms");
+
+        start = System.nanoTime();
+        for (int i = 0; i < rebuilds; i++) {
+            store.tree(size).consistencyProof(earlier.get(i + 1).treeSize(), size);
+        }
+        report("prove-consistency before: the tree of all " + size + " leaf hashes (mean of " + rebuilds + ", " + size + " rows read)",
+                (System.nanoTime() - start) / 1e6 / rebuilds, "ms");
+        rows[0] = 0;
+        start = System.nanoTime();
+        for (MerkleLogStore.CheckpointRow from : earlier) {
+            rows[0] += store.nodes().read(tree -> {
+                new ProofBuilder(tree).consistencyProof(from.treeSize(), size);
+                return tree.rowsRead();
+            });
+        }
+        report("prove-consistency after: from stored nodes (mean of " + earlier.size() + ", " + rows[0] / earlier.size() + " rows read)",
+                (System.nanoTime() - start) / 1e6 / earlier.size(), "ms");
+        start = System.nanoTime();
+        for (MerkleLogStore.CheckpointRow from : earlier) {
+            proofs.consistency(from.batchId(), latest.batchId());
+        }
+        report("LedgerProofs.consistency end to end (mean of " + earlier.size() + ")", (System.nanoTime() - start) / 1e6 / earlier.size(), "ms");
     }
 
     /** The leaf hash at {@code index}: its one-leaf subtree root. */
@@ -245,6 +386,25 @@ public final class MerkleBenchmark {
                     text.setLength(0);
                 }
             }
+            // One budget line per event, as the pipeline writes one per policy the charge counts against.
+            UUID policy = UUID.randomUUID();
+            st.execute("INSERT INTO budget_policies (id, agent_id, limit_amount, currency, time_window, created_at, updated_at) VALUES ('" + policy
+                    + "', '" + agent + "', 1000000000, 'USD', 'monthly', now(), now())");
+            st.execute("INSERT INTO ledger_event_lines (event_id, policy_id, amount) SELECT event_id, '" + policy + "', amount FROM ledger_events");
+            st.execute("ANALYZE");
+        }
+    }
+
+    /** Reports the CPU seconds (this JVM and PostgreSQL) since {@code since}; returns the count now. */
+    private static double cpu(ProcessTreeCpu clock, String step, double since) {
+        double now = clock.seconds();
+        report("  CPU of " + step + ", this JVM and PostgreSQL (user + system)", now - since, "s");
+        return now;
+    }
+
+    private static void check(boolean valid) {
+        if (!valid) {
+            throw new IllegalStateException("a signature did not verify");
         }
     }
 

@@ -10,6 +10,8 @@ import io.caracal.core.event.EventCodec;
 import io.caracal.core.event.EventSchemas;
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
+import io.caracal.core.event.OutboxRelay;
+import io.caracal.core.event.RegistryFraming;
 import io.caracal.core.event.Topics;
 import io.caracal.core.money.CurrencyCode;
 import io.caracal.core.money.Money;
@@ -20,6 +22,7 @@ import io.caracal.core.agent.AgentStore;
 import io.caracal.core.ledger.LedgerStore;
 import io.caracal.embedded.EmbeddedPostgresServer;
 import io.caracal.embedded.SharedServices;
+import io.caracal.testing.SchemaRegistryStub;
 import io.caracal.testing.TestDatabase;
 import io.micronaut.context.ApplicationContext;
 import org.junit.jupiter.api.AfterAll;
@@ -45,13 +48,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The ledger Lambda fed the JSON an MSK event source mapping sends (records grouped by "topic-partition", keys and
- * values base64, headers as byte arrays), on real PostgreSQL and Kafka.
+ * values base64, headers as byte arrays), on real PostgreSQL and Kafka, configured with a schema registry.
  */
 class LedgerLambdaHandlerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ApplicationContext context;
     private static LedgerLambdaHandler handler;
     private static Agent agent;
+    private static SchemaRegistryStub registry;
 
     @BeforeAll
     static void start() {
@@ -64,6 +68,8 @@ class LedgerLambdaHandlerTest {
         properties.put("datasources.default.password", "");
         properties.put("datasources.default.driver-class-name", "org.postgresql.Driver");
         properties.put("caracal.kafka.bootstrap-servers", SharedServices.kafka().bootstrapServers());
+        registry = SchemaRegistryStub.start();
+        properties.put("caracal.kafka.schema-registry-url", registry.url());
         context = ApplicationContext.builder().properties(properties).start();
         agent = context.getBean(AgentStore.class).create(new AgentDraft("lambda-agent", "", "ops@example.com", null, Map.of()));
         handler = new LedgerLambdaHandler(context);
@@ -81,6 +87,8 @@ class LedgerLambdaHandlerTest {
     @AfterAll
     static void stop() {
         handler.close();
+        EventCodec.resolveSchemaIdsWith(null);
+        registry.close();
     }
 
     private static MeteringEvent charge(String amount) {
@@ -90,14 +98,21 @@ class LedgerLambdaHandlerTest {
 
     /** One record as Lambda renders it. */
     private static ObjectNode record(long offset, OutboxEvent event) {
+        return record(offset, event, event.payload(), event.schemaFingerprint());
+    }
+
+    /** One record of {@code event} with this value and fingerprint header (none when null). */
+    private static ObjectNode record(long offset, OutboxEvent event, byte[] value, String fingerprint) {
         ObjectNode record = JSON.createObjectNode();
         record.put("topic", Topics.METERING).put("partition", 0).put("offset", offset).put("timestamp", 1545084650987L)
                 .put("timestampType", "CREATE_TIME")
                 .put("key", Base64.getEncoder().encodeToString(event.key().getBytes(StandardCharsets.UTF_8)))
-                .put("value", Base64.getEncoder().encodeToString(event.payload()));
+                .put("value", Base64.getEncoder().encodeToString(value));
         ArrayNode headers = record.putArray("headers");
         header(headers, EventCodec.EVENT_ID_HEADER, event.eventId().toString());
-        header(headers, EventCodec.FINGERPRINT_HEADER, event.schemaFingerprint());
+        if (fingerprint != null) {
+            header(headers, EventCodec.FINGERPRINT_HEADER, fingerprint);
+        }
         return record;
     }
 
@@ -177,6 +192,30 @@ class LedgerLambdaHandlerTest {
         assertEquals(20, letter.original().offset());
         assertEquals("ledger-writer-group", letter.consumerGroup());
         assertTrue(java.util.Arrays.equals(poison.payload(), letter.original().value()), "the original bytes are kept");
+    }
+
+    @Test
+    void aRegistryFramedRecordIsRetriedWhileTheRegistryIsDownAndWrittenOnceWhenItAnswers() throws Exception {
+        MeteringEvent event = charge("2.50");
+        KafkaConnection producer = new KafkaConnection(SharedServices.kafka().bootstrapServers(), null, null, null, null, null, null, registry.url());
+        byte[] framed = RegistryFraming.of(producer).apply(OutboxRelay.record(event.outboxEvent())).value();
+        ObjectNode record = record(30, event.outboxEvent(), framed, null);
+
+        registry.failWith(503);
+        JsonNode down;
+        try {
+            down = invoke(List.of(record));
+        } finally {
+            registry.failWith(0);
+        }
+        // Not a bad record: Lambda is told to retry it (a dead letter could not even be framed while the registry is down).
+        assertEquals(1, down.get("batchItemFailures").size(), down.toString());
+        assertEquals(30, down.get("batchItemFailures").get(0).get("itemIdentifier").get("offset").asLong());
+        assertEquals(0, ledgerRows(event.eventId()));
+
+        JsonNode up = invoke(List.of(record));
+        assertEquals(0, up.get("batchItemFailures").size(), up.toString());
+        assertEquals(1, ledgerRows(event.eventId()));
     }
 
     private static DeadLetter deadLetter(String eventId) {

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -118,13 +117,8 @@ public final class SecretsManagerStub implements AutoCloseable {
                 body.putArray("VersionStages").add("AWSCURRENT");
                 body.put("CreatedDate", 1.7e9);
             }
-            byte[] bytes = JSON.writeValueAsBytes(body);
-            exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
             exchange.getResponseHeaders().add("x-amzn-RequestId", UUID.randomUUID().toString());
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            JsonResponse.send(exchange, status, "application/x-amz-json-1.1", body);
         }
     }
 

@@ -50,8 +50,9 @@ public final class AuditWriter implements EventProcessor {
     }
 
     private static AuditStore.Draft draft(ConsumedRecord record) {
-        String fingerprint = record.header(EventCodec.FINGERPRINT_HEADER);
-        GenericRecord event = EventCodec.decodeAny(record.value(), fingerprint);
+        // Kept as Avro binary under its writer's fingerprint whichever framing it travelled in, like every other row.
+        EventCodec.Unframed value = EventCodec.unframe(record.value(), record.header(EventCodec.FINGERPRINT_HEADER));
+        GenericRecord event = EventCodec.decodeAny(value.avro(), value.fingerprint());
         UUID eventId = uuid(event, "event_id");
         UUID agentId = event.getSchema().getField("agent_id") == null ? null : uuid(event, "agent_id");
         Instant occurredAt = Instant.ofEpochMilli(record.timestamp());
@@ -62,7 +63,7 @@ public final class AuditWriter implements EventProcessor {
             }
         }
         return new AuditStore.Draft(record.topic(), record.partition(), record.offset(), eventId, event.getSchema().getFullName(), agentId,
-                occurredAt, fingerprint, record.value(), event.toString());
+                occurredAt, value.fingerprint(), value.avro(), event.toString());
     }
 
     private static UUID uuid(GenericRecord event, String field) {

@@ -8,7 +8,7 @@ import java.time.Duration;
 /**
  * {@code caracal.kafka.*}, bound from the environment by the applications' configuration (KAFKA_BOOTSTRAP_SERVERS,
  * KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD,
- * KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD, KAFKA_PARTITIONS). Without bootstrap servers the
+ * KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD, KAFKA_PARTITIONS, SCHEMA_REGISTRY_URL). Without bootstrap servers the
  * gateway still records every event in its PostgreSQL outbox; they are published once Kafka is configured.
  */
 @ConfigurationProperties(KafkaSettings.PREFIX)
@@ -16,6 +16,8 @@ public class KafkaSettings {
     public static final String PREFIX = "caracal.kafka";
     /** Set: the process talks to Kafka; empty: events wait in the outbox, and the consumers do not start. */
     public static final String BOOTSTRAP_SERVERS = PREFIX + ".bootstrap-servers";
+    /** Set: producers write the Confluent wire format, and consumers read it, with this registry. */
+    public static final String SCHEMA_REGISTRY_URL = PREFIX + ".schema-registry-url";
     private String bootstrapServers;
     private String securityProtocol;
     private String saslMechanism;
@@ -23,12 +25,21 @@ public class KafkaSettings {
     private String saslPassword;
     private String truststoreLocation;
     private String truststorePassword;
+    private String schemaRegistryUrl;
     private int partitions = 3;
     private Duration relayInterval = Duration.ofSeconds(1);
 
     public KafkaConnection connection() {
         return new KafkaConnection(bootstrapServers, securityProtocol, saslMechanism, saslUsername, saslPassword, truststoreLocation,
-                truststorePassword);
+                truststorePassword, schemaRegistryUrl);
+    }
+
+    public String getSchemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    public void setSchemaRegistryUrl(String schemaRegistryUrl) {
+        this.schemaRegistryUrl = schemaRegistryUrl;
     }
 
     public String getBootstrapServers() {

@@ -9,13 +9,19 @@ import io.caracal.core.pipeline.KafkaDeadLetterSink;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.store.RedisSettings;
 import io.caracal.core.store.SharedRedis;
+import io.caracal.core.event.EventCodec;
+import io.caracal.core.event.SchemaRegistryClient;
 import io.micronaut.context.annotation.Bean;
+import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
 
-/** The connections every Caracal process shares, whichever functions it runs: one Redis connection, one dead-letter producer. */
+/**
+ * The connections every Caracal process shares, whichever functions it runs: one Redis connection, one dead-letter
+ * producer, the schema registry, the change feed.
+ */
 @Factory
 public class ServicesFactory {
     private static final String REDIS = "caracal.redis";
@@ -46,6 +52,18 @@ public class ServicesFactory {
     @Singleton
     DatabaseOutage databaseOutage(Clock clock) {
         return new DatabaseOutage(clock);
+    }
+
+    /**
+     * The schema registry of SCHEMA_REGISTRY_URL, made at start-up so that the consumers read records framed for it
+     * from their first batch on. Producers find it in {@link KafkaSettings#connection()}.
+     */
+    @Context
+    @Requires(property = KafkaSettings.SCHEMA_REGISTRY_URL, pattern = ".+")
+    SchemaRegistryClient schemaRegistry(KafkaSettings kafka) {
+        SchemaRegistryClient registry = SchemaRegistryClient.at(kafka.getSchemaRegistryUrl());
+        EventCodec.resolveSchemaIdsWith(registry);
+        return registry;
     }
 
     @Singleton

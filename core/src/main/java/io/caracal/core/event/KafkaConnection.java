@@ -8,13 +8,24 @@ import java.util.Map;
 
 /**
  * How every Caracal Kafka client connects (the gateway's relay, the consumers, the CLI): bootstrap servers and
- * one of plaintext (development), TLS, SASL/SCRAM (over TLS or not) or MSK IAM. The password is never printed.
+ * one of plaintext (development), TLS, SASL/SCRAM (over TLS or not) or MSK IAM; and the schema registry producers
+ * frame records for, if any ({@link RegistryFraming}). The password is never printed.
  */
 public record KafkaConnection(String bootstrapServers, String securityProtocol, String saslMechanism, String username, String password,
-                              String truststoreLocation, String truststorePassword) {
+                              String truststoreLocation, String truststorePassword, String schemaRegistryUrl) {
     public static final String MSK_IAM = "AWS_MSK_IAM";
 
+    /** Without a schema registry: records carry their schema fingerprint in a header. */
+    public KafkaConnection(String bootstrapServers, String securityProtocol, String saslMechanism, String username, String password,
+                           String truststoreLocation, String truststorePassword) {
+        this(bootstrapServers, securityProtocol, saslMechanism, username, password, truststoreLocation, truststorePassword, null);
+    }
+
     public KafkaConnection {
+        schemaRegistryUrl = blankToNull(schemaRegistryUrl);
+        if (schemaRegistryUrl != null) {
+            SchemaRegistryClient.at(schemaRegistryUrl); // refuses a malformed URL now, not at the first send
+        }
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
             throw new InvalidInputException("Kafka bootstrap servers are not configured (KAFKA_BOOTSTRAP_SERVERS)");
         }
@@ -43,7 +54,12 @@ public record KafkaConnection(String bootstrapServers, String securityProtocol, 
     public static KafkaConnection fromEnvironment(Map<String, String> env) {
         return new KafkaConnection(env.get("KAFKA_BOOTSTRAP_SERVERS"), env.get("KAFKA_SECURITY_PROTOCOL"), env.get("KAFKA_SASL_MECHANISM"),
                 env.get("KAFKA_SASL_USERNAME"), env.get("KAFKA_SASL_PASSWORD"), env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"),
-                env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD"));
+                env.get("KAFKA_SSL_TRUSTSTORE_PASSWORD"), env.get("SCHEMA_REGISTRY_URL"));
+    }
+
+    /** The registry records are framed for and read with (SCHEMA_REGISTRY_URL), if one is configured. */
+    public java.util.Optional<SchemaRegistryClient> schemaRegistry() {
+        return java.util.Optional.ofNullable(schemaRegistryUrl).map(SchemaRegistryClient::at);
     }
 
     /** The client properties every producer, consumer and admin client of Caracal starts from. */

@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * Publishes the outbox to Kafka: batches of pending events are sent with an idempotent, acks=all producer
@@ -41,6 +42,7 @@ public final class OutboxRelay implements AutoCloseable {
 
     private final OutboxStore outbox;
     private final Producer<String, byte[]> producer;
+    private final UnaryOperator<ProducerRecord<String, byte[]>> framing;
     private final Map<String, Object> adminConfig;
     private final int partitions;
     /** Only once {@link #start} is called: a relay driven from outside (a scheduled Lambda) has no thread of its own. */
@@ -59,6 +61,7 @@ public final class OutboxRelay implements AutoCloseable {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5000);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.framing = RegistryFraming.of(connection);
         this.adminConfig = new HashMap<>(connection.clientProperties());
         this.adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
         this.adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
@@ -88,7 +91,7 @@ public final class OutboxRelay implements AutoCloseable {
                 // keep going while there is a backlog
             }
         } catch (RuntimeException e) {
-            LOG.warn("outbox relay: Kafka unavailable, {} event(s) wait in PostgreSQL: {}", safePending(), e.getMessage());
+            LOG.warn("outbox relay: Kafka or the schema registry unavailable, {} event(s) wait in PostgreSQL: {}", safePending(), e.getMessage());
         }
     }
 
@@ -107,9 +110,10 @@ public final class OutboxRelay implements AutoCloseable {
     }
 
     private void publish(List<OutboxEvent> events) {
+        // Framed before the first send, so a registry that cannot be reached fails the batch before any of it goes out.
+        List<ProducerRecord<String, byte[]>> records = events.stream().map(event -> framing.apply(record(event))).toList();
         List<Future<RecordMetadata>> sends = new ArrayList<>();
-        for (OutboxEvent event : events) {
-            ProducerRecord<String, byte[]> record = record(event);
+        for (ProducerRecord<String, byte[]> record : records) {
             sends.add(producer.send(record));
         }
         producer.flush();
@@ -125,7 +129,7 @@ public final class OutboxRelay implements AutoCloseable {
         }
     }
 
-    /** The Kafka record of an event: keyed by agent, with its id, type and schema fingerprint in headers. */
+    /** The Kafka record of an event as framed without a registry: keyed by agent, with its id, type and schema fingerprint in headers. */
     public static ProducerRecord<String, byte[]> record(OutboxEvent event) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(event.topic(), event.key(), event.payload());
         record.headers().add(EventCodec.EVENT_ID_HEADER, event.eventId().toString().getBytes(StandardCharsets.UTF_8));

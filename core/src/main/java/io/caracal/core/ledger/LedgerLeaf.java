@@ -2,15 +2,14 @@ package io.caracal.core.ledger;
 
 import io.caracal.core.merkle.Rfc6962;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,7 +19,7 @@ import java.util.TreeMap;
  * byte, the leaf index, then event id, agent id, hold id (empty when none), amount (plain, 9 decimals), currency,
  * occurred and recorded times (microseconds since the epoch), resource (a presence byte, then the text), and the
  * metadata and budget lines as counted, key-sorted pairs. The index is inside the leaf, so moving an event to
- * another position changes its hash.
+ * another position changes its hash. Integers are big-endian, texts UTF-8 after their length (a 4-byte int).
  */
 public final class LedgerLeaf {
     public static final byte VERSION = 1;
@@ -28,41 +27,58 @@ public final class LedgerLeaf {
     private LedgerLeaf() {
     }
 
+    /**
+     * An event's fields as the leaf holds them: each text in UTF-8 (ids in their 36-character form, amounts plain
+     * with 9 decimals), {@code holdId} empty and {@code resource} null when the event has none, and the metadata and
+     * budget lines as key, value, key, value... sorted by key. What {@link LedgerRow} and the binary COPY reader
+     * ({@link LeafReader}) both reduce an event to, so both encode it through the same code.
+     */
+    record Fields(byte[] eventId, byte[] agentId, byte[] holdId, byte[] amount, byte[] currency, long occurredMicros, long recordedMicros,
+                  byte[] resource, List<byte[]> metadata, List<byte[]> lines) {
+    }
+
     public static byte[] encode(long index, LedgerRow row) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeLong(index);
-            text(out, row.eventId().toString());
-            text(out, row.agentId().toString());
-            text(out, row.holdId() == null ? "" : row.holdId().toString());
-            text(out, amount(row.amount()));
-            text(out, row.currency());
-            out.writeLong(micros(row.occurredAt()));
-            out.writeLong(micros(row.recordedAt()));
-            out.writeBoolean(row.resource() != null);
-            text(out, row.resource() == null ? "" : row.resource());
-            Map<String, String> metadata = new TreeMap<>(row.metadata());
-            out.writeInt(metadata.size());
-            for (Map.Entry<String, String> entry : metadata.entrySet()) {
-                text(out, entry.getKey());
-                text(out, entry.getValue());
-            }
-            Map<String, BigDecimal> lines = new TreeMap<>();
-            row.lines().forEach((policy, amount) -> lines.put(policy.toString(), amount));
-            out.writeInt(lines.size());
-            for (Map.Entry<String, BigDecimal> line : lines.entrySet()) {
-                text(out, line.getKey());
-                text(out, amount(line.getValue()));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        List<byte[]> metadata = new ArrayList<>();
+        new TreeMap<>(row.metadata()).forEach((key, value) -> {
+            metadata.add(utf8(key));
+            metadata.add(utf8(value));
+        });
+        Map<String, BigDecimal> sorted = new TreeMap<>();
+        row.lines().forEach((policy, amount) -> sorted.put(policy.toString(), amount));
+        List<byte[]> lines = new ArrayList<>();
+        sorted.forEach((policy, amount) -> {
+            lines.add(utf8(policy));
+            lines.add(utf8(amount(amount)));
+        });
+        return encode(index, new Fields(utf8(row.eventId().toString()), utf8(row.agentId().toString()),
+                utf8(row.holdId() == null ? "" : row.holdId().toString()), utf8(amount(row.amount())), utf8(row.currency()),
+                micros(row.occurredAt()), micros(row.recordedAt()), row.resource() == null ? null : utf8(row.resource()), metadata, lines));
+    }
+
+    static byte[] encode(long index, Fields fields) {
+        Out out = new Out();
+        out.writeByte(VERSION);
+        out.writeLong(index);
+        out.text(fields.eventId());
+        out.text(fields.agentId());
+        out.text(fields.holdId());
+        out.text(fields.amount());
+        out.text(fields.currency());
+        out.writeLong(fields.occurredMicros());
+        out.writeLong(fields.recordedMicros());
+        out.writeByte(fields.resource() == null ? 0 : 1);
+        out.text(fields.resource() == null ? new byte[0] : fields.resource());
+        out.pairs(fields.metadata());
+        out.pairs(fields.lines());
+        return out.bytes();
     }
 
     public static byte[] hash(long index, LedgerRow row) {
         return Rfc6962.leafHash(encode(index, row));
+    }
+
+    static byte[] hash(long index, Fields fields) {
+        return Rfc6962.leafHash(encode(index, fields));
     }
 
     private static String amount(BigDecimal value) {
@@ -73,9 +89,54 @@ public final class LedgerLeaf {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 
-    private static void text(DataOutputStream out, String value) throws IOException {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A growing big-endian buffer without DataOutputStream's stream layers: verify-range encodes every leaf of the log. */
+    private static final class Out {
+        private byte[] buffer = new byte[256];
+        private int size;
+
+        void writeByte(int value) {
+            room(1);
+            buffer[size++] = (byte) value;
+        }
+
+        void writeInt(int value) {
+            room(4);
+            for (int shift = 24; shift >= 0; shift -= 8) {
+                buffer[size++] = (byte) (value >>> shift);
+            }
+        }
+
+        void writeLong(long value) {
+            room(8);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                buffer[size++] = (byte) (value >>> shift);
+            }
+        }
+
+        void text(byte[] utf8) {
+            writeInt(utf8.length);
+            room(utf8.length);
+            System.arraycopy(utf8, 0, buffer, size, utf8.length);
+            size += utf8.length;
+        }
+
+        void pairs(List<byte[]> keysAndValues) {
+            writeInt(keysAndValues.size() / 2);
+            keysAndValues.forEach(this::text);
+        }
+
+        byte[] bytes() {
+            return Arrays.copyOf(buffer, size);
+        }
+
+        private void room(int more) {
+            if (size + more > buffer.length) {
+                buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+            }
+        }
     }
 }

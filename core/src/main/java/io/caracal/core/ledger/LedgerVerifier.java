@@ -2,7 +2,6 @@ package io.caracal.core.ledger;
 
 import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
-import io.caracal.core.ledger.MerkleLogStore.Leaf;
 
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -14,7 +13,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Checks the ledger against its signed checkpoints: every leaf is recomputed from the ledger event as it is now,
@@ -120,8 +118,7 @@ public final class LedgerVerifier {
         }
         Rebuild rebuild = new Rebuild(range, all, problems, store.storedRanges(range.size(), size),
                 targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet()));
-        store.forEachLeaf(range.size(), size, rebuild::accept);
-        rebuild.flush();
+        store.forEachRecomputedLeaf(range.size(), size, rebuild::take);
         Map<Long, byte[]> roots = rebuild.roots;
         List<CheckpointResult> results = new ArrayList<>();
         for (CheckpointRow checkpoint : targets) {
@@ -145,20 +142,14 @@ public final class LedgerVerifier {
         return new Report(results, problems, rebuild.checked);
     }
 
-    /**
-     * The tree rebuilt from the ledger as it is now, leaf by leaf from {@code range}: leaf hashes are recomputed in
-     * parallel a chunk at a time (encoding and hashing are most of the work), then taken into the tree in order.
-     */
+    /** The tree rebuilt from the ledger as it is now, leaf by leaf from {@code range}. */
     private static final class Rebuild {
-        private static final int CHUNK = 8192;
-
         private final CompactRange range;
         private final List<CheckpointRow> all;
         private final List<Problem> problems;
         private final Map<Long, byte[]> storedRanges;
         private final Set<Long> targetSizes;
         private final Map<Long, byte[]> roots = new HashMap<>();
-        private final List<Leaf> chunk = new ArrayList<>(CHUNK);
         private long checked;
         private boolean gap;
 
@@ -170,33 +161,18 @@ public final class LedgerVerifier {
             this.targetSizes = targetSizes;
         }
 
-        void accept(Leaf leaf) {
-            chunk.add(leaf);
-            if (chunk.size() == CHUNK) {
-                flush();
+        void take(LeafReader.Read leaf) {
+            if (gap) {
+                return;
             }
-        }
-
-        void flush() {
-            byte[][] hashes = new byte[chunk.size()][];
-            IntStream.range(0, chunk.size()).parallel().forEach(i -> {
-                Leaf leaf = chunk.get(i);
-                hashes[i] = leaf.event() == null ? leaf.storedHash() : LedgerLeaf.hash(leaf.index(), leaf.event());
-            });
-            for (int i = 0; i < hashes.length && !gap; i++) {
-                take(chunk.get(i), hashes[i]);
-            }
-            chunk.clear();
-        }
-
-        private void take(Leaf leaf, byte[] hash) {
             if (leaf.index() != range.size()) {
                 problems.add(new Problem(null, range.size(), batchOf(all, range.size()), "leaves " + range.size() + " to " + (leaf.index() - 1)
                         + " are missing from the log"));
                 gap = true; // the tree stops here: every later root is unprovable, and says so below
                 return;
             }
-            if (leaf.event() == null) {
+            byte[] hash = leaf.eventGone() ? leaf.storedHash() : leaf.hash();
+            if (leaf.eventGone()) {
                 problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was deleted from the ledger"));
             } else if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
                 problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));

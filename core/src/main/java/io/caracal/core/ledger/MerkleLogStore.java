@@ -5,6 +5,11 @@ import io.caracal.core.store.Rows;
 import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.merkle.MerkleTree;
 
+import org.postgresql.PGConnection;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.security.KeyFactory;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
@@ -15,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,10 +42,12 @@ public final class MerkleLogStore {
 
     private final Database db;
     private final Clock clock;
+    private final MerkleNodeStore nodes;
 
     public MerkleLogStore(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.nodes = new MerkleNodeStore(db);
     }
 
     public record CheckpointRow(UUID batchId, long firstLeaf, long treeSize, byte[] root, String keyId, String note, Instant createdAt) {
@@ -86,37 +94,17 @@ public final class MerkleLogStore {
             this.c = c;
         }
 
-        /** Appends up to {@code max} ledger events not yet in the log, oldest recorded first; returns their leaf hashes in order. */
+        /**
+         * Appends up to {@code max} ledger events not yet in the log, oldest recorded first; returns their leaf hashes in
+         * order. The events are read and hashed by {@link LeafReader}, and the leaves written by one binary COPY.
+         */
         public List<byte[]> integrate(int max) throws SQLException {
             long next = MerkleLogStore.size(c);
-            List<UUID> ids = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT e.event_id FROM ledger_events e WHERE NOT EXISTS"
-                    + " (SELECT 1 FROM merkle_leaves l WHERE l.event_id = e.event_id) ORDER BY e.recorded_at, e.event_id LIMIT ?")) {
-                ps.setInt(1, max);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add((UUID) rs.getObject(1));
-                    }
-                }
+            List<LeafReader.Read> added = LeafReader.unlogged(c, next, max);
+            if (!added.isEmpty()) {
+                copyLeaves(c, added, Rows.now(clock));
             }
-            Map<UUID, LedgerRow> rows = LedgerStore.rows(c, ids);
-            List<byte[]> hashes = new ArrayList<>();
-            Instant now = Rows.now(clock);
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO merkle_leaves (leaf_index, event_id, leaf_hash, integrated_at) VALUES (?, ?, ?, ?)")) {
-                for (UUID id : ids) {
-                    byte[] hash = LedgerLeaf.hash(next, rows.get(id));
-                    ps.setLong(1, next++);
-                    ps.setObject(2, id);
-                    ps.setBytes(3, hash);
-                    Rows.setInstant(ps, 4, now);
-                    ps.addBatch();
-                    hashes.add(hash);
-                }
-                if (!ids.isEmpty()) {
-                    ps.executeBatch();
-                }
-            }
-            return hashes;
+            return added.stream().map(LeafReader.Read::hash).toList();
         }
 
         public long size() throws SQLException {
@@ -171,6 +159,11 @@ public final class MerkleLogStore {
 
         public Instant now() {
             return Rows.now(clock);
+        }
+
+        /** Where to put the nodes that leaves appended from now on complete (see {@link MerkleNodeStore#writerAfterFilling}). */
+        public MerkleNodeStore.Writer nodeWriter() throws SQLException {
+            return MerkleNodeStore.writerAfterFilling(c, MerkleLogStore.size(c));
         }
     }
 
@@ -251,31 +244,45 @@ public final class MerkleLogStore {
         return db.transaction(c -> checkpoints(c, " ORDER BY tree_size"));
     }
 
+    public Optional<CheckpointRow> latestCheckpoint() {
+        return db.transaction(MerkleLogStore::latestCheckpoint);
+    }
+
+    /** One checkpoint by its batch id: a proof reads the checkpoints it names, not every one. */
+    public Optional<CheckpointRow> checkpoint(UUID batchId) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + " FROM merkle_checkpoints WHERE batch_id = ?")) {
+                ps.setObject(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(checkpoint(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     public long size() {
         return db.transaction(MerkleLogStore::size);
     }
 
-    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter), to build proofs from. */
+    /** The log's stored interior nodes, which proofs are built from. */
+    public MerkleNodeStore nodes() {
+        return nodes;
+    }
+
+    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter): for an export, which carries every leaf anyway. */
     public MerkleTree tree(long size) {
         MerkleTree tree = new MerkleTree();
         db.transaction(c -> leafHashes(c, 0, size)).forEach(tree::append);
         return tree;
     }
 
-    /** Leaves [from, to) with the ledger event each names, read now. */
-    public List<Leaf> leaves(long from, long to) {
-        List<Leaf> leaves = new ArrayList<>();
-        forEachLeaf(from, to, leaves::add);
-        return leaves;
-    }
-
     /**
      * Leaves [from, to) with the ledger event each names, read now, in leaf order: one query joining the events,
-     * streamed through a server-side cursor in fetches of {@value #LEAVES_PER_FETCH}, so memory stays bounded
-     * whatever the range.
+     * through a server-side cursor in fetches of {@value #LEAVES_PER_FETCH}.
      */
-    public void forEachLeaf(long from, long to, Consumer<Leaf> each) {
-        db.transaction(c -> {
+    public List<Leaf> leaves(long from, long to) {
+        return db.transaction(c -> {
+            List<Leaf> leaves = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT l.leaf_index, l.event_id AS leaf_event_id, l.leaf_hash, " + LedgerStore.ROW_COLUMNS
                     + " FROM merkle_leaves l LEFT JOIN ledger_events e ON e.event_id = l.event_id"
                     + " WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index")) {
@@ -285,10 +292,21 @@ public final class MerkleLogStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         LedgerRow event = rs.getObject("event_id") == null ? null : LedgerStore.row(rs);
-                        each.accept(new Leaf(rs.getLong("leaf_index"), (UUID) rs.getObject("leaf_event_id"), rs.getBytes("leaf_hash"), event));
+                        leaves.add(new Leaf(rs.getLong("leaf_index"), (UUID) rs.getObject("leaf_event_id"), rs.getBytes("leaf_hash"), event));
                     }
                 }
             }
+            return leaves;
+        });
+    }
+
+    /**
+     * Leaves [from, to) as stored, in leaf order, each with the hash of the ledger event at its index as that event
+     * is now, read by binary COPY and hashed on every core ({@link LeafReader}); memory stays bounded whatever the range.
+     */
+    void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each) {
+        db.transaction(c -> {
+            LeafReader.leaves(c, from, to, each);
             return null;
         });
     }
@@ -364,6 +382,29 @@ public final class MerkleLogStore {
 
     static Optional<CheckpointRow> latestCheckpoint(Connection c) throws SQLException {
         return checkpoints(c, " ORDER BY tree_size DESC LIMIT 1").stream().findFirst();
+    }
+
+    /** Writes {@code leaves} into merkle_leaves with one binary COPY: a row is its index, event id, hash and {@code now}. */
+    private static void copyLeaves(Connection c, List<LeafReader.Read> leaves, Instant now) throws SQLException {
+        // The header (signature, flags, extension length), a tuple per leaf (field count, then each field's length and
+        // bytes: 8, 16, 32 and 8), and the trailer.
+        ByteBuffer out = ByteBuffer.allocate(LeafReader.COPY_SIGNATURE.length + 8 + leaves.size() * (2 + 4 * 4 + 8 + 16 + 32 + 8) + 2);
+        out.put(LeafReader.COPY_SIGNATURE).putInt(0).putInt(0);
+        long integratedAt = ChronoUnit.MICROS.between(Instant.EPOCH, now) - LeafReader.POSTGRES_EPOCH_MICROS;
+        for (LeafReader.Read leaf : leaves) {
+            out.putShort((short) 4);
+            out.putInt(8).putLong(leaf.index());
+            out.putInt(16).putLong(leaf.eventId().getMostSignificantBits()).putLong(leaf.eventId().getLeastSignificantBits());
+            out.putInt(leaf.hash().length).put(leaf.hash());
+            out.putInt(8).putLong(integratedAt);
+        }
+        out.putShort((short) -1);
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY merkle_leaves (leaf_index, event_id, leaf_hash, integrated_at) FROM STDIN (FORMAT binary)",
+                    new ByteArrayInputStream(out.array(), 0, out.position()));
+        } catch (IOException e) {
+            throw new SQLException("cannot write the leaves: " + e.getMessage(), e);
+        }
     }
 
     private static List<byte[]> leafHashes(Connection c, long from, long to) throws SQLException {

@@ -1,9 +1,6 @@
 package io.caracal.core.ledger;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.util.Arrays;
 import java.util.Base64;
@@ -20,18 +17,11 @@ public final class SignedNotes {
     }
 
     public static String sign(Checkpoint checkpoint, NoteKey key, ECPrivateKey privateKey) {
-        try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
-            ecdsa.initSign(privateKey);
-            ecdsa.update(checkpoint.bodyBytes());
-            byte[] signature = ecdsa.sign();
-            byte[] blob = new byte[4 + signature.length];
-            System.arraycopy(key.keyHash(), 0, blob, 0, 4);
-            System.arraycopy(signature, 0, blob, 4, signature.length);
-            return checkpoint.body() + "\n" + DASH + key.name() + " " + Base64.getEncoder().encodeToString(blob) + "\n";
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign the checkpoint: " + e.getMessage(), e);
-        }
+        byte[] signature = NoteSigner.sign(privateKey, checkpoint.bodyBytes());
+        byte[] blob = new byte[4 + signature.length];
+        System.arraycopy(key.keyHash(), 0, blob, 0, 4);
+        System.arraycopy(signature, 0, blob, 4, signature.length);
+        return checkpoint.body() + "\n" + DASH + key.name() + " " + Base64.getEncoder().encodeToString(blob) + "\n";
     }
 
     /** What a verified note says, and which key signed it. */
@@ -81,13 +71,6 @@ public final class SignedNotes {
     }
 
     private static boolean valid(Checkpoint checkpoint, NoteKey key, byte[] signature) {
-        try {
-            Signature ecdsa = Signature.getInstance("SHA256withECDSA");
-            ecdsa.initVerify(key.publicKey());
-            ecdsa.update(checkpoint.body().getBytes(StandardCharsets.UTF_8));
-            return ecdsa.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false; // a malformed DER signature is simply not a valid one
-        }
+        return NoteSigner.verify(key.publicKey(), checkpoint.bodyBytes(), signature);
     }
 }

@@ -36,14 +36,29 @@ public final class CompactRange {
         return new CompactRange(size, hashes);
     }
 
+    /** Told of each perfect subtree above the leaves that an append completes, with the hash its merge computed. */
+    @FunctionalInterface
+    public interface Completions {
+        /** The subtree of 2^{@code height} leaves starting at leaf {@code index}·2^{@code height} has hash {@code hash}. */
+        void completed(int height, long index, byte[] hash);
+    }
+
     public void append(byte[] leafHash) {
+        append(leafHash, (height, index, hash) -> { });
+    }
+
+    /** Appends a leaf, telling {@code completions} of the subtrees it completes, smallest first. */
+    public void append(byte[] leafHash, Completions completions) {
         if (leafHash == null || leafHash.length != Rfc6962.HASH_SIZE) {
             throw new IllegalArgumentException("a leaf hash is " + Rfc6962.HASH_SIZE + " bytes");
         }
         // Each trailing one bit of size is a perfect subtree the same height as the node being carried: merge them.
         byte[] node = leafHash;
+        int height = 0;
         for (long s = size; (s & 1) == 1; s >>>= 1) {
             node = Rfc6962.nodeHash(hashes.remove(hashes.size() - 1), node);
+            height++;
+            completions.completed(height, size >>> height, node);
         }
         hashes.add(node);
         size++;

@@ -34,6 +34,8 @@ public final class DeadLetterReader {
     }
 
     public static Contents read(KafkaConnection connection) {
+        // The CLI's SCHEMA_REGISTRY_URL, for dead letters written in the registry's framing (a consumer's comes from its configuration).
+        connection.schemaRegistry().ifPresent(EventCodec::resolveSchemaIdsWith);
         Map<UUID, DeadLetter> letters = new HashMap<>();
         List<String> unreadable = new ArrayList<>();
         TopicReader.readToEnd(connection, Topics.DLQ, READ_DEADLINE, record -> decode(record, letters, unreadable));

@@ -5,7 +5,10 @@ import io.caracal.core.error.StorageUnavailableException;
 import java.sql.SQLException;
 import java.sql.SQLTransientException;
 
-/** Which failures are worth retrying: the store was briefly unavailable or a concurrent writer got in the way. */
+/**
+ * Which failures are worth retrying: the store or the schema registry was briefly unavailable, or a concurrent writer
+ * got in the way.
+ */
 final class Failures {
     private Failures() {
     }
@@ -14,7 +17,8 @@ final class Failures {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof StorageUnavailableException || t instanceof SQLTransientException
                     || t instanceof io.lettuce.core.RedisConnectionException || t instanceof io.lettuce.core.RedisCommandTimeoutException
-                    || t instanceof java.net.ConnectException || t instanceof java.sql.SQLRecoverableException) {
+                    || t instanceof java.net.ConnectException || t instanceof java.sql.SQLRecoverableException
+                    || t instanceof io.caracal.core.event.SchemaRegistryClient.SchemaRegistryException) {
                 return true;
             }
             if (t instanceof SQLException sql && transientState(sql.getSQLState())) {

@@ -3,6 +3,7 @@ package io.caracal.core.pipeline;
 import io.caracal.core.event.EventCodec;
 import io.caracal.core.event.EventSchemas;
 import io.caracal.core.event.KafkaConnection;
+import io.caracal.core.event.RegistryFraming;
 import io.caracal.core.event.Topics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -21,10 +22,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /** Dead letters on the {@value Topics#DLQ} topic, keyed like the original record, acknowledged by all replicas. */
 public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
+    private final UnaryOperator<ProducerRecord<String, byte[]>> framing;
 
     public KafkaDeadLetterSink(KafkaConnection connection) {
         Map<String, Object> config = new HashMap<>(connection.clientProperties());
@@ -34,6 +37,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15000);
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+        this.framing = RegistryFraming.of(connection);
     }
 
     @Override
@@ -50,7 +54,7 @@ public final class KafkaDeadLetterSink implements DeadLetterSink, AutoCloseable 
             if (letter.eventId() != null) {
                 record.headers().add(EventCodec.EVENT_ID_HEADER, letter.eventId().getBytes(StandardCharsets.UTF_8));
             }
-            sends.add(producer.send(record));
+            sends.add(producer.send(framing.apply(record)));
         }
         producer.flush();
         for (Future<RecordMetadata> send : sends) {

@@ -85,4 +85,22 @@ class KafkaConnectionTest {
         assertFalse(connection.toString().contains("trust-secret"), connection.toString());
         assertTrue(connection.toString().contains("caracal"), connection.toString());
     }
+
+    @Test
+    void aSchemaRegistryIsOptionalAndNeverAKafkaClientProperty() {
+        assertTrue(KafkaConnection.fromEnvironment(env()).schemaRegistry().isEmpty());
+        assertTrue(KafkaConnection.fromEnvironment(env("SCHEMA_REGISTRY_URL", " ")).schemaRegistry().isEmpty());
+        KafkaConnection connection = KafkaConnection.fromEnvironment(env("SCHEMA_REGISTRY_URL", "http://schema-registry:8081/apis/ccompat/v7/"));
+        assertEquals("http://schema-registry:8081/apis/ccompat/v7", connection.schemaRegistry().orElseThrow().toString());
+        assertEquals(Map.of("bootstrap.servers", "b-1.example:9096", "security.protocol", "PLAINTEXT"), connection.clientProperties());
+    }
+
+    @Test
+    void aSchemaRegistryUrlThatIsNotHttpOrCarriesAPasswordIsRefusedWithoutPrintingIt() {
+        String message = assertThrows(InvalidInputException.class,
+                () -> KafkaConnection.fromEnvironment(env("SCHEMA_REGISTRY_URL", "https://user:hunter2@registry.example"))).getMessage();
+        assertFalse(message.contains("hunter2"), message);
+        assertThrows(InvalidInputException.class, () -> KafkaConnection.fromEnvironment(env("SCHEMA_REGISTRY_URL", "registry.example:8081")));
+        assertThrows(InvalidInputException.class, () -> KafkaConnection.fromEnvironment(env("SCHEMA_REGISTRY_URL", "http://bad host/")));
+    }
 }
