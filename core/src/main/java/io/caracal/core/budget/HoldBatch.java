@@ -2,10 +2,10 @@ package io.caracal.core.budget;
 
 import io.caracal.core.event.MeteringEvent;
 import io.caracal.core.event.OutboxEvent;
+import io.caracal.core.store.ArrayColumns;
 import io.caracal.core.store.JsonMaps;
 
 import java.math.BigDecimal;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -144,8 +144,8 @@ final class HoldBatch {
     }
 
     private static void open(Connection c, List<Open> opens) throws SQLException {
-        Columns holds = new Columns(c);
-        Columns lines = new Columns(c);
+        ArrayColumns holds = new ArrayColumns(c);
+        ArrayColumns lines = new ArrayColumns(c);
         for (Open open : opens) {
             holds.add(open.holdId(), open.agentId(), open.currency(), open.estimate(), open.createdAt().toString(), open.expiresAt().toString(),
                     open.requestId());
@@ -161,9 +161,9 @@ final class HoldBatch {
     }
 
     private static Set<UUID> settle(Connection c, List<Settle> settles) throws SQLException {
-        Columns charges = new Columns(c);
-        Columns lines = new Columns(c);
-        Columns events = new Columns(c);
+        ArrayColumns charges = new ArrayColumns(c);
+        ArrayColumns lines = new ArrayColumns(c);
+        ArrayColumns events = new ArrayColumns(c);
         for (Settle s : settles) {
             charges.add(s.holdId(), s.eventId(), s.agentId(), s.actual(), s.currency(), s.occurredAt().toString(), s.resource(), s.metadata());
             for (Line line : s.lines()) {
@@ -181,8 +181,8 @@ final class HoldBatch {
     }
 
     private static Set<UUID> close(Connection c, List<Close> closes) throws SQLException {
-        Columns holds = new Columns(c);
-        Columns events = new Columns(c);
+        ArrayColumns holds = new ArrayColumns(c);
+        ArrayColumns events = new ArrayColumns(c);
         for (Close close : closes) {
             holds.add(close.holdId(), close.state().label(), close.at().toString());
             event(events, close.holdId(), close.decision());
@@ -194,7 +194,7 @@ final class HoldBatch {
     }
 
     private static void record(Connection c, List<Record> records) throws SQLException {
-        Columns events = new Columns(c);
+        ArrayColumns events = new ArrayColumns(c);
         records.forEach(r -> event(events, null, r.event()));
         try (PreparedStatement ps = c.prepareStatement(RECORD)) {
             bindEvents(events, ps, 1);
@@ -202,14 +202,14 @@ final class HoldBatch {
         }
     }
 
-    private static void event(Columns events, UUID holdId, OutboxEvent event) {
+    private static void event(ArrayColumns events, UUID holdId, OutboxEvent event) {
         if (event != null) {
             events.add(holdId, event.eventId(), event.topic(), event.key(), event.type(), event.schemaFingerprint(), event.payload(),
                     event.createdAt().toString());
         }
     }
 
-    private static void bindEvents(Columns events, PreparedStatement ps, int from) throws SQLException {
+    private static void bindEvents(ArrayColumns events, PreparedStatement ps, int from) throws SQLException {
         events.bind(ps, from, "uuid", "uuid", "text", "text", "text", "text", "bytea", "text");
     }
 
@@ -221,42 +221,5 @@ final class HoldBatch {
             }
         }
         return ids;
-    }
-
-    /** Rows gathered column by column, bound as one SQL array per column. */
-    private static final class Columns {
-        private final Connection connection;
-        private final List<List<Object>> columns = new ArrayList<>();
-
-        Columns(Connection connection) {
-            this.connection = connection;
-        }
-
-        void add(Object... row) {
-            if (columns.isEmpty()) {
-                for (Object ignored : row) {
-                    columns.add(new ArrayList<>());
-                }
-            }
-            for (int i = 0; i < row.length; i++) {
-                columns.get(i).add(row[i]);
-            }
-        }
-
-        /** Binds each column from parameter {@code from} on; returns the next free parameter. */
-        int bind(PreparedStatement ps, int from, String... types) throws SQLException {
-            for (int i = 0; i < types.length; i++) {
-                List<Object> values = columns.isEmpty() ? List.of() : columns.get(i);
-                Array array = types[i].equals("bytea")
-                        ? connection.createArrayOf("bytea", values.toArray(byte[][]::new))
-                        : connection.createArrayOf(types[i], values.toArray(switch (types[i]) {
-                            case "uuid" -> new UUID[0];
-                            case "numeric" -> new BigDecimal[0];
-                            default -> new String[0];
-                        }));
-                ps.setArray(from + i, array);
-            }
-            return from + types.length;
-        }
     }
 }

@@ -1,5 +1,10 @@
 package io.caracal.core.config;
 
+import io.caracal.core.store.ChangeFeed;
+import io.caracal.core.store.Database;
+import io.caracal.core.store.DatabaseOutage;
+import java.time.Clock;
+
 import io.caracal.core.pipeline.KafkaDeadLetterSink;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.store.RedisSettings;
@@ -13,7 +18,10 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
 
-/** The connections every Caracal process shares, whichever functions it runs: one Redis connection, one dead-letter producer, the schema registry. */
+/**
+ * The connections every Caracal process shares, whichever functions it runs: one Redis connection, one dead-letter
+ * producer, the schema registry, the change feed.
+ */
 @Factory
 public class ServicesFactory {
     private static final String REDIS = "caracal.redis";
@@ -28,6 +36,22 @@ public class ServicesFactory {
     SharedRedis redis(PropertyResolver properties) {
         return SharedRedis.connect(RedisSettings.resolve(name -> properties.get(REDIS + "." + name, String.class).orElse(null))
                 .orElseThrow(() -> new InvalidInputException("no Redis configured: set REDIS_URL or REDIS_HOST")));
+    }
+
+    /**
+     * What the gateway's request path and the ledger consumer read from memory is invalidated by this feed. Made when
+     * one of them first needs it: a process running neither (the CLI) opens no listening connection.
+     */
+    @Singleton
+    @Bean(preDestroy = "close")
+    ChangeFeed changeFeed(Database database, DatabaseOutage outage) {
+        return new ChangeFeed(database.dataSource(), outage).start();
+    }
+
+    /** Shared by the caches and the gateway's writer: one of them finding PostgreSQL unreachable spares the others the wait. */
+    @Singleton
+    DatabaseOutage databaseOutage(Clock clock) {
+        return new DatabaseOutage(clock);
     }
 
     /**

@@ -12,9 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Reading and writing the field types our event schemas share, with validation that names the bad field. */
 public final class AvroFields {
+    /** Compiled once: every amount of every event read is matched against it. */
+    private static final Pattern PLAIN_DECIMAL = Pattern.compile("-?(\\d+(\\.\\d*)?|\\.\\d+)");
+
     private AvroFields() {
     }
 
@@ -54,7 +58,7 @@ public final class AvroFields {
 
     /** A non-negative decimal with at most 9 fractional digits, as Money accepts it. */
     static BigDecimal amount(String field, String text) {
-        if (text == null || !text.matches("-?(\\d+(\\.\\d*)?|\\.\\d+)")) {
+        if (text == null || !PLAIN_DECIMAL.matcher(text).matches()) {
             throw new InvalidEventException(InvalidEventException.CONTENT, field + " is not a plain decimal: '" + text + "'");
         }
         BigDecimal value = new BigDecimal(text);

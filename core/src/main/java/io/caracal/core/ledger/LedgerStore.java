@@ -1,6 +1,7 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.agent.AgentStore;
+import io.caracal.core.store.ArrayColumns;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.JsonMaps;
 import io.caracal.core.store.Rows;
@@ -42,10 +43,18 @@ public final class LedgerStore {
 
     private final Database db;
     private final Clock clock;
+    private final LedgerReferences references;
 
+    /** A ledger that reads the agents and policies its events name from PostgreSQL at every write. */
     public LedgerStore(Database db, Clock clock) {
+        this(db, clock, LedgerReferences.readThrough(db, clock));
+    }
+
+    /** A ledger that knows the agents and policies its events name from {@code references}. */
+    public LedgerStore(Database db, Clock clock, LedgerReferences references) {
         this.db = db;
         this.clock = clock;
+        this.references = references;
     }
 
     /** What one batch did: how many events were new, and the events refused (by position in the batch) with why. */
@@ -60,100 +69,126 @@ public final class LedgerStore {
      * rejected, and the rest are written.
      */
     public BatchResult write(List<MeteringEvent> events) {
-        return db.transaction(c -> {
-            Map<Integer, InvalidEventException> rejected = new LinkedHashMap<>();
-            Map<UUID, Integer> firstIndex = new HashMap<>();
-            Map<UUID, MeteringEvent> candidates = new LinkedHashMap<>();
-            int duplicates = 0;
-            for (int i = 0; i < events.size(); i++) {
-                MeteringEvent event = events.get(i);
-                Integer first = firstIndex.putIfAbsent(event.eventId(), i);
-                if (first == null) {
-                    candidates.put(event.eventId(), event);
-                } else if (sameCharge(events.get(first), event)) {
-                    duplicates++;
-                } else {
-                    rejected.put(i, conflict(event.eventId(), "appears twice in the batch with different charges"));
-                }
+        Map<Integer, InvalidEventException> rejected = new LinkedHashMap<>();
+        Map<UUID, Integer> firstIndex = new HashMap<>();
+        Map<UUID, MeteringEvent> candidates = new LinkedHashMap<>();
+        int inBatch = 0;
+        for (int i = 0; i < events.size(); i++) {
+            MeteringEvent event = events.get(i);
+            Integer first = firstIndex.putIfAbsent(event.eventId(), i);
+            if (first == null) {
+                candidates.put(event.eventId(), event);
+            } else if (sameCharge(events.get(first), event)) {
+                inBatch++;
+            } else {
+                rejected.put(i, conflict(event.eventId(), "appears twice in the batch with different charges"));
             }
-            Map<UUID, InvalidEventException> refused = new HashMap<>();
-            checkReferences(c, candidates, refused);
-            Map<UUID, MeteringEvent> existing = existing(c, candidates.keySet());
-            List<MeteringEvent> fresh = new ArrayList<>();
-            for (MeteringEvent event : candidates.values()) {
-                MeteringEvent recorded = existing.get(event.eventId());
+        }
+        Map<UUID, InvalidEventException> refused = new HashMap<>();
+        checkAgentsAndPolicies(candidates, refused);
+        int duplicatesInBatch = inBatch;
+        return db.transaction(c -> {
+            int duplicates = duplicatesInBatch;
+            checkHolds(c, candidates, refused);
+            Set<UUID> inserted = insert(c, candidates.values(), Rows.now(clock));
+            List<UUID> skipped = candidates.keySet().stream().filter(id -> !inserted.contains(id)).toList();
+            Map<UUID, MeteringEvent> existing = existing(c, skipped);
+            for (UUID eventId : skipped) {
+                MeteringEvent recorded = existing.get(eventId);
+                MeteringEvent event = candidates.get(eventId);
                 if (recorded == null) {
-                    fresh.add(event);
+                    refused.put(eventId, conflict(eventId, "settles hold " + event.holdId() + ", which another event already charged"));
                 } else if (sameCharge(recorded, event)) {
                     duplicates++;
                 } else {
-                    refused.put(event.eventId(), conflict(event.eventId(), "is already in the ledger with a different charge"));
+                    refused.put(eventId, conflict(eventId, "is already in the ledger with a different charge"));
                 }
             }
-            fresh = withoutSettledHolds(c, fresh, refused);
-            insert(c, fresh, Rows.now(clock));
-            settleHolds(c, fresh);
-            refused.forEach((eventId, problem) -> rejected.put(firstIndex.get(eventId), problem));
-            return new BatchResult(fresh.size(), duplicates, rejected);
+            Map<Integer, InvalidEventException> all = new LinkedHashMap<>(rejected);
+            refused.forEach((eventId, problem) -> all.put(firstIndex.get(eventId), problem));
+            return new BatchResult(inserted.size(), duplicates, all);
         });
     }
 
-    /** Records a charge inside the caller's transaction (the budget engine's settlement). */
-    private static void insert(Connection c, List<MeteringEvent> events, Instant recordedAt) throws SQLException {
+    /**
+     * A batch's rows, their budget lines and the holds they settle, in one statement whatever the batch's size. Without
+     * a conflict target, an event id already in the ledger and a hold already charged (in the ledger, or by an
+     * earlier event of the batch: rows go in batch order) are both skipped; the caller tells the two apart. The
+     * database adds the statement's lines to the spend totals in key order, so two consumers' batches lock shared rows
+     * in the same order. Returns the ids inserted.
+     */
+    private static final String INSERT = "WITH v AS (SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::numeric[], ?::text[], ?::text[],"
+            + " ?::text[], ?::text[]) WITH ORDINALITY AS v(event_id, agent_id, hold_id, amount, currency, occurred_at, resource, metadata, n)),"
+            + " e AS (INSERT INTO ledger_events (event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at, resource, metadata)"
+            + " SELECT v.event_id, v.agent_id, v.hold_id, v.amount, v.currency, v.occurred_at::timestamptz, ?::timestamptz, v.resource,"
+            + " v.metadata::jsonb FROM v ORDER BY v.n ON CONFLICT DO NOTHING RETURNING event_id, hold_id, amount, occurred_at),"
+            + " l AS (INSERT INTO ledger_event_lines (event_id, policy_id, amount) SELECT l.event_id, l.policy_id, l.amount"
+            + " FROM unnest(?::uuid[], ?::uuid[], ?::numeric[]) AS l(event_id, policy_id, amount) JOIN e ON e.event_id = l.event_id),"
+            + " h AS (UPDATE budget_holds b SET state = 'settled', actual = e.amount, closed_at = e.occurred_at FROM e"
+            + " WHERE b.id = e.hold_id AND b.state = 'open')"
+            + " SELECT event_id FROM e";
+
+    private static Set<UUID> insert(Connection c, java.util.Collection<MeteringEvent> events, Instant recordedAt) throws SQLException {
+        Set<UUID> inserted = new HashSet<>();
         if (events.isEmpty()) {
-            return;
+            return inserted;
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_events (event_id, agent_id, hold_id, amount, currency, occurred_at,"
-                + " recorded_at, resource, metadata) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)")) {
-            for (MeteringEvent event : events) {
-                ps.setObject(1, event.eventId());
-                ps.setObject(2, event.agentId());
-                Rows.setUuid(ps, 3, event.holdId());
-                ps.setBigDecimal(4, event.cost().amount());
-                ps.setString(5, event.cost().currency().code());
-                Rows.setInstant(ps, 6, event.occurredAt());
-                Rows.setInstant(ps, 7, recordedAt);
-                ps.setString(8, event.resource());
-                ps.setString(9, JsonMaps.write(event.metadata()));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-        // One statement for all the lines: the database adds a statement's lines to the spend totals in key order, so two
-        // consumers' batches lock shared rows in the same order; a statement per line would lock them in the batch's order.
-        List<UUID> eventIds = new ArrayList<>();
-        List<UUID> policyIds = new ArrayList<>();
-        List<BigDecimal> amounts = new ArrayList<>();
+        ArrayColumns rows = new ArrayColumns(c);
+        ArrayColumns lines = new ArrayColumns(c);
         for (MeteringEvent event : events) {
+            rows.add(event.eventId(), event.agentId(), event.holdId(), event.cost().amount(), event.cost().currency().code(),
+                    event.occurredAt().toString(), event.resource(), JsonMaps.write(event.metadata()));
             for (Map.Entry<UUID, BigDecimal> line : event.budgetLines().entrySet()) {
-                eventIds.add(event.eventId());
-                policyIds.add(line.getKey());
-                amounts.add(line.getValue());
+                lines.add(event.eventId(), line.getKey(), line.getValue());
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ledger_event_lines (event_id, policy_id, amount)"
-                + " SELECT * FROM unnest(?::uuid[], ?::uuid[], ?::numeric[])")) {
-            ps.setArray(1, c.createArrayOf("uuid", eventIds.toArray()));
-            ps.setArray(2, c.createArrayOf("uuid", policyIds.toArray()));
-            ps.setArray(3, c.createArrayOf("numeric", amounts.toArray()));
-            ps.executeUpdate();
+        try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+            int next = rows.bind(ps, 1, "uuid", "uuid", "uuid", "numeric", "text", "text", "text", "text");
+            Rows.setInstant(ps, next, recordedAt);
+            lines.bind(ps, next + 1, "uuid", "uuid", "numeric");
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getObject(1, UUID.class));
+                }
+            }
         }
+        return inserted;
     }
 
-    private static void checkReferences(Connection c, Map<UUID, MeteringEvent> events, Map<UUID, InvalidEventException> rejected)
-            throws SQLException {
+    /** Refuses, and takes out of {@code events}, those naming an agent or a budget policy that does not exist. */
+    private void checkAgentsAndPolicies(Map<UUID, MeteringEvent> events, Map<UUID, InvalidEventException> refused) {
         Set<UUID> agents = new HashSet<>();
         Set<UUID> policies = new HashSet<>();
-        Set<UUID> holds = new HashSet<>();
         for (MeteringEvent event : events.values()) {
             agents.add(event.agentId());
             policies.addAll(event.budgetLines().keySet());
+        }
+        Set<UUID> knownAgents = references.knownAgents(agents);
+        Set<UUID> knownPolicies = policies.isEmpty() ? Set.of() : references.knownPolicies(policies);
+        for (MeteringEvent event : events.values()) {
+            if (!knownAgents.contains(event.agentId())) {
+                refused.put(event.eventId(), new InvalidEventException(InvalidEventException.UNKNOWN_AGENT, "agent " + event.agentId() + " does not exist"));
+            } else if (!knownPolicies.containsAll(event.budgetLines().keySet())) {
+                refused.put(event.eventId(), new InvalidEventException(InvalidEventException.UNKNOWN_POLICY, "a budget line names a policy that does not exist"));
+            }
+        }
+        refused.keySet().forEach(events::remove);
+    }
+
+    /**
+     * Refuses, and takes out of {@code events}, those naming a hold that does not exist, is another agent's or in
+     * another currency. Holds are read in the batch's transaction: unlike agents and policies, each is new.
+     */
+    private static void checkHolds(Connection c, Map<UUID, MeteringEvent> events, Map<UUID, InvalidEventException> refused) throws SQLException {
+        Set<UUID> holds = new HashSet<>();
+        for (MeteringEvent event : events.values()) {
             if (event.holdId() != null) {
                 holds.add(event.holdId());
             }
         }
-        Set<UUID> knownAgents = ids(c, "SELECT id FROM agents WHERE id = ANY (?)", agents);
-        Map<UUID, UUID> policyOwners = pairs(c, "SELECT id, agent_id FROM budget_policies WHERE id = ANY (?)", policies);
+        if (holds.isEmpty()) {
+            return;
+        }
         Map<UUID, Object[]> holdFacts = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT id, agent_id, currency FROM budget_holds WHERE id = ANY (?)")) {
             ps.setArray(1, uuidArray(c, holds));
@@ -164,73 +199,33 @@ public final class LedgerStore {
             }
         }
         for (MeteringEvent event : events.values()) {
+            if (event.holdId() == null) {
+                continue;
+            }
+            Object[] hold = holdFacts.get(event.holdId());
             InvalidEventException problem = null;
-            if (!knownAgents.contains(event.agentId())) {
-                problem = new InvalidEventException(InvalidEventException.UNKNOWN_AGENT, "agent " + event.agentId() + " does not exist");
-            } else if (!policyOwners.keySet().containsAll(event.budgetLines().keySet())) {
-                problem = new InvalidEventException(InvalidEventException.UNKNOWN_POLICY, "a budget line names a policy that does not exist");
-            } else if (event.holdId() != null) {
-                Object[] hold = holdFacts.get(event.holdId());
-                if (hold == null) {
-                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " does not exist");
-                } else if (!hold[0].equals(event.agentId())) {
-                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " belongs to another agent");
-                } else if (!hold[1].equals(event.cost().currency().code())) {
-                    problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " is in " + hold[1]
-                            + ", not " + event.cost().currency());
-                }
+            if (hold == null) {
+                problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " does not exist");
+            } else if (!hold[0].equals(event.agentId())) {
+                problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " belongs to another agent");
+            } else if (!hold[1].equals(event.cost().currency().code())) {
+                problem = new InvalidEventException(InvalidEventException.CONTENT, "hold " + event.holdId() + " is in " + hold[1]
+                        + ", not " + event.cost().currency());
             }
             if (problem != null) {
-                rejected.put(event.eventId(), problem);
+                refused.put(event.eventId(), problem);
             }
         }
-        rejected.keySet().forEach(events::remove);
+        refused.keySet().forEach(events::remove);
     }
 
-    /** Events whose hold another event already settled are conflicts: a hold is charged once. */
-    private static List<MeteringEvent> withoutSettledHolds(Connection c, List<MeteringEvent> fresh, Map<UUID, InvalidEventException> rejected)
-            throws SQLException {
-        Set<UUID> holds = new HashSet<>();
-        fresh.stream().filter(e -> e.holdId() != null).forEach(e -> holds.add(e.holdId()));
-        Set<UUID> charged = ids(c, "SELECT hold_id FROM ledger_events WHERE hold_id = ANY (?)", holds);
-        Set<UUID> seen = new HashSet<>();
-        List<MeteringEvent> kept = new ArrayList<>();
-        for (MeteringEvent event : fresh) {
-            if (event.holdId() != null && (charged.contains(event.holdId()) || !seen.add(event.holdId()))) {
-                rejected.put(event.eventId(), conflict(event.eventId(), "settles hold " + event.holdId() + ", which another event already charged"));
-            } else {
-                kept.add(event);
-            }
-        }
-        return kept;
-    }
-
-    private static void settleHolds(Connection c, List<MeteringEvent> fresh) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE budget_holds SET state = 'settled', actual = ?, closed_at = ?"
-                + " WHERE id = ? AND state = 'open'")) {
-            int batched = 0;
-            for (MeteringEvent event : fresh) {
-                if (event.holdId() != null) {
-                    ps.setBigDecimal(1, event.cost().amount());
-                    Rows.setInstant(ps, 2, event.occurredAt());
-                    ps.setObject(3, event.holdId());
-                    ps.addBatch();
-                    batched++;
-                }
-            }
-            if (batched > 0) {
-                ps.executeBatch();
-            }
-        }
-    }
-
-    private static Map<UUID, MeteringEvent> existing(Connection c, Set<UUID> eventIds) throws SQLException {
+    private static Map<UUID, MeteringEvent> existing(Connection c, List<UUID> eventIds) throws SQLException {
         Map<UUID, MeteringEvent> found = new HashMap<>();
         if (eventIds.isEmpty()) {
             return found;
         }
         try (PreparedStatement ps = c.prepareStatement("SELECT event_id, agent_id, hold_id, amount, currency FROM ledger_events WHERE event_id = ANY (?)")) {
-            ps.setArray(1, uuidArray(c, eventIds));
+            ps.setArray(1, c.createArrayOf("uuid", eventIds.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.put(Rows.uuid(rs, "event_id"), new MeteringEvent(Rows.uuid(rs, "event_id"), Rows.uuid(rs, "agent_id"),
@@ -252,7 +247,7 @@ public final class LedgerStore {
         return new InvalidEventException(InvalidEventException.CONFLICT, "event " + eventId + " " + what);
     }
 
-    private static Set<UUID> ids(Connection c, String sql, Set<UUID> ids) throws SQLException {
+    static Set<UUID> ids(Connection c, String sql, Set<UUID> ids) throws SQLException {
         Set<UUID> found = new HashSet<>();
         if (ids.isEmpty()) {
             return found;
@@ -262,22 +257,6 @@ public final class LedgerStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     found.add((UUID) rs.getObject(1));
-                }
-            }
-        }
-        return found;
-    }
-
-    private static Map<UUID, UUID> pairs(Connection c, String sql, Set<UUID> ids) throws SQLException {
-        Map<UUID, UUID> found = new HashMap<>();
-        if (ids.isEmpty()) {
-            return found;
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, uuidArray(c, ids));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    found.put((UUID) rs.getObject(1), (UUID) rs.getObject(2));
                 }
             }
         }

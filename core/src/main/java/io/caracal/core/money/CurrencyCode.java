@@ -4,11 +4,15 @@ import io.caracal.core.error.InvalidInputException;
 
 import java.util.Currency;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** An ISO 4217 alphabetic currency code that the JDK's currency table knows. */
 public record CurrencyCode(String code) {
+    /** Compiled once: a code is checked for every amount read, events included. */
+    private static final Pattern CODE = Pattern.compile("[A-Z]{3}");
+
     public CurrencyCode {
-        if (code == null || !code.matches("[A-Z]{3}")) {
+        if (code == null || !CODE.matcher(code).matches()) {
             throw new InvalidInputException("currency must be an ISO 4217 code such as USD, got '" + code + "'");
         }
         try {

@@ -5,6 +5,8 @@ import io.caracal.core.error.StorageUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +35,7 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
     private final Set<String> tables;
     private final Duration ttl;
     private final Clock clock;
-    private final Function<K, Optional<V>> loader;
+    private final Loader<K, V> loadAll;
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -45,50 +47,100 @@ public final class ChangeCache<K, V> implements ChangeFeed.Subscriber {
 
     /** {@code loader} reads through to PostgreSQL; the cache subscribes itself to {@code feed}. */
     public ChangeCache(ChangeFeed feed, Set<String> tables, Duration ttl, Clock clock, Function<K, Optional<V>> loader) {
+        this(feed, tables, ttl, clock, (Loader<K, V>) keys -> {
+            K key = keys.iterator().next();
+            return loader.apply(key).map(value -> Map.of(key, value)).orElse(Map.of());
+        });
+    }
+
+    private ChangeCache(ChangeFeed feed, Set<String> tables, Duration ttl, Clock clock, Loader<K, V> loadAll) {
         this.feed = feed;
         this.tables = Set.copyOf(tables);
         this.ttl = ttl;
         this.clock = clock;
-        this.loader = loader;
+        this.loadAll = loadAll;
         feed.subscribe(this);
     }
 
+    /**
+     * A cache read many keys at a time: {@code loadAll} reads every key not held in one round trip and returns those
+     * it found. For callers that need a set of keys at once ({@link #findAll}), where one read per key would cost a
+     * round trip each.
+     */
+    public static <K, V> ChangeCache<K, V> ofMany(ChangeFeed feed, Set<String> tables, Duration ttl, Clock clock, Loader<K, V> loadAll) {
+        return new ChangeCache<>(feed, tables, ttl, clock, loadAll);
+    }
+
+    /** Reads some keys through to PostgreSQL; returns only those found. */
+    @FunctionalInterface
+    public interface Loader<K, V> {
+        Map<K, V> load(Set<K> keys);
+    }
+
     public Optional<V> find(K key) {
-        Instant now = clock.instant();
         Entry<V> entry = entries.get(key);
-        if (entry != null && (live && now.isBefore(entry.expiresAt()) || feed.outage().recent())) {
+        if (usable(entry, clock.instant())) {
             hits.increment();
             return Optional.of(entry.value());
         }
-        misses.increment();
+        return Optional.ofNullable(findAll(Set.of(key)).get(key));
+    }
+
+    /** The values of those of {@code keys} that exist: each from memory as {@link #find} would serve it, the rest in one read. */
+    public Map<K, V> findAll(Set<K> keys) {
+        Instant now = clock.instant();
+        Map<K, V> found = new HashMap<>();
+        Map<K, V> held = new HashMap<>();
+        for (K key : keys) {
+            Entry<V> entry = entries.get(key);
+            if (usable(entry, now)) {
+                hits.increment();
+                found.put(key, entry.value());
+            } else {
+                misses.increment();
+                held.put(key, entry == null ? null : entry.value());
+            }
+        }
+        if (held.isEmpty()) {
+            return found;
+        }
         boolean keep;
         long seen;
         synchronized (lock) {
             keep = live;
             seen = generation;
         }
-        Optional<V> loaded;
+        Map<K, V> loaded;
         try {
-            loaded = loader.apply(key);
+            loaded = loadAll.load(held.keySet());
         } catch (StorageUnavailableException e) {
             feed.outage().found();
-            if (entry == null) {
+            if (held.containsValue(null)) {
                 throw e;
             }
-            return Optional.of(entry.value());
+            found.putAll(held);
+            return found;
         }
         synchronized (lock) {
             // A change heard while loading may have been read too late; the next reader loads again.
             if (generation == seen) {
-                if (loaded.isPresent()) {
-                    // Not listening, it is kept only to answer should PostgreSQL become unreachable: already expired.
-                    entries.put(key, new Entry<>(loaded.get(), keep ? now.plus(ttl) : now));
-                } else {
-                    entries.remove(key);
+                for (K key : held.keySet()) {
+                    V value = loaded.get(key);
+                    if (value != null) {
+                        // Not listening, it is kept only to answer should PostgreSQL become unreachable: already expired.
+                        entries.put(key, new Entry<>(value, keep ? now.plus(ttl) : now));
+                    } else {
+                        entries.remove(key);
+                    }
                 }
             }
         }
-        return loaded;
+        found.putAll(loaded);
+        return found;
+    }
+
+    private boolean usable(Entry<V> entry, Instant now) {
+        return entry != null && (live && now.isBefore(entry.expiresAt()) || feed.outage().recent());
     }
 
     public CacheStats stats() {

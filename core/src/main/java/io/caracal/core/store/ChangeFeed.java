@@ -21,6 +21,11 @@ import java.util.List;
  */
 public final class ChangeFeed implements AutoCloseable {
     public static final String CHANNEL = "caracal_changes";
+    /**
+     * How long a cached read may be served without a change notice: the backstop for a listening connection that
+     * died without an error. Every change heard invalidates at once, so this bounds only that rare case.
+     */
+    public static final Duration CACHE_TTL = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
     /** How long one wait for notifications lasts: also how long {@link #close()} may wait for the thread. */
     private static final int POLL_MILLIS = 250;

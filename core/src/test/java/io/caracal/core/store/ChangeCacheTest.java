@@ -6,6 +6,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -170,5 +174,44 @@ class ChangeCacheTest {
         assertEquals(Optional.empty(), cache.find("a"));
         down.set(true);
         assertThrows(StorageUnavailableException.class, () -> cache.find("a"));
+    }
+
+    @Test
+    void manyKeysAreReadInOneLoadOfThoseNotHeldAndOnlyThoseFoundAreKept() {
+        List<Set<String>> asked = new ArrayList<>();
+        ChangeCache<String, String> cache = ChangeCache.ofMany(feed, Set.of("agents"), Duration.ofSeconds(30), clock, keys -> {
+            asked.add(Set.copyOf(keys));
+            Map<String, String> found = new HashMap<>();
+            keys.stream().filter(k -> !k.startsWith("unknown")).forEach(k -> found.put(k, k + "-v"));
+            return found;
+        });
+        cache.listening();
+        assertEquals(Map.of("a", "a-v", "b", "b-v"), cache.findAll(Set.of("a", "b", "unknown")));
+        assertEquals(Map.of("a", "a-v", "c", "c-v"), cache.findAll(Set.of("a", "c", "unknown")));
+        assertEquals(List.of(Set.of("a", "b", "unknown"), Set.of("c", "unknown")), asked, "held keys are not read again; unknown ones are");
+        assertEquals(Map.of("a", "a-v", "b", "b-v", "c", "c-v"), cache.findAll(Set.of("a", "b", "c")));
+        assertEquals(2, asked.size(), "all three from memory");
+        cache.changed("agents");
+        cache.findAll(Set.of("a"));
+        assertEquals(Set.of("a"), asked.get(2), "a change drops what was held");
+    }
+
+    @Test
+    void manyKeysWhilePostgresIsUnreachableAreServedOnlyIfAllAreHeld() {
+        AtomicReference<Boolean> down = new AtomicReference<>(false);
+        ChangeCache<String, String> cache = ChangeCache.ofMany(feed, Set.of("agents"), Duration.ofSeconds(30), clock, keys -> {
+            if (down.get()) {
+                throw new StorageUnavailableException("cannot reach the database", null);
+            }
+            Map<String, String> found = new HashMap<>();
+            keys.forEach(k -> found.put(k, k + "-v"));
+            return found;
+        });
+        cache.listening();
+        cache.findAll(Set.of("a", "b"));
+        down.set(true);
+        clock.advance(Duration.ofSeconds(31));
+        assertEquals(Map.of("a", "a-v", "b", "b-v"), cache.findAll(Set.of("a", "b")), "past their TTL, held keys are served");
+        assertThrows(StorageUnavailableException.class, () -> cache.findAll(Set.of("a", "c")), "a key not held is not guessed");
     }
 }

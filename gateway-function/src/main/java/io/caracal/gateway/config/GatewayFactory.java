@@ -79,53 +79,34 @@ import java.util.Optional;
 @Factory
 @Requires(env = "gateway")
 public class GatewayFactory {
-    /**
-     * How long a cached read may be served without a change notice: the backstop for a listening connection that
-     * died without an error. Every change heard invalidates at once, so this bounds only that rare case.
-     */
-    private static final Duration CACHE_TTL = Duration.ofSeconds(30);
-
-    /** What the request path reads comes from memory, invalidated by this feed. */
-    @Singleton
-    @Bean(preDestroy = "close")
-    ChangeFeed changeFeed(Database database, DatabaseOutage outage) {
-        return new ChangeFeed(database.dataSource(), outage).start();
-    }
-
-    /** Shared by the caches and the writer: one of them finding PostgreSQL unreachable spares the others the wait. */
-    @Singleton
-    DatabaseOutage databaseOutage(Clock clock) {
-        return new DatabaseOutage(clock);
-    }
-
     @Singleton
     AgentDirectory agentDirectory(AgentStore agents, ApiKeyStore keys, ChangeFeed feed, Clock clock) {
-        return new AgentDirectory(agents, keys, feed, CACHE_TTL, clock);
+        return new AgentDirectory(agents, keys, feed, ChangeFeed.CACHE_TTL, clock);
     }
 
     @Singleton
     ScopeCache scopeCache(PolicyStore policies, ChangeFeed feed, Clock clock) {
-        return new ScopeCache(policies, feed, CACHE_TTL, clock);
+        return new ScopeCache(policies, feed, ChangeFeed.CACHE_TTL, clock);
     }
 
     @Singleton
     PriceCache priceCache(PricebookStore prices, ChangeFeed feed, Clock clock) {
-        return new PriceCache(prices, feed, CACHE_TTL, clock);
+        return new PriceCache(prices, feed, ChangeFeed.CACHE_TTL, clock);
     }
 
     @Singleton
     AllowlistCache allowlistCache(AllowlistStore allowlists, ChangeFeed feed, Clock clock) {
-        return new AllowlistCache(allowlists, feed, CACHE_TTL, clock);
+        return new AllowlistCache(allowlists, feed, ChangeFeed.CACHE_TTL, clock);
     }
 
     @Singleton
     RateLimitCache rateLimitCache(RateLimitStore limits, ChangeFeed feed, Clock clock) {
-        return new RateLimitCache(limits, feed, CACHE_TTL, clock);
+        return new RateLimitCache(limits, feed, ChangeFeed.CACHE_TTL, clock);
     }
 
     @Singleton
     DelegationCache delegationCache(DelegationKeyStore keys, RevocationStore revocations, PolicyStore policies, ChangeFeed feed, Clock clock) {
-        return new DelegationCache(keys, revocations, policies, feed, CACHE_TTL, clock);
+        return new DelegationCache(keys, revocations, policies, feed, ChangeFeed.CACHE_TTL, clock);
     }
 
     /**
