@@ -4,6 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -B -q -pl bench -am install -DskipTests
-mvn -B -q -f bench/pom.xml dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
-exec java -Xmx1g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.caracal.bench.PipelineBenchmark "$@"
+# The reactor's classes only: nothing is installed into ~/.m2.
+mvn -B -q compile dependency:build-classpath -pl bench -am -Dmdep.outputFile="$root/bench/target/classpath.txt"
+echo "== load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+java -Xmx1g -cp "bench/target/classes:$(cat bench/target/classpath.txt)" io.caracal.bench.PipelineBenchmark "$@"
+echo "== load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

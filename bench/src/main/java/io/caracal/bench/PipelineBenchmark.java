@@ -18,6 +18,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import io.micronaut.configuration.kafka.ConsumerRegistry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -36,13 +37,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Events per second end to end, produced to Kafka until committed as ledger rows by the ledger consumer (as its
  * container runs it, in this JVM: one consumer per partition, one transaction per batch), beside a plain
  * PostgreSQL COPY of the same rows into a table shaped like the ledger (the floor: no Kafka, no validation, no
- * idempotency checks), in the same run on the same embedded PostgreSQL.
+ * idempotency checks), in the same run on the same embedded PostgreSQL. Each round also times the consumer alone:
+ * the events are produced while the ledger's consumers are paused, and the clock runs from their resumption until
+ * every offset is committed (Kafka to committed ledger rows, without the producer's share).
  * Usage: bench/run-pipeline-bench.sh [events per round] [rounds]
  */
 public final class PipelineBenchmark {
@@ -84,9 +88,13 @@ public final class PipelineBenchmark {
                     List<MeteringEvent> batch = events(agents, events, random);
                     double copy = copy(db, batch, round);
                     report(round, "PostgreSQL COPY (floor)", events, copy);
-                    double pipeline = pipeline(db, admin, kafka.bootstrapServers(), batch, WARM_UP + round * (long) events);
-                    report(round, "Kafka -> ledger rows committed", events, pipeline);
-                    System.out.printf("%-6d %-34s %10s %12s %11.1fx%n", round, "pipeline time / COPY time", "", "", pipeline / copy);
+                    double pipeline = pipeline(db, admin, kafka.bootstrapServers(), batch, WARM_UP + (long) events * (2 * round - 1));
+                    report(round, "produce -> ledger rows committed", events, pipeline);
+                    System.out.printf("%-6d %-34s %10s %12s %11.1fx%n", round, "end to end time / COPY time", "", "", pipeline / copy);
+                    double drain = drain(ledger.getBean(ConsumerRegistry.class), db, admin, kafka.bootstrapServers(), events(agents, events, random),
+                            WARM_UP + (long) events * 2 * round);
+                    report(round, "Kafka -> ledger rows committed", events, drain);
+                    System.out.printf("%-6d %-34s %10s %12s %11.1fx%n", round, "consumer time / COPY time", "", "", drain / copy);
                 }
             }
         }
@@ -126,6 +134,20 @@ public final class PipelineBenchmark {
         }
     }
 
+    /** From the ledger consumers' resumption, the topic already holding every event, until they have committed them all. */
+    private static double drain(ConsumerRegistry consumers, DataSource db, Admin admin, String bootstrap, List<MeteringEvent> events,
+                                long expectedRows) throws Exception {
+        Set<String> ids = consumers.getConsumerIds();
+        ids.forEach(consumers::pause);
+        while (!ids.stream().allMatch(consumers::isPaused)) {
+            Thread.sleep(20);
+        }
+        produce(bootstrap, events);
+        long start = System.nanoTime();
+        ids.forEach(consumers::resume);
+        return committed(db, admin, start, expectedRows);
+    }
+
     /**
      * From the first send until the ledger consumer has committed the offsets of every event: it commits them only
      * after the ledger transaction, so then every row is committed (counted once at the end, to be sure). Asking Kafka
@@ -133,12 +155,21 @@ public final class PipelineBenchmark {
      */
     private static double pipeline(DataSource db, Admin admin, String bootstrap, List<MeteringEvent> events, long expectedRows) throws Exception {
         long start = System.nanoTime();
+        produce(bootstrap, events);
+        return committed(db, admin, start, expectedRows);
+    }
+
+    private static void produce(String bootstrap, List<MeteringEvent> events) {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap, "acks", "all",
                 "enable.idempotence", true, "linger.ms", 5), new StringSerializer(), new ByteArraySerializer())) {
             for (MeteringEvent event : events) {
                 producer.send(OutboxRelay.record(event.outboxEvent()));
             }
         }
+    }
+
+    /** Seconds from {@code start} until the ledger group's committed offsets reach the topic's end, then the rows are checked. */
+    private static double committed(DataSource db, Admin admin, long start, long expectedRows) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(List.of(Topics.METERING)).allTopicNames().get().get(Topics.METERING).partitions()
                 .forEach(p -> latest.put(new TopicPartition(Topics.METERING, p.partition()), OffsetSpec.latest()));
