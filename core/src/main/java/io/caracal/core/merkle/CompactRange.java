@@ -37,16 +37,27 @@ public final class CompactRange {
     }
 
     public void append(byte[] leafHash) {
-        if (leafHash == null || leafHash.length != Rfc6962.HASH_SIZE) {
-            throw new IllegalArgumentException("a leaf hash is " + Rfc6962.HASH_SIZE + " bytes");
+        appendSubtree(leafHash, 0);
+    }
+
+    /**
+     * Appends the root of a perfect subtree of 2^{@code height} leaves that starts where this range ends, which must
+     * be a multiple of its width: what a bundle carries to bridge leaves it does not hold.
+     */
+    public void appendSubtree(byte[] root, int height) {
+        if (root == null || root.length != Rfc6962.HASH_SIZE) {
+            throw new IllegalArgumentException("a subtree root is " + Rfc6962.HASH_SIZE + " bytes");
         }
-        // Each trailing one bit of size is a perfect subtree the same height as the node being carried: merge them.
-        byte[] node = leafHash;
-        for (long s = size; (s & 1) == 1; s >>>= 1) {
+        if (height < 0 || height > 62 || (size & ((1L << height) - 1)) != 0) {
+            throw new IllegalArgumentException("a subtree of 2^" + height + " leaves cannot start at leaf " + size);
+        }
+        // Each one bit of size above the subtree's height, from the lowest, is a perfect subtree as tall as the node being carried: merge them.
+        byte[] node = root;
+        for (long s = size >>> height; (s & 1) == 1; s >>>= 1) {
             node = Rfc6962.nodeHash(hashes.remove(hashes.size() - 1), node);
         }
         hashes.add(node);
-        size++;
+        size += 1L << height;
     }
 
     public long size() {
