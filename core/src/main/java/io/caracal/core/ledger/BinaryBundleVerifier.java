@@ -156,7 +156,7 @@ final class BinaryBundleVerifier {
                 judge.step(pending.removeFirst());
             }
         }
-        where = "after its END record";
+        where = "in its END record";
         long declaredCheckpoints = in.uvarint();
         long declaredEvents = in.uvarint();
         if (in.next() != -1) {
