@@ -232,7 +232,7 @@ public final class MerkleBenchmark {
 
     static void fill(DataSource pool, UUID agent, int events, Random random) throws Exception {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + agent + "', 'bench', 'bench@example.com', now(), now())");
+            st.execute("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + agent + "', 'bench-" + agent + "', 'bench@example.com', now(), now())");
             StringBuilder text = new StringBuilder();
             Instant at = Instant.parse("2026-11-20T00:00:00Z");
             for (int i = 0; i < events; i++) {

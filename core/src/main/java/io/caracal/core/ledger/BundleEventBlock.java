@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The events of one checkpoint in the binary bundle, in leaf order: a count, then per event the leaf hash it was
@@ -141,40 +142,28 @@ final class BundleEventBlock {
     }
 
     private static UUID uuidRef(BundleBytes.In in, List<Object> dictionary) {
-        Object value = ref(in, dictionary);
-        if (value == NEW_ENTRY) {
-            UUID uuid = in.uuid();
-            dictionary.add(uuid);
-            return uuid;
-        }
-        if (value != null && !(value instanceof UUID)) {
-            throw new IllegalArgumentException("a reference to text where a UUID belongs");
-        }
-        return (UUID) value;
+        return ref(in, dictionary, UUID.class, BundleBytes.In::uuid);
     }
 
     private static String textRef(BundleBytes.In in, List<Object> dictionary) {
-        Object value = ref(in, dictionary);
-        if (value == NEW_ENTRY) {
-            String text = in.text();
-            dictionary.add(text);
-            return text;
-        }
-        if (value != null && !(value instanceof String)) {
-            throw new IllegalArgumentException("a reference to a UUID where text belongs");
-        }
-        return (String) value;
+        return ref(in, dictionary, String.class, BundleBytes.In::text);
     }
 
-    private static final Object NEW_ENTRY = new Object();
-
-    private static Object ref(BundleBytes.In in, List<Object> dictionary) {
+    private static <T> T ref(BundleBytes.In in, List<Object> dictionary, Class<T> type, Function<BundleBytes.In, T> readNew) {
         int code = in.count(dictionary.size() + 1L);
-        return switch (code) {
-            case NONE -> null;
-            case NEW -> NEW_ENTRY;
-            default -> dictionary.get(code - 2);
-        };
+        if (code == NONE) {
+            return null;
+        }
+        if (code == NEW) {
+            T value = readNew.apply(in);
+            dictionary.add(value);
+            return value;
+        }
+        Object known = dictionary.get(code - 2);
+        if (!type.isInstance(known)) {
+            throw new IllegalArgumentException("a reference to a " + known.getClass().getSimpleName() + " where a " + type.getSimpleName() + " belongs");
+        }
+        return type.cast(known);
     }
 
     private static long micros(Instant instant) {
