@@ -3,6 +3,7 @@ package io.caracal.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.Checkpoint;
+import io.caracal.core.ledger.InvalidCheckpointException;
 import io.caracal.core.ledger.NoteKey;
 import io.caracal.core.ledger.SignedNotes;
 import io.caracal.core.ledger.LedgerBundleVerifier;
@@ -26,6 +27,8 @@ import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +55,7 @@ import java.util.regex.Pattern;
  * with the public key), for the file's size, the time inside the JVM and the peak RSS. The floors in the same run:
  * Java SHA-256 of 1,000,000 leaf-sized inputs, and the same leaves encoded and hashed (LedgerLeaf) on one core;
  * `openssl speed sha256` is run by bench/run-bundle-bench.sh.
- * Usage: bench/run-bundle-bench.sh [sizes, default 100000,1000000] (child JVM heap: -Dbench.heap, default 128m)
+ * Usage: bench/run-bundle-bench.sh [sizes, default 100000,1000000 | floors] (child JVM heap: -Dbench.heap, default 128m)
  */
 public final class BundleBenchmark {
     private static final String ORIGIN = "caracal-bench";
@@ -72,12 +75,15 @@ public final class BundleBenchmark {
             verify(Path.of(args[1]), Path.of(args[2]));
             return;
         }
+        floors();
+        if (args.length > 0 && args[0].equals("floors")) {
+            return;
+        }
         List<Integer> sizes = new ArrayList<>();
         for (String size : (args.length > 0 ? args[0] : "100000,1000000").split(",")) {
             sizes.add(Integer.parseInt(size));
         }
         String heap = System.getProperty("bench.heap", "128m");
-        floors();
         Path dir = Files.createTempDirectory("bundle-bench");
         PemKeys.SigningKey key = PemKeys.generate(dir.resolve("key.pem"));
         Path publicKey = Files.writeString(dir.resolve("key.pub"), PemKeys.publicPem(key.publicKey()));
@@ -126,15 +132,15 @@ public final class BundleBenchmark {
         PemKeys.SigningKey key = PemKeys.generate();
         NoteKey noteKey = new NoteKey(ORIGIN, key.publicKey());
         String note = SignedNotes.sign(new Checkpoint(ORIGIN, 1000, new byte[32]), noteKey, key.privateKey());
-        for (int round = 0; round < 2; round++) {
-            long start = System.nanoTime();
+        report(1_000_000, "floor: 1,000 checkpoint signatures verified (SignedNotes, SunEC), one core", timed(() -> {
             for (int i = 0; i < 1000; i++) {
-                SignedNotes.verify(note, List.of(noteKey));
+                try {
+                    SignedNotes.verify(note, List.of(noteKey));
+                } catch (InvalidCheckpointException e) {
+                    throw new IllegalStateException(e);
+                }
             }
-            if (round == 1) {
-                report(1_000_000, "floor: 1,000 checkpoint signatures verified (SignedNotes, SunEC), one core", (System.nanoTime() - start) / 1e9 + " s");
-            }
-        }
+        }));
         // The same signature checked by Bouncy Castle's lightweight ECDSA on its custom P-256 curve: what a verifier
         // could pay per checkpoint instead of SunEC's cost (not what SignedNotes does here).
         X9ECParameters curve = CustomNamedCurves.getByName("secp256r1");
@@ -145,8 +151,7 @@ public final class BundleBenchmark {
         ECPublicKeyParameters point = new ECPublicKeyParameters(p256.getCurve().createPoint(key.publicKey().getW().getAffineX(),
                 key.publicKey().getW().getAffineY()), p256);
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Checkpoint(ORIGIN, 1000, new byte[32]).body().getBytes(StandardCharsets.UTF_8));
-        for (int round = 0; round < 2; round++) {
-            long start = System.nanoTime();
+        report(1_000_000, "floor: the same 1,000 signatures, Bouncy Castle lightweight ECDSA (custom P-256 curve), one core", timed(() -> {
             for (int i = 0; i < 1000; i++) {
                 ECDSASigner verifier = new ECDSASigner();
                 verifier.init(false, point);
@@ -154,11 +159,7 @@ public final class BundleBenchmark {
                     throw new IllegalStateException("Bouncy Castle does not verify SunEC's signature");
                 }
             }
-            if (round == 1) {
-                report(1_000_000, "floor: the same 1,000 signatures, Bouncy Castle lightweight ECDSA (custom P-256 curve), one core",
-                        (System.nanoTime() - start) / 1e9 + " s");
-            }
-        }
+        }));
         UUID agent = UUID.randomUUID();
         Instant at = Instant.parse("2026-11-20T00:00:00Z");
         Random random = new Random(1);
@@ -169,23 +170,17 @@ public final class BundleBenchmark {
         }
         byte[] input = new byte[LedgerLeaf.encode(0, rows.get(0)).length + 1];
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
-        for (int round = 0; round < 2; round++) { // the first round warms the JIT up
-            long start = System.nanoTime();
+        report(1_000_000, "floor: Java SHA-256 of 1,000,000 x " + input.length + " bytes (one leaf's input), one core", timed(() -> {
             for (int i = 0; i < 1_000_000; i++) {
                 sha.update(input);
                 sha.digest();
             }
-            double hashing = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
+        }));
+        report(1_000_000, "floor: LedgerLeaf encode + hash of 1,000,000 events, one core", timed(() -> {
             for (int i = 0; i < 1_000_000; i++) {
                 LedgerLeaf.hash(i, rows.get(i % 1000));
             }
-            double leaves = (System.nanoTime() - start) / 1e9;
-            if (round == 1) {
-                report(1_000_000, "floor: Java SHA-256 of 1,000,000 x " + input.length + " bytes (one leaf's input), one core", hashing + " s");
-                report(1_000_000, "floor: LedgerLeaf encode + hash of 1,000,000 events, one core", leaves + " s");
-            }
-        }
+        }));
     }
 
     /** Runs this class in a fresh JVM under /usr/bin/time -v; reports what it prints, its wall time and its peak RSS. */
@@ -242,6 +237,16 @@ public final class BundleBenchmark {
             result = LedgerBundleVerifier.verify(new java.io.BufferedInputStream(in), List.of(PemKeys.readPublic(publicKey)));
         }
         System.out.printf("%d events in %.3f s, passed=%s%n", result.report().eventsChecked(), (System.nanoTime() - start) / 1e9, result.report().passed());
+    }
+
+    /** Wall and CPU time of {@code work} on this thread, once warmed up by a first run. */
+    private static String timed(Runnable work) {
+        work.run();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long cpu = threads.getCurrentThreadCpuTime();
+        long wall = System.nanoTime();
+        work.run();
+        return String.format("%.3f s wall, %.3f s CPU", (System.nanoTime() - wall) / 1e9, (threads.getCurrentThreadCpuTime() - cpu) / 1e9);
     }
 
     private static void report(int events, String what, String value) {
