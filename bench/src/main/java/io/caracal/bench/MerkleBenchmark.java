@@ -7,11 +7,13 @@ import io.caracal.core.ledger.NoteKey;
 import io.caracal.core.ledger.SignedNotes;
 import io.caracal.core.keys.PemKeys;
 import io.caracal.core.ledger.LedgerLeaf;
+import io.caracal.core.ledger.LedgerProofs;
 import io.caracal.core.ledger.LedgerRow;
 import io.caracal.core.ledger.LedgerVerifier;
 import io.caracal.core.ledger.MerkleLog;
 import io.caracal.core.merkle.CompactRange;
 import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.ProofBuilder;
 import io.caracal.core.merkle.Proofs;
 import io.caracal.core.store.Database;
 import io.caracal.core.ledger.MerkleLogStore;
@@ -44,7 +46,8 @@ import java.util.UUID;
  * The verifiable ledger's costs beside raw SHA-256 on the same machine in the same run: building and signing a
  * 1,000-event checkpoint (from scratch as issue 6 measured it, and as MerkleLog does it now: from the compact range
  * stored with the previous checkpoint, beside one Java ECDSA signature and 1,000 leaf hashes), generating and verifying
- * inclusion proofs in a 1,000,000-leaf tree, and verify-range and verify-event over 1,000,000 ledger events in PostgreSQL. The floor is `openssl speed sha256` (run by bench/run-merkle-bench.sh)
+ * inclusion proofs in a 1,000,000-leaf tree, and verify-range, verify-event, prove-inclusion and prove-consistency over
+ * 1,000,000 ledger events in PostgreSQL. The floor is `openssl speed sha256` (run by bench/run-merkle-bench.sh)
  * and Java's own SHA-256 over the same bytes the leaves hash.
  * Usage: bench/run-merkle-bench.sh [events for verify-range, default 1000000]
  */
@@ -199,6 +202,23 @@ public final class MerkleBenchmark {
             report("verify-event on the " + events + "-event log (mean of " + lookups + ", " + one.eventsChecked() + " events recomputed, passed="
                     + one.passed() + ")", (System.nanoTime() - start) / 1e6 / lookups, "ms");
 
+            proofs(store, picked);
+
+            // An installation from before V15: the log's nodes gone (as a superuser can, triggers off), then filled in once
+            // by the integrator's next run, which appends nothing here.
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+                st.execute("SET session_replication_role = replica");
+                st.execute("DELETE FROM merkle_nodes");
+            }
+            start = System.nanoTime();
+            new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrate();
+            double fill = (System.nanoTime() - start) / 1e9;
+            try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+                 java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM merkle_nodes")) {
+                rs.next();
+                report("fill in the nodes of a log from before V15, " + events + " leaves (" + rs.getLong(1) + " nodes written)", fill, "s");
+            }
+
             // The auditor's path: the whole signed ledger as one bundle, then checked offline with the public key only.
             Path bundle = Files.createTempFile("caracal-bench-bundle", ".json");
             start = System.nanoTime();
@@ -218,6 +238,68 @@ public final class MerkleBenchmark {
             Files.delete(bundle);
             pool.close();
         }
+    }
+
+    /**
+     * prove-inclusion and prove-consistency against the latest checkpoint: the proof built as before issue 18's stored
+     * nodes (the tree of every stored leaf hash) beside the proof built from the stored nodes, and LedgerProofs end to end
+     * (the checkpoint's signature, the event, the proof, its verification against the signed root).
+     */
+    private static void proofs(MerkleLogStore store, List<UUID> events) {
+        List<MerkleLogStore.CheckpointRow> checkpoints = store.checkpoints();
+        MerkleLogStore.CheckpointRow latest = checkpoints.get(checkpoints.size() - 1);
+        long size = latest.treeSize();
+        List<Long> leaves = events.stream().map(e -> store.leafIndex(e).orElseThrow()).toList();
+        List<MerkleLogStore.CheckpointRow> earlier = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            earlier.add(checkpoints.get(i * (checkpoints.size() - 1) / events.size()));
+        }
+        LedgerProofs proofs = new LedgerProofs(store);
+        proofs.inclusion(events.get(0), null); // class loading and the key's parsing, paid once
+        int rebuilds = 3;
+        long start = System.nanoTime();
+        for (int i = 0; i < rebuilds; i++) {
+            store.tree(size).inclusionProof(leaves.get(i), size);
+        }
+        report("prove-inclusion before: the tree of all " + size + " leaf hashes (mean of " + rebuilds + ", " + size + " rows read)",
+                (System.nanoTime() - start) / 1e6 / rebuilds, "ms");
+        long[] rows = {0};
+        start = System.nanoTime();
+        for (long leaf : leaves) {
+            rows[0] += store.nodes().read(tree -> {
+                new ProofBuilder(tree).inclusionProof(leaf, size);
+                return tree.rowsRead();
+            });
+        }
+        report("prove-inclusion after: from stored nodes (mean of " + leaves.size() + ", " + rows[0] / leaves.size() + " rows read)",
+                (System.nanoTime() - start) / 1e6 / leaves.size(), "ms");
+        start = System.nanoTime();
+        for (UUID event : events) {
+            proofs.inclusion(event, null);
+        }
+        report("LedgerProofs.inclusion end to end (mean of " + events.size() + ")", (System.nanoTime() - start) / 1e6 / events.size(), "ms");
+
+        start = System.nanoTime();
+        for (int i = 0; i < rebuilds; i++) {
+            store.tree(size).consistencyProof(earlier.get(i + 1).treeSize(), size);
+        }
+        report("prove-consistency before: the tree of all " + size + " leaf hashes (mean of " + rebuilds + ", " + size + " rows read)",
+                (System.nanoTime() - start) / 1e6 / rebuilds, "ms");
+        rows[0] = 0;
+        start = System.nanoTime();
+        for (MerkleLogStore.CheckpointRow from : earlier) {
+            rows[0] += store.nodes().read(tree -> {
+                new ProofBuilder(tree).consistencyProof(from.treeSize(), size);
+                return tree.rowsRead();
+            });
+        }
+        report("prove-consistency after: from stored nodes (mean of " + earlier.size() + ", " + rows[0] / earlier.size() + " rows read)",
+                (System.nanoTime() - start) / 1e6 / earlier.size(), "ms");
+        start = System.nanoTime();
+        for (MerkleLogStore.CheckpointRow from : earlier) {
+            proofs.consistency(from.batchId(), latest.batchId());
+        }
+        report("LedgerProofs.consistency end to end (mean of " + earlier.size() + ")", (System.nanoTime() - start) / 1e6 / earlier.size(), "ms");
     }
 
     /** The leaf hash at {@code index}: its one-leaf subtree root. */

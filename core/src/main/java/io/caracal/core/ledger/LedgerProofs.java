@@ -3,21 +3,22 @@ package io.caracal.core.ledger;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.error.NotFoundException;
 import io.caracal.core.merkle.InvalidProofException;
-import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.ProofBuilder;
 import io.caracal.core.merkle.Proofs;
 import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
 import io.caracal.core.ledger.MerkleLogStore.Leaf;
 
 import java.security.MessageDigest;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * RFC 6962 proofs a third party can check with nothing but the signed notes and the public keys: that an event is
  * in the tree a checkpoint signed (inclusion), and that a later checkpoint's tree extends an earlier one's
- * (consistency). Every proof is verified against the signed roots before it is handed out, so a proof of a
- * tampered ledger is refused here rather than discovered by the auditor.
+ * (consistency). A proof is built from the log's stored interior nodes and the leaf hashes near the leaf
+ * ({@link MerkleNodeStore}: O(log n) rows, not the whole log), and verified against the signed roots before it is
+ * handed out, so a proof of a tampered ledger, or over tampered nodes, is refused here rather than discovered by the
+ * auditor.
  */
 public final class LedgerProofs {
     private final MerkleLogStore store;
@@ -37,11 +38,9 @@ public final class LedgerProofs {
     /** Proves the event against the checkpoint {@code batchId}, or the latest checkpoint when it is null. */
     public Inclusion inclusion(UUID eventId, UUID batchId) {
         long index = store.leafIndex(eventId).orElseThrow(() -> new NotFoundException("event in the Merkle log", eventId));
-        List<CheckpointRow> checkpoints = store.checkpoints();
         CheckpointRow checkpoint = batchId == null
-                ? checkpoints.stream().max(Comparator.comparingLong(CheckpointRow::treeSize))
-                        .orElseThrow(() -> new InvalidInputException("no checkpoint has been signed yet"))
-                : find(checkpoints, batchId);
+                ? store.latestCheckpoint().orElseThrow(() -> new InvalidInputException("no checkpoint has been signed yet"))
+                : find(batchId);
         if (index >= checkpoint.treeSize()) {
             throw new InvalidInputException("event " + eventId + " is leaf " + index + ", after checkpoint " + checkpoint.batchId()
                     + " (tree size " + checkpoint.treeSize() + "): prove it against a later checkpoint");
@@ -52,7 +51,7 @@ public final class LedgerProofs {
             throw new LedgerTamperedException("event " + eventId + " (leaf " + index + ") was deleted from the ledger after it was signed");
         }
         byte[] leafHash = LedgerLeaf.hash(index, leaf.event());
-        List<byte[]> proof = tree(checkpoint.treeSize()).inclusionProof(index, checkpoint.treeSize());
+        List<byte[]> proof = store.nodes().read(tree -> new ProofBuilder(tree).inclusionProof(index, checkpoint.treeSize()));
         try {
             Proofs.verifyInclusion(index, checkpoint.treeSize(), leafHash, proof, signedRoot);
         } catch (InvalidProofException e) {
@@ -63,9 +62,8 @@ public final class LedgerProofs {
     }
 
     public Consistency consistency(UUID fromBatchId, UUID toBatchId) {
-        List<CheckpointRow> checkpoints = store.checkpoints();
-        CheckpointRow from = find(checkpoints, fromBatchId);
-        CheckpointRow to = find(checkpoints, toBatchId);
+        CheckpointRow from = find(fromBatchId);
+        CheckpointRow to = find(toBatchId);
         if (from.treeSize() > to.treeSize()) {
             throw new InvalidInputException("checkpoint " + fromBatchId + " (tree size " + from.treeSize() + ") is later than " + toBatchId
                     + " (tree size " + to.treeSize() + "): swap them");
@@ -73,7 +71,7 @@ public final class LedgerProofs {
         List<NoteKey> keys = store.keys();
         byte[] fromRoot = signedRoot(from, keys);
         byte[] toRoot = signedRoot(to, keys);
-        List<byte[]> proof = tree(to.treeSize()).consistencyProof(from.treeSize(), to.treeSize());
+        List<byte[]> proof = store.nodes().read(tree -> new ProofBuilder(tree).consistencyProof(from.treeSize(), to.treeSize()));
         try {
             Proofs.verifyConsistency(from.treeSize(), to.treeSize(), fromRoot, toRoot, proof);
         } catch (InvalidProofException e) {
@@ -83,9 +81,8 @@ public final class LedgerProofs {
         return new Consistency(from, to, proof);
     }
 
-    private static CheckpointRow find(List<CheckpointRow> checkpoints, UUID batchId) {
-        return checkpoints.stream().filter(c -> c.batchId().equals(batchId)).findFirst()
-                .orElseThrow(() -> new NotFoundException("checkpoint batch", batchId));
+    private CheckpointRow find(UUID batchId) {
+        return store.checkpoint(batchId).orElseThrow(() -> new NotFoundException("checkpoint batch", batchId));
     }
 
     /** The root the checkpoint's note signs, once the signature checks out with a registered key. */
@@ -99,14 +96,5 @@ public final class LedgerProofs {
         } catch (InvalidCheckpointException e) {
             throw new LedgerTamperedException("checkpoint " + checkpoint.batchId() + " has no valid signature: " + e.getMessage());
         }
-    }
-
-    /** The log's tree as stored: a proof is built from stored leaf hashes, and checked against the signed root. */
-    private MerkleTree tree(long size) {
-        MerkleTree tree = store.tree(size);
-        if (tree.size() < size) {
-            throw new LedgerTamperedException("the log has only " + tree.size() + " leaves, but a checkpoint signed " + size);
-        }
-        return tree;
     }
 }

@@ -19,6 +19,7 @@ import java.util.UUID;
  * log is, and nothing is kept between runs that another replica could have made stale. Before it signs more, a run
  * checks that what it resumes from still leads to the latest checkpoint's root; when it does not, the log was altered
  * and the run signs nothing ({@link Run#verified()} is false) until someone has looked (caracal merkle verify-range).
+ * A run also stores the interior nodes its leaves complete, which proofs are built from ({@link MerkleNodeStore}).
  */
 public final class MerkleLog {
     /** Events appended per run at most, so one transaction stays short. */
@@ -93,11 +94,12 @@ public final class MerkleLog {
                 return;
             }
             List<byte[]> hashes = new ArrayList<>(session.leafHashes(done, session.size()));
+            MerkleNodeStore.Writer nodes = session.nodeWriter();
             List<byte[]> added = session.integrate(MAX_PER_RUN);
             hashes.addAll(added);
             appended[0] = added.size();
             for (byte[] hash : hashes) {
-                range.append(hash);
+                range.append(hash, nodes);
                 if (range.size() - done == batchSize) {
                     sign(session, done, range);
                     batches.add(range.size() - done);
@@ -108,6 +110,7 @@ public final class MerkleLog {
                 sign(session, done, range);
                 batches.add(range.size() - done);
             }
+            nodes.flush();
         });
         return new Run(ran, appended[0], batches, verified[0]);
     }

@@ -36,10 +36,12 @@ public final class MerkleLogStore {
 
     private final Database db;
     private final Clock clock;
+    private final MerkleNodeStore nodes;
 
     public MerkleLogStore(Database db, Clock clock) {
         this.db = db;
         this.clock = clock;
+        this.nodes = new MerkleNodeStore(db);
     }
 
     public record CheckpointRow(UUID batchId, long firstLeaf, long treeSize, byte[] root, String keyId, String note, Instant createdAt) {
@@ -172,6 +174,11 @@ public final class MerkleLogStore {
         public Instant now() {
             return Rows.now(clock);
         }
+
+        /** Where to put the nodes that leaves appended from now on complete (see {@link MerkleNodeStore#writerAfterFilling}). */
+        public MerkleNodeStore.Writer nodeWriter() throws SQLException {
+            return MerkleNodeStore.writerAfterFilling(c, MerkleLogStore.size(c));
+        }
     }
 
     /** Runs {@code integration} if no other integrator is running; returns false when another one holds the log. */
@@ -251,11 +258,32 @@ public final class MerkleLogStore {
         return db.transaction(c -> checkpoints(c, " ORDER BY tree_size"));
     }
 
+    public Optional<CheckpointRow> latestCheckpoint() {
+        return db.transaction(MerkleLogStore::latestCheckpoint);
+    }
+
+    /** One checkpoint by its batch id: a proof reads the checkpoints it names, not every one. */
+    public Optional<CheckpointRow> checkpoint(UUID batchId) {
+        return db.transaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + CHECKPOINT_COLUMNS + " FROM merkle_checkpoints WHERE batch_id = ?")) {
+                ps.setObject(1, batchId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(checkpoint(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     public long size() {
         return db.transaction(MerkleLogStore::size);
     }
 
-    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter), to build proofs from. */
+    /** The log's stored interior nodes, which proofs are built from. */
+    public MerkleNodeStore nodes() {
+        return nodes;
+    }
+
+    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter): for an export, which carries every leaf anyway. */
     public MerkleTree tree(long size) {
         MerkleTree tree = new MerkleTree();
         db.transaction(c -> leafHashes(c, 0, size)).forEach(tree::append);

@@ -36,8 +36,23 @@ public final class CompactRange {
         return new CompactRange(size, hashes);
     }
 
+    /** Told of each perfect subtree above the leaves that an append completes, with the hash its merge computed. */
+    @FunctionalInterface
+    public interface Completions {
+        /** The subtree of 2^{@code height} leaves starting at leaf {@code index}·2^{@code height} has hash {@code hash}. */
+        void completed(int height, long index, byte[] hash);
+    }
+
     public void append(byte[] leafHash) {
-        appendSubtree(leafHash, 0);
+        append(leafHash, (height, index, hash) -> { });
+    }
+
+    /** Appends a leaf, telling {@code completions} of the subtrees it completes, smallest first. */
+    public void append(byte[] leafHash, Completions completions) {
+        if (leafHash == null || leafHash.length != Rfc6962.HASH_SIZE) {
+            throw new IllegalArgumentException("a leaf hash is " + Rfc6962.HASH_SIZE + " bytes");
+        }
+        push(leafHash, 0, completions);
     }
 
     /**
@@ -51,13 +66,20 @@ public final class CompactRange {
         if (height < 0 || height > 62 || (size & ((1L << height) - 1)) != 0) {
             throw new IllegalArgumentException("a subtree of 2^" + height + " leaves cannot start at leaf " + size);
         }
-        // Each one bit of size above the subtree's height, from the lowest, is a perfect subtree as tall as the node being carried: merge them.
-        byte[] node = root;
-        for (long s = size >>> height; (s & 1) == 1; s >>>= 1) {
+        push(root, height, (h, index, hash) -> { });
+    }
+
+    private void push(byte[] subtree, int subtreeHeight, Completions completions) {
+        // Each one bit of size from the subtree's height up, while set, is a perfect subtree as tall as the node being carried: merge them.
+        byte[] node = subtree;
+        int height = subtreeHeight;
+        for (long s = size >>> subtreeHeight; (s & 1) == 1; s >>>= 1) {
             node = Rfc6962.nodeHash(hashes.remove(hashes.size() - 1), node);
+            height++;
+            completions.completed(height, size >>> height, node);
         }
         hashes.add(node);
-        size += 1L << height;
+        size += 1L << subtreeHeight;
     }
 
     public long size() {

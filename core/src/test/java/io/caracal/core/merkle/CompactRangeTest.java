@@ -3,11 +3,14 @@ package io.caracal.core.merkle;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The compact range against RFC 6962's MTH transcribed literally (MerkleTreeTest's reference), at every size to 600. */
@@ -61,6 +64,33 @@ class CompactRangeTest {
         CompactRange three = CompactRange.empty();
         leaves.subList(0, 3).forEach(three::append);
         assertThrows(IllegalArgumentException.class, () -> three.appendSubtree(leaves.get(0), 1), "a subtree of 2 cannot start at leaf 3");
+    }
+
+    /** What the integrator stores as interior nodes: each perfect subtree exactly once, when its last leaf is appended. */
+    @Test
+    void eachAppendTellsOfEveryPerfectSubtreeItCompletesWithItsHash() {
+        Random random = new Random(6962L);
+        MerkleTree tree = new MerkleTree();
+        CompactRange range = CompactRange.empty();
+        Map<String, byte[]> told = new HashMap<>();
+        for (int n = 1; n <= 1100; n++) {
+            byte[] leaf = new byte[Rfc6962.HASH_SIZE];
+            random.nextBytes(leaf);
+            tree.append(leaf);
+            long last = n - 1;
+            range.append(leaf, (height, index, hash) -> {
+                assertEquals(last, ((index + 1) << height) - 1, "subtree " + height + "/" + index + " is completed by its last leaf");
+                assertNull(told.put(height + "/" + index, hash), "subtree " + height + "/" + index + " told once");
+            });
+        }
+        int perfect = 0;
+        for (int height = 1; (1L << height) <= 1100; height++) {
+            for (long index = 0; (index + 1) << height <= 1100; index++) {
+                assertArrayEquals(tree.subtreeRoot(index << height, (index + 1) << height), told.get(height + "/" + index), height + "/" + index);
+                perfect++;
+            }
+        }
+        assertEquals(perfect, told.size(), "no other subtree is told of");
     }
 
     @Test
