@@ -283,7 +283,7 @@ public final class MerkleBenchmark {
             start = System.nanoTime();
             LedgerBundleWriter.Summary written;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(bundle))) {
-                written = new LedgerBundleWriter(store).write(out, "caracal-bench", Instant.now(), null, null);
+                written = new LedgerBundleWriter(store).write(out, LedgerBundleWriter.Format.JSON, "caracal-bench", Instant.now(), null, null);
             }
             report("ledger export of " + written.events() + " events (" + Files.size(bundle) / 1_000_000 + " MB bundle)",
                     (System.nanoTime() - start) / 1e9, "s");
@@ -371,9 +371,9 @@ public final class MerkleBenchmark {
                 at.plusSeconds(i), "api.example.com", Map.of("request_id", "r" + i), Map.of());
     }
 
-    private static void fill(DataSource pool, UUID agent, int events, Random random) throws Exception {
+    static void fill(DataSource pool, UUID agent, int events, Random random) throws Exception {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + agent + "', 'bench', 'bench@example.com', now(), now())");
+            st.execute("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + agent + "', 'bench-" + agent + "', 'bench@example.com', now(), now())");
             StringBuilder text = new StringBuilder();
             Instant at = Instant.parse("2026-11-20T00:00:00Z");
             for (int i = 0; i < events; i++) {

@@ -10,11 +10,14 @@ import io.caracal.embedded.SharedServices;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,8 @@ class CliLedgerBundleTest {
 
     private static CliRunner cli;
     private static Path bundle;
+    private static Path binary;
+    private static UUID changedEvent;
     private static Path firstPublic;
     private static Path secondPublic;
     private static List<String> batches;
@@ -79,7 +84,7 @@ class CliLedgerBundleTest {
         charges(database, agentId, policyId, 3, 32);
 
         bundle = cli.home().resolve("out").resolve("ledger.json");
-        String text = ok("ledger", "export", "--file", bundle.toString());
+        String text = ok("ledger", "export", "--file", bundle.toString(), "--format", "json");
         assertTrue(text.contains("Checkpoints: 4") && text.contains("Events: 32"), text);
         assertTrue(text.contains("3 events not yet signed, not exported"), text);
         JsonNode json = JSON.readTree(Files.readString(bundle));
@@ -87,6 +92,9 @@ class CliLedgerBundleTest {
         assertEquals(2, json.get("public_keys").size());
         batches = new java.util.ArrayList<>();
         json.get("checkpoints").forEach(c -> batches.add(c.get("batch_id").asText()));
+        changedEvent = UUID.fromString(json.get("checkpoints").get(1).get("events").get(3).get("event_id").asText());
+        binary = cli.home().resolve("out").resolve("ledger.bundle");
+        assertTrue(ok("ledger", "export", "--file", binary.toString()).contains("Events: 32"));
 
         firstPublic = Files.writeString(cli.home().resolve("k1.pub"), PemKeys.publicPem(PemKeys.readPrivate(firstKey).publicKey()));
         secondPublic = Files.writeString(cli.home().resolve("k2.pub"), PemKeys.publicPem(PemKeys.readPrivate(secondKey).publicKey()));
@@ -205,7 +213,8 @@ class CliLedgerBundleTest {
     void aRangeExportHoldsOnlyItsBatchesAndVerifies() throws Exception {
         Path range = cli.home().resolve("range.json");
         // Events 12 to 14 occurred at 10:12 to 10:14: all in the second batch (leaves 10 to 19).
-        ok("ledger", "export", "--file", range.toString(), "--start-time", "2026-11-20T10:12:00Z", "--end-time", "2026-11-20T10:15:00Z");
+        ok("ledger", "export", "--file", range.toString(), "--format", "json", "--start-time", "2026-11-20T10:12:00Z", "--end-time",
+                "2026-11-20T10:15:00Z");
         JsonNode json = JSON.readTree(Files.readString(range));
         assertEquals(1, json.get("checkpoints").size());
         assertEquals(batches.get(1), json.get("checkpoints").get(0).get("batch_id").asText());
@@ -214,7 +223,8 @@ class CliLedgerBundleTest {
         assertTrue(result.out().contains("events that occurred in [2026-11-20T10:12:00Z, 2026-11-20T10:15:00Z)"), result.out());
 
         Path twoBatches = cli.home().resolve("range2.json");
-        ok("ledger", "export", "--file", twoBatches.toString(), "--start-time", "2026-11-20T10:05:00Z", "--end-time", "2026-11-20T10:31:00Z");
+        ok("ledger", "export", "--file", twoBatches.toString(), "--format", "json", "--start-time", "2026-11-20T10:05:00Z", "--end-time",
+                "2026-11-20T10:31:00Z");
         ObjectNode two = (ObjectNode) JSON.readTree(Files.readString(twoBatches));
         assertEquals(4, two.get("checkpoints").size());
         assertEquals(0, verify(twoBatches, firstPublic, secondPublic).exitCode());
@@ -252,5 +262,49 @@ class CliLedgerBundleTest {
         CliRunner.Result halfRange = cli.run("ledger", "export", "--file", "x.json", "--start-time", "2026-11-20T10:12:00Z");
         assertEquals(1, halfRange.exitCode(), halfRange::toString);
         assertTrue(halfRange.err().contains("give both --start-time and --end-time"), halfRange.err());
+    }
+
+    @Test
+    void theDefaultBinaryBundleIsSmallAndVerifiesOfflineWithTheSameChecks() throws Exception {
+        byte[] bytes = Files.readAllBytes(binary);
+        assertEquals("CARACAL-LEDGER\0", new String(bytes, 0, 15, StandardCharsets.US_ASCII));
+        assertTrue(bytes.length * 4 < Files.size(bundle), bytes.length + " bytes against " + Files.size(bundle) + " in JSON");
+        CliRunner.Result result = verify(binary, firstPublic, secondPublic);
+        assertEquals(0, result.exitCode(), result::toString);
+        assertTrue(result.out().contains("Integrity: PASSED") && result.out().contains("Events Checked: 32"), result.out());
+        CliRunner.Result untrusted = verify(binary, secondPublic);
+        assertEquals(1, untrusted.exitCode(), untrusted::toString);
+        for (String batch : batches.subList(0, 3)) {
+            assertTrue(untrusted.out().contains("not validly signed by a trusted key") && untrusted.out().contains("[checkpoint " + batch + "]"),
+                    untrusted.out());
+        }
+        assertFalse(untrusted.out().contains("[checkpoint " + batches.get(3) + "]"), untrusted.out());
+
+        Path range = cli.home().resolve("range.bundle");
+        ok("ledger", "export", "--file", range.toString(), "--start-time", "2026-11-20T10:12:00Z", "--end-time", "2026-11-20T10:15:00Z");
+        CliRunner.Result ranged = verify(range, firstPublic, secondPublic);
+        assertEquals(0, ranged.exitCode(), ranged::toString);
+        assertTrue(ranged.out().contains("Events Checked: 10") && ranged.out().contains("[2026-11-20T10:12:00Z, 2026-11-20T10:15:00Z)"),
+                ranged.out());
+    }
+
+    @Test
+    void aChangedByteOfTheBinaryBundleFailsNamingItsBatchAndATruncatedOneIsOneLine() throws Exception {
+        byte[] bytes = Files.readAllBytes(binary);
+        byte[] id = ByteBuffer.allocate(16).putLong(changedEvent.getMostSignificantBits()).putLong(changedEvent.getLeastSignificantBits()).array();
+        int at = -1;
+        for (int i = 0; at < 0 && i + 16 <= bytes.length; i++) {
+            at = Arrays.equals(bytes, i, i + 16, id, 0, 16) ? i : -1;
+        }
+        assertTrue(at > 0, "the event's id is in the bundle");
+        byte[] changed = bytes.clone();
+        changed[at + 15] ^= 1;
+        failsNamingTheSecondBatch(Files.write(cli.home().resolve("changed.bundle"), changed));
+
+        CliRunner.Result truncated = verify(Files.write(cli.home().resolve("truncated.bundle"), Arrays.copyOf(bytes, at)));
+        assertEquals(1, truncated.exitCode(), truncated::toString);
+        assertEquals(1, truncated.err().lines().count(), truncated.err());
+        assertTrue(truncated.err().contains("the ledger bundle is truncated: it ends in checkpoint 2 (batch " + batches.get(1) + ")"),
+                truncated.err());
     }
 }

@@ -5,6 +5,7 @@ import io.caracal.cli.ConnectionSettings;
 import io.caracal.cli.SessionCommand;
 import io.caracal.cli.ledger.Bundles;
 import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.ledger.LedgerBundleWriter;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.SchemaMigrator;
 import picocli.CommandLine.Command;
@@ -105,7 +106,8 @@ final class BackupCreateCommand extends SessionCommand {
             });
         }
         if (type != Type.POSTGRESQL) {
-            Bundles.export(session, partial.resolve(Manifest.BUNDLE), null, null);
+            // JSON, as the manifest's file name says, so a backup stays readable without Caracal.
+            Bundles.export(session, partial.resolve(Manifest.BUNDLE), LedgerBundleWriter.Format.JSON, null, null);
         }
         return manifest(partial, id, now, session.bean(SchemaMigrator.class).status().currentVersion(), skipped);
     }

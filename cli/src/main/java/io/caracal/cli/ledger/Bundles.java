@@ -73,7 +73,7 @@ public final class Bundles {
     }
 
     /** Writes the bundle beside {@code target} first, so a failed export never leaves a partial file under the name asked for. */
-    public static ExportView export(CliSession session, Path target, Instant start, Instant end) {
+    public static ExportView export(CliSession session, Path target, LedgerBundleWriter.Format format, Instant start, Instant end) {
         Path absolute = target.toAbsolutePath();
         try {
             Files.createDirectories(absolute.getParent());
@@ -81,8 +81,8 @@ public final class Bundles {
             try {
                 LedgerBundleWriter.Summary summary;
                 try (OutputStream out = Files.newOutputStream(partial)) {
-                    summary = new LedgerBundleWriter(session.bean(MerkleLogStore.class)).write(out, session.bean(MerkleSettings.class).getOrigin(),
-                            Instant.now(session.bean(Clock.class)), start, end);
+                    summary = new LedgerBundleWriter(session.bean(MerkleLogStore.class)).write(out, format,
+                            session.bean(MerkleSettings.class).getOrigin(), Instant.now(session.bean(Clock.class)), start, end);
                 }
                 Files.move(partial, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 return new ExportView(absolute.toString(), summary.checkpoints(), summary.events(), Files.size(absolute), summary.unsigned(),

@@ -15,12 +15,14 @@ import io.caracal.core.merkle.Proofs;
 import io.caracal.core.merkle.Rfc6962;
 import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.interfaces.ECPublicKey;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -49,6 +51,24 @@ public final class LedgerBundleVerifier {
 
     /** Reads and verifies the bundle; {@code trusted} empty means: trust the keys in the bundle. A file that is not a bundle is refused. */
     public static Result verify(InputStream in, List<ECPublicKey> trusted) {
+        InputStream buffered = in.markSupported() ? in : new BufferedInputStream(in);
+        try {
+            buffered.mark(BinaryBundle.MAGIC.length);
+            byte[] start = buffered.readNBytes(BinaryBundle.MAGIC.length);
+            if (start.length == 0) {
+                throw new InvalidInputException("not a ledger bundle: the file is empty");
+            }
+            if (Arrays.equals(start, BinaryBundle.MAGIC)) {
+                return BinaryBundleVerifier.verify(buffered, trusted);
+            }
+            buffered.reset();
+        } catch (IOException e) {
+            throw new InvalidInputException("cannot read the ledger bundle: " + e.getMessage());
+        }
+        return verifyJson(buffered, trusted);
+    }
+
+    private static Result verifyJson(InputStream in, List<ECPublicKey> trusted) {
         try (JsonParser parser = LedgerBundle.JSON.getFactory().createParser(in)) {
             return new Reading(parser).read(trusted);
         } catch (JsonProcessingException e) {
@@ -112,7 +132,7 @@ public final class LedgerBundleVerifier {
             if (origin == null) {
                 throw new InvalidInputException("not a ledger bundle: it names no origin");
             }
-            List<NoteKey> keys = trusted.isEmpty() ? bundleKeys : trustedKeys(trusted);
+            List<NoteKey> keys = trusted.isEmpty() ? bundleKeys : trustedKeys(origin, bundleKeys, trusted);
             return new Result(origin, exportedAt, rangeStart, rangeEnd, trusted.isEmpty(),
                     keys.stream().map(NoteKey::keyId).distinct().toList(), judge(keys));
         }
@@ -122,18 +142,6 @@ public final class LedgerBundleVerifier {
                 rangeStart = instant(text(range, "start"), "range start");
                 rangeEnd = instant(text(range, "end"), "range end");
             }
-        }
-
-        /** A key is a public key under a name; the given keys are trusted under every name the bundle's notes use. */
-        private List<NoteKey> trustedKeys(List<ECPublicKey> trusted) {
-            Set<String> names = new LinkedHashSet<>();
-            names.add(origin);
-            bundleKeys.forEach(k -> names.add(k.name()));
-            List<NoteKey> keys = new ArrayList<>();
-            for (ECPublicKey key : trusted) {
-                names.forEach(name -> keys.add(new NoteKey(name, key)));
-            }
-            return keys;
         }
 
         private void eachCheckpoint() throws IOException {
@@ -251,8 +259,7 @@ public final class LedgerBundleVerifier {
                             && HexFormat.of().formatHex(root).equals(batch.rootHex()) && verified.key().keyId().equals(row.keyId());
                     signature = sameFacts ? "Valid" : "Invalid (the batch's size, root, origin or key differs from the signed note)";
                 } catch (InvalidCheckpointException e) {
-                    signature = "Invalid (" + e.getMessage() + (keys == bundleKeys ? "" : "; trusted keys: " + String.join(", ",
-                            keys.stream().map(NoteKey::keyId).distinct().toList())) + ")";
+                    signature = "Invalid (" + signatureFailure(e.getMessage(), keys == bundleKeys, keys) + ")";
                 }
                 boolean rootMatches = root != null && batch.problems().isEmpty() && provesRoot(batch, root, problems);
                 if (!signature.equals("Valid")) {
@@ -340,6 +347,23 @@ public final class LedgerBundleVerifier {
                 throw new InvalidInputException("not a ledger bundle: " + field + " is not an array");
             }
         }
+    }
+
+    /** A key is a public key under a name; the given keys are trusted under every name the bundle's notes use. */
+    static List<NoteKey> trustedKeys(String origin, List<NoteKey> bundleKeys, List<ECPublicKey> trusted) {
+        Set<String> names = new LinkedHashSet<>();
+        names.add(origin);
+        bundleKeys.forEach(k -> names.add(k.name()));
+        List<NoteKey> keys = new ArrayList<>();
+        for (ECPublicKey key : trusted) {
+            names.forEach(name -> keys.add(new NoteKey(name, key)));
+        }
+        return keys;
+    }
+
+    /** Why a note's signature fails, naming the keys trusted when they were given rather than taken from the bundle. */
+    static String signatureFailure(String why, boolean keysFromBundle, List<NoteKey> keys) {
+        return why + (keysFromBundle ? "" : "; trusted keys: " + String.join(", ", keys.stream().map(NoteKey::keyId).distinct().toList()));
     }
 
     private static List<byte[]> hashes(JsonNode array) {

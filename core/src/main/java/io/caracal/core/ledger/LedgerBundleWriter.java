@@ -15,9 +15,9 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Writes a ledger bundle (see {@link LedgerBundle}): the checkpointed batches, each with its events and the proofs that
- * tie them to its signed root, streamed batch by batch in slices so the ledger is never held in memory (only its leaf
- * hashes, as the integrator holds them).
+ * Writes a ledger bundle: binary ({@link BinaryBundle}, the default: streamed batch by batch, its memory bounded
+ * whatever the ledger's size) or JSON for people ({@link LedgerBundle}: each batch with its events and the proofs that
+ * tie them to its signed root, which are built from a tree of every leaf hash up to the last exported checkpoint).
  */
 public final class LedgerBundleWriter {
     private static final int EVENTS_PER_READ = 5_000;
@@ -32,17 +32,30 @@ public final class LedgerBundleWriter {
     public record Summary(int checkpoints, long events, long unsigned, List<String> keyIds) {
     }
 
+    /** The encodings of a bundle; {@code ledger verify --bundle} tells them apart by their first bytes. */
+    public enum Format {
+        BINARY, JSON
+    }
+
     /** Every checkpointed batch, or with a range [{@code start}, {@code end}) only the batches holding an event that occurred in it. */
-    public Summary write(OutputStream target, String origin, Instant exportedAt, Instant start, Instant end) throws IOException {
+    public Summary write(OutputStream target, Format format, String origin, Instant exportedAt, Instant start, Instant end) throws IOException {
         List<CheckpointRow> all = store.checkpoints();
         List<CheckpointRow> included = all;
         if (start != null) {
             List<Long> indexes = store.leafIndexesBetween(start, end);
             included = all.stream().filter(c -> LedgerVerifier.coversAny(c, indexes)).toList();
         }
+        List<NoteKey> keys = store.keys();
+        long events = format == Format.BINARY ? new BinaryBundleWriter(store, target).write(origin, exportedAt, start, end, all, included, keys)
+                : writeJson(target, origin, exportedAt, start, end, included, keys);
+        long signed = all.isEmpty() ? 0 : all.get(all.size() - 1).treeSize();
+        return new Summary(included.size(), events, store.unsignedEvents(signed), keys.stream().map(NoteKey::keyId).toList());
+    }
+
+    private long writeJson(OutputStream target, String origin, Instant exportedAt, Instant start, Instant end, List<CheckpointRow> included,
+                           List<NoteKey> keys) throws IOException {
         long size = included.isEmpty() ? 0 : included.get(included.size() - 1).treeSize();
         MerkleTree tree = store.tree(size);
-        List<NoteKey> keys = store.keys();
         long events = 0;
         try (JsonGenerator out = LedgerBundle.JSON.getFactory().createGenerator(target, JsonEncoding.UTF8)) {
             out.useDefaultPrettyPrinter();
@@ -86,8 +99,7 @@ public final class LedgerBundleWriter {
             out.writeEndArray();
             out.writeEndObject();
         }
-        long signed = all.isEmpty() ? 0 : all.get(all.size() - 1).treeSize();
-        return new Summary(included.size(), events, store.unsignedEvents(signed), keys.stream().map(NoteKey::keyId).toList());
+        return events;
     }
 
     private long writeCheckpoint(JsonGenerator out, CheckpointRow checkpoint, MerkleTree tree) throws IOException {

@@ -52,16 +52,34 @@ public final class CompactRange {
         if (leafHash == null || leafHash.length != Rfc6962.HASH_SIZE) {
             throw new IllegalArgumentException("a leaf hash is " + Rfc6962.HASH_SIZE + " bytes");
         }
-        // Each trailing one bit of size is a perfect subtree the same height as the node being carried: merge them.
-        byte[] node = leafHash;
-        int height = 0;
-        for (long s = size; (s & 1) == 1; s >>>= 1) {
+        push(leafHash, 0, completions);
+    }
+
+    /**
+     * Appends the root of a perfect subtree of 2^{@code height} leaves that starts where this range ends, which must
+     * be a multiple of its width: what a bundle carries to bridge leaves it does not hold.
+     */
+    public void appendSubtree(byte[] root, int height) {
+        if (root == null || root.length != Rfc6962.HASH_SIZE) {
+            throw new IllegalArgumentException("a subtree root is " + Rfc6962.HASH_SIZE + " bytes");
+        }
+        if (height < 0 || height > 62 || (size & ((1L << height) - 1)) != 0) {
+            throw new IllegalArgumentException("a subtree of 2^" + height + " leaves cannot start at leaf " + size);
+        }
+        push(root, height, (h, index, hash) -> { });
+    }
+
+    private void push(byte[] subtree, int subtreeHeight, Completions completions) {
+        // Each one bit of size from the subtree's height up, while set, is a perfect subtree as tall as the node being carried: merge them.
+        byte[] node = subtree;
+        int height = subtreeHeight;
+        for (long s = size >>> subtreeHeight; (s & 1) == 1; s >>>= 1) {
             node = Rfc6962.nodeHash(hashes.remove(hashes.size() - 1), node);
             height++;
             completions.completed(height, size >>> height, node);
         }
         hashes.add(node);
-        size++;
+        size += 1L << subtreeHeight;
     }
 
     public long size() {

@@ -35,6 +35,37 @@ class CompactRangeTest {
         }
     }
 
+    /** Bridging [from, to) with the roots of the aligned subtrees that tile it gives the range of the leaves themselves. */
+    @Test
+    void appendingAlignedSubtreeRootsIsAppendingTheirLeaves() {
+        Random random = new Random(9162L);
+        List<byte[]> leaves = new ArrayList<>();
+        for (int i = 0; i < 140; i++) {
+            byte[] leaf = new byte[Rfc6962.HASH_SIZE];
+            random.nextBytes(leaf);
+            leaves.add(leaf);
+        }
+        for (int from = 0; from < 70; from++) {
+            for (int to = from; to <= 140; to++) {
+                CompactRange bridged = CompactRange.empty();
+                leaves.subList(0, from).forEach(bridged::append);
+                for (int at = from; at < to; ) {
+                    int width = Integer.highestOneBit(to - at);
+                    if (at != 0) {
+                        width = Math.min(width, Integer.lowestOneBit(at));
+                    }
+                    bridged.appendSubtree(MerkleTreeTest.mth(leaves.subList(at, at + width)), Integer.numberOfTrailingZeros(width));
+                    at += width;
+                }
+                assertEquals(to, bridged.size());
+                assertArrayEquals(MerkleTreeTest.mth(leaves.subList(0, to)), bridged.root(), "bridged " + from + " to " + to);
+            }
+        }
+        CompactRange three = CompactRange.empty();
+        leaves.subList(0, 3).forEach(three::append);
+        assertThrows(IllegalArgumentException.class, () -> three.appendSubtree(leaves.get(0), 1), "a subtree of 2 cannot start at leaf 3");
+    }
+
     /** What the integrator stores as interior nodes: each perfect subtree exactly once, when its last leaf is appended. */
     @Test
     void eachAppendTellsOfEveryPerfectSubtreeItCompletesWithItsHash() {
