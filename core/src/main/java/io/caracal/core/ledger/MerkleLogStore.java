@@ -276,13 +276,20 @@ public final class MerkleLogStore {
         return tree;
     }
 
+    /** Leaves [from, to) with the ledger event each names, read now. */
+    public List<Leaf> leaves(long from, long to) {
+        List<Leaf> leaves = new ArrayList<>();
+        forEachLeaf(from, to, leaves::add);
+        return leaves;
+    }
+
     /**
      * Leaves [from, to) with the ledger event each names, read now, in leaf order: one query joining the events,
-     * through a server-side cursor in fetches of {@value #LEAVES_PER_FETCH}.
+     * streamed through a server-side cursor in fetches of {@value #LEAVES_PER_FETCH}, so memory stays bounded
+     * whatever the range.
      */
-    public List<Leaf> leaves(long from, long to) {
-        return db.transaction(c -> {
-            List<Leaf> leaves = new ArrayList<>();
+    public void forEachLeaf(long from, long to, Consumer<Leaf> each) {
+        db.transaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT l.leaf_index, l.event_id AS leaf_event_id, l.leaf_hash, " + LedgerStore.ROW_COLUMNS
                     + " FROM merkle_leaves l LEFT JOIN ledger_events e ON e.event_id = l.event_id"
                     + " WHERE l.leaf_index >= ? AND l.leaf_index < ? ORDER BY l.leaf_index")) {
@@ -292,11 +299,11 @@ public final class MerkleLogStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         LedgerRow event = rs.getObject("event_id") == null ? null : LedgerStore.row(rs);
-                        leaves.add(new Leaf(rs.getLong("leaf_index"), (UUID) rs.getObject("leaf_event_id"), rs.getBytes("leaf_hash"), event));
+                        each.accept(new Leaf(rs.getLong("leaf_index"), (UUID) rs.getObject("leaf_event_id"), rs.getBytes("leaf_hash"), event));
                     }
                 }
             }
-            return leaves;
+            return null;
         });
     }
 
