@@ -16,12 +16,6 @@ import io.caracal.core.store.Database;
 import io.caracal.core.store.SchemaMigrator;
 import io.caracal.embedded.EmbeddedPostgresServer;
 
-import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.crypto.ec.CustomNamedCurves;
-import org.bouncycastle.crypto.params.ECDomainParameters;
-import org.bouncycastle.crypto.params.ECPublicKeyParameters;
-import org.bouncycastle.crypto.signers.ECDSASigner;
-import org.bouncycastle.crypto.signers.StandardDSAEncoding;
 
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -30,8 +24,6 @@ import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -39,8 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -132,31 +122,12 @@ public final class BundleBenchmark {
         PemKeys.SigningKey key = PemKeys.generate();
         NoteKey noteKey = new NoteKey(ORIGIN, key.publicKey());
         String note = SignedNotes.sign(new Checkpoint(ORIGIN, 1000, new byte[32]), noteKey, key.privateKey());
-        report(1_000_000, "floor: 1,000 checkpoint signatures verified (SignedNotes, SunEC), one core", timed(() -> {
+        report(1_000_000, "floor: 1,000 checkpoint signatures verified as SignedNotes does (NoteSigner, Bouncy Castle), one core", timed(() -> {
             for (int i = 0; i < 1000; i++) {
                 try {
                     SignedNotes.verify(note, List.of(noteKey));
                 } catch (InvalidCheckpointException e) {
                     throw new IllegalStateException(e);
-                }
-            }
-        }));
-        // The same signature checked by Bouncy Castle's lightweight ECDSA on its custom P-256 curve: what a verifier
-        // could pay per checkpoint instead of SunEC's cost (not what SignedNotes does here).
-        X9ECParameters curve = CustomNamedCurves.getByName("secp256r1");
-        ECDomainParameters p256 = new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH());
-        String[] signatureLine = note.strip().substring(note.strip().lastIndexOf('\n') + 1).split(" ");
-        byte[] blob = Base64.getDecoder().decode(signatureLine[signatureLine.length - 1]);
-        BigInteger[] rs = StandardDSAEncoding.INSTANCE.decode(p256.getN(), Arrays.copyOfRange(blob, 4, blob.length));
-        ECPublicKeyParameters point = new ECPublicKeyParameters(p256.getCurve().createPoint(key.publicKey().getW().getAffineX(),
-                key.publicKey().getW().getAffineY()), p256);
-        byte[] digest = MessageDigest.getInstance("SHA-256").digest(new Checkpoint(ORIGIN, 1000, new byte[32]).body().getBytes(StandardCharsets.UTF_8));
-        report(1_000_000, "floor: the same 1,000 signatures, Bouncy Castle lightweight ECDSA (custom P-256 curve), one core", timed(() -> {
-            for (int i = 0; i < 1000; i++) {
-                ECDSASigner verifier = new ECDSASigner();
-                verifier.init(false, point);
-                if (!verifier.verifySignature(digest, rs[0], rs[1])) {
-                    throw new IllegalStateException("Bouncy Castle does not verify SunEC's signature");
                 }
             }
         }));
