@@ -1,22 +1,22 @@
 package io.caracal.core.config;
 
+import io.caracal.core.error.InvalidInputException;
+import io.caracal.core.event.EventCodec;
+import io.caracal.core.event.SchemaRegistryClient;
+import io.caracal.core.pipeline.KafkaDeadLetterSink;
 import io.caracal.core.store.ChangeFeed;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.DatabaseOutage;
-import java.time.Clock;
-
-import io.caracal.core.pipeline.KafkaDeadLetterSink;
-import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.store.RedisSettings;
 import io.caracal.core.store.SharedRedis;
-import io.caracal.core.event.EventCodec;
-import io.caracal.core.event.SchemaRegistryClient;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Requires;
 import io.micronaut.core.value.PropertyResolver;
 import jakarta.inject.Singleton;
+
+import java.time.Clock;
 
 /**
  * The connections every Caracal process shares, whichever functions it runs: one Redis connection, one dead-letter
