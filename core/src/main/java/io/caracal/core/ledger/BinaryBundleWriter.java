@@ -58,9 +58,12 @@ final class BinaryBundleWriter {
             range = rangeAt(start);
         } else {
             for (long[] piece : BinaryBundle.bridge(range.size(), start)) {
-                byte[] root = extend(CompactRange.empty(), piece[0], piece[0] + (1L << piece[1])).root();
+                // An aligned perfect subtree: the stored interior nodes give its root from a few hundred rows at
+                // most, however many leaves the gap between two runs holds.
+                int height = (int) piece[1];
+                byte[] root = store.nodes().read(tree -> tree.hash(height, piece[0] >>> height));
                 bridge.add(root);
-                range.appendSubtree(root, (int) piece[1]);
+                range.appendSubtree(root, height);
             }
         }
         out.run(start, bridge, anchor);
@@ -77,14 +80,14 @@ final class BinaryBundleWriter {
                         + e.getMessage() + "): run `caracal merkle verify-range`");
             }
         }).orElseGet(CompactRange::empty);
-        return extend(range, range.size(), size);
+        return extend(range, size);
     }
 
-    /** {@code range} with the stored hashes of leaves [from, to) appended. */
-    private CompactRange extend(CompactRange range, long from, long to) {
-        long expected = range.size() + (to - from);
+    /** {@code range} with the stored hashes of the leaves after it, up to leaf {@code to}, appended. */
+    private CompactRange extend(CompactRange range, long to) {
+        long from = range.size();
         store.forEachLeaf(from, to, leaf -> range.append(leaf.storedHash()));
-        if (range.size() != expected) {
+        if (range.size() != to) {
             throw new InvalidInputException("leaves " + from + " to " + (to - 1) + " are not all in the log: run `caracal merkle verify-range`");
         }
         return range;

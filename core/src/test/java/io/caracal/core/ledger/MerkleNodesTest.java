@@ -35,6 +35,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The integrator's interior nodes on real ledger events: written in the run that appends the leaf completing them,
@@ -47,6 +48,7 @@ class MerkleNodesTest {
     private MerkleLogStore log;
     private MerkleLog integrator;
     private Agent agent;
+    private PemKeys.SigningKey key;
     private Instant next = Instant.parse("2026-11-20T12:00:00Z");
 
     @BeforeEach
@@ -55,7 +57,8 @@ class MerkleNodesTest {
         db = new Database(pool);
         agent = new AgentStore(db, Clock.systemUTC()).create(new AgentDraft("nodes", "", "ops@example.com", null, Map.of()));
         log = new MerkleLogStore(db, Clock.systemUTC());
-        integrator = new MerkleLog(log, "caracal-test", PemKeys.generate(keys.resolve("key.pem")), 100, Duration.ofMinutes(5));
+        key = PemKeys.generate(keys.resolve("key.pem"));
+        integrator = new MerkleLog(log, "caracal-test", key, 100, Duration.ofMinutes(5));
         record(300);
         assertEquals(3, integrator.integrateAll().signed());
         record(300);
@@ -75,6 +78,21 @@ class MerkleNodesTest {
                     "api.example.com", Map.of(), Map.of()));
         }
         new LedgerStore(db, Clock.systemUTC()).write(events);
+    }
+
+    @Test
+    void aBinaryExportOfBatchesWithGapsBridgesThemFromTheStoredNodesAndVerifies() throws Exception {
+        List<MerkleLogStore.CheckpointRow> all = log.checkpoints();
+        List<MerkleLogStore.CheckpointRow> included = List.of(all.get(0), all.get(2), all.get(5));
+        java.io.ByteArrayOutputStream bundle = new java.io.ByteArrayOutputStream();
+        long events = new BinaryBundleWriter(log, bundle).write("caracal-test", Instant.parse("2026-11-21T00:00:00Z"), null, null, all,
+                included, log.keys());
+        assertEquals(300, events);
+        LedgerBundleVerifier.Result result = LedgerBundleVerifier.verify(new java.io.ByteArrayInputStream(bundle.toByteArray()),
+                List.of(key.publicKey()));
+        assertTrue(result.report().passed(), result.report().toString());
+        assertEquals(3, result.report().checkpoints().size());
+        assertEquals(300, result.report().eventsChecked());
     }
 
     private void asSuperuser(String sql) throws Exception {
