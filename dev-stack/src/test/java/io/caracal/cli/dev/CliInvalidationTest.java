@@ -2,8 +2,6 @@ package io.caracal.cli.dev;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.caracal.embedded.EmbeddedPostgresServer;
-import io.caracal.embedded.SharedServices;
 import io.caracal.gateway.GatewayApplication;
 import io.caracal.testing.Await;
 import io.caracal.testing.TestDatabase;
@@ -68,9 +66,7 @@ class CliInvalidationTest {
         server.start();
         base = server.getURI();
 
-        EmbeddedPostgresServer postgres = SharedServices.postgres();
-        cliEnv = Map.of("DB_HOST", postgres.host(), "DB_PORT", Integer.toString(postgres.port()), "DB_NAME", DATABASE,
-                "DB_USER", EmbeddedPostgresServer.USER, "DB_PASSWORD", "", "USER", "test-operator", "CARACAL_HOME", home.toString());
+        cliEnv = CliJson.environment(DATABASE, home);
     }
 
     @AfterAll

@@ -3,11 +3,14 @@ package io.caracal.cli.dev;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caracal.cli.Caracal;
+import io.caracal.embedded.EmbeddedPostgresServer;
+import io.caracal.embedded.SharedServices;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +20,13 @@ final class CliJson {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CliJson() {
+    }
+
+    /** What an operator's shell holds for the CLI to reach the test's database on the shared PostgreSQL, with its home in {@code home}. */
+    static Map<String, String> environment(String database, Path home) {
+        EmbeddedPostgresServer postgres = SharedServices.postgres();
+        return Map.of("DB_HOST", postgres.host(), "DB_PORT", Integer.toString(postgres.port()), "DB_NAME", database,
+                "DB_USER", EmbeddedPostgresServer.USER, "DB_PASSWORD", "", "USER", "test-operator", "CARACAL_HOME", home.toString());
     }
 
     /** Runs a {@code caracal} command with {@code -o json} on {@code env}, which must succeed, and returns what it printed. */

@@ -13,8 +13,6 @@ import io.caracal.core.ledger.LedgerWriter;
 import io.caracal.core.metrics.PrometheusEndpoint;
 import io.caracal.core.spend.SpendAggregator;
 import io.caracal.embedded.EmbeddedKafkaBroker;
-import io.caracal.embedded.EmbeddedPostgresServer;
-import io.caracal.embedded.SharedServices;
 import io.caracal.gateway.GatewayApplication;
 import io.caracal.testing.Await;
 import io.caracal.testing.TestDatabase;
@@ -96,9 +94,7 @@ class MetricsScrapeTest {
             KafkaTopics.ensure(admin, Topics.ALL, KafkaTopics.Spec.partitions(3));
         }
         upstream = DemoUpstream.start();
-        EmbeddedPostgresServer postgres = SharedServices.postgres();
-        cliEnv = Map.of("DB_HOST", postgres.host(), "DB_PORT", Integer.toString(postgres.port()), "DB_NAME", DATABASE,
-                "DB_USER", EmbeddedPostgresServer.USER, "DB_PASSWORD", "", "USER", "test-operator", "CARACAL_HOME", home.toString());
+        cliEnv = CliJson.environment(DATABASE, home);
     }
 
     @AfterAll
