@@ -190,9 +190,9 @@ final class BinaryBundleVerifier {
             events = read.size();
             for (BundleEventBlock.Event event : read) {
                 long leaf = range.size();
-                byte[] hash = LedgerLeaf.hash(leaf, event.row());
+                byte[] hash = LedgerLeaf.hash(leaf, event.fields());
                 if (!MessageDigest.isEqual(hash, event.leafHash())) {
-                    problems.add(new Problem(event.row().eventId(), leaf, row.batchId(), "does not give the leaf hash it was exported with: it was"
+                    problems.add(new Problem(event.eventId(), leaf, row.batchId(), "does not give the leaf hash it was exported with: it was"
                             + " changed, or events before it were removed, inserted or moved"));
                 }
                 range.append(hash);

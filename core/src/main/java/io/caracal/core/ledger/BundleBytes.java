@@ -119,12 +119,66 @@ final class BundleBytes {
             return value;
         }
 
-        BigDecimal amount() {
+        /** A uuid in the 36-character form the leaf encodes. */
+        byte[] uuidText() {
+            return LedgerLeaf.uuidText(fixed(16), 0);
+        }
+
+        /**
+         * A text as the leaf encodes it: the String's UTF-8, where decoding replaced any invalid bytes. ASCII is that
+         * already; only other texts take the trip through a String (a valid one comes back as it was).
+         */
+        byte[] leafText() {
+            byte[] utf8 = bytes();
+            for (byte b : utf8) {
+                if (b < 0) {
+                    return new String(utf8, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+                }
+            }
+            return utf8;
+        }
+
+        /** An amount as the leaf encodes it, plain with 9 decimals, without a BigDecimal when its units fit a long (all but the minimum). */
+        byte[] leafAmount() {
             byte[] unscaled = bytes();
             if (unscaled.length == 0) {
                 throw new IllegalArgumentException("an amount with no digits");
             }
-            return new BigDecimal(new BigInteger(unscaled), 9);
+            if (unscaled.length <= Long.BYTES) {
+                long units = unscaled[0]; // sign-extended
+                for (int i = 1; i < unscaled.length; i++) {
+                    units = (units << 8) | (unscaled[i] & 0xFF);
+                }
+                if (units != Long.MIN_VALUE) {
+                    return plain(units);
+                }
+            }
+            return new BigDecimal(new BigInteger(unscaled), 9).toPlainString().getBytes(StandardCharsets.US_ASCII);
+        }
+
+        /** What BigDecimal.valueOf(units, 9).toPlainString() prints, for any units but Long.MIN_VALUE. */
+        private static byte[] plain(long units) {
+            boolean negative = units < 0;
+            long rest = Math.abs(units);
+            byte[] digits = new byte[19];
+            int count = 0;
+            while (rest != 0 || count < 10) {
+                digits[count++] = (byte) ('0' + rest % 10);
+                rest /= 10;
+            }
+            byte[] text = new byte[(negative ? 1 : 0) + count + 1];
+            int at = 0;
+            if (negative) {
+                text[at++] = '-';
+            }
+            for (int i = count - 1; i >= 9; i--) {
+                text[at++] = digits[i];
+            }
+            text[at++] = '.';
+            for (int i = 8; i >= 0; i--) {
+                text[at++] = digits[i];
+            }
+            return text;
         }
     }
 

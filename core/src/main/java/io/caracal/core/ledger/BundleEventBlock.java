@@ -1,6 +1,7 @@
 package io.caracal.core.ledger;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * The events of one checkpoint in the binary bundle, in leaf order: a count, then per event the leaf hash it was
@@ -27,8 +27,12 @@ final class BundleEventBlock {
     private BundleEventBlock() {
     }
 
-    /** An event as exported: the leaf hash the exporter read with it, and its fields. */
-    record Event(byte[] leafHash, LedgerRow row) {
+    /** An event as read: the leaf hash it was exported with, and its fields as the leaf encodes them. */
+    record Event(byte[] leafHash, LedgerLeaf.Fields fields) {
+        /** To name the event in a problem. */
+        UUID eventId() {
+            return UUID.fromString(new String(fields.eventId(), StandardCharsets.US_ASCII));
+        }
     }
 
     /** Accumulates one block. */
@@ -100,40 +104,45 @@ final class BundleEventBlock {
         }
     }
 
-    /** The events of a block; throws {@link IllegalArgumentException} naming what is unreadable. */
+    /**
+     * The events of a block, decoded straight to the leaf's fields: no UUID, BigDecimal, Instant or map per event, and
+     * each dictionary entry is converted once. Throws {@link IllegalArgumentException} naming what is unreadable.
+     */
     static List<Event> read(byte[] block) {
         BundleBytes.ArrayIn in = new BundleBytes.ArrayIn(block);
         // Each event takes at least 40 bytes: a count beyond that is not a block, and must not size a list.
         int count = in.count(block.length / 40);
-        List<Object> dictionary = new ArrayList<>();
+        List<Entry> dictionary = new ArrayList<>();
         List<Event> events = new ArrayList<>(count);
         long occurred = 0;
         for (int i = 0; i < count; i++) {
             byte[] leafHash = in.fixed(32);
-            UUID eventId = in.uuid();
-            UUID agentId = uuidRef(in, dictionary);
-            UUID holdId = uuidRef(in, dictionary);
-            BigDecimal amount = in.amount();
-            String currency = textRef(in, dictionary);
+            byte[] eventId = in.uuidText();
+            byte[] agentId = ref(in, dictionary, true);
+            byte[] holdId = ref(in, dictionary, true);
+            byte[] amount = in.leafAmount();
+            byte[] currency = ref(in, dictionary, false);
             occurred += in.svarint();
             long recorded = occurred + in.svarint();
-            String resource = textRef(in, dictionary);
+            byte[] resource = ref(in, dictionary, false);
             int metadataSize = in.count(block.length);
-            Map<String, String> metadata = new HashMap<>();
+            List<byte[]> metadata = new ArrayList<>(2 * metadataSize);
             for (int m = 0; m < metadataSize; m++) {
-                metadata.put(textRef(in, dictionary), textRef(in, dictionary));
+                metadata.add(ref(in, dictionary, false));
+                metadata.add(ref(in, dictionary, false));
             }
             int linesSize = in.count(block.length);
-            Map<UUID, BigDecimal> lines = new HashMap<>();
+            List<byte[]> lines = new ArrayList<>(2 * linesSize);
             for (int l = 0; l < linesSize; l++) {
-                lines.put(uuidRef(in, dictionary), in.amount());
+                lines.add(ref(in, dictionary, true));
+                lines.add(in.leafAmount());
             }
-            if (agentId == null || currency == null || metadata.size() != metadataSize || lines.size() != linesSize
-                    || metadata.containsKey(null) || metadata.containsValue(null) || lines.containsKey(null)) {
-                throw new IllegalArgumentException("event " + eventId + " lacks a required field or repeats a key");
+            if (agentId == null || currency == null || metadata.contains(null) || lines.contains(null) || !LedgerLeaf.sortPairs(metadata)
+                    || !LedgerLeaf.sortPairs(lines)) {
+                throw new IllegalArgumentException("event " + new String(eventId, StandardCharsets.US_ASCII) + " lacks a required field or repeats a key");
             }
-            events.add(new Event(leafHash, new LedgerRow(eventId, agentId, holdId, amount, currency, instant(occurred), instant(recorded), resource,
-                    metadata, lines)));
+            events.add(new Event(leafHash, new LedgerLeaf.Fields(eventId, agentId, holdId == null ? new byte[0] : holdId, amount, currency, occurred,
+                    recorded, resource, metadata, lines)));
         }
         if (!in.atEnd()) {
             throw new IllegalArgumentException("bytes follow its last event");
@@ -141,36 +150,33 @@ final class BundleEventBlock {
         return events;
     }
 
-    private static UUID uuidRef(BundleBytes.In in, List<Object> dictionary) {
-        return ref(in, dictionary, UUID.class, BundleBytes.In::uuid);
+    /** A dictionary entry, in the form the leaf encodes it. */
+    private record Entry(byte[] leafBytes, boolean uuid) {
     }
 
-    private static String textRef(BundleBytes.In in, List<Object> dictionary) {
-        return ref(in, dictionary, String.class, BundleBytes.In::text);
-    }
-
-    private static <T> T ref(BundleBytes.In in, List<Object> dictionary, Class<T> type, Function<BundleBytes.In, T> readNew) {
+    /** The value a reference gives (null for none), as the leaf encodes it: a uuid in its 36 characters, or a text. */
+    private static byte[] ref(BundleBytes.In in, List<Entry> dictionary, boolean uuid) {
         int code = in.count(dictionary.size() + 1L);
         if (code == NONE) {
             return null;
         }
         if (code == NEW) {
-            T value = readNew.apply(in);
-            dictionary.add(value);
-            return value;
+            Entry entry = new Entry(uuid ? in.uuidText() : in.leafText(), uuid);
+            dictionary.add(entry);
+            return entry.leafBytes();
         }
-        Object known = dictionary.get(code - 2);
-        if (!type.isInstance(known)) {
-            throw new IllegalArgumentException("a reference to a " + known.getClass().getSimpleName() + " where a " + type.getSimpleName() + " belongs");
+        Entry known = dictionary.get(code - 2);
+        if (known.uuid() != uuid) {
+            throw new IllegalArgumentException("a reference to a " + kind(known.uuid()) + " where a " + kind(uuid) + " belongs");
         }
-        return type.cast(known);
+        return known.leafBytes();
+    }
+
+    private static String kind(boolean uuid) {
+        return uuid ? "uuid" : "text";
     }
 
     private static long micros(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
-    }
-
-    private static Instant instant(long micros) {
-        return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
     }
 }

@@ -165,30 +165,15 @@ final class LeafReader {
         if (f[3] == null) {
             return new Read(index, eventId, f[2], null);
         }
-        LedgerLeaf.Fields fields = new LedgerLeaf.Fields(uuidText(f[3]), uuidText(f[4]), f[5] == null ? new byte[0] : uuidText(f[5]),
-                amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]), lines(raw.rows()));
+        LedgerLeaf.Fields fields = new LedgerLeaf.Fields(LedgerLeaf.uuidText(f[3], 0), LedgerLeaf.uuidText(f[4], 0),
+                f[5] == null ? new byte[0] : LedgerLeaf.uuidText(f[5], 0), amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]),
+                lines(raw.rows()));
         return new Read(index, eventId, f[2], LedgerLeaf.hash(index, fields));
     }
 
     private static UUID uuid(byte[] sixteen) {
         ByteBuffer bytes = ByteBuffer.wrap(sixteen);
         return new UUID(bytes.getLong(), bytes.getLong());
-    }
-
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-
-    /** The 36-character form UUID.toString() gives, from the 16 bytes. */
-    private static byte[] uuidText(byte[] sixteen) {
-        byte[] text = new byte[36];
-        int at = 0;
-        for (int i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                text[at++] = '-';
-            }
-            text[at++] = HEX[(sixteen[i] >> 4) & 0xf];
-            text[at++] = HEX[sixteen[i] & 0xf];
-        }
-        return text;
     }
 
     /** numeric(38,9) as text already has the leaf's 9 decimals; anything else is normalized as LedgerLeaf does a BigDecimal. */
@@ -228,7 +213,7 @@ final class LeafReader {
         List<byte[]> pairs = new ArrayList<>();
         for (byte[][] row : rows) {
             if (row[EVENT_FIELDS] != null) {
-                pairs.add(uuidText(row[EVENT_FIELDS]));
+                pairs.add(LedgerLeaf.uuidText(row[EVENT_FIELDS], 0));
                 pairs.add(amount(row[EVENT_FIELDS + 1]));
             }
         }

@@ -23,6 +23,7 @@ import java.util.TreeMap;
  */
 public final class LedgerLeaf {
     public static final byte VERSION = 1;
+    private static final ThreadLocal<Out> BUFFER = ThreadLocal.withInitial(Out::new);
 
     private LedgerLeaf() {
     }
@@ -57,6 +58,11 @@ public final class LedgerLeaf {
 
     static byte[] encode(long index, Fields fields) {
         Out out = new Out();
+        write(index, fields, out);
+        return out.bytes();
+    }
+
+    private static void write(long index, Fields fields, Out out) {
         out.writeByte(VERSION);
         out.writeLong(index);
         out.text(fields.eventId());
@@ -70,15 +76,81 @@ public final class LedgerLeaf {
         out.text(fields.resource() == null ? new byte[0] : fields.resource());
         out.pairs(fields.metadata());
         out.pairs(fields.lines());
-        return out.bytes();
     }
 
     public static byte[] hash(long index, LedgerRow row) {
         return Rfc6962.leafHash(encode(index, row));
     }
 
+    /** Encoded in this thread's buffer and hashed from it: the verifiers hash every leaf of a log or bundle, one after another. */
     static byte[] hash(long index, Fields fields) {
-        return Rfc6962.leafHash(encode(index, fields));
+        Out out = BUFFER.get();
+        out.size = 0;
+        write(index, fields, out);
+        return Rfc6962.leafHash(out.buffer, out.size);
+    }
+
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
+    /** The 36-character form UUID.toString() gives, from the 16 big-endian bytes at {@code offset}. */
+    static byte[] uuidText(byte[] bytes, int offset) {
+        byte[] text = new byte[36];
+        int at = 0;
+        for (int i = 0; i < 16; i++) {
+            if (i == 4 || i == 6 || i == 8 || i == 10) {
+                text[at++] = '-';
+            }
+            text[at++] = HEX[(bytes[offset + i] >> 4) & 0xf];
+            text[at++] = HEX[bytes[offset + i] & 0xf];
+        }
+        return text;
+    }
+
+    /**
+     * Sorts key, value, key, value... by key in the order the leaf signs, that of the keys as Strings (as {@link #encode(long, LedgerRow)}
+     * sorts them), from valid UTF-8; false when a key repeats. An insertion sort: what an exporter wrote is sorted already, or nearly.
+     */
+    static boolean sortPairs(List<byte[]> pairs) {
+        for (int i = 2; i < pairs.size(); i += 2) {
+            byte[] key = pairs.get(i);
+            byte[] value = pairs.get(i + 1);
+            int at = i;
+            for (; at > 0; at -= 2) {
+                int order = compareAsStrings(pairs.get(at - 2), key);
+                if (order == 0) {
+                    return false;
+                }
+                if (order < 0) {
+                    break;
+                }
+                pairs.set(at, pairs.get(at - 2));
+                pairs.set(at + 1, pairs.get(at - 1));
+            }
+            pairs.set(at, key);
+            pairs.set(at + 1, value);
+        }
+        return true;
+    }
+
+    /**
+     * String.compareTo of two valid UTF-8 texts without decoding them. UTF-8 bytes sort by code point, UTF-16 units
+     * too except that U+10000 and up (surrogates, D800-DFFF) come before U+E000-U+FFFF: where the first differing
+     * bytes lead one character of each kind (F0-F4 against EE-EF), the order turns.
+     */
+    static int compareAsStrings(byte[] a, byte[] b) {
+        int at = Arrays.mismatch(a, b);
+        if (at < 0) {
+            return 0;
+        }
+        if (at == a.length || at == b.length) {
+            return a.length - b.length;
+        }
+        int x = a[at] & 0xFF;
+        int y = b[at] & 0xFF;
+        if (x >= 0xEE && y >= 0xEE && (x >= 0xF0) != (y >= 0xF0)) {
+            return y - x;
+        }
+        return x - y;
     }
 
     private static String amount(BigDecimal value) {

@@ -22,9 +22,14 @@ public final class Rfc6962 {
     }
 
     public static byte[] leafHash(byte[] data) {
+        return leafHash(data, data.length);
+    }
+
+    /** The hash of the leaf that is the first {@code length} bytes of {@code data}. */
+    public static byte[] leafHash(byte[] data, int length) {
         MessageDigest sha = digest();
         sha.update(LEAF);
-        sha.update(data);
+        sha.update(data, 0, length);
         return sha.digest();
     }
 
