@@ -9,7 +9,12 @@ import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -62,6 +67,28 @@ class NoteSignerTest {
         assertFalse(NoteSigner.verify(key, BODY, flipped));
         assertFalse(NoteSigner.verify(key, BODY, Arrays.copyOf(signature, signature.length - 1)));
         assertFalse(NoteSigner.verify(key, BODY, new byte[0]));
+    }
+
+    /** NoteSigner keeps the last key prepared: keys taken in turn, on threads at once, each still verifies only its own signature. */
+    @Test
+    void keysTakenInTurnOnManyThreadsEachVerifyTheirOwnSignatures() throws Exception {
+        List<KeyPair> pairs = List.of(p256(), p256(), p256());
+        List<byte[]> signatures = pairs.stream().map(p -> NoteSigner.sign((ECPrivateKey) p.getPrivate(), BODY)).toList();
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                ECPublicKey key = (ECPublicKey) pairs.get(i % 3).getPublic();
+                byte[] own = signatures.get(i % 3);
+                byte[] other = signatures.get((i + 1) % 3);
+                results.add(threads.submit(() -> NoteSigner.verify(key, BODY, own) && !NoteSigner.verify(key, BODY, other)));
+            }
+            for (Future<Boolean> result : results) {
+                assertTrue(result.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     private static KeyPair p256() throws Exception {
