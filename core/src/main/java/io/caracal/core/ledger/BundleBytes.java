@@ -158,25 +158,25 @@ final class BundleBytes {
 
         /** What BigDecimal.valueOf(units, 9).toPlainString() prints, for any units but Long.MIN_VALUE. */
         private static byte[] plain(long units) {
-            boolean negative = units < 0;
-            long rest = Math.abs(units);
-            byte[] digits = new byte[19];
-            int count = 0;
-            while (rest != 0 || count < 10) {
-                digits[count++] = (byte) ('0' + rest % 10);
-                rest /= 10;
+            long whole = Math.abs(units / 1_000_000_000L);
+            int fraction = (int) Math.abs(units % 1_000_000_000L);
+            int wholeDigits = 1;
+            for (long rest = whole; rest >= 10; rest /= 10) {
+                wholeDigits++;
             }
-            byte[] text = new byte[(negative ? 1 : 0) + count + 1];
-            int at = 0;
-            if (negative) {
-                text[at++] = '-';
+            byte[] text = new byte[(units < 0 ? 1 : 0) + wholeDigits + 10];
+            int at = text.length;
+            for (int i = 0; i < 9; i++) {
+                text[--at] = (byte) ('0' + fraction % 10);
+                fraction /= 10;
             }
-            for (int i = count - 1; i >= 9; i--) {
-                text[at++] = digits[i];
-            }
-            text[at++] = '.';
-            for (int i = 8; i >= 0; i--) {
-                text[at++] = digits[i];
+            text[--at] = '.';
+            do {
+                text[--at] = (byte) ('0' + whole % 10);
+                whole /= 10;
+            } while (whole != 0);
+            if (units < 0) {
+                text[0] = '-';
             }
             return text;
         }
