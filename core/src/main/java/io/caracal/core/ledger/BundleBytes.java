@@ -205,12 +205,24 @@ final class BundleBytes {
 
         @Override
         byte[] fixed(int length) {
+            int start = take(length);
+            return Arrays.copyOfRange(data, start, start + length);
+        }
+
+        /** Straight from the block, without copying its 16 bytes first. */
+        @Override
+        byte[] uuidText() {
+            return LedgerLeaf.uuidText(data, take(16));
+        }
+
+        /** Passes the next {@code length} bytes; where they start. */
+        private int take(int length) {
             if (length > data.length - at) {
                 throw new IllegalArgumentException("it ends " + (length - (data.length - at)) + " bytes too early");
             }
-            byte[] value = Arrays.copyOfRange(data, at, at + length);
+            int start = at;
             at += length;
-            return value;
+            return start;
         }
 
         @Override
@@ -242,11 +254,20 @@ final class BundleBytes {
             }
         }
 
+        /**
+         * Read into one array up to a megabyte (readNBytes(int) reads in pieces and copies them all again); longer,
+         * grown as the bytes arrive, so a damaged length cannot allocate more than twice what the file holds.
+         */
         @Override
         byte[] fixed(int length) {
             try {
-                byte[] value = in.readNBytes(length);
-                if (value.length < length) {
+                byte[] value = new byte[Math.min(length, 1 << 20)];
+                int read = in.readNBytes(value, 0, value.length);
+                while (read == value.length && read < length) {
+                    value = Arrays.copyOf(value, (int) Math.min(length, 2L * value.length));
+                    read += in.readNBytes(value, read, value.length - read);
+                }
+                if (read < length) {
                     throw new EOFException();
                 }
                 return value;

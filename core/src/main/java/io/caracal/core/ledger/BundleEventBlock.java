@@ -157,7 +157,7 @@ final class BundleEventBlock {
                 || !LedgerLeaf.sortPairs(lines)) {
             throw new IllegalArgumentException("event " + new String(eventId, StandardCharsets.US_ASCII) + " lacks a required field or repeats a key");
         }
-        return new Event(leafHash, new LedgerLeaf.Fields(eventId, agentId, holdId == null ? new byte[0] : holdId, amount, currency, occurred,
+        return new Event(leafHash, new LedgerLeaf.Fields(eventId, agentId, holdId == null ? LedgerLeaf.NONE : holdId, amount, currency, occurred,
                 recorded, resource, metadata, lines));
     }
 

@@ -166,7 +166,7 @@ final class LeafReader {
             return new Read(index, eventId, f[2], null);
         }
         LedgerLeaf.Fields fields = new LedgerLeaf.Fields(LedgerLeaf.uuidText(f[3], 0), LedgerLeaf.uuidText(f[4], 0),
-                f[5] == null ? new byte[0] : LedgerLeaf.uuidText(f[5], 0), amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]),
+                f[5] == null ? LedgerLeaf.NONE : LedgerLeaf.uuidText(f[5], 0), amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]),
                 lines(raw.rows()));
         return new Read(index, eventId, f[2], LedgerLeaf.hash(index, fields));
     }

@@ -23,6 +23,8 @@ import java.util.TreeMap;
  */
 public final class LedgerLeaf {
     public static final byte VERSION = 1;
+    /** A hold id or resource the event has none of. */
+    static final byte[] NONE = {};
     private static final ThreadLocal<Out> BUFFER = ThreadLocal.withInitial(Out::new);
 
     private LedgerLeaf() {
@@ -73,7 +75,7 @@ public final class LedgerLeaf {
         out.writeLong(fields.occurredMicros());
         out.writeLong(fields.recordedMicros());
         out.writeByte(fields.resource() == null ? 0 : 1);
-        out.text(fields.resource() == null ? new byte[0] : fields.resource());
+        out.text(fields.resource() == null ? NONE : fields.resource());
         out.pairs(fields.metadata());
         out.pairs(fields.lines());
     }
@@ -198,7 +200,9 @@ public final class LedgerLeaf {
 
         void pairs(List<byte[]> keysAndValues) {
             writeInt(keysAndValues.size() / 2);
-            keysAndValues.forEach(this::text);
+            for (int i = 0; i < keysAndValues.size(); i++) {
+                text(keysAndValues.get(i));
+            }
         }
 
         byte[] bytes() {
