@@ -142,13 +142,14 @@ final class BundleEventBlock {
         long recorded = occurred + in.svarint();
         byte[] resource = ref(in, dictionary, false);
         int metadataSize = in.count(in.remaining());
-        List<byte[]> metadata = new ArrayList<>(2 * metadataSize);
+        // Grown as entries are read: a count a damaged file claims must not size an allocation.
+        List<byte[]> metadata = new ArrayList<>();
         for (int m = 0; m < metadataSize; m++) {
             metadata.add(ref(in, dictionary, false));
             metadata.add(ref(in, dictionary, false));
         }
         int linesSize = in.count(in.remaining());
-        List<byte[]> lines = new ArrayList<>(2 * linesSize);
+        List<byte[]> lines = new ArrayList<>();
         for (int l = 0; l < linesSize; l++) {
             lines.add(ref(in, dictionary, true));
             lines.add(in.leafAmount());
