@@ -26,6 +26,7 @@ public final class LedgerLeaf {
     /** A hold id or resource the event has none of. */
     static final byte[] NONE = {};
     private static final ThreadLocal<Out> BUFFER = ThreadLocal.withInitial(Out::new);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private LedgerLeaf() {
     }
@@ -91,8 +92,6 @@ public final class LedgerLeaf {
         write(index, fields, out);
         return Rfc6962.leafHash(out.buffer, out.size);
     }
-
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** The 36-character form UUID.toString() gives, from the 16 big-endian bytes at {@code offset}. */
     static byte[] uuidText(byte[] bytes, int offset) {
