@@ -1,22 +1,14 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.store.JsonMaps;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyInputStream;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -46,10 +38,6 @@ final class LeafReader {
     private static final int EVENT_FIELDS = 12;
     private static final int CHUNK = 4096;
     private static final int IN_FLIGHT = 4;
-    /** What starts a binary COPY stream, either way. */
-    static final byte[] COPY_SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
-    /** PostgreSQL counts time in microseconds from 2000-01-01. */
-    static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
     private static final ExecutorService WORKERS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
         Thread thread = new Thread(task, "caracal-leaf-hashing");
         thread.setDaemon(true);
@@ -87,14 +75,13 @@ final class LeafReader {
 
     private static void read(Connection c, String select, Consumer<Read> each) throws SQLException {
         ArrayDeque<CompletableFuture<List<Read>>> pending = new ArrayDeque<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                new PGCopyInputStream(c.unwrap(PGConnection.class), "COPY (" + select + ") TO STDOUT (FORMAT binary)"), 1 << 16))) {
-            header(in);
+        try {
+            CopyTuples tuples = CopyTuples.open(c, select, FIELDS);
             List<Raw> chunk = new ArrayList<>(CHUNK);
             Raw last = null;
-            byte[][] row;
-            while ((row = row(in)) != null) {
-                if (last != null && Arrays.equals(row[0], last.fields()[0])) {
+            CopyTuples.Tuple row;
+            while ((row = tuples.next()) != null) {
+                if (last != null && row.int64(0) == last.first().int64(0)) {
                     last.rows().add(row); // another budget line of the same leaf
                     continue;
                 }
@@ -110,15 +97,13 @@ final class LeafReader {
             while (!pending.isEmpty()) {
                 pending.poll().join().forEach(each);
             }
-        } catch (IOException e) {
-            throw new SQLException("cannot read the leaves: " + e.getMessage(), e);
         } finally {
             pending.forEach(f -> f.cancel(false));
         }
     }
 
-    /** One leaf's rows as COPY sent them: the first row's fields, and every row, each carrying one budget line (or none). */
-    private record Raw(byte[][] fields, List<byte[][]> rows) {
+    /** One leaf's rows as COPY sent them: a row per budget line (or one without any). */
+    private record Raw(CopyTuples.Tuple first, List<CopyTuples.Tuple> rows) {
     }
 
     private static void submit(ArrayDeque<CompletableFuture<List<Read>>> pending, List<Raw> chunk, Consumer<Read> each) {
@@ -128,57 +113,37 @@ final class LeafReader {
         }
     }
 
-    private static void header(DataInputStream in) throws IOException {
-        byte[] signature = new byte[COPY_SIGNATURE.length];
-        in.readFully(signature);
-        if (!Arrays.equals(signature, COPY_SIGNATURE)) {
-            throw new IOException("not a binary COPY stream");
+    private static Read leaf(Raw raw) {
+        CopyTuples.Tuple f = raw.first();
+        long index = f.int64(0);
+        UUID eventId = f.uuid(1);
+        if (f.isNull(3)) {
+            return new Read(index, eventId, f.bytes(2), null);
         }
-        in.readInt(); // flags: none that change the tuples
-        in.skipNBytes(in.readInt());
-    }
-
-    /** The next tuple's fields (null for SQL NULL), or null at the trailer. */
-    private static byte[][] row(DataInputStream in) throws IOException {
-        short count = in.readShort();
-        if (count == -1) {
-            return null;
-        }
-        if (count != FIELDS) {
-            throw new IOException("expected " + FIELDS + " columns, got " + count);
-        }
-        byte[][] fields = new byte[FIELDS][];
-        for (int i = 0; i < FIELDS; i++) {
-            int length = in.readInt();
-            if (length >= 0) {
-                fields[i] = new byte[length];
-                in.readFully(fields[i]);
+        List<byte[]> lines = new ArrayList<>();
+        for (CopyTuples.Tuple row : raw.rows()) {
+            if (!row.isNull(EVENT_FIELDS)) {
+                lines.add(uuidText(row.bytes(EVENT_FIELDS)));
+                lines.add(amount(row.bytes(EVENT_FIELDS + 1)));
             }
         }
-        return fields;
+        return new Read(index, eventId, f.bytes(2), LedgerLeaf.hash(index, fields(f, 3, lines)));
     }
 
-    private static Read leaf(Raw raw) {
-        byte[][] f = raw.fields();
-        long index = ByteBuffer.wrap(f[0]).getLong();
-        UUID eventId = uuid(f[1]);
-        if (f[3] == null) {
-            return new Read(index, eventId, f[2], null);
-        }
-        LedgerLeaf.Fields fields = new LedgerLeaf.Fields(uuidText(f[3]), uuidText(f[4]), f[5] == null ? new byte[0] : uuidText(f[5]),
-                amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]), lines(raw.rows()));
-        return new Read(index, eventId, f[2], LedgerLeaf.hash(index, fields));
-    }
-
-    private static UUID uuid(byte[] sixteen) {
-        ByteBuffer bytes = ByteBuffer.wrap(sixteen);
-        return new UUID(bytes.getLong(), bytes.getLong());
+    /**
+     * The leaf's fields of the event whose columns, as {@link #COLUMNS} selects them up to its lines, start at
+     * {@code first}: what this reader and {@link LedgerScan} both decode PostgreSQL's bytes with.
+     */
+    static LedgerLeaf.Fields fields(CopyTuples.Tuple t, int first, List<byte[]> lines) {
+        return new LedgerLeaf.Fields(uuidText(t.bytes(first)), uuidText(t.bytes(first + 1)),
+                t.isNull(first + 2) ? new byte[0] : uuidText(t.bytes(first + 2)), amount(t.bytes(first + 3)), t.bytes(first + 4),
+                t.micros(first + 5), t.micros(first + 6), t.bytes(first + 7), metadata(t.bytes(first + 8)), lines);
     }
 
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     /** The 36-character form UUID.toString() gives, from the 16 bytes. */
-    private static byte[] uuidText(byte[] sixteen) {
+    static byte[] uuidText(byte[] sixteen) {
         byte[] text = new byte[36];
         int at = 0;
         for (int i = 0; i < 16; i++) {
@@ -191,8 +156,18 @@ final class LeafReader {
         return text;
     }
 
+    /** The 36-character form of the uuid whose first and last eight bytes are {@code high} and {@code low}. */
+    static byte[] uuidText(long high, long low) {
+        byte[] sixteen = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            sixteen[i] = (byte) (high >>> (56 - 8 * i));
+            sixteen[8 + i] = (byte) (low >>> (56 - 8 * i));
+        }
+        return uuidText(sixteen);
+    }
+
     /** numeric(38,9) as text already has the leaf's 9 decimals; anything else is normalized as LedgerLeaf does a BigDecimal. */
-    private static byte[] amount(byte[] text) {
+    static byte[] amount(byte[] text) {
         int point = -1;
         for (int i = 0; i < text.length; i++) {
             if (text[i] == '.') {
@@ -206,12 +181,8 @@ final class LeafReader {
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static long micros(byte[] timestamptz) {
-        return ByteBuffer.wrap(timestamptz).getLong() + POSTGRES_EPOCH_MICROS;
-    }
-
     /** jsonb's binary form is a version byte (1) and the JSON text. */
-    private static List<byte[]> metadata(byte[] jsonb) {
+    static List<byte[]> metadata(byte[] jsonb) {
         if (jsonb[0] != 1) {
             throw new IllegalStateException("unknown jsonb version " + jsonb[0]);
         }
@@ -220,18 +191,6 @@ final class LeafReader {
             pairs.add(key.getBytes(StandardCharsets.UTF_8));
             pairs.add(value.getBytes(StandardCharsets.UTF_8));
         });
-        return pairs;
-    }
-
-    /** The budget lines, policy and amount, from the rows of one leaf (a single row with a null policy when it has none). */
-    private static List<byte[]> lines(List<byte[][]> rows) {
-        List<byte[]> pairs = new ArrayList<>();
-        for (byte[][] row : rows) {
-            if (row[EVENT_FIELDS] != null) {
-                pairs.add(uuidText(row[EVENT_FIELDS]));
-                pairs.add(amount(row[EVENT_FIELDS + 1]));
-            }
-        }
         return pairs;
     }
 }
