@@ -11,8 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -31,11 +29,6 @@ final class LedgerScan implements LedgerVerifier.Log {
     private static final int EVENT_FIELDS = 9;
     private static final int CHUNK = 4096;
     private static final int IN_FLIGHT = 4;
-    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
-        Thread thread = new Thread(task, "caracal-ledger-scan");
-        thread.setDaemon(true);
-        return thread;
-    });
 
     private final int size;
     private final Instant recordedBefore;
@@ -45,8 +38,8 @@ final class LedgerScan implements LedgerVerifier.Log {
     private final long[] occurred;
     private final boolean[] present;
     private final boolean[] found;
-    private final long[] table;
-    private CompletableFuture<Void> indexed;
+    private long[] table;
+    private volatile boolean indexed;
     private final Lines lines;
     private final List<Unlogged> unlogged = new ArrayList<>();
 
@@ -63,7 +56,6 @@ final class LedgerScan implements LedgerVerifier.Log {
         present = new boolean[size];
         found = new boolean[size];
         lines = new Lines(size);
-        table = new long[3 * (Integer.highestOneBit(Math.max(2 * size, 2) - 1) << 1)];
     }
 
     /** Whether a scan of {@code size} leaves fits in half of what this JVM may allocate. */
@@ -95,13 +87,6 @@ final class LedgerScan implements LedgerVerifier.Log {
             ids[2 * slot + 1] = t.uuidHalf(1, 1);
             t.copy(2, stored, HASH * slot, HASH); // the table's check keeps every hash 32 bytes
         }
-        indexed = CompletableFuture.runAsync(() -> {
-            for (int slot = 0; slot < size; slot++) {
-                if (present[slot]) {
-                    index(slot);
-                }
-            }
-        }, WORKERS);
     }
 
     private void readLines(Connection c) throws SQLException {
@@ -138,7 +123,7 @@ final class LedgerScan implements LedgerVerifier.Log {
     }
 
     private void submit(ArrayDeque<CompletableFuture<List<Unlogged>>> pending, List<byte[]> chunk) {
-        pending.add(CompletableFuture.supplyAsync(() -> recompute(chunk), WORKERS));
+        pending.add(CompletableFuture.supplyAsync(() -> recompute(chunk), LeafReader.WORKERS));
         while (pending.size() > IN_FLIGHT) {
             unlogged.addAll(pending.poll().join());
         }
@@ -151,7 +136,7 @@ final class LedgerScan implements LedgerVerifier.Log {
         int slot = -1;
         for (byte[] bytes : events) {
             CopyTuples.Tuple t = CopyTuples.tuple(bytes, EVENT_FIELDS);
-            slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), slot + 1);
+            slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), slot);
             if (slot < 0) {
                 if (t.micros(6) < cutoff) {
                     others.add(new Unlogged(t.uuid(0), t.micros(5)));
@@ -208,8 +193,21 @@ final class LedgerScan implements LedgerVerifier.Log {
     }
 
     // An open-addressing table from event id to slot, three longs an entry: the id's halves and slot + 1 (0 when empty).
-    // The id is kept beside its slot so that a lookup costs one cache miss rather than two. It is filled on a worker
-    // while the budget lines are read.
+    // The id is kept beside its slot so that a lookup costs one cache miss rather than two.
+
+    /** Fills the table, once, when a row first falls outside the log's order. */
+    private synchronized void index() {
+        if (indexed) {
+            return;
+        }
+        table = new long[3 * (Integer.highestOneBit(Math.max(2 * size, 2) - 1) << 1)];
+        for (int slot = 0; slot < size; slot++) {
+            if (present[slot]) {
+                index(slot);
+            }
+        }
+        indexed = true;
+    }
 
     private void index(int slot) {
         int entries = table.length / 3;
@@ -224,15 +222,20 @@ final class LedgerScan implements LedgerVerifier.Log {
     }
 
     /**
-     * The slot of event id {@code high, low}, or -1, trying {@code guess} first. The tables are append-only and written
-     * in about the order the log takes their events in, so the next row usually belongs to the next leaf (or, for a
-     * budget line, to the same one): that costs no lookup in the table, whose every probe misses the CPU's caches.
+     * The slot of event id {@code high, low}, or -1, trying the slot of the previous row and the next one first. The
+     * tables are append-only and written in about the order the log takes their events in, so a row usually belongs to
+     * the next leaf (or, for a budget line, to the same one): that costs no lookup in the table, whose every probe
+     * misses the CPU's caches.
      */
-    private int slot(long high, long low, int guess) {
-        if (guess >= 0 && guess < size && present[guess] && ids[2 * guess] == high && ids[2 * guess + 1] == low) {
-            return guess;
+    private int slot(long high, long low, int previous) {
+        for (int guess = Math.max(previous, 0); guess <= previous + 1 && guess < size; guess++) {
+            if (present[guess] && ids[2 * guess] == high && ids[2 * guess + 1] == low) {
+                return guess;
+            }
         }
-        indexed.join();
+        if (!indexed) {
+            index();
+        }
         int entries = table.length / 3;
         for (int i = spread(high, low) & (entries - 1); table[3 * i + 2] != 0; i = (i + 1) & (entries - 1)) {
             if (table[3 * i] == high && table[3 * i + 1] == low) {
