@@ -139,6 +139,11 @@ final class CopyTuples {
             return value;
         }
 
+        /** A uuid's 36-character text. */
+        byte[] uuidText(int field) {
+            return UuidText.of(bytes, start[field]);
+        }
+
         UUID uuid(int field) {
             return new UUID(uuidHalf(field, 0), uuidHalf(field, 1));
         }

@@ -90,7 +90,7 @@ final class LedgerScan implements LedgerVerifier.Log {
     }
 
     private void readLines(Connection c) throws SQLException {
-        CopyTuples tuples = CopyTuples.open(c, "SELECT event_id, policy_id, amount::text FROM ledger_event_lines", 3);
+        CopyTuples tuples = CopyTuples.open(c, "SELECT event_id, policy_id, amount FROM ledger_event_lines", 3);
         int slot = -1;
         for (CopyTuples.Tuple t; (t = tuples.next()) != null; ) {
             slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), slot);
@@ -103,17 +103,18 @@ final class LedgerScan implements LedgerVerifier.Log {
     private void readEvents(Connection c) throws SQLException {
         ArrayDeque<CompletableFuture<List<Unlogged>>> pending = new ArrayDeque<>();
         try {
-            CopyTuples tuples = CopyTuples.open(c, "SELECT event_id, agent_id, hold_id, amount::text, currency, occurred_at, recorded_at,"
+            CopyTuples tuples = CopyTuples.open(c, "SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at,"
                     + " resource, metadata FROM ledger_events", EVENT_FIELDS);
             List<byte[]> chunk = new ArrayList<>(CHUNK);
-            for (byte[] t; (t = tuples.nextBytes()) != null; ) {
+            int row = 0;
+            for (byte[] t; (t = tuples.nextBytes()) != null; row++) {
                 chunk.add(t);
                 if (chunk.size() == CHUNK) {
-                    submit(pending, chunk);
+                    submit(pending, chunk, row - CHUNK);
                     chunk = new ArrayList<>(CHUNK);
                 }
             }
-            submit(pending, chunk);
+            submit(pending, chunk, row - chunk.size());
             while (!pending.isEmpty()) {
                 unlogged.addAll(pending.poll().join());
             }
@@ -122,18 +123,22 @@ final class LedgerScan implements LedgerVerifier.Log {
         }
     }
 
-    private void submit(ArrayDeque<CompletableFuture<List<Unlogged>>> pending, List<byte[]> chunk) {
-        pending.add(CompletableFuture.supplyAsync(() -> recompute(chunk), LeafReader.WORKERS));
+    /** Hands the events from row {@code first} of the table on to a worker. */
+    private void submit(ArrayDeque<CompletableFuture<List<Unlogged>>> pending, List<byte[]> chunk, int first) {
+        pending.add(CompletableFuture.supplyAsync(() -> recompute(chunk, first), LeafReader.WORKERS));
         while (pending.size() > IN_FLIGHT) {
             unlogged.addAll(pending.poll().join());
         }
     }
 
-    /** Hashes each event that has a leaf into its slot (no two events share one), and returns the others worth keeping. */
-    private List<Unlogged> recompute(List<byte[]> events) {
+    /**
+     * Hashes each event that has a leaf into its slot (no two events share one), and returns the others worth keeping.
+     * The events are rows {@code first}, {@code first + 1}... of their table, which are often leaves of those indexes.
+     */
+    private List<Unlogged> recompute(List<byte[]> events, int first) {
         List<Unlogged> others = new ArrayList<>();
         long cutoff = ChronoUnit.MICROS.between(Instant.EPOCH, recordedBefore);
-        int slot = -1;
+        int slot = first - 1;
         for (byte[] bytes : events) {
             CopyTuples.Tuple t = CopyTuples.tuple(bytes, EVENT_FIELDS);
             slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), slot);
@@ -282,8 +287,15 @@ final class LedgerScan implements LedgerVerifier.Log {
 
         /** The slot's lines as the leaf holds them: policy text and amount, in policy order (uuid byte order is the order of their text). */
         List<byte[]> of(int slot) {
-            List<Integer> found = new ArrayList<>(2);
-            for (int line = head[slot]; line >= 0; line = next[line]) {
+            int line = head[slot];
+            if (line < 0) {
+                return List.of();
+            }
+            if (next[line] < 0) {
+                return List.of(UuidText.of(policies[2 * line], policies[2 * line + 1]), amounts[line]);
+            }
+            List<Integer> found = new ArrayList<>(4);
+            for (; line >= 0; line = next[line]) {
                 found.add(line);
             }
             found.sort((a, b) -> {
@@ -291,9 +303,9 @@ final class LedgerScan implements LedgerVerifier.Log {
                 return high != 0 ? high : Long.compareUnsigned(policies[2 * a + 1], policies[2 * b + 1]);
             });
             List<byte[]> pairs = new ArrayList<>(2 * found.size());
-            for (int line : found) {
-                pairs.add(LeafReader.uuidText(policies[2 * line], policies[2 * line + 1]));
-                pairs.add(amounts[line]);
+            for (int each : found) {
+                pairs.add(UuidText.of(policies[2 * each], policies[2 * each + 1]));
+                pairs.add(amounts[each]);
             }
             return pairs;
         }

@@ -321,12 +321,15 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
             return this;
         }
         return db.transaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ?")) {
+            long quarter = (size + 3) / 4;
+            // Counting stops at a quarter: for the whole log, it reads a quarter of the table, not all of it.
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? LIMIT ?) e")) {
                 Rows.setInstant(ps, 1, from);
                 Rows.setInstant(ps, 2, to);
+                ps.setLong(3, quarter);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (4 * rs.getLong(1) < size) {
+                    if (rs.getLong(1) < quarter) {
                         return this;
                     }
                 }
