@@ -30,6 +30,15 @@ public final class NoteSigner {
         P256 = new ECDomainParameters(curve.getCurve(), curve.getG(), curve.getN(), curve.getH(), curve.getSeed());
     }
 
+    /**
+     * The last key verified with, as Bouncy Castle's point: the multiplier keeps its precomputed multiples on the point
+     * object, so a verification with the same point again (a thousand checkpoints signed by one key) skips that work.
+     */
+    private static volatile VerifyingKey lastKey;
+
+    private record VerifyingKey(ECPublicKey key, ECPublicKeyParameters parameters) {
+    }
+
     private NoteSigner() {
     }
 
@@ -48,15 +57,18 @@ public final class NoteSigner {
     /** Whether {@code der} is {@code key}'s signature of {@code message}; a malformed signature is simply not a valid one. */
     public static boolean verify(ECPublicKey key, byte[] message, byte[] der) {
         BigInteger[] rs;
-        ECPublicKeyParameters publicKey;
+        VerifyingKey verifying = lastKey;
         try {
             rs = StandardDSAEncoding.INSTANCE.decode(P256.getN(), der);
-            publicKey = new ECPublicKeyParameters(P256.getCurve().createPoint(key.getW().getAffineX(), key.getW().getAffineY()), P256);
+            if (verifying == null || !verifying.key().equals(key)) {
+                verifying = new VerifyingKey(key, new ECPublicKeyParameters(P256.getCurve().createPoint(key.getW().getAffineX(), key.getW().getAffineY()), P256));
+                lastKey = verifying;
+            }
         } catch (IOException | IllegalArgumentException e) {
             return false;
         }
         ECDSASigner verifier = new ECDSASigner();
-        verifier.init(false, publicKey);
+        verifier.init(false, verifying.parameters());
         return verifier.verifySignature(sha256(message), rs[0], rs[1]);
     }
 
