@@ -158,24 +158,26 @@ final class LeafReader {
                 return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
             }
         }
-        StringBuilder text = new StringBuilder(24);
+        // At most 10 integer groups (numeric(38,9) has 29 integer digits), a point and 12 decimals.
+        byte[] text = new byte[4 * Math.max(weight + 1, 1) + 13];
+        int at;
         if (weight < 0) {
-            text.append('0');
+            text[0] = '0';
+            at = 1;
         } else {
-            text.append(digit(numeric, count, 0));
+            at = first(text, digit(numeric, count, 0));
             for (int i = 1; i <= weight; i++) {
-                pad4(text, digit(numeric, count, i));
+                at = pad4(text, at, digit(numeric, count, i));
             }
         }
-        text.append('.');
+        text[at++] = '.';
         for (int i = weight + 1; i <= weight + 3; i++) {
-            pad4(text, i < 0 ? 0 : digit(numeric, count, i));
+            at = pad4(text, at, i < 0 ? 0 : digit(numeric, count, i));
         }
-        if (text.charAt(text.length() - 3) != '0' || text.charAt(text.length() - 2) != '0' || text.charAt(text.length() - 1) != '0') {
+        if (text[at - 3] != '0' || text[at - 2] != '0' || text[at - 1] != '0') {
             return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
         }
-        text.setLength(text.length() - 3);
-        return text.toString().getBytes(StandardCharsets.US_ASCII);
+        return Arrays.copyOf(text, at - 3);
     }
 
     /** The numeric's value, for the cases {@link #amount} does not print itself. */
@@ -197,10 +199,22 @@ final class LeafReader {
         return i < count ? u16(numeric, 8 + 2 * i) : 0;
     }
 
-    private static void pad4(StringBuilder text, int digit) {
-        for (int unit = 1000; unit > 0; unit /= 10) {
-            text.append((char) ('0' + digit / unit % 10));
+    /** Writes the group's four digits at {@code at}; returns where the next go. */
+    private static int pad4(byte[] text, int at, int digit) {
+        text[at] = (byte) ('0' + digit / 1000);
+        text[at + 1] = (byte) ('0' + digit / 100 % 10);
+        text[at + 2] = (byte) ('0' + digit / 10 % 10);
+        text[at + 3] = (byte) ('0' + digit % 10);
+        return at + 4;
+    }
+
+    /** Writes the leading group without its leading zeros (a lone 0 for none); returns where the next go. */
+    private static int first(byte[] text, int digit) {
+        int at = 0;
+        for (int unit = digit >= 1000 ? 1000 : digit >= 100 ? 100 : digit >= 10 ? 10 : 1; unit > 0; unit /= 10) {
+            text[at++] = (byte) ('0' + digit / unit % 10);
         }
+        return at;
     }
 
     private static int u16(byte[] bytes, int at) {

@@ -110,7 +110,7 @@ final class LedgerScan implements LedgerVerifier.Log {
             for (byte[] t; (t = tuples.nextBytes()) != null; row++) {
                 chunk.add(t);
                 if (chunk.size() == CHUNK) {
-                    submit(pending, chunk, row - CHUNK);
+                    submit(pending, chunk, row - CHUNK + 1);
                     chunk = new ArrayList<>(CHUNK);
                 }
             }

@@ -19,18 +19,21 @@ final class UuidText {
     private UuidText() {
     }
 
+    /** Where each of the 16 bytes' two digits go among the 36 characters, around the dashes at 8, 13, 18 and 23. */
+    private static final int[] PLACES = {0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
+
     /** The text of the 16 bytes at {@code at}. */
     static byte[] of(byte[] bytes, int at) {
         byte[] text = new byte[36];
-        int to = 0;
         for (int i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                text[to++] = '-';
-            }
             int b = bytes[at + i] & 0xff;
-            text[to++] = DIGITS[2 * b];
-            text[to++] = DIGITS[2 * b + 1];
+            text[PLACES[i]] = DIGITS[2 * b];
+            text[PLACES[i] + 1] = DIGITS[2 * b + 1];
         }
+        text[8] = '-';
+        text[13] = '-';
+        text[18] = '-';
+        text[23] = '-';
         return text;
     }
 
