@@ -21,6 +21,8 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -120,6 +122,11 @@ class LeafReaderTest {
         event("'f0000000-0000-4000-8000-00000000000b'", "NULL", "1", "USD", "2026-12-01 12:00:00+00", "NULL", "'{}'");
         event("'00000000-0000-4000-8000-00000000000c'", "NULL", "1", "USD", "2027-01-01 00:00:00+00", "NULL", "'{}'");
         Instant cutoff = Instant.parse("2026-12-31T00:00:00Z");
+        assertInstanceOf(LedgerScan.class, log.logFor(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), 5004, cutoff));
+        assertSame(log, log.logFor(Instant.parse("2026-12-01T00:00:01Z"), Instant.parse("2026-12-01T00:00:02.2Z"), 5004, cutoff),
+                "1,200 events of 5,004 are checked through PostgreSQL's joins");
+        assertInstanceOf(LedgerScan.class, log.logFor(Instant.parse("2026-12-01T00:00:01Z"), Instant.parse("2026-12-01T00:00:02.3Z"), 5004, cutoff),
+                "1,300 events of 5,004 by the scan");
         LedgerScan scan;
         try (Connection c = pool.getConnection()) {
             scan = LedgerScan.read(c, 5004, cutoff);
