@@ -49,7 +49,7 @@ import java.util.UUID;
  * 1,000-event checkpoint (from scratch as issue 6 measured it, and as MerkleLog does it now: from the compact range
  * stored with the previous checkpoint), one ECDSA P-256 signature and verification by NoteSigner (Bouncy Castle) and
  * by Java's SunEC, 1,000 leaf hashes, inclusion proofs in a 1,000,000-leaf tree, then, over that many ledger events
- * with one budget line each in PostgreSQL: integration, verify-range beside a binary COPY of the same rows read and
+ * with one budget line each in PostgreSQL: integration, verify-range beside a binary COPY of the tables it reads, read and
  * dropped, verify-event, prove-inclusion and prove-consistency (from every leaf hash and from the stored nodes),
  * export and the offline bundle check. bench/run-merkle-bench.sh runs `openssl speed sha256` and
  * `openssl speed ecdsap256` first, the hashing and signing floors.
@@ -231,16 +231,22 @@ public final class MerkleBenchmark {
             report("verify-range over " + result.eventsChecked() + " events (" + result.checkpoints().size() + " checkpoints, passed="
                     + result.passed() + ")", verify, "s");
             cpu = cpu(cpuClock, "verify-range", cpu);
+            // Once more: the first call above also paid for compiling its code, as a CLI run does; this one is the steady state.
+            start = System.nanoTime();
+            result = new LedgerVerifier(store).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
+            report("verify-range again, its code compiled (passed=" + result.passed() + ")", (System.nanoTime() - start) / 1e9, "s");
+            cpu = cpu(cpuClock, "verify-range again", cpu);
             start = System.nanoTime();
             long copied;
             try (Connection c = pool.getConnection()) {
-                // The leaves joined with their events and budget lines in leaf order, as verify-range reads them, with nothing decoded.
-                copied = c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT l.*, e.*, line.* FROM merkle_leaves l"
-                        + " LEFT JOIN ledger_events e ON e.event_id = l.event_id LEFT JOIN ledger_event_lines line ON line.event_id = e.event_id"
-                        + " ORDER BY l.leaf_index, line.policy_id) TO STDOUT (FORMAT binary)",
-                        OutputStream.nullOutputStream());
+                // What verify-range reads: each of the three tables by one plain binary COPY, with nothing decoded.
+                copied = 0;
+                for (String table : List.of("SELECT leaf_index, event_id, leaf_hash FROM merkle_leaves", "SELECT event_id, policy_id, amount FROM ledger_event_lines",
+                        "SELECT event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at, resource, metadata FROM ledger_events")) {
+                    copied += c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + table + ") TO STDOUT (FORMAT binary)", OutputStream.nullOutputStream());
+                }
             }
-            report("floor: the rows verify-range reads, binary COPY read and dropped (" + copied + " rows)", (System.nanoTime() - start) / 1e9, "s");
+            report("floor: the rows verify-range reads, one binary COPY per table read and dropped (" + copied + " rows)", (System.nanoTime() - start) / 1e9, "s");
             cpu(cpuClock, "the COPY floor", cpu);
             LedgerVerifier verifier = new LedgerVerifier(store);
             UUID lastEvent = store.leaves(events - 1, events).get(0).eventId();

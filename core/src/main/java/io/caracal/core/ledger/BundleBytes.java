@@ -121,7 +121,7 @@ final class BundleBytes {
 
         /** A uuid in the 36-character form the leaf encodes. */
         byte[] uuidText() {
-            return LedgerLeaf.uuidText(fixed(16), 0);
+            return UuidText.of(fixed(16), 0);
         }
 
         /**
@@ -212,7 +212,7 @@ final class BundleBytes {
         /** Straight from the block, without copying its 16 bytes first. */
         @Override
         byte[] uuidText() {
-            return LedgerLeaf.uuidText(data, take(16));
+            return UuidText.of(data, take(16));
         }
 
         /** Passes the next {@code length} bytes; where they start. */

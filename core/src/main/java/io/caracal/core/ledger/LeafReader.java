@@ -1,16 +1,10 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.store.JsonMaps;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.PGCopyInputStream;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,24 +28,20 @@ import java.util.function.Consumer;
 final class LeafReader {
     /**
      * What each query here selects, in this order: the leaf's index, its event id and stored hash (null for a leaf
-     * being made), the event's own columns (null when the event is gone; amounts as text, since numeric(38,9) prints as
-     * the leaf writes it, with 9 decimals), then one budget line: a row per line, in policy order (uuid order is the
+     * being made), the event's own columns (null when the event is gone), then one budget line: a row per line, in policy order (uuid order is the
      * order of their text, which the leaf sorts by), and one row with a null line for an event without any. Joining the
      * lines in cost PostgreSQL 7.5 s at a million events where a sub-query per event cost 20 s (same busy machine).
      */
-    private static final String COLUMNS = "e.event_id, e.agent_id, e.hold_id, e.amount::text, e.currency, e.occurred_at, e.recorded_at,"
-            + " e.resource, e.metadata, line.policy_id, line.amount::text";
+    private static final String COLUMNS = "e.event_id, e.agent_id, e.hold_id, e.amount, e.currency, e.occurred_at, e.recorded_at,"
+            + " e.resource, e.metadata, line.policy_id, line.amount";
     private static final String LINES = " LEFT JOIN ledger_event_lines line ON line.event_id = e.event_id";
     private static final int FIELDS = 14;
     private static final int EVENT_FIELDS = 12;
     private static final int CHUNK = 4096;
     private static final int IN_FLIGHT = 4;
-    /** What starts a binary COPY stream, either way. */
-    static final byte[] COPY_SIGNATURE = "PGCOPY\n\377\r\n\0".getBytes(StandardCharsets.ISO_8859_1);
-    /** PostgreSQL counts time in microseconds from 2000-01-01. */
-    static final long POSTGRES_EPOCH_MICROS = 946_684_800_000_000L;
-    private static final ExecutorService WORKERS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
-        Thread thread = new Thread(task, "caracal-leaf-hashing");
+    /** One thread per core for the ledger's recomputing and checking: this reader's, {@link LedgerScan}'s and the verifier's. */
+    static final ExecutorService WORKERS = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), task -> {
+        Thread thread = new Thread(task, "caracal-ledger-worker");
         thread.setDaemon(true);
         return thread;
     });
@@ -87,14 +77,13 @@ final class LeafReader {
 
     private static void read(Connection c, String select, Consumer<Read> each) throws SQLException {
         ArrayDeque<CompletableFuture<List<Read>>> pending = new ArrayDeque<>();
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-                new PGCopyInputStream(c.unwrap(PGConnection.class), "COPY (" + select + ") TO STDOUT (FORMAT binary)"), 1 << 16))) {
-            header(in);
+        try {
+            CopyTuples tuples = CopyTuples.open(c, select, FIELDS);
             List<Raw> chunk = new ArrayList<>(CHUNK);
             Raw last = null;
-            byte[][] row;
-            while ((row = row(in)) != null) {
-                if (last != null && Arrays.equals(row[0], last.fields()[0])) {
+            CopyTuples.Tuple row;
+            while ((row = tuples.next()) != null) {
+                if (last != null && row.int64(0) == last.first().int64(0)) {
                     last.rows().add(row); // another budget line of the same leaf
                     continue;
                 }
@@ -110,15 +99,13 @@ final class LeafReader {
             while (!pending.isEmpty()) {
                 pending.poll().join().forEach(each);
             }
-        } catch (IOException e) {
-            throw new SQLException("cannot read the leaves: " + e.getMessage(), e);
         } finally {
             pending.forEach(f -> f.cancel(false));
         }
     }
 
-    /** One leaf's rows as COPY sent them: the first row's fields, and every row, each carrying one budget line (or none). */
-    private record Raw(byte[][] fields, List<byte[][]> rows) {
+    /** One leaf's rows as COPY sent them: a row per budget line (or one without any). */
+    private record Raw(CopyTuples.Tuple first, List<CopyTuples.Tuple> rows) {
     }
 
     private static void submit(ArrayDeque<CompletableFuture<List<Read>>> pending, List<Raw> chunk, Consumer<Read> each) {
@@ -128,95 +115,195 @@ final class LeafReader {
         }
     }
 
-    private static void header(DataInputStream in) throws IOException {
-        byte[] signature = new byte[COPY_SIGNATURE.length];
-        in.readFully(signature);
-        if (!Arrays.equals(signature, COPY_SIGNATURE)) {
-            throw new IOException("not a binary COPY stream");
-        }
-        in.readInt(); // flags: none that change the tuples
-        in.skipNBytes(in.readInt());
-    }
-
-    /** The next tuple's fields (null for SQL NULL), or null at the trailer. */
-    private static byte[][] row(DataInputStream in) throws IOException {
-        short count = in.readShort();
-        if (count == -1) {
-            return null;
-        }
-        if (count != FIELDS) {
-            throw new IOException("expected " + FIELDS + " columns, got " + count);
-        }
-        byte[][] fields = new byte[FIELDS][];
-        for (int i = 0; i < FIELDS; i++) {
-            int length = in.readInt();
-            if (length >= 0) {
-                fields[i] = new byte[length];
-                in.readFully(fields[i]);
-            }
-        }
-        return fields;
-    }
-
     private static Read leaf(Raw raw) {
-        byte[][] f = raw.fields();
-        long index = ByteBuffer.wrap(f[0]).getLong();
-        UUID eventId = uuid(f[1]);
-        if (f[3] == null) {
-            return new Read(index, eventId, f[2], null);
+        CopyTuples.Tuple f = raw.first();
+        long index = f.int64(0);
+        UUID eventId = f.uuid(1);
+        if (f.isNull(3)) {
+            return new Read(index, eventId, f.bytes(2), null);
         }
-        LedgerLeaf.Fields fields = new LedgerLeaf.Fields(LedgerLeaf.uuidText(f[3], 0), LedgerLeaf.uuidText(f[4], 0),
-                f[5] == null ? LedgerLeaf.NONE : LedgerLeaf.uuidText(f[5], 0), amount(f[6]), f[7], micros(f[8]), micros(f[9]), f[10], metadata(f[11]),
-                lines(raw.rows()));
-        return new Read(index, eventId, f[2], LedgerLeaf.hash(index, fields));
-    }
-
-    private static UUID uuid(byte[] sixteen) {
-        ByteBuffer bytes = ByteBuffer.wrap(sixteen);
-        return new UUID(bytes.getLong(), bytes.getLong());
-    }
-
-    /** numeric(38,9) as text already has the leaf's 9 decimals; anything else is normalized as LedgerLeaf does a BigDecimal. */
-    private static byte[] amount(byte[] text) {
-        int point = -1;
-        for (int i = 0; i < text.length; i++) {
-            if (text[i] == '.') {
-                point = i;
+        List<byte[]> lines = new ArrayList<>();
+        for (CopyTuples.Tuple row : raw.rows()) {
+            if (!row.isNull(EVENT_FIELDS)) {
+                lines.add(row.uuidText(EVENT_FIELDS));
+                lines.add(amount(row.bytes(EVENT_FIELDS + 1)));
             }
         }
-        if (point >= 0 && text.length - point - 1 == 9) {
-            return text;
+        return new Read(index, eventId, f.bytes(2), LedgerLeaf.hash(index, fields(f, 3, lines)));
+    }
+
+    /**
+     * The leaf's fields of the event whose columns, as {@link #COLUMNS} selects them up to its lines, start at
+     * {@code first}: what this reader and {@link LedgerScan} both decode PostgreSQL's bytes with.
+     */
+    static LedgerLeaf.Fields fields(CopyTuples.Tuple t, int first, List<byte[]> lines) {
+        return new LedgerLeaf.Fields(t.uuidText(first), t.uuidText(first + 1), t.isNull(first + 2) ? LedgerLeaf.NONE : t.uuidText(first + 2), amount(t.bytes(first + 3)), t.bytes(first + 4),
+                t.micros(first + 5), t.micros(first + 6), t.bytes(first + 7), metadata(t.bytes(first + 8)), lines);
+    }
+
+    /**
+     * An amount as the leaf writes it (plain, 9 decimals) from numeric's binary form: digit count, weight, sign and
+     * display scale (16 bits each), then base-10,000 digits, the first worth 10,000^weight. Printing numerics cost
+     * PostgreSQL a third of the budget lines' COPY. Anything but a non-negative number that 9 decimals hold exactly is
+     * normalized as LedgerLeaf does a BigDecimal (which refuses what would need rounding).
+     */
+    static byte[] amount(byte[] numeric) {
+        int count = u16(numeric, 0);
+        int weight = (short) u16(numeric, 2);
+        if (numeric.length != 8 + 2 * count || u16(numeric, 4) != 0) {
+            return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
         }
-        return new BigDecimal(new String(text, StandardCharsets.US_ASCII)).setScale(9, RoundingMode.UNNECESSARY).toPlainString()
-                .getBytes(StandardCharsets.US_ASCII);
+        for (int i = Math.max(weight + 4, 0); i < count; i++) {
+            if (digit(numeric, count, i) != 0) { // a 13th decimal or beyond
+                return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+            }
+        }
+        // At most 10 integer groups (numeric(38,9) has 29 integer digits), a point and 12 decimals.
+        byte[] text = new byte[4 * Math.max(weight + 1, 1) + 13];
+        int at;
+        if (weight < 0) {
+            text[0] = '0';
+            at = 1;
+        } else {
+            at = first(text, digit(numeric, count, 0));
+            for (int i = 1; i <= weight; i++) {
+                at = pad4(text, at, digit(numeric, count, i));
+            }
+        }
+        text[at++] = '.';
+        for (int i = weight + 1; i <= weight + 3; i++) {
+            at = pad4(text, at, i < 0 ? 0 : digit(numeric, count, i));
+        }
+        if (text[at - 3] != '0' || text[at - 2] != '0' || text[at - 1] != '0') {
+            return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+        }
+        return Arrays.copyOf(text, at - 3);
     }
 
-    private static long micros(byte[] timestamptz) {
-        return ByteBuffer.wrap(timestamptz).getLong() + POSTGRES_EPOCH_MICROS;
+    /** The numeric's value, for the cases {@link #amount} does not print itself. */
+    private static BigDecimal decimal(byte[] numeric) {
+        int count = u16(numeric, 0);
+        int sign = u16(numeric, 4);
+        if (sign != 0 && sign != 0x4000) {
+            throw new IllegalStateException("an amount is not a number (NaN or infinite)");
+        }
+        BigInteger unscaled = BigInteger.ZERO;
+        for (int i = 0; i < count; i++) {
+            unscaled = unscaled.multiply(BigInteger.valueOf(10_000)).add(BigInteger.valueOf(digit(numeric, count, i)));
+        }
+        BigDecimal value = new BigDecimal(unscaled, 4 * (count - 1 - (short) u16(numeric, 2)));
+        return sign == 0 ? value : value.negate();
     }
 
-    /** jsonb's binary form is a version byte (1) and the JSON text. */
-    private static List<byte[]> metadata(byte[] jsonb) {
+    private static int digit(byte[] numeric, int count, int i) {
+        return i < count ? u16(numeric, 8 + 2 * i) : 0;
+    }
+
+    /** Writes the group's four digits at {@code at}; returns where the next go. */
+    private static int pad4(byte[] text, int at, int digit) {
+        text[at] = (byte) ('0' + digit / 1000);
+        text[at + 1] = (byte) ('0' + digit / 100 % 10);
+        text[at + 2] = (byte) ('0' + digit / 10 % 10);
+        text[at + 3] = (byte) ('0' + digit % 10);
+        return at + 4;
+    }
+
+    /** Writes the leading group without its leading zeros (a lone 0 for none); returns where the next go. */
+    private static int first(byte[] text, int digit) {
+        int at = 0;
+        for (int unit = digit >= 1000 ? 1000 : digit >= 100 ? 100 : digit >= 10 ? 10 : 1; unit > 0; unit /= 10) {
+            text[at++] = (byte) ('0' + digit / unit % 10);
+        }
+        return at;
+    }
+
+    private static int u16(byte[] bytes, int at) {
+        return (bytes[at] & 0xff) << 8 | (bytes[at + 1] & 0xff);
+    }
+
+    /**
+     * jsonb's binary form is a version byte (1) and the JSON text. PostgreSQL prints an object of strings as
+     * {@code {"key": "value", ...}}; when all of it is ASCII and nothing is escaped, the pairs are cut straight from
+     * the bytes. Anything else goes through the JSON parser:
+     * a quarter of verify-range's decoding went to creating one per event.
+     */
+    static List<byte[]> metadata(byte[] jsonb) {
         if (jsonb[0] != 1) {
             throw new IllegalStateException("unknown jsonb version " + jsonb[0]);
         }
-        List<byte[]> pairs = new ArrayList<>();
+        List<byte[]> pairs = plainStrings(jsonb);
+        if (pairs != null) {
+            return pairs;
+        }
+        List<byte[]> parsed = new ArrayList<>();
         JsonMaps.read(new String(jsonb, 1, jsonb.length - 1, StandardCharsets.UTF_8)).forEach((key, value) -> {
-            pairs.add(key.getBytes(StandardCharsets.UTF_8));
-            pairs.add(value.getBytes(StandardCharsets.UTF_8));
+            parsed.add(key.getBytes(StandardCharsets.UTF_8));
+            parsed.add(value.getBytes(StandardCharsets.UTF_8));
         });
-        return pairs;
+        return parsed;
     }
 
-    /** The budget lines, policy and amount, from the rows of one leaf (a single row with a null policy when it has none). */
-    private static List<byte[]> lines(List<byte[][]> rows) {
+    /** The key-sorted pairs of an object of unescaped strings with ASCII keys, or null for any other JSON. */
+    private static List<byte[]> plainStrings(byte[] json) {
+        int at = skipSpaces(json, 1);
+        if (at >= json.length || json[at] != '{') {
+            return null;
+        }
         List<byte[]> pairs = new ArrayList<>();
-        for (byte[][] row : rows) {
-            if (row[EVENT_FIELDS] != null) {
-                pairs.add(LedgerLeaf.uuidText(row[EVENT_FIELDS], 0));
-                pairs.add(amount(row[EVENT_FIELDS + 1]));
+        at = skipSpaces(json, at + 1);
+        if (at < json.length && json[at] == '}') {
+            return skipSpaces(json, at + 1) == json.length ? pairs : null;
+        }
+        while (true) {
+            int keyStart = at + 1;
+            int keyEnd = stringEnd(json, at);
+            if (keyEnd < 0) {
+                return null;
+            }
+            at = skipSpaces(json, keyEnd + 1);
+            if (at >= json.length || json[at] != ':') {
+                return null;
+            }
+            at = skipSpaces(json, at + 1);
+            int valueEnd = stringEnd(json, at);
+            if (valueEnd < 0) {
+                return null;
+            }
+            pairs.add(Arrays.copyOfRange(json, keyStart, keyEnd));
+            pairs.add(Arrays.copyOfRange(json, at + 1, valueEnd));
+            at = skipSpaces(json, valueEnd + 1);
+            if (at < json.length && json[at] == ',') {
+                at = skipSpaces(json, at + 1);
+            } else if (at < json.length && json[at] == '}') {
+                // A repeated key is left to the parser, which keeps the last.
+                return skipSpaces(json, at + 1) == json.length && LedgerLeaf.sortPairs(pairs) ? pairs : null;
+            } else {
+                return null;
             }
         }
-        return pairs;
+    }
+
+    private static int skipSpaces(byte[] json, int at) {
+        while (at < json.length && (json[at] == ' ' || json[at] == '\n' || json[at] == '\t' || json[at] == '\r')) {
+            at++;
+        }
+        return at;
+    }
+
+    /** Where the string opening at {@code at} closes, or -1 when there is none there or it holds an escape or a byte outside printable ASCII. */
+    private static int stringEnd(byte[] json, int at) {
+        if (at >= json.length || json[at] != '"') {
+            return -1;
+        }
+        for (int i = at + 1; i < json.length; i++) {
+            byte b = json[i];
+            if (b == '"') {
+                return i;
+            }
+            if (b == '\\' || b < 0x20) {
+                return -1;
+            }
+        }
+        return -1;
     }
 }

@@ -26,7 +26,6 @@ public final class LedgerLeaf {
     /** A hold id or resource the event has none of. */
     static final byte[] NONE = {};
     private static final ThreadLocal<Out> BUFFER = ThreadLocal.withInitial(Out::new);
-    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private LedgerLeaf() {
     }
@@ -91,20 +90,6 @@ public final class LedgerLeaf {
         out.size = 0;
         write(index, fields, out);
         return Rfc6962.leafHash(out.buffer, out.size);
-    }
-
-    /** The 36-character form UUID.toString() gives, from the 16 big-endian bytes at {@code offset}. */
-    static byte[] uuidText(byte[] bytes, int offset) {
-        byte[] text = new byte[36];
-        int at = 0;
-        for (int i = 0; i < 16; i++) {
-            if (i == 4 || i == 6 || i == 8 || i == 10) {
-                text[at++] = '-';
-            }
-            text[at++] = HEX[(bytes[offset + i] >> 4) & 0xf];
-            text[at++] = HEX[bytes[offset + i] & 0xf];
-        }
-        return text;
     }
 
     /**

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -54,26 +56,44 @@ public final class LedgerVerifier {
         }
     }
 
+    /**
+     * Where a verification reads the log from: PostgreSQL's joins ({@link MerkleLogStore}), or one scan of each table
+     * joined in memory ({@link LedgerScan}).
+     */
+    interface Log {
+        /** The (sorted) indexes of the leaves whose events occurred in [from, to). */
+        List<Long> leafIndexesBetween(Instant from, Instant to);
+
+        /** Events that occurred in [from, to) and were recorded before {@code recordedBefore}, in no leaf, by id. */
+        List<UUID> eventsOutsideTheLog(Instant from, Instant to, Instant recordedBefore);
+
+        /** Leaves [from, to) as stored, in order, each with the hash of the ledger event at its index as that event is now. */
+        void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each);
+    }
+
     /** The checkpoints covering the events that occurred in [from, to), and events there that no checkpoint covers. */
     public Report verifyRange(Instant from, Instant to) {
-        List<Long> indexes = store.leafIndexesBetween(from, to);
         List<CheckpointRow> all = store.checkpoints();
+        if (all.isEmpty()) {
+            return new Report(List.of(), List.of(), 0);
+        }
+        CheckpointRow last = all.get(all.size() - 1);
+        Log log = store.logFor(from, to, last.treeSize(), last.createdAt());
+        List<Long> indexes = log.leafIndexesBetween(from, to);
         List<CheckpointRow> targets = all.stream().filter(c -> coversAny(c, indexes)).toList();
-        Report report = verify(targets, all);
+        Report report = verify(targets, all, log);
         List<Problem> problems = new ArrayList<>(report.problems());
-        if (!all.isEmpty()) {
-            // Only events recorded before the last signature should be in the log; later ones may still be on their way.
-            for (UUID inserted : store.eventsOutsideTheLog(from, to, all.get(all.size() - 1).createdAt())) {
-                problems.add(new Problem(inserted, null, all.get(all.size() - 1).batchId(),
-                        "is in the ledger but in none of the checkpoints signed after it was recorded: inserted after the fact"));
-            }
+        // Only events recorded before the last signature should be in the log; later ones may still be on their way.
+        for (UUID inserted : log.eventsOutsideTheLog(from, to, last.createdAt())) {
+            problems.add(new Problem(inserted, null, last.batchId(),
+                    "is in the ledger but in none of the checkpoints signed after it was recorded: inserted after the fact"));
         }
         return new Report(report.checkpoints(), problems, report.eventsChecked());
     }
 
     public Optional<Report> verifyBatch(UUID batchId) {
         List<CheckpointRow> all = store.checkpoints();
-        return all.stream().filter(c -> c.batchId().equals(batchId)).findFirst().map(c -> verify(List.of(c), all));
+        return all.stream().filter(c -> c.batchId().equals(batchId)).findFirst().map(c -> verify(List.of(c), all, store));
     }
 
     /** The event's leaf, its checkpoint, and an inclusion proof of the leaf in that checkpoint's tree. */
@@ -84,7 +104,7 @@ public final class LedgerVerifier {
         }
         List<CheckpointRow> all = store.checkpoints();
         List<CheckpointRow> covering = all.stream().filter(c -> index.get() >= c.firstLeaf() && index.get() < c.treeSize()).toList();
-        Report report = verify(covering, all);
+        Report report = verify(covering, all, store);
         if (covering.isEmpty()) {
             List<Problem> problems = new ArrayList<>(report.problems());
             problems.add(new Problem(eventId, index.get(), null, "is in the log but no checkpoint is signed over it yet"));
@@ -99,7 +119,7 @@ public final class LedgerVerifier {
      * A stored range that does not fold to its checkpoint's signed root is reported and not used: the leaves are then
      * recomputed from leaf 0. Every stored range passed on the way is compared with the recomputed one.
      */
-    private Report verify(List<CheckpointRow> targets, List<CheckpointRow> all) {
+    private Report verify(List<CheckpointRow> targets, List<CheckpointRow> all, Log log) {
         List<Problem> problems = new ArrayList<>();
         if (targets.isEmpty()) {
             return new Report(List.of(), problems, 0);
@@ -118,28 +138,37 @@ public final class LedgerVerifier {
         }
         Rebuild rebuild = new Rebuild(range, all, problems, store.storedRanges(range.size(), size),
                 targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet()));
-        store.forEachRecomputedLeaf(range.size(), size, rebuild::take);
+        // The signatures (a quarter of a millisecond each) are checked on the workers while this thread rebuilds the tree.
+        List<CompletableFuture<Signature>> signatures = targets.stream()
+                .map(checkpoint -> CompletableFuture.supplyAsync(() -> Signature.of(checkpoint, keys), LeafReader.WORKERS)).toList();
+        log.forEachRecomputedLeaf(range.size(), size, rebuild::take);
         Map<Long, byte[]> roots = rebuild.roots;
         List<CheckpointResult> results = new ArrayList<>();
-        for (CheckpointRow checkpoint : targets) {
-            String signature;
-            boolean rootMatches = false;
+        for (int i = 0; i < targets.size(); i++) {
+            CheckpointRow checkpoint = targets.get(i);
+            Signature signature = signatures.get(i).join();
+            byte[] root = roots.get(checkpoint.treeSize());
+            boolean rootMatches = signature.signedRoot() != null && root != null && MessageDigest.isEqual(root, signature.signedRoot());
+            if (!rootMatches && problems.stream().noneMatch(p -> checkpoint.batchId().equals(p.batchId()))) {
+                problems.add(new Problem(null, null, checkpoint.batchId(), "the log no longer has the root this checkpoint signed"));
+            }
+            results.add(new CheckpointResult(checkpoint, signature.verdict(), rootMatches));
+        }
+        return new Report(results, problems, rebuild.checked);
+    }
+
+    /** A checkpoint's signature checked: its verdict, and the root it signs (null when it cannot be read). */
+    private record Signature(String verdict, byte[] signedRoot) {
+        static Signature of(CheckpointRow checkpoint, List<NoteKey> keys) {
             try {
                 SignedNotes.Verified verified = SignedNotes.verify(checkpoint.note(), keys);
                 boolean sameFacts = verified.checkpoint().size() == checkpoint.treeSize()
                         && MessageDigest.isEqual(verified.checkpoint().root(), checkpoint.root());
-                signature = sameFacts ? "Valid" : "Invalid (the stored size or root differs from the signed note)";
-                byte[] root = roots.get(checkpoint.treeSize());
-                rootMatches = root != null && MessageDigest.isEqual(root, verified.checkpoint().root());
+                return new Signature(sameFacts ? "Valid" : "Invalid (the stored size or root differs from the signed note)", verified.checkpoint().root());
             } catch (InvalidCheckpointException e) {
-                signature = "Invalid (" + e.getMessage() + ")";
+                return new Signature("Invalid (" + e.getMessage() + ")", null);
             }
-            if (!rootMatches && problems.stream().noneMatch(p -> checkpoint.batchId().equals(p.batchId()))) {
-                problems.add(new Problem(null, null, checkpoint.batchId(), "the log no longer has the root this checkpoint signed"));
-            }
-            results.add(new CheckpointResult(checkpoint, signature, rootMatches));
         }
-        return new Report(results, problems, rebuild.checked);
     }
 
     /** The tree rebuilt from the ledger as it is now, leaf by leaf from {@code range}. */

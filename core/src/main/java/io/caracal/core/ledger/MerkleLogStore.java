@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * them. Only one integrator works at a time, whichever replica it runs in: it holds a transaction-scoped advisory
  * lock, so leaf indexes have no gaps and checkpoints no forks.
  */
-public final class MerkleLogStore {
+public final class MerkleLogStore implements LedgerVerifier.Log {
     private static final long INTEGRATOR_LOCK = 0x0CA2ACA1_0000_0003L;
     private static final int LEAVES_PER_FETCH = 20_000;
     private static final String CHECKPOINT_COLUMNS = "batch_id, first_leaf, tree_size, root_hash, key_id, signed_note, created_at";
@@ -311,7 +311,35 @@ public final class MerkleLogStore {
      * Leaves [from, to) as stored, in leaf order, each with the hash of the ledger event at its index as that event
      * is now, read by binary COPY and hashed on every core ({@link LeafReader}); memory stays bounded whatever the range.
      */
-    void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each) {
+    /**
+     * Where verify-range should read leaves [0, {@code size}) and the events of [from, to) from: one scan of each table
+     * joined in memory when the log fits and at least a quarter of it is to be checked (its first checkpoint covering
+     * the range may be far back, and PostgreSQL's join then costs more than the scans), else PostgreSQL's joins.
+     */
+    LedgerVerifier.Log logFor(Instant from, Instant to, long size, Instant recordedBefore) {
+        if (!LedgerScan.fits(size)) {
+            return this;
+        }
+        return db.transaction(c -> {
+            long quarter = (size + 3) / 4;
+            // Counting stops at a quarter: for the whole log, it reads a quarter of the table, not all of it.
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM (SELECT 1 FROM ledger_events WHERE occurred_at >= ? AND occurred_at < ? LIMIT ?) e")) {
+                Rows.setInstant(ps, 1, from);
+                Rows.setInstant(ps, 2, to);
+                ps.setLong(3, quarter);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) < quarter) {
+                        return this;
+                    }
+                }
+            }
+            return LedgerScan.read(c, size, recordedBefore);
+        });
+    }
+
+    @Override
+    public void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each) {
         db.transaction(c -> {
             LeafReader.leaves(c, from, to, each);
             return null;
@@ -330,6 +358,7 @@ public final class MerkleLogStore {
     }
 
     /** Leaf indexes of the events that occurred in [from, to). */
+    @Override
     public List<Long> leafIndexesBetween(Instant from, Instant to) {
         return db.transaction(c -> {
             List<Long> indexes = new ArrayList<>();
@@ -348,6 +377,7 @@ public final class MerkleLogStore {
     }
 
     /** Ledger events that occurred in [from, to) and recorded before {@code recordedBefore} but are in no leaf. */
+    @Override
     public List<UUID> eventsOutsideTheLog(Instant from, Instant to, Instant recordedBefore) {
         return db.transaction(c -> {
             List<UUID> ids = new ArrayList<>();
@@ -395,9 +425,9 @@ public final class MerkleLogStore {
     private static void copyLeaves(Connection c, List<LeafReader.Read> leaves, Instant now) throws SQLException {
         // The header (signature, flags, extension length), a tuple per leaf (field count, then each field's length and
         // bytes: 8, 16, 32 and 8), and the trailer.
-        ByteBuffer out = ByteBuffer.allocate(LeafReader.COPY_SIGNATURE.length + 8 + leaves.size() * (2 + 4 * 4 + 8 + 16 + 32 + 8) + 2);
-        out.put(LeafReader.COPY_SIGNATURE).putInt(0).putInt(0);
-        long integratedAt = ChronoUnit.MICROS.between(Instant.EPOCH, now) - LeafReader.POSTGRES_EPOCH_MICROS;
+        ByteBuffer out = ByteBuffer.allocate(CopyTuples.SIGNATURE.length + 8 + leaves.size() * (2 + 4 * 4 + 8 + 16 + 32 + 8) + 2);
+        out.put(CopyTuples.SIGNATURE).putInt(0).putInt(0);
+        long integratedAt = ChronoUnit.MICROS.between(Instant.EPOCH, now) - CopyTuples.POSTGRES_EPOCH_MICROS;
         for (LeafReader.Read leaf : leaves) {
             out.putShort((short) 4);
             out.putInt(8).putLong(leaf.index());

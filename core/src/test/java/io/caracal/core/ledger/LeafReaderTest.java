@@ -14,12 +14,15 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -99,6 +102,64 @@ class LeafReaderTest {
         List<LeafReader.Read> middle = new ArrayList<>();
         log.forEachRecomputedLeaf(2, 4, middle::add);
         assertEquals(List.of(2L, 3L), middle.stream().map(LeafReader.Read::index).toList());
+    }
+
+    /**
+     * The in-memory join of one scan per table ({@link LedgerScan}) against PostgreSQL's joins, on a tampered ledger: an
+     * edited amount, a deleted event, a lost leaf row (a gap), an added and a removed budget line, events in no leaf
+     * recorded before and after the cut-off, and rows whose physical order is not the log's (the first four events).
+     */
+    @Test
+    void scanningEachTableOnceRecomputesWhatPostgresJoinsDo() throws Exception {
+        new MerkleLog(log, "caracal-test", key, 1000, Duration.ofMinutes(5)).integrateAll();
+        List<MerkleLogStore.Leaf> jdbc = log.leaves(0, 5004);
+        sql("SET session_replication_role = replica; UPDATE ledger_events SET amount = amount + 1 WHERE event_id = '" + jdbc.get(10).eventId() + "';"
+                + " DELETE FROM ledger_events WHERE event_id = '" + jdbc.get(4100).eventId() + "';"
+                + " DELETE FROM merkle_leaves WHERE leaf_index = 3000;"
+                + " DELETE FROM ledger_event_lines WHERE event_id = '3c9e8a70-1234-4abc-9def-0123456789ab';"
+                + " INSERT INTO ledger_event_lines (event_id, policy_id, amount) VALUES ('" + jdbc.get(2000).eventId() + "', gen_random_uuid(), 3)");
+        event("'00000000-0000-4000-8000-00000000000a'", "NULL", "1", "USD", "2026-12-01 12:00:00+00", "NULL", "'{}'");
+        event("'f0000000-0000-4000-8000-00000000000b'", "NULL", "1", "USD", "2026-12-01 12:00:00+00", "NULL", "'{}'");
+        event("'00000000-0000-4000-8000-00000000000c'", "NULL", "1", "USD", "2027-01-01 00:00:00+00", "NULL", "'{}'");
+        Instant cutoff = Instant.parse("2026-12-31T00:00:00Z");
+        assertInstanceOf(LedgerScan.class, log.logFor(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), 5004, cutoff));
+        assertSame(log, log.logFor(Instant.parse("2026-12-01T00:00:01Z"), Instant.parse("2026-12-01T00:00:02.2Z"), 5004, cutoff),
+                "1,200 events of 5,004 are checked through PostgreSQL's joins");
+        assertInstanceOf(LedgerScan.class, log.logFor(Instant.parse("2026-12-01T00:00:01Z"), Instant.parse("2026-12-01T00:00:02.3Z"), 5004, cutoff),
+                "1,300 events of 5,004 by the scan");
+        LedgerScan scan;
+        try (Connection c = pool.getConnection()) {
+            scan = LedgerScan.read(c, 5004, cutoff);
+        }
+        for (long[] window : new long[][]{{0, 5004}, {0, 1}, {2, 4}, {2999, 3002}, {4099, 4101}, {5000, 6000}}) {
+            List<LeafReader.Read> joined = new ArrayList<>();
+            List<LeafReader.Read> scanned = new ArrayList<>();
+            log.forEachRecomputedLeaf(window[0], window[1], joined::add);
+            scan.forEachRecomputedLeaf(window[0], window[1], scanned::add);
+            assertEquals(joined.size(), scanned.size(), "leaves " + window[0] + " to " + window[1]);
+            for (int i = 0; i < joined.size(); i++) {
+                LeafReader.Read expected = joined.get(i);
+                LeafReader.Read actual = scanned.get(i);
+                assertEquals(expected.index(), actual.index());
+                assertEquals(expected.eventId(), actual.eventId());
+                assertArrayEquals(expected.storedHash(), actual.storedHash());
+                assertArrayEquals(expected.hash(), actual.hash(), "leaf " + expected.index());
+            }
+        }
+        List<LeafReader.Read> all = new ArrayList<>();
+        scan.forEachRecomputedLeaf(0, 5004, all::add);
+        assertEquals(5003, all.size(), "the lost leaf row is a gap");
+        assertEquals(List.of(4100L), all.stream().filter(LeafReader.Read::eventGone).map(LeafReader.Read::index).toList());
+        assertEquals(List.of(0L, 10L, 2000L), all.stream().filter(r -> !r.eventGone() && !java.util.Arrays.equals(r.hash(), r.storedHash()))
+                .map(LeafReader.Read::index).toList(), "the event without its line (the oldest: leaf 0), the edited amount, the added line");
+        for (Instant[] range : new Instant[][]{{Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")},
+                {Instant.parse("2026-12-01T00:00:01Z"), Instant.parse("2026-12-01T00:00:02.5Z")}, {Instant.parse("1999-01-01T00:00:00Z"), Instant.parse("2000-01-01T00:00:00Z")}}) {
+            assertEquals(log.leafIndexesBetween(range[0], range[1]), scan.leafIndexesBetween(range[0], range[1]));
+            assertEquals(log.eventsOutsideTheLog(range[0], range[1], cutoff), scan.eventsOutsideTheLog(range[0], range[1], cutoff));
+        }
+        assertEquals(java.util.Set.of(java.util.UUID.fromString("00000000-0000-4000-8000-00000000000a"), java.util.UUID.fromString("f0000000-0000-4000-8000-00000000000b"),
+                jdbc.get(3000).eventId()), java.util.Set.copyOf(scan.eventsOutsideTheLog(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), cutoff)),
+                "the two recorded before the cut-off, and the one whose leaf row was lost");
     }
 
     private void event(String id, String hold, String amount, String currency, String at, String resource, String metadata) throws Exception {
