@@ -1,5 +1,7 @@
 package io.caracal.core.ledger;
 
+import io.caracal.core.merkle.Rfc6962;
+
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 
 /**
  * The first {@code size} leaves of the log and the ledger events and budget lines they name, read by one plain binary
@@ -29,6 +30,9 @@ final class LedgerScan implements LedgerVerifier.Log {
     private static final int EVENT_FIELDS = 9;
     private static final int CHUNK = 4096;
     private static final int IN_FLIGHT = 4;
+    /** Blocks of 2^8 leaves whose roots are computed on every core, so that the tree is rebuilt from them, not leaf by leaf. */
+    private static final int BLOCK_HEIGHT = 8;
+    private static final int BLOCK = 1 << BLOCK_HEIGHT;
 
     private final int size;
     private final Instant recordedBefore;
@@ -42,6 +46,8 @@ final class LedgerScan implements LedgerVerifier.Log {
     private volatile boolean indexed;
     private final Lines lines;
     private final List<Unlogged> unlogged = new ArrayList<>();
+    /** Each block's root, where all its leaves are present and their events hash as stored; null elsewhere. */
+    private final byte[][] blockRoots;
 
     private record Unlogged(UUID eventId, long occurredMicros) {
     }
@@ -56,6 +62,7 @@ final class LedgerScan implements LedgerVerifier.Log {
         present = new boolean[size];
         found = new boolean[size];
         lines = new Lines(size);
+        blockRoots = new byte[size / BLOCK][];
     }
 
     /** Whether a scan of {@code size} leaves fits in half of what this JVM may allocate. */
@@ -75,6 +82,7 @@ final class LedgerScan implements LedgerVerifier.Log {
         scan.readLeaves(c);
         scan.readLines(c);
         scan.readEvents(c);
+        scan.rootBlocks();
         return scan;
     }
 
@@ -183,13 +191,51 @@ final class LedgerScan implements LedgerVerifier.Log {
                 .toList();
     }
 
+    /** Computes the roots of the blocks that hold only leaves as stored, a share of the blocks per worker. */
+    private void rootBlocks() {
+        int workers = Runtime.getRuntime().availableProcessors();
+        List<CompletableFuture<Void>> shares = new ArrayList<>();
+        for (int share = 0; share < workers; share++) {
+            int first = share;
+            shares.add(CompletableFuture.runAsync(() -> {
+                for (int block = first; block < blockRoots.length; block += workers) {
+                    blockRoots[block] = blockRoot(block);
+                }
+            }, LeafReader.WORKERS));
+        }
+        shares.forEach(CompletableFuture::join);
+    }
+
+    private byte[] blockRoot(int block) {
+        byte[][] level = new byte[BLOCK][];
+        for (int i = 0; i < BLOCK; i++) {
+            int slot = block * BLOCK + i;
+            if (!present[slot] || !found[slot] || !Arrays.equals(recomputed, HASH * slot, HASH * slot + HASH, stored, HASH * slot, HASH * slot + HASH)) {
+                return null;
+            }
+            level[i] = Arrays.copyOfRange(recomputed, HASH * slot, HASH * slot + HASH);
+        }
+        for (int width = BLOCK; width > 1; width /= 2) {
+            for (int i = 0; i < width / 2; i++) {
+                level[i] = Rfc6962.nodeHash(level[2 * i], level[2 * i + 1]);
+            }
+        }
+        return level[0];
+    }
+
     @Override
-    public void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each) {
-        for (int slot = (int) Math.max(from, 0); slot < Math.min(to, size); slot++) {
+    public void forEachRecomputedLeaf(long from, long to, LedgerVerifier.Leaves each) {
+        int end = (int) Math.min(to, size);
+        for (int slot = (int) Math.max(from, 0); slot < end; ) {
+            if (slot % BLOCK == 0 && slot + BLOCK <= end && blockRoots[slot / BLOCK] != null && each.takeSubtree(slot, BLOCK_HEIGHT, blockRoots[slot / BLOCK])) {
+                slot += BLOCK;
+                continue;
+            }
             if (present[slot]) {
-                each.accept(new LeafReader.Read(slot, new UUID(ids[2 * slot], ids[2 * slot + 1]), Arrays.copyOfRange(stored, HASH * slot, HASH * slot + HASH),
+                each.take(new LeafReader.Read(slot, new UUID(ids[2 * slot], ids[2 * slot + 1]), Arrays.copyOfRange(stored, HASH * slot, HASH * slot + HASH),
                         found[slot] ? Arrays.copyOfRange(recomputed, HASH * slot, HASH * slot + HASH) : null));
             }
+            slot++;
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -68,7 +68,21 @@ public final class LedgerVerifier {
         List<UUID> eventsOutsideTheLog(Instant from, Instant to, Instant recordedBefore);
 
         /** Leaves [from, to) as stored, in order, each with the hash of the ledger event at its index as that event is now. */
-        void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each);
+        void forEachRecomputedLeaf(long from, long to, Leaves each);
+    }
+
+    /** Where a {@link Log} hands its leaves to, in order. */
+    @FunctionalInterface
+    interface Leaves {
+        void take(LeafReader.Read leaf);
+
+        /**
+         * Offers, in place of its leaves, the root of the perfect subtree of 2^{@code height} leaves from {@code first},
+         * all present, each event's hash as stored; false when the leaves must come one by one.
+         */
+        default boolean takeSubtree(long first, int height, byte[] root) {
+            return false;
+        }
     }
 
     /** The checkpoints covering the events that occurred in [from, to), and events there that no checkpoint covers. */
@@ -78,7 +92,12 @@ public final class LedgerVerifier {
             return new Report(List.of(), List.of(), 0);
         }
         CheckpointRow last = all.get(all.size() - 1);
-        Log log = store.logFor(from, to, last.treeSize(), last.createdAt());
+        return verifyRange(from, to, all, store.logFor(from, to, last.treeSize(), last.createdAt()));
+    }
+
+    /** {@link #verifyRange(Instant, Instant)} reading {@code log}, given every checkpoint (at least one). */
+    Report verifyRange(Instant from, Instant to, List<CheckpointRow> all, Log log) {
+        CheckpointRow last = all.get(all.size() - 1);
         List<Long> indexes = log.leafIndexesBetween(from, to);
         List<CheckpointRow> targets = all.stream().filter(c -> coversAny(c, indexes)).toList();
         Report report = verify(targets, all, log);
@@ -141,7 +160,7 @@ public final class LedgerVerifier {
         // The signatures (a quarter of a millisecond each) are checked on the workers while this thread rebuilds the tree.
         List<CompletableFuture<Signature>> signatures = targets.stream()
                 .map(checkpoint -> CompletableFuture.supplyAsync(() -> Signature.of(checkpoint, keys), LeafReader.WORKERS)).toList();
-        log.forEachRecomputedLeaf(range.size(), size, rebuild::take);
+        log.forEachRecomputedLeaf(range.size(), size, rebuild);
         Map<Long, byte[]> roots = rebuild.roots;
         List<CheckpointResult> results = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
@@ -171,8 +190,8 @@ public final class LedgerVerifier {
         }
     }
 
-    /** The tree rebuilt from the ledger as it is now, leaf by leaf from {@code range}. */
-    private static final class Rebuild {
+    /** The tree rebuilt from the ledger as it is now, leaf by leaf (or subtree by subtree) from {@code range}. */
+    private static final class Rebuild implements Leaves {
         private final CompactRange range;
         private final List<CheckpointRow> all;
         private final List<Problem> problems;
@@ -182,15 +201,33 @@ public final class LedgerVerifier {
         private long checked;
         private boolean gap;
 
+        /** The sizes at which the tree is checked: a subtree cannot be taken across one. */
+        private final TreeSet<Long> stops = new TreeSet<>();
+
         private Rebuild(CompactRange range, List<CheckpointRow> all, List<Problem> problems, Map<Long, byte[]> storedRanges, Set<Long> targetSizes) {
             this.range = range;
             this.all = all;
             this.problems = problems;
             this.storedRanges = storedRanges;
             this.targetSizes = targetSizes;
+            stops.addAll(storedRanges.keySet());
+            stops.addAll(targetSizes);
         }
 
-        void take(LeafReader.Read leaf) {
+        @Override
+        public boolean takeSubtree(long first, int height, byte[] root) {
+            long end = first + (1L << height);
+            if (gap || first != range.size() || (first & ((1L << height) - 1)) != 0 || !stops.subSet(first, false, end, false).isEmpty()) {
+                return false;
+            }
+            range.appendSubtree(root, height);
+            checked += 1L << height;
+            check();
+            return true;
+        }
+
+        @Override
+        public void take(LeafReader.Read leaf) {
             if (gap) {
                 return;
             }
@@ -208,6 +245,11 @@ public final class LedgerVerifier {
             }
             range.append(hash);
             checked++;
+            check();
+        }
+
+        /** The stored range and the root due at the tree's size now, if any. */
+        private void check() {
             byte[] stored = storedRanges.get(range.size());
             if (stored != null && !MessageDigest.isEqual(stored, range.encoded())) {
                 problems.add(new Problem(null, null, batchOf(all, range.size() - 1), "its stored compact range was altered: it differs from the log's"));

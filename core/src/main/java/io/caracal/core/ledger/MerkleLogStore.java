@@ -339,9 +339,9 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
     }
 
     @Override
-    public void forEachRecomputedLeaf(long from, long to, Consumer<LeafReader.Read> each) {
+    public void forEachRecomputedLeaf(long from, long to, LedgerVerifier.Leaves each) {
         db.transaction(c -> {
-            LeafReader.leaves(c, from, to, each);
+            LeafReader.leaves(c, from, to, each::take);
             return null;
         });
     }

@@ -1,6 +1,7 @@
 package io.caracal.core.ledger;
 
 import io.caracal.core.keys.PemKeys;
+import io.caracal.core.merkle.MerkleTree;
 import io.caracal.core.store.Database;
 import io.caracal.testing.TestDatabase;
 import com.zaxxer.hikari.HikariDataSource;
@@ -21,6 +22,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -68,7 +70,7 @@ class LeafReaderTest {
     }
 
     @Test
-    void integratesTheLeavesTheJdbcPathEncodes() {
+    void integratesTheLeavesTheJdbcPathEncodes() throws Exception {
         MerkleLog.Run run = new MerkleLog(log, "caracal-test", key, 1000, Duration.ofMinutes(5)).integrateAll();
         assertEquals(5004, run.appended());
         List<MerkleLogStore.Leaf> leaves = log.leaves(0, 5004);
@@ -77,6 +79,29 @@ class LeafReaderTest {
                     "leaf " + leaf.index() + " " + leaf.event() + " as JDBC encodes it: " + HexFormat.of().formatHex(LedgerLeaf.encode(leaf.index(), leaf.event())));
         }
         assertTrue(new LedgerVerifier(log).verifyRange(java.time.Instant.EPOCH, java.time.Instant.parse("2100-01-01T00:00:00Z")).passed());
+        // The scan hands over each clean block of 256 leaves as its root: 19 blocks, and the 140 leaves after them.
+        LedgerScan scan;
+        try (Connection c = pool.getConnection()) {
+            scan = LedgerScan.read(c, 5004, Instant.now());
+        }
+        int[] counts = new int[2];
+        scan.forEachRecomputedLeaf(0, 5004, new LedgerVerifier.Leaves() {
+            @Override
+            public void take(LeafReader.Read leaf) {
+                counts[0]++;
+            }
+
+            @Override
+            public boolean takeSubtree(long first, int height, byte[] root) {
+                MerkleTree block = new MerkleTree();
+                leaves.subList((int) first, (int) first + (1 << height)).forEach(leaf -> block.append(leaf.storedHash()));
+                assertArrayEquals(block.root(1 << height), root, "the block from leaf " + first);
+                counts[1]++;
+                return true;
+            }
+        });
+        assertEquals(140, counts[0]);
+        assertEquals(19, counts[1]);
     }
 
     @Test
@@ -152,6 +177,20 @@ class LeafReaderTest {
         assertEquals(List.of(4100L), all.stream().filter(LeafReader.Read::eventGone).map(LeafReader.Read::index).toList());
         assertEquals(List.of(0L, 10L, 2000L), all.stream().filter(r -> !r.eventGone() && !java.util.Arrays.equals(r.hash(), r.storedHash()))
                 .map(LeafReader.Read::index).toList(), "the event without its line (the oldest: leaf 0), the edited amount, the added line");
+        // The whole verification, through the scan and through PostgreSQL's joins, tells the same story.
+        List<MerkleLogStore.CheckpointRow> checkpoints = log.checkpoints();
+        LedgerScan signedScan;
+        try (Connection c = pool.getConnection()) {
+            signedScan = LedgerScan.read(c, 5004, checkpoints.get(checkpoints.size() - 1).createdAt());
+        }
+        LedgerVerifier verifier = new LedgerVerifier(log);
+        LedgerVerifier.Report joinedReport = verifier.verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), checkpoints, log);
+        LedgerVerifier.Report scannedReport = verifier.verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"), checkpoints, signedScan);
+        assertFalse(scannedReport.passed());
+        assertEquals(joinedReport.problems(), scannedReport.problems());
+        assertEquals(joinedReport.eventsChecked(), scannedReport.eventsChecked());
+        assertEquals(joinedReport.checkpoints().stream().map(r -> r.checkpoint().batchId() + " " + r.signature() + " " + r.rootMatches()).toList(),
+                scannedReport.checkpoints().stream().map(r -> r.checkpoint().batchId() + " " + r.signature() + " " + r.rootMatches()).toList());
         for (Instant[] range : new Instant[][]{{Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z")},
                 {Instant.parse("2026-12-01T00:00:01Z"), Instant.parse("2026-12-01T00:00:02.5Z")}, {Instant.parse("1999-01-01T00:00:00Z"), Instant.parse("2000-01-01T00:00:00Z")}}) {
             assertEquals(log.leafIndexesBetween(range[0], range[1]), scan.leafIndexesBetween(range[0], range[1]));
