@@ -86,7 +86,8 @@ public final class PipelineBenchmark {
                 // Untimed: the consumers join their group and the JIT compiles the path before round 1 is measured.
                 Timed warmUp = pipeline(cpu, db, admin, kafka.bootstrapServers(), events(agents, WARM_UP, random), WARM_UP);
                 System.out.printf("warm-up: %d events in %.3f s%n", WARM_UP, warmUp.seconds());
-                System.out.printf("%-6s %-34s %10s %12s %12s %12s%n", "round", "what", "events", "seconds", "events/s", "CPU seconds");
+                System.out.printf("%-6s %-34s %10s %12s %12s %12s %12s%n", "round", "what", "events", "seconds", "events/s", "CPU seconds",
+                        "of which PG");
                 for (int round = 1; round <= rounds; round++) {
                     List<MeteringEvent> batch = events(agents, events, random);
                     Timed copy = copy(cpu, db, batch, round);
@@ -103,15 +104,21 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Wall and CPU seconds of one timed step. */
-    private record Timed(double seconds, double cpu) {
-        static Timed since(long start, double cpuAtStart, ProcessTreeCpu cpu) {
-            return new Timed((System.nanoTime() - start) / 1e9, cpu.seconds() - cpuAtStart);
+    /** Wall and CPU seconds of one timed step, and how many of the CPU seconds were PostgreSQL's. */
+    private record Timed(double seconds, double cpu, double postgresCpu) {
+        static Timed since(long start, double[] cpuAtStart, ProcessTreeCpu cpu) {
+            double[] now = cpuNow(cpu);
+            return new Timed((System.nanoTime() - start) / 1e9, now[0] - cpuAtStart[0], now[1] - cpuAtStart[1]);
         }
     }
 
+    private static double[] cpuNow(ProcessTreeCpu cpu) {
+        return new double[]{cpu.seconds(), cpu.postgresSeconds()};
+    }
+
     private static void report(int round, String what, int events, Timed timed) {
-        System.out.printf("%-6d %-34s %10d %12.3f %12.0f %12.2f%n", round, what, events, timed.seconds(), events / timed.seconds(), timed.cpu());
+        System.out.printf("%-6d %-34s %10d %12.3f %12.0f %12.2f %12.2f%n", round, what, events, timed.seconds(), events / timed.seconds(), timed.cpu(),
+                timed.postgresCpu());
     }
 
     private static void ratio(int round, String what, Timed step, Timed copy) {
@@ -141,7 +148,7 @@ public final class PipelineBenchmark {
         }
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE " + table + " (LIKE ledger_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
-            double cpuAtStart = cpu.seconds();
+            double[] cpuAtStart = cpuNow(cpu);
             long start = System.nanoTime();
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (event_id, agent_id, hold_id, amount, currency, occurred_at,"
                     + " recorded_at, resource, metadata) FROM STDIN", new StringReader(text.toString()));
@@ -158,7 +165,7 @@ public final class PipelineBenchmark {
             Thread.sleep(20);
         }
         produce(bootstrap, events);
-        double cpuAtStart = cpu.seconds();
+        double[] cpuAtStart = cpuNow(cpu);
         long start = System.nanoTime();
         ids.forEach(consumers::resume);
         return committed(cpu, db, admin, start, cpuAtStart, expectedRows);
@@ -171,7 +178,7 @@ public final class PipelineBenchmark {
      */
     private static Timed pipeline(ProcessTreeCpu cpu, DataSource db, Admin admin, String bootstrap, List<MeteringEvent> events,
                                   long expectedRows) throws Exception {
-        double cpuAtStart = cpu.seconds();
+        double[] cpuAtStart = cpuNow(cpu);
         long start = System.nanoTime();
         produce(bootstrap, events);
         return committed(cpu, db, admin, start, cpuAtStart, expectedRows);
@@ -187,7 +194,7 @@ public final class PipelineBenchmark {
     }
 
     /** Wall and CPU seconds from {@code start} until the ledger group's committed offsets reach the topic's end, then the rows are checked. */
-    private static Timed committed(ProcessTreeCpu cpu, DataSource db, Admin admin, long start, double cpuAtStart, long expectedRows)
+    private static Timed committed(ProcessTreeCpu cpu, DataSource db, Admin admin, long start, double[] cpuAtStart, long expectedRows)
             throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(List.of(Topics.METERING)).allTopicNames().get().get(Topics.METERING).partitions()
