@@ -15,9 +15,7 @@ import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Requires;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
-import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /** The audit consumer in a container: every event topic (not the dead-letter queue), offsets committed after the audit commit. */
 @Requires(property = "caracal.consumers.audit-logger.enabled", value = "true")
@@ -32,7 +30,7 @@ public class AuditListener {
     }
 
     @Topic({Topics.METERING, Topics.POLICY_DECISIONS, Topics.AGENT_LIFECYCLE, Topics.POLICY_CHANGES})
-    void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+    void receive(ConsumerRecords<String, byte[]> records, Consumer<?, ?> consumer) {
         KafkaBatches.handle(records, consumer, runner);
     }
 }

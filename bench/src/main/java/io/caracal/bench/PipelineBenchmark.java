@@ -46,11 +46,19 @@ import java.util.UUID;
  * PostgreSQL COPY of the same rows into a table shaped like the ledger (the floor: no Kafka, no validation, no
  * idempotency checks), in the same run on the same embedded PostgreSQL. Each round also times the consumer alone:
  * the events are produced while the ledger's consumers are paused, and the clock runs from their resumption until
- * every offset is committed (Kafka to committed ledger rows, without the producer's share).
+ * every offset is committed (Kafka to committed ledger rows, without the producer's share). Beside each time, the CPU
+ * seconds this JVM (consumers and the embedded broker) and PostgreSQL used meanwhile: on a shared machine a step's
+ * CPU varies much less than its wall time.
  * Usage: bench/run-pipeline-bench.sh [events per round] [rounds]
  */
 public final class PipelineBenchmark {
     private static final int WARM_UP = 20_000;
+    /**
+     * Metering events are keyed by agent, so the agents decide how the events spread over the three partitions and
+     * their three consumers. With 10 agents (random ids, so a different spread every run) one run split 100,000 events
+     * 10,000 / 40,000 / 50,000, and the busiest consumer set the time; with 300 each partition holds about a third.
+     */
+    private static final int AGENTS = 300;
 
     private PipelineBenchmark() {
     }
@@ -61,6 +69,7 @@ public final class PipelineBenchmark {
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startTemporary(); EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start();
              Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             postgres.createDatabase("bench");
+            ProcessTreeCpu cpu = new ProcessTreeCpu(postgres.port());
             io.caracal.core.event.KafkaTopics.ensure(admin, Topics.ALL, io.caracal.core.event.KafkaTopics.Spec.partitions(3));
             Map<String, Object> properties = new HashMap<>();
             // The ledger consumer runs one consumer per partition.
@@ -76,32 +85,50 @@ public final class PipelineBenchmark {
                 ledger.getBean(SchemaMigrator.class).migrate();
                 DataSource db = ledger.getBean(DataSource.class);
                 List<Agent> agents = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
+                for (int i = 0; i < AGENTS; i++) {
                     agents.add(ledger.getBean(AgentStore.class).create(new AgentDraft("bench-" + i, "", "bench@example.com", null, Map.of())));
                 }
                 Random random = new Random(42);
                 // Untimed: the consumers join their group and the JIT compiles the path before round 1 is measured.
-                double warmUp = pipeline(db, admin, kafka.bootstrapServers(), events(agents, WARM_UP, random), WARM_UP);
-                System.out.printf("warm-up: %d events in %.3f s%n", WARM_UP, warmUp);
-                System.out.printf("%-6s %-34s %10s %12s %12s%n", "round", "what", "events", "seconds", "events/s");
+                Timed warmUp = pipeline(cpu, db, admin, kafka.bootstrapServers(), events(agents, WARM_UP, random), WARM_UP);
+                System.out.printf("warm-up: %d events in %.3f s%n", WARM_UP, warmUp.seconds());
+                System.out.printf("%-6s %-34s %10s %12s %12s %12s %12s%n", "round", "what", "events", "seconds", "events/s", "CPU seconds",
+                        "of which PG");
                 for (int round = 1; round <= rounds; round++) {
                     List<MeteringEvent> batch = events(agents, events, random);
-                    double copy = copy(db, batch, round);
+                    Timed copy = copy(cpu, db, batch, round);
                     report(round, "PostgreSQL COPY (floor)", events, copy);
-                    double pipeline = pipeline(db, admin, kafka.bootstrapServers(), batch, WARM_UP + (long) events * (2 * round - 1));
+                    Timed pipeline = pipeline(cpu, db, admin, kafka.bootstrapServers(), batch, WARM_UP + (long) events * (2 * round - 1));
                     report(round, "produce -> ledger rows committed", events, pipeline);
-                    System.out.printf("%-6d %-34s %10s %12s %11.1fx%n", round, "end to end time / COPY time", "", "", pipeline / copy);
-                    double drain = drain(ledger.getBean(ConsumerRegistry.class), db, admin, kafka.bootstrapServers(), events(agents, events, random),
-                            WARM_UP + (long) events * 2 * round);
+                    ratio(round, "end to end / COPY", pipeline, copy);
+                    Timed drain = drain(cpu, ledger.getBean(ConsumerRegistry.class), db, admin, kafka.bootstrapServers(),
+                            events(agents, events, random), WARM_UP + (long) events * 2 * round);
                     report(round, "Kafka -> ledger rows committed", events, drain);
-                    System.out.printf("%-6d %-34s %10s %12s %11.1fx%n", round, "consumer time / COPY time", "", "", drain / copy);
+                    ratio(round, "consumer / COPY", drain, copy);
                 }
             }
         }
     }
 
-    private static void report(int round, String what, int events, double seconds) {
-        System.out.printf("%-6d %-34s %10d %12.3f %12.0f%n", round, what, events, seconds, events / seconds);
+    /** Wall and CPU seconds of one timed step, and how many of the CPU seconds were PostgreSQL's. */
+    private record Timed(double seconds, double cpu, double postgresCpu) {
+        static Timed since(long start, double[] cpuAtStart, ProcessTreeCpu cpu) {
+            double[] now = cpuNow(cpu);
+            return new Timed((System.nanoTime() - start) / 1e9, now[0] - cpuAtStart[0], now[1] - cpuAtStart[1]);
+        }
+    }
+
+    private static double[] cpuNow(ProcessTreeCpu cpu) {
+        return new double[]{cpu.seconds(), cpu.postgresSeconds()};
+    }
+
+    private static void report(int round, String what, int events, Timed timed) {
+        System.out.printf("%-6d %-34s %10d %12.3f %12.0f %12.2f %12.2f%n", round, what, events, timed.seconds(), events / timed.seconds(), timed.cpu(),
+                timed.postgresCpu());
+    }
+
+    private static void ratio(int round, String what, Timed step, Timed copy) {
+        System.out.printf("%-6d %-34s %10s %12s %11.1fx %11.1fx%n", round, what, "", "", step.seconds() / copy.seconds(), step.cpu() / copy.cpu());
     }
 
     private static List<MeteringEvent> events(List<Agent> agents, int count, Random random) {
@@ -116,7 +143,7 @@ public final class PipelineBenchmark {
     }
 
     /** The same rows, as text COPY into a fresh table with the ledger's columns, keys and checks. */
-    private static double copy(DataSource db, List<MeteringEvent> events, int round) throws Exception {
+    private static Timed copy(ProcessTreeCpu cpu, DataSource db, List<MeteringEvent> events, int round) throws Exception {
         String table = "ledger_copy_" + round;
         StringBuilder text = new StringBuilder(events.size() * 200);
         Instant recorded = Instant.now();
@@ -127,25 +154,27 @@ public final class PipelineBenchmark {
         }
         try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE " + table + " (LIKE ledger_events INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING INDEXES)");
+            double[] cpuAtStart = cpuNow(cpu);
             long start = System.nanoTime();
             c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (event_id, agent_id, hold_id, amount, currency, occurred_at,"
                     + " recorded_at, resource, metadata) FROM STDIN", new StringReader(text.toString()));
-            return (System.nanoTime() - start) / 1e9;
+            return Timed.since(start, cpuAtStart, cpu);
         }
     }
 
     /** From the ledger consumers' resumption, the topic already holding every event, until they have committed them all. */
-    private static double drain(ConsumerRegistry consumers, DataSource db, Admin admin, String bootstrap, List<MeteringEvent> events,
-                                long expectedRows) throws Exception {
+    private static Timed drain(ProcessTreeCpu cpu, ConsumerRegistry consumers, DataSource db, Admin admin, String bootstrap,
+                               List<MeteringEvent> events, long expectedRows) throws Exception {
         Set<String> ids = consumers.getConsumerIds();
         ids.forEach(consumers::pause);
         while (!ids.stream().allMatch(consumers::isPaused)) {
             Thread.sleep(20);
         }
         produce(bootstrap, events);
+        double[] cpuAtStart = cpuNow(cpu);
         long start = System.nanoTime();
         ids.forEach(consumers::resume);
-        return committed(db, admin, start, expectedRows);
+        return committed(cpu, db, admin, start, cpuAtStart, expectedRows);
     }
 
     /**
@@ -153,10 +182,12 @@ public final class PipelineBenchmark {
      * after the ledger transaction, so then every row is committed (counted once at the end, to be sure). Asking Kafka
      * rather than counting rows every few milliseconds keeps the measurement from scanning the table it measures.
      */
-    private static double pipeline(DataSource db, Admin admin, String bootstrap, List<MeteringEvent> events, long expectedRows) throws Exception {
+    private static Timed pipeline(ProcessTreeCpu cpu, DataSource db, Admin admin, String bootstrap, List<MeteringEvent> events,
+                                  long expectedRows) throws Exception {
+        double[] cpuAtStart = cpuNow(cpu);
         long start = System.nanoTime();
         produce(bootstrap, events);
-        return committed(db, admin, start, expectedRows);
+        return committed(cpu, db, admin, start, cpuAtStart, expectedRows);
     }
 
     private static void produce(String bootstrap, List<MeteringEvent> events) {
@@ -168,8 +199,9 @@ public final class PipelineBenchmark {
         }
     }
 
-    /** Seconds from {@code start} until the ledger group's committed offsets reach the topic's end, then the rows are checked. */
-    private static double committed(DataSource db, Admin admin, long start, long expectedRows) throws Exception {
+    /** Wall and CPU seconds from {@code start} until the ledger group's committed offsets reach the topic's end, then the rows are checked. */
+    private static Timed committed(ProcessTreeCpu cpu, DataSource db, Admin admin, long start, double[] cpuAtStart, long expectedRows)
+            throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         admin.describeTopics(List.of(Topics.METERING)).allTopicNames().get().get(Topics.METERING).partitions()
                 .forEach(p -> latest.put(new TopicPartition(Topics.METERING, p.partition()), OffsetSpec.latest()));
@@ -177,7 +209,7 @@ public final class PipelineBenchmark {
         while (!caughtUp(admin, ends)) {
             Thread.sleep(20);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Timed timed = Timed.since(start, cpuAtStart, cpu);
         try (Connection c = db.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM ledger_events")) {
             rs.next();
@@ -185,7 +217,7 @@ public final class PipelineBenchmark {
                 throw new IllegalStateException("the ledger holds " + rs.getLong(1) + " events, expected " + expectedRows);
             }
         }
-        return seconds;
+        return timed;
     }
 
     private static boolean caughtUp(Admin admin, Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends) throws Exception {

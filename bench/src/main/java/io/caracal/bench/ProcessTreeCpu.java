@@ -24,7 +24,16 @@ final class ProcessTreeCpu {
     }
 
     double seconds() {
-        long self = ProcessHandle.current().pid();
+        return seconds(true);
+    }
+
+    /** CPU seconds used so far by PostgreSQL alone. */
+    double postgresSeconds() {
+        return seconds(false);
+    }
+
+    private double seconds(boolean withThisJvm) {
+        long self = withThisJvm ? ProcessHandle.current().pid() : -1;
         Map<Long, long[]> stats = new HashMap<>(); // pid -> {parent, cpu ticks}
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {

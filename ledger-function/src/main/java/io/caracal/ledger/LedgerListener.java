@@ -18,10 +18,9 @@ import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Requires;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 import java.time.Clock;
-import java.util.List;
 
 /**
  * The ledger consumer in a container: batches of metering events, offsets committed after the ledger commit. Not in
@@ -44,7 +43,7 @@ public class LedgerListener {
     }
 
     @Topic(Topics.METERING)
-    void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+    void receive(ConsumerRecords<String, byte[]> records, Consumer<?, ?> consumer) {
         KafkaBatches.handle(records, consumer, runner);
     }
 }

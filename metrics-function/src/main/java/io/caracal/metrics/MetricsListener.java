@@ -15,9 +15,7 @@ import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Requires;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-
-import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 
 /** The metrics consumer in a container: metering events into Redis spend buckets and Prometheus counters. */
 @Requires(property = "caracal.consumers.metrics-aggregator.enabled", value = "true")
@@ -32,7 +30,7 @@ public class MetricsListener {
     }
 
     @Topic(Topics.METERING)
-    void receive(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+    void receive(ConsumerRecords<String, byte[]> records, Consumer<?, ?> consumer) {
         KafkaBatches.handle(records, consumer, runner);
     }
 }

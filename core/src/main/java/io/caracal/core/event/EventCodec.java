@@ -2,11 +2,12 @@ package io.caracal.core.event;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 
@@ -15,6 +16,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Avro binary encoding of events. By default the writer schema travels as a fingerprint in the record header
@@ -26,6 +29,15 @@ public final class EventCodec {
     public static final String FINGERPRINT_HEADER = "schema_fingerprint";
     public static final String EVENT_ID_HEADER = "event_id";
     public static final String EVENT_TYPE_HEADER = "event_type";
+
+    /**
+     * One reader per writer and reader schema: resolving the two and building the reader cost more than reading a
+     * metering event. Built whole before it is shared, and it keeps no state between reads, so consumer threads share it.
+     */
+    private static final Map<Resolution, DatumReader<GenericRecord>> READERS = new ConcurrentHashMap<>();
+
+    private record Resolution(Schema writer, Schema reader) {
+    }
 
     /** Where this process looks up the schema ids of registry-framed records; none without SCHEMA_REGISTRY_URL. */
     private static volatile SchemaRegistryClient registry;
@@ -63,6 +75,16 @@ public final class EventCodec {
         Schema writer = client.schema(id).orElseThrow(() -> new InvalidEventException(InvalidEventException.SCHEMA,
                 "the schema registry at " + client + " has no schema id " + id));
         return new Unframed(Arrays.copyOfRange(value, RegistryFraming.PREFIX_LENGTH, value.length), EventSchemas.fingerprint(writer));
+    }
+
+    private static DatumReader<GenericRecord> reader(Schema writer, Schema reader) throws IOException {
+        Resolution resolution = new Resolution(writer, reader);
+        DatumReader<GenericRecord> known = READERS.get(resolution);
+        if (known == null) {
+            known = GenericData.get().getFastReaderBuilder().createDatumReader(writer, reader);
+            READERS.putIfAbsent(resolution, known);
+        }
+        return known;
     }
 
     public static byte[] encode(GenericRecord record) {
@@ -108,7 +130,7 @@ public final class EventCodec {
         }
         try {
             BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(payload, null);
-            GenericRecord record = new GenericDatumReader<GenericRecord>(writer, reader).read(null, decoder);
+            GenericRecord record = reader(writer, reader).read(null, decoder);
             if (!decoder.isEnd()) {
                 throw new InvalidEventException(InvalidEventException.SCHEMA, "trailing bytes after the " + reader.getName());
             }

@@ -10,6 +10,7 @@ import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,12 +29,18 @@ public final class KafkaBatches {
     private KafkaBatches() {
     }
 
-    public static void handle(List<ConsumerRecord<String, byte[]>> polled, Consumer<?, ?> consumer, BatchRunner runner) {
+    /**
+     * Takes the polled records as the consumer gave them (micronaut-kafka's {@code ConsumerRecords}): bound as a list,
+     * each record went through the framework's argument binding on its own: a fifth of the ledger consumers' CPU samples.
+     */
+    public static void handle(Iterable<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer, BatchRunner runner) {
+        List<ConsumedRecord> polled = new ArrayList<>();
+        records.forEach(record -> polled.add(consumed(record)));
         if (polled.isEmpty()) {
             return;
         }
         try {
-            runner.run(polled.stream().map(KafkaBatches::consumed).toList(), BatchRunner.Mode.RETRY_THEN_DEAD_LETTER);
+            runner.run(polled, BatchRunner.Mode.RETRY_THEN_DEAD_LETTER);
             consumer.commitSync(nextOffsets(polled));
             runner.metrics().lag(consumer);
         } catch (WakeupException | InterruptException shutdown) {
@@ -55,18 +62,18 @@ public final class KafkaBatches {
         return new ConsumedRecord(record.topic(), record.partition(), record.offset(), record.key(), record.value(), headers, record.timestamp());
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumerRecord<String, byte[]>> polled) {
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<ConsumedRecord> polled) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : polled) {
+        for (ConsumedRecord record : polled) {
             offsets.merge(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         return offsets;
     }
 
-    private static Map<TopicPartition, Long> firstOffsets(List<ConsumerRecord<String, byte[]>> polled) {
+    private static Map<TopicPartition, Long> firstOffsets(List<ConsumedRecord> polled) {
         Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> record : polled) {
+        for (ConsumedRecord record : polled) {
             offsets.merge(new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
         }
         return offsets;
