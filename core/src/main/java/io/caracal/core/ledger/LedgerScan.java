@@ -17,8 +17,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The first {@code size} leaves of the log and the ledger events and budget lines they name, read by one plain binary
  * COPY of each table and joined here, in memory, each leaf recomputed on every core. PostgreSQL's join of the three
- * tables in leaf order cost 3.8 CPU-seconds at a million events, its three scans together about 1.4 (bench/RESULTS.md),
- * so verify-range reads a log this way when it fits in memory and most of it is to be checked anyway.
+ * tables in leaf order cost it 3.8 CPU-seconds at a million events, printing the three tables about 1.2
+ * (bench/RESULTS.md), so verify-range reads a log this way when it fits in memory and most of it is to be checked anyway.
  */
 final class LedgerScan implements LedgerVerifier.Log {
     /**
