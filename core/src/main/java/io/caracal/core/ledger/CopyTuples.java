@@ -81,8 +81,8 @@ final class CopyTuples {
     /** One row: its fields located in the message's bytes, each read in place. */
     static final class Tuple {
         private final byte[] bytes;
+        /** Where each field's bytes start; its length is the 4 bytes before. */
         private final int[] start;
-        private final int[] length;
 
         Tuple(byte[] bytes, int fields) throws SQLException {
             this.bytes = bytes;
@@ -90,15 +90,13 @@ final class CopyTuples {
                 throw new SQLException("expected tuples of " + fields + " columns");
             }
             start = new int[fields];
-            length = new int[fields];
             int at = 2;
             for (int i = 0; i < fields; i++) {
                 if (at + 4 > bytes.length) {
                     throw new SQLException("a truncated COPY tuple");
                 }
-                length[i] = int32(bytes, at);
                 start[i] = at + 4;
-                at = start[i] + Math.max(length[i], 0);
+                at = start[i] + Math.max(int32(bytes, at), 0);
                 if (at > bytes.length) {
                     throw new SQLException("a truncated COPY tuple");
                 }
@@ -106,18 +104,23 @@ final class CopyTuples {
         }
 
         boolean isNull(int field) {
-            return length[field] < 0;
+            return length(field) < 0;
         }
 
         /** The field's bytes, or null for SQL NULL. */
         byte[] bytes(int field) {
-            return isNull(field) ? null : Arrays.copyOfRange(bytes, start[field], start[field] + length[field]);
+            return isNull(field) ? null : Arrays.copyOfRange(bytes, start[field], start[field] + length(field));
+        }
+
+        /** The field's length in bytes, -1 for SQL NULL. */
+        int length(int field) {
+            return int32(bytes, start[field] - 4);
         }
 
         /** Copies the first {@code count} bytes of a field that has at least that many. */
         void copy(int field, byte[] to, int at, int count) {
-            if (length[field] < count) {
-                throw new IllegalStateException("field " + field + " has " + length[field] + " bytes, not " + count);
+            if (length(field) < count) {
+                throw new IllegalStateException("field " + field + " has " + length(field) + " bytes, not " + count);
             }
             System.arraycopy(bytes, start[field], to, at, count);
         }

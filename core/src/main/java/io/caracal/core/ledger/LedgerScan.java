@@ -103,7 +103,7 @@ final class LedgerScan implements LedgerVerifier.Log {
         for (CopyTuples.Tuple t; (t = tuples.next()) != null; ) {
             slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), slot);
             if (slot >= 0) {
-                lines.add(slot, t.uuidHalf(1, 0), t.uuidHalf(1, 1), LeafReader.amount(t.bytes(2)));
+                lines.add(slot, t.uuidHalf(1, 0), t.uuidHalf(1, 1), t, 2);
             }
         }
     }
@@ -310,7 +310,12 @@ final class LedgerScan implements LedgerVerifier.Log {
         private final int[] head;
         private int[] next = new int[1024];
         private long[] policies = new long[2048];
-        private byte[][] amounts = new byte[1024][];
+        /**
+         * Each line's amount as PostgreSQL sent it (numeric's binary form), one after another in one array, printed
+         * when its leaf is encoded: a million small arrays kept until then were copied by every young collection.
+         */
+        private byte[] amounts = new byte[16 * 1024];
+        private int[] amountAt = new int[1025];
         private int count;
 
         Lines(int slots) {
@@ -318,16 +323,22 @@ final class LedgerScan implements LedgerVerifier.Log {
             Arrays.fill(head, -1);
         }
 
-        void add(int slot, long policyHigh, long policyLow, byte[] amount) {
+        void add(int slot, long policyHigh, long policyLow, CopyTuples.Tuple t, int amountField) {
             if (count == next.length) {
                 next = Arrays.copyOf(next, 2 * count);
                 policies = Arrays.copyOf(policies, 4 * count);
-                amounts = Arrays.copyOf(amounts, 2 * count);
+                amountAt = Arrays.copyOf(amountAt, 2 * count + 1);
             }
+            int length = t.length(amountField);
+            int at = amountAt[count];
+            if (at + length > amounts.length) {
+                amounts = Arrays.copyOf(amounts, Math.max(2 * amounts.length, at + length));
+            }
+            t.copy(amountField, amounts, at, length);
+            amountAt[count + 1] = at + length;
             next[count] = head[slot];
             policies[2 * count] = policyHigh;
             policies[2 * count + 1] = policyLow;
-            amounts[count] = amount;
             head[slot] = count++;
         }
 
@@ -338,7 +349,7 @@ final class LedgerScan implements LedgerVerifier.Log {
                 return List.of();
             }
             if (next[line] < 0) {
-                return List.of(UuidText.of(policies[2 * line], policies[2 * line + 1]), amounts[line]);
+                return List.of(UuidText.of(policies[2 * line], policies[2 * line + 1]), amount(line));
             }
             List<Integer> found = new ArrayList<>(4);
             for (; line >= 0; line = next[line]) {
@@ -351,9 +362,13 @@ final class LedgerScan implements LedgerVerifier.Log {
             List<byte[]> pairs = new ArrayList<>(2 * found.size());
             for (int each : found) {
                 pairs.add(UuidText.of(policies[2 * each], policies[2 * each + 1]));
-                pairs.add(amounts[each]);
+                pairs.add(amount(each));
             }
             return pairs;
+        }
+
+        private byte[] amount(int line) {
+            return LeafReader.amount(Arrays.copyOfRange(amounts, amountAt[line], amountAt[line + 1]));
         }
     }
 }
