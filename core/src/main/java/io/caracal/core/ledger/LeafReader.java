@@ -28,8 +28,9 @@ import java.util.function.Consumer;
 final class LeafReader {
     /**
      * What each query here selects, in this order: the leaf's index, its event id and stored hash (null for a leaf
-     * being made), the event's own columns (null when the event is gone), then one budget line: a row per line, in policy order (uuid order is the
-     * order of their text, which the leaf sorts by), and one row with a null line for an event without any. Joining the
+     * being made), the event's own columns (null when the event is gone), then one budget line: a row per line, in
+     * policy order (uuid order is the order of their text, which the leaf sorts by), and one row with a null line for
+     * an event without any. Joining the
      * lines in cost PostgreSQL 7.5 s at a million events where a sub-query per event cost 20 s (same busy machine).
      */
     private static final String COLUMNS = "e.event_id, e.agent_id, e.hold_id, e.amount, e.currency, e.occurred_at, e.recorded_at,"
@@ -137,8 +138,9 @@ final class LeafReader {
      * {@code first}: what this reader and {@link LedgerScan} both decode PostgreSQL's bytes with.
      */
     static LedgerLeaf.Fields fields(CopyTuples.Tuple t, int first, List<byte[]> lines) {
-        return new LedgerLeaf.Fields(t.uuidText(first), t.uuidText(first + 1), t.isNull(first + 2) ? LedgerLeaf.NONE : t.uuidText(first + 2), amount(t.bytes(first + 3)), t.bytes(first + 4),
-                t.micros(first + 5), t.micros(first + 6), t.bytes(first + 7), metadata(t.bytes(first + 8)), lines);
+        return new LedgerLeaf.Fields(t.uuidText(first), t.uuidText(first + 1), t.isNull(first + 2) ? LedgerLeaf.NONE : t.uuidText(first + 2),
+                amount(t.bytes(first + 3)), t.bytes(first + 4), t.micros(first + 5), t.micros(first + 6), t.bytes(first + 7),
+                metadata(t.bytes(first + 8)), lines);
     }
 
     /**
@@ -151,11 +153,11 @@ final class LeafReader {
         int count = u16(numeric, 0);
         int weight = (short) u16(numeric, 2);
         if (numeric.length != 8 + 2 * count || u16(numeric, 4) != 0) {
-            return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+            return normalized(numeric);
         }
         for (int i = Math.max(weight + 4, 0); i < count; i++) {
             if (digit(numeric, count, i) != 0) { // a 13th decimal or beyond
-                return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+                return normalized(numeric);
             }
         }
         // At most 10 integer groups (numeric(38,9) has 29 integer digits), a point and 12 decimals.
@@ -175,12 +177,16 @@ final class LeafReader {
             at = pad4(text, at, i < 0 ? 0 : digit(numeric, count, i));
         }
         if (text[at - 3] != '0' || text[at - 2] != '0' || text[at - 1] != '0') {
-            return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+            return normalized(numeric);
         }
         return Arrays.copyOf(text, at - 3);
     }
 
-    /** The numeric's value, for the cases {@link #amount} does not print itself. */
+    /** The numeric with 9 decimals, as LedgerLeaf prints a BigDecimal, for the cases {@link #amount} does not print itself. */
+    private static byte[] normalized(byte[] numeric) {
+        return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+    }
+
     private static BigDecimal decimal(byte[] numeric) {
         int count = u16(numeric, 0);
         int sign = u16(numeric, 4);
