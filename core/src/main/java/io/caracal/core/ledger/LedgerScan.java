@@ -22,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class LedgerScan implements LedgerVerifier.Log {
     /**
-     * What a leaf costs here, generously: its event id, stored and recomputed hashes, time and flags (about 100 bytes),
-     * its slot in the id table, and two or three budget lines.
+     * What a leaf costs here: its event id, stored and recomputed hashes, time and flags (about 100 bytes), 48 to 96
+     * bytes in the id table when a row out of order makes one, and about 45 a budget line. A leaf with three lines
+     * would take up to 330; the budget is half the heap, so the other half covers that and the rows in flight.
      */
     static final long BYTES_PER_LEAF = 256;
     private static final int HASH = 32;
