@@ -201,6 +201,17 @@ class LeafReaderTest {
                 "the two recorded before the cut-off, and the one whose leaf row was lost");
     }
 
+    /** Events recorded together (one ledger batch) become leaves in the order they were written, so the table's order is the log's. */
+    @Test
+    void eventsRecordedTogetherAreLoggedInTheOrderTheyWereWritten() throws Exception {
+        List<String> written = List.of("ffffffff-0000-4000-8000-000000000001", "00000000-0000-4000-8000-0000000000ff", "88888888-0000-4000-8000-000000000001");
+        for (String id : written) {
+            event("'" + id + "'", "NULL", "1", "USD", "2030-01-01 00:00:00+00", "NULL", "'{}'");
+        }
+        new MerkleLog(log, "caracal-test", key, 1000, Duration.ofMinutes(5)).integrateAll();
+        assertEquals(written, log.leaves(5004, 5007).stream().map(leaf -> leaf.eventId().toString()).toList());
+    }
+
     private void event(String id, String hold, String amount, String currency, String at, String resource, String metadata) throws Exception {
         sql("SET session_replication_role = replica; INSERT INTO ledger_events (event_id, agent_id, hold_id, amount, currency, occurred_at, recorded_at,"
                 + " resource, metadata) VALUES (" + id + ", '" + AGENT + "', " + hold + ", " + amount + ", '" + currency + "', '" + at + "', '" + at
