@@ -150,35 +150,10 @@ final class BundleBytes {
                     units = (units << 8) | (unscaled[i] & 0xFF);
                 }
                 if (units != Long.MIN_VALUE) {
-                    return plain(units);
+                    return LedgerLeaf.amount(units);
                 }
             }
-            return new BigDecimal(new BigInteger(unscaled), 9).toPlainString().getBytes(StandardCharsets.US_ASCII);
-        }
-
-        /** What BigDecimal.valueOf(units, 9).toPlainString() prints, for any units but Long.MIN_VALUE. */
-        private static byte[] plain(long units) {
-            long whole = Math.abs(units / 1_000_000_000L);
-            int fraction = (int) Math.abs(units % 1_000_000_000L);
-            int wholeDigits = 1;
-            for (long rest = whole; rest >= 10; rest /= 10) {
-                wholeDigits++;
-            }
-            byte[] text = new byte[(units < 0 ? 1 : 0) + wholeDigits + 10];
-            int at = text.length;
-            for (int i = 0; i < 9; i++) {
-                text[--at] = (byte) ('0' + fraction % 10);
-                fraction /= 10;
-            }
-            text[--at] = '.';
-            do {
-                text[--at] = (byte) ('0' + whole % 10);
-                whole /= 10;
-            } while (whole != 0);
-            if (units < 0) {
-                text[0] = '-';
-            }
-            return text;
+            return LedgerLeaf.amount(new BigDecimal(new BigInteger(unscaled), 9));
         }
     }
 

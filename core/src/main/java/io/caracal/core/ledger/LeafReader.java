@@ -4,7 +4,6 @@ import io.caracal.core.store.JsonMaps;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -148,45 +147,34 @@ final class LeafReader {
     /**
      * An amount as the leaf writes it (plain, 9 decimals) from numeric's binary form: digit count, weight, sign and
      * display scale (16 bits each), then base-10,000 digits, the first worth 10,000^weight. Printing numerics cost
-     * PostgreSQL a third of the budget lines' COPY. Anything but a non-negative number that 9 decimals hold exactly is
-     * normalized as LedgerLeaf does a BigDecimal (which refuses what would need rounding).
+     * PostgreSQL a third of the budget lines' COPY. Read as billionths when they fit a long, else as a BigDecimal
+     * (which refuses what would need rounding).
      */
     static byte[] amount(byte[] numeric) {
         int count = u16(numeric, 0);
-        int weight = (short) u16(numeric, 2);
-        if (numeric.length != 8 + 2 * count || u16(numeric, 4) != 0) {
-            return normalized(numeric);
-        }
-        for (int i = Math.max(weight + 4, 0); i < count; i++) {
-            if (digit(numeric, count, i) != 0) { // a 13th decimal or beyond
-                return normalized(numeric);
+        int sign = u16(numeric, 4);
+        if (numeric.length == 8 + 2 * count && (sign == 0 || sign == 0x4000)) {
+            try {
+                long units = 0;
+                for (int i = 0; i < count; i++) {
+                    units = Math.addExact(Math.multiplyExact(units, 10_000), digit(numeric, count, i));
+                }
+                // The digits read as one integer have this many decimals; the leaf has 9.
+                int scale = 4 * (count - 1 - (short) u16(numeric, 2));
+                for (; scale < 9; scale++) {
+                    units = Math.multiplyExact(units, 10);
+                }
+                for (; scale > 9 && units % 10 == 0; scale--) {
+                    units /= 10;
+                }
+                if (scale == 9) {
+                    return LedgerLeaf.amount(sign == 0 ? units : -units);
+                }
+            } catch (ArithmeticException beyondALong) {
+                // printed from a BigDecimal below
             }
         }
-        // At most 10 integer groups (numeric(38,9) has 29 integer digits), a point and 12 decimals.
-        byte[] text = new byte[4 * Math.max(weight + 1, 1) + 13];
-        int at;
-        if (weight < 0) {
-            text[0] = '0';
-            at = 1;
-        } else {
-            at = first(text, digit(numeric, count, 0));
-            for (int i = 1; i <= weight; i++) {
-                at = pad4(text, at, digit(numeric, count, i));
-            }
-        }
-        text[at++] = '.';
-        for (int i = weight + 1; i <= weight + 3; i++) {
-            at = pad4(text, at, i < 0 ? 0 : digit(numeric, count, i));
-        }
-        if (text[at - 3] != '0' || text[at - 2] != '0' || text[at - 1] != '0') {
-            return normalized(numeric);
-        }
-        return Arrays.copyOf(text, at - 3);
-    }
-
-    /** The numeric with 9 decimals, as LedgerLeaf prints a BigDecimal, for the cases {@link #amount} does not print itself. */
-    private static byte[] normalized(byte[] numeric) {
-        return decimal(numeric).setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+        return LedgerLeaf.amount(decimal(numeric));
     }
 
     private static BigDecimal decimal(byte[] numeric) {
@@ -205,24 +193,6 @@ final class LeafReader {
 
     private static int digit(byte[] numeric, int count, int i) {
         return i < count ? u16(numeric, 8 + 2 * i) : 0;
-    }
-
-    /** Writes the group's four digits at {@code at}; returns where the next go. */
-    private static int pad4(byte[] text, int at, int digit) {
-        text[at] = (byte) ('0' + digit / 1000);
-        text[at + 1] = (byte) ('0' + digit / 100 % 10);
-        text[at + 2] = (byte) ('0' + digit / 10 % 10);
-        text[at + 3] = (byte) ('0' + digit % 10);
-        return at + 4;
-    }
-
-    /** Writes the leading group without its leading zeros (a lone 0 for none); returns where the next go. */
-    private static int first(byte[] text, int digit) {
-        int at = 0;
-        for (int unit = digit >= 1000 ? 1000 : digit >= 100 ? 100 : digit >= 10 ? 10 : 1; unit > 0; unit /= 10) {
-            text[at++] = (byte) ('0' + digit / unit % 10);
-        }
-        return at;
     }
 
     private static int u16(byte[] bytes, int at) {

@@ -51,10 +51,10 @@ public final class LedgerLeaf {
         List<byte[]> lines = new ArrayList<>();
         sorted.forEach((policy, amount) -> {
             lines.add(utf8(policy));
-            lines.add(utf8(amount(amount)));
+            lines.add(amount(amount));
         });
         return encode(index, new Fields(utf8(row.eventId().toString()), utf8(row.agentId().toString()),
-                utf8(row.holdId() == null ? "" : row.holdId().toString()), utf8(amount(row.amount())), utf8(row.currency()),
+                utf8(row.holdId() == null ? "" : row.holdId().toString()), amount(row.amount()), utf8(row.currency()),
                 micros(row.occurredAt()), micros(row.recordedAt()), row.resource() == null ? null : utf8(row.resource()), metadata, lines));
     }
 
@@ -139,8 +139,37 @@ public final class LedgerLeaf {
         return x - y;
     }
 
-    private static String amount(BigDecimal value) {
-        return value.setScale(9, RoundingMode.UNNECESSARY).toPlainString();
+    /** An amount as the leaf writes it, plain with 9 decimals; refuses (ArithmeticException) what would need rounding. */
+    static byte[] amount(BigDecimal value) {
+        return value.setScale(9, RoundingMode.UNNECESSARY).toPlainString().getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * The amount of {@code units} billionths as the leaf writes it, what {@code BigDecimal.valueOf(units, 9).toPlainString()}
+     * prints, for any units but Long.MIN_VALUE, without a BigDecimal: the verifiers print every amount of a log or bundle.
+     */
+    static byte[] amount(long units) {
+        long whole = Math.abs(units / 1_000_000_000L);
+        int fraction = (int) Math.abs(units % 1_000_000_000L);
+        int wholeDigits = 1;
+        for (long rest = whole; rest >= 10; rest /= 10) {
+            wholeDigits++;
+        }
+        byte[] text = new byte[(units < 0 ? 1 : 0) + wholeDigits + 10];
+        int at = text.length;
+        for (int i = 0; i < 9; i++) {
+            text[--at] = (byte) ('0' + fraction % 10);
+            fraction /= 10;
+        }
+        text[--at] = '.';
+        do {
+            text[--at] = (byte) ('0' + whole % 10);
+            whole /= 10;
+        } while (whole != 0);
+        if (units < 0) {
+            text[0] = '-';
+        }
+        return text;
     }
 
     private static long micros(Instant instant) {
