@@ -100,11 +100,12 @@ final class LedgerScan implements LedgerVerifier.Log {
 
     private void readLines(Connection c) throws SQLException {
         CopyTuples tuples = CopyTuples.open(c, "SELECT event_id, policy_id, amount FROM ledger_event_lines", 3);
-        int slot = -1;
+        int previous = -1;
         for (CopyTuples.Tuple t; (t = tuples.next()) != null; ) {
-            slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), slot);
-            if (slot >= 0) {
+            int slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), previous);
+            if (slot >= 0) { // a line of an event in no leaf is not the log's, and leaves the guess where it was
                 lines.add(slot, t.uuidHalf(1, 0), t.uuidHalf(1, 1), t, 2);
+                previous = slot;
             }
         }
     }
@@ -147,16 +148,17 @@ final class LedgerScan implements LedgerVerifier.Log {
     private List<Unlogged> recompute(List<byte[]> events, int first) {
         List<Unlogged> others = new ArrayList<>();
         long cutoff = ChronoUnit.MICROS.between(Instant.EPOCH, recordedBefore);
-        int slot = first - 1;
+        int previous = first - 1;
         for (byte[] bytes : events) {
             CopyTuples.Tuple t = CopyTuples.tuple(bytes, EVENT_FIELDS);
-            slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), slot);
+            int slot = slot(t.uuidHalf(0, 0), t.uuidHalf(0, 1), previous);
             if (slot < 0) {
                 if (t.micros(6) < cutoff) {
                     others.add(new Unlogged(t.uuid(0), t.micros(5)));
                 }
-                continue;
+                continue; // the next row likely follows the last one in the log, not this one
             }
+            previous = slot;
             byte[] hash = LedgerLeaf.hash(slot, LeafReader.fields(t, 0, lines.of(slot)));
             System.arraycopy(hash, 0, recomputed, HASH * slot, HASH);
             occurred[slot] = t.micros(5);

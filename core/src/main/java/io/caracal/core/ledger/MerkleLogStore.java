@@ -308,10 +308,6 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
     }
 
     /**
-     * Leaves [from, to) as stored, in leaf order, each with the hash of the ledger event at its index as that event
-     * is now, read by binary COPY and hashed on every core ({@link LeafReader}); memory stays bounded whatever the range.
-     */
-    /**
      * Where verify-range should read leaves [0, {@code size}) and the events of [from, to) from: one scan of each table
      * joined in memory when the log fits and at least a quarter of it is to be checked (its first checkpoint covering
      * the range may be far back, and PostgreSQL's join then costs more than the scans), else PostgreSQL's joins.
@@ -338,6 +334,10 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
         });
     }
 
+    /**
+     * Leaves [from, to) as stored, in leaf order, each with the hash of the ledger event at its index as that event
+     * is now, read by binary COPY and hashed on every core ({@link LeafReader}); memory stays bounded whatever the range.
+     */
     @Override
     public void forEachRecomputedLeaf(long from, long to, LedgerVerifier.Leaves each) {
         db.transaction(c -> {
