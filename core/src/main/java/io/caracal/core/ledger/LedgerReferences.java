@@ -13,8 +13,9 @@ import java.util.UUID;
 /**
  * Which agents and budget policies exist, as the ledger checks the events it writes: from memory
  * ({@link ChangeCache}, dropped when either table changes), and from PostgreSQL, in one query per table, only for
- * the ids not held. Only ids found are kept, so an unknown agent or policy is read, and refused, every time. Should a
- * row go after it was read, the ledger's foreign keys still refuse the insert.
+ * the ids not held. Only ids found are kept, so an unknown agent or policy is read, and refused, every time. Agents
+ * are never deleted (the database refuses it); should a policy go after it was read, the budget lines' foreign key
+ * still refuses the insert.
  */
 public final class LedgerReferences {
     private final ChangeCache<UUID, UUID> agents;

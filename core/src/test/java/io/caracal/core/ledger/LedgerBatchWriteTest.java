@@ -92,22 +92,25 @@ class LedgerBatchWriteTest {
         UUID later = UUID.randomUUID();
         LedgerStore.BatchResult refused = ledger.write(List.of(charge(later, null, "0.10")));
         assertEquals(InvalidEventException.UNKNOWN_AGENT, refused.rejected().get(0).errorType());
-        agentRow("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES (?, 'later', 'later@example.com', now(), now())", later);
+        row("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES (?, 'later', 'later@example.com', now(), now())", later);
         // An id not found is never kept, so the next batch reads it again and finds it.
         assertEquals(1, ledger.write(List.of(charge(later, null, "0.10"))).written());
     }
 
+    /** Agents are never deleted (the database refuses it), but a budget policy no ledger line names can be. */
     @Test
-    void anAgentHeldInMemoryIsForgottenWhenTheFeedHearsItGo() {
+    void aPolicyHeldInMemoryIsForgottenWhenTheFeedHearsItGo() {
         LedgerReferences references = new LedgerReferences(fixture.db, feed, Duration.ofMinutes(5), fixture.clock);
         Await.until(Duration.ofSeconds(10), LedgerBatchWriteTest::listening, "the change feed listens");
-        UUID gone = fixture.agent("gone", null).id();
-        assertEquals(Set.of(gone), references.knownAgents(Set.of(gone)));
-        agentRow("DELETE FROM agents WHERE id = ?", gone);
-        Await.until(Duration.ofSeconds(10), () -> references.knownAgents(Set.of(gone)).isEmpty(), "the deleted agent forgotten");
+        UUID gone = UUID.randomUUID();
+        row("INSERT INTO budget_policies (id, agent_id, limit_amount, currency, time_window, window_type, created_at, updated_at)"
+                + " VALUES (?, '" + agent.id() + "', 1, 'USD', 'daily', 'calendar', now(), now())", gone);
+        assertEquals(Set.of(gone), references.knownPolicies(Set.of(gone)));
+        row("DELETE FROM budget_policies WHERE id = ?", gone);
+        Await.until(Duration.ofSeconds(10), () -> references.knownPolicies(Set.of(gone)).isEmpty(), "the deleted policy forgotten");
     }
 
-    private static void agentRow(String sql, UUID id) {
+    private static void row(String sql, UUID id) {
         fixture.db.transaction(c -> {
             try (var ps = c.prepareStatement(sql)) {
                 ps.setObject(1, id);

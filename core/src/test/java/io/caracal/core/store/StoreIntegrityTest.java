@@ -157,6 +157,44 @@ class StoreIntegrityTest {
         }
     }
 
+    /**
+     * The ledger no longer has a foreign key to agents (it locked an agent's row for every charge): a statement naming
+     * an agent that does not exist fails whole, with the foreign key's state, and no agent can be deleted from under it.
+     */
+    @Test
+    void ledgerEventsNameOnlyAgentsThatExistAndAgentsAreNeverDeleted() throws Exception {
+        Agent agent = agents.create(draft("kept"));
+        String row = "(gen_random_uuid(), '%s', 1, 'USD', now(), now())";
+        String insert = "INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at) VALUES ";
+        SQLException missing = assertThrows(SQLException.class, () -> TestDatabase.execute(db.dataSource(),
+                insert + row.formatted(agent.id()) + ", " + row.formatted(java.util.UUID.randomUUID())));
+        assertEquals("23503", missing.getSQLState(), missing.getMessage());
+        assertEquals(0L, ledgerEventsOf(agent), "nothing of the refused statement was written");
+        TestDatabase.execute(db.dataSource(), insert + row.formatted(agent.id()) + ", " + row.formatted(agent.id()));
+        assertEquals(2L, ledgerEventsOf(agent));
+
+        Agent unused = agents.create(draft("never-charged"));
+        for (String sql : List.of("DELETE FROM agents WHERE id = '" + unused.id() + "'", "DELETE FROM agents WHERE id = '" + agent.id() + "'",
+                "TRUNCATE agents CASCADE")) {
+            SQLException e = assertThrows(SQLException.class, () -> TestDatabase.execute(db.dataSource(), sql), sql);
+            assertTrue(e.getMessage().contains("agents are never deleted"), e.getMessage());
+        }
+        assertEquals(unused, agents.get(unused.id()));
+        assertEquals(2L, ledgerEventsOf(agent));
+    }
+
+    private static long ledgerEventsOf(Agent agent) {
+        return db.transaction(c -> {
+            try (var ps = c.prepareStatement("SELECT count(*) FROM ledger_events WHERE agent_id = ?")) {
+                ps.setObject(1, agent.id());
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+    }
+
     @Test
     void databaseConstraintsBackTheDomainRules() {
         for (String sql : List.of(
