@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Events per second from Kafka to committed ledger rows, beside a PostgreSQL COPY of the same rows, in one run.
+# Events per second from Kafka to committed ledger rows, beside PostgreSQL COPYs of as many rows (into a fresh table and
+# into ledger_events), in one run, after a warm-up that lasts until the JIT has settled (about a minute).
 # Usage: bench/run-pipeline-bench.sh [events per round, default 100000] [rounds, default 3]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
