@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.caracal.core.error.InvalidInputException;
 import io.caracal.core.keys.PemKeys;
-import io.caracal.core.merkle.MerkleTree;
+import io.caracal.core.merkle.ProofBuilder;
 import io.caracal.core.ledger.MerkleLogStore.CheckpointRow;
 import io.caracal.core.ledger.MerkleLogStore.Leaf;
 
@@ -13,11 +13,13 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Writes a ledger bundle: binary ({@link BinaryBundle}, the default: streamed batch by batch, its memory bounded
- * whatever the ledger's size) or JSON for people ({@link LedgerBundle}: each batch with its events and the proofs that
- * tie them to its signed root, which are built from a tree of every leaf hash up to the last exported checkpoint).
+ * Writes a ledger bundle: binary ({@link BinaryBundle}, the default) or JSON for people ({@link LedgerBundle}: each
+ * batch with its events and the proofs that tie them to its signed root). Both are streamed batch by batch, their
+ * memory bounded whatever the ledger's size: the JSON proofs are built from the log's stored interior nodes, O(log n)
+ * rows each, not from a tree of every leaf hash held in memory.
  */
 public final class LedgerBundleWriter {
     private static final int EVENTS_PER_READ = 5_000;
@@ -54,8 +56,6 @@ public final class LedgerBundleWriter {
 
     private long writeJson(OutputStream target, String origin, Instant exportedAt, Instant start, Instant end, List<CheckpointRow> included,
                            List<NoteKey> keys) throws IOException {
-        long size = included.isEmpty() ? 0 : included.get(included.size() - 1).treeSize();
-        MerkleTree tree = store.tree(size);
         long events = 0;
         try (JsonGenerator out = LedgerBundle.JSON.getFactory().createGenerator(target, JsonEncoding.UTF8)) {
             out.useDefaultPrettyPrinter();
@@ -83,7 +83,7 @@ public final class LedgerBundleWriter {
             out.writeEndArray();
             out.writeArrayFieldStart("checkpoints");
             for (CheckpointRow checkpoint : included) {
-                events += writeCheckpoint(out, checkpoint, tree);
+                events += writeCheckpoint(out, checkpoint);
             }
             out.writeEndArray();
             out.writeArrayFieldStart("consistency_proofs");
@@ -93,7 +93,7 @@ public final class LedgerBundleWriter {
                 out.writeStartObject();
                 out.writeNumberField("from_size", from);
                 out.writeNumberField("to_size", to);
-                hashes(out, "proof", tree.consistencyProof(from, to));
+                hashes(out, "proof", proof(builder -> builder.consistencyProof(from, to)));
                 out.writeEndObject();
             }
             out.writeEndArray();
@@ -102,7 +102,7 @@ public final class LedgerBundleWriter {
         return events;
     }
 
-    private long writeCheckpoint(JsonGenerator out, CheckpointRow checkpoint, MerkleTree tree) throws IOException {
+    private long writeCheckpoint(JsonGenerator out, CheckpointRow checkpoint) throws IOException {
         out.writeStartObject();
         out.writeStringField("batch_id", checkpoint.batchId().toString());
         out.writeNumberField("first_leaf", checkpoint.firstLeaf());
@@ -127,12 +127,17 @@ public final class LedgerBundleWriter {
             out.writeStartObject();
             out.writeNumberField("start", piece[0]);
             out.writeNumberField("end", piece[1]);
-            hashes(out, "proof", tree.subtreeConsistencyProof(piece[0], piece[1], checkpoint.treeSize()));
+            hashes(out, "proof", proof(builder -> builder.subtreeConsistencyProof(piece[0], piece[1], checkpoint.treeSize())));
             out.writeEndObject();
         }
         out.writeEndArray();
         out.writeEndObject();
         return checkpoint.treeSize() - checkpoint.firstLeaf();
+    }
+
+    /** One proof, from the stored nodes it needs, read for it alone: what the export holds does not grow with the log. */
+    private List<byte[]> proof(Function<ProofBuilder, List<byte[]>> build) {
+        return store.nodes().read(tree -> build.apply(new ProofBuilder(tree)));
     }
 
     private static void hashes(JsonGenerator out, String field, List<byte[]> hashes) throws IOException {

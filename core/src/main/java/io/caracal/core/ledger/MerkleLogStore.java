@@ -3,7 +3,6 @@ package io.caracal.core.ledger;
 import io.caracal.core.store.Database;
 import io.caracal.core.store.Rows;
 import io.caracal.core.merkle.CompactRange;
-import io.caracal.core.merkle.MerkleTree;
 
 import org.postgresql.PGConnection;
 
@@ -267,13 +266,6 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
     /** The log's stored interior nodes, which proofs are built from. */
     public MerkleNodeStore nodes() {
         return nodes;
-    }
-
-    /** The tree over the first {@code size} stored leaf hashes (fewer if the log is shorter): for an export, which carries every leaf anyway. */
-    public MerkleTree tree(long size) {
-        MerkleTree tree = new MerkleTree();
-        db.transaction(c -> leafHashes(c, 0, size)).forEach(tree::append);
-        return tree;
     }
 
     /** Leaves [from, to) with the ledger event each names, read now. */

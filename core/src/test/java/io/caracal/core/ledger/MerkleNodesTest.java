@@ -34,6 +34,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,6 +184,55 @@ class MerkleNodesTest {
         assertThrows(LedgerTamperedException.class, () -> proofs.inclusion(eventAt(300), null), "leaf 300's proof has leaves 0-255 as a sibling");
         assertThrows(LedgerTamperedException.class, () -> proofs.consistency(checkpointOf(300).batchId(), checkpointOf(600).batchId()));
         assertEquals(10, proofs.inclusion(eventAt(10), null).leafIndex(), "leaf 10's proof does not go through that node");
+    }
+
+    private byte[] jsonExport() throws Exception {
+        java.io.ByteArrayOutputStream bundle = new java.io.ByteArrayOutputStream();
+        new LedgerBundleWriter(log).write(bundle, LedgerBundleWriter.Format.JSON, "caracal-test", Instant.parse("2026-11-21T00:00:00Z"), null, null);
+        return bundle.toByteArray();
+    }
+
+    private static List<byte[]> hashes(com.fasterxml.jackson.databind.JsonNode proof) {
+        List<byte[]> hashes = new ArrayList<>();
+        proof.forEach(hash -> hashes.add(java.util.HexFormat.of().parseHex(hash.asText())));
+        return hashes;
+    }
+
+    @Test
+    void aJsonExportBuildsTheTreesProofsFromTheStoredNodes() throws Exception {
+        MerkleTree tree = treeOfTheStoredLeaves();
+        byte[] bytes = jsonExport();
+        com.fasterxml.jackson.databind.JsonNode bundle = LedgerBundle.JSON.readTree(bytes);
+        assertEquals(6, bundle.get("checkpoints").size());
+        int pieces = 0;
+        for (com.fasterxml.jackson.databind.JsonNode checkpoint : bundle.get("checkpoints")) {
+            for (com.fasterxml.jackson.databind.JsonNode piece : checkpoint.get("batch_proof")) {
+                assertSameProof(tree.subtreeConsistencyProof(piece.get("start").asLong(), piece.get("end").asLong(), checkpoint.get("tree_size").asLong()),
+                        hashes(piece.get("proof")));
+                pieces++;
+            }
+        }
+        assertTrue(pieces >= 6, "at least one piece a batch: " + pieces);
+        assertEquals(5, bundle.get("consistency_proofs").size());
+        for (com.fasterxml.jackson.databind.JsonNode consistency : bundle.get("consistency_proofs")) {
+            assertSameProof(tree.consistencyProof(consistency.get("from_size").asLong(), consistency.get("to_size").asLong()),
+                    hashes(consistency.get("proof")));
+        }
+        LedgerBundleVerifier.Result result = LedgerBundleVerifier.verify(new java.io.ByteArrayInputStream(bytes), List.of(key.publicKey()));
+        assertTrue(result.report().passed(), result.report().toString());
+        assertEquals(600, result.report().eventsChecked());
+    }
+
+    @Test
+    void aJsonExportOverAnAlteredNodeFailsVerificationNamingTheBatchesItsProofsPassThrough() throws Exception {
+        asSuperuser("UPDATE merkle_nodes SET node_hash = decode(repeat('11', 32), 'hex') WHERE height = 8 AND node_index = 0");
+        LedgerBundleVerifier.Result result = LedgerBundleVerifier.verify(new java.io.ByteArrayInputStream(jsonExport()), List.of(key.publicKey()));
+        assertFalse(result.report().passed());
+        java.util.Set<UUID> named = new java.util.HashSet<>();
+        result.report().problems().forEach(problem -> named.add(problem.batchId()));
+        // Leaves 0-255 are a sibling on the way to every batch after leaf 256, and in no proof of the two trees before it.
+        assertTrue(named.contains(checkpointOf(300).batchId()) && named.contains(checkpointOf(600).batchId()), result.report().toString());
+        assertFalse(named.contains(checkpointOf(100).batchId()) || named.contains(checkpointOf(200).batchId()), result.report().toString());
     }
 
     private static void assertSameProof(List<byte[]> expected, List<byte[]> actual) {
