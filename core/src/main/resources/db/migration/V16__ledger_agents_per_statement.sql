@@ -1,7 +1,8 @@
 -- The ledger's foreign key to agents checked every row on its own, locking the agent's row (FOR KEY SHARE) so that
 -- it could not be deleted before the commit. Ledger consumers write batches of thousands of events for the same few
--- agents from several transactions at once, so every row took a lock on a row other writers held too: a third of
--- PostgreSQL's work per batch (bench/RESULTS.md, "Event pipeline at half of COPY"). The same guarantee, cheaper:
+-- agents from several transactions at once, so every row took a lock on a row other writers held too: about a
+-- quarter of PostgreSQL's work per batch (bench/RESULTS.md, "Event pipeline at half of COPY"). The same guarantee,
+-- cheaper:
 --   * agents are never deleted (a retired agent is suspended and keeps its history), so an agent that exists when a
 --     statement checks it still exists when the statement commits, and no lock is needed;
 --   * each statement that adds ledger events checks, once for all its rows, that every agent they name exists.

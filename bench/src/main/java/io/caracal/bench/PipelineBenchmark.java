@@ -43,12 +43,12 @@ import java.util.UUID;
 /**
  * Events per second end to end, produced to Kafka until committed as ledger rows by the ledger consumer (as its
  * container runs it, in this JVM: one consumer per partition, one transaction per batch), beside two floors, plain
- * PostgreSQL COPYs of as many rows (no Kafka, no validation, no idempotency checks): into a fresh table shaped like the
- * ledger, and into the ledger's own table, in the same run on the same embedded PostgreSQL. Each round also times the consumer alone:
- * the events are produced while the ledger's consumers are paused, and the clock runs from their resumption until
- * every offset is committed (Kafka to committed ledger rows, without the producer's share). Beside each time, the CPU
- * seconds this JVM (consumers and the embedded broker) and PostgreSQL used meanwhile: on a shared machine a step's
- * CPU varies much less than its wall time.
+ * PostgreSQL COPYs of as many rows (no Kafka, no validation, no idempotency checks): into a fresh table shaped like
+ * the ledger, and into the ledger's own table, in the same run on the same embedded PostgreSQL. Each round also times
+ * the consumer alone: the events are produced while the ledger's consumers are paused, and the clock runs from their
+ * resumption until every offset is committed (Kafka to committed ledger rows, without the producer's share). Beside
+ * each time, the CPU seconds this JVM (consumers and the embedded broker), PostgreSQL and the JIT used meanwhile: on a
+ * shared machine a step's CPU varies much less than its wall time.
  * Usage: bench/run-pipeline-bench.sh [events per round] [rounds]
  */
 public final class PipelineBenchmark {
