@@ -38,11 +38,8 @@ final class ProcessTreeCpu {
         try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
             processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
                 try {
-                    String stat = Files.readString(p.resolve("stat"));
-                    // After the command name in parentheses: state, ppid, ... utime (14th field), stime, cutime, cstime.
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    stats.put(Long.parseLong(p.getFileName().toString()), new long[]{Long.parseLong(f[1]),
-                            Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14])});
+                    Stat stat = Stat.read(p);
+                    stats.put(Long.parseLong(p.getFileName().toString()), new long[]{stat.field(1), stat.ticks() + stat.field(13) + stat.field(14)});
                 } catch (IOException | RuntimeException gone) {
                     // the process ended while we looked
                 }
@@ -69,10 +66,9 @@ final class ProcessTreeCpu {
         try (Stream<Path> threads = Files.list(Path.of("/proc/self/task"))) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 try {
-                    String stat = Files.readString(thread.resolve("stat"));
-                    if (stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).contains("CompilerThre")) {
-                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    Stat stat = Stat.read(thread);
+                    if (stat.name().contains("CompilerThre")) {
+                        ticks += stat.ticks();
                     }
                 } catch (IOException | RuntimeException gone) {
                     // the thread ended while we looked
@@ -82,6 +78,26 @@ final class ProcessTreeCpu {
             return Double.NaN;
         }
         return ticks / TICKS_PER_SECOND;
+    }
+
+    /**
+     * A process's or thread's {@code stat} in /proc: its name (in parentheses, and cut to 15 characters) and the fields
+     * after it: state, ppid, ... utime (field 11 here), stime, cutime, cstime.
+     */
+    private record Stat(String name, String[] fields) {
+        static Stat read(Path dir) throws IOException {
+            String stat = Files.readString(dir.resolve("stat"));
+            return new Stat(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')), stat.substring(stat.lastIndexOf(')') + 2).split(" "));
+        }
+
+        long field(int i) {
+            return Long.parseLong(fields[i]);
+        }
+
+        /** User and system ticks of its own, without the children it has reaped. */
+        long ticks() {
+            return field(11) + field(12);
+        }
     }
 
     private static boolean under(long pid, long ancestor, Map<Long, long[]> stats) {

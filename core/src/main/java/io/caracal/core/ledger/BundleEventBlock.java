@@ -2,8 +2,6 @@ package io.caracal.core.ledger;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,9 +47,9 @@ final class BundleEventBlock {
             uuidRef(row.holdId());
             out.amount(row.amount());
             textRef(row.currency());
-            long occurred = micros(row.occurredAt());
+            long occurred = LedgerLeaf.micros(row.occurredAt());
             out.svarint(occurred - previousOccurred);
-            out.svarint(micros(row.recordedAt()) - occurred);
+            out.svarint(LedgerLeaf.micros(row.recordedAt()) - occurred);
             previousOccurred = occurred;
             textRef(row.resource());
             out.uvarint(row.metadata().size());
@@ -186,9 +184,5 @@ final class BundleEventBlock {
 
     private static String kind(boolean uuid) {
         return uuid ? "uuid" : "text";
-    }
-
-    private static long micros(Instant instant) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 }

@@ -126,20 +126,12 @@ final class CopyTuples {
         }
 
         long int64(int field) {
-            long value = 0;
-            for (int i = 0; i < 8; i++) {
-                value = value << 8 | (bytes[start[field] + i] & 0xff);
-            }
-            return value;
+            return int64(bytes, start[field]);
         }
 
         /** A uuid's first (0) or second (1) eight bytes. */
         long uuidHalf(int field, int half) {
-            long value = 0;
-            for (int i = 8 * half; i < 8 * half + 8; i++) {
-                value = value << 8 | (bytes[start[field] + i] & 0xff);
-            }
-            return value;
+            return int64(bytes, start[field] + 8 * half);
         }
 
         /** A uuid's 36-character text. */
@@ -154,6 +146,14 @@ final class CopyTuples {
         /** A timestamptz as microseconds since 1970. */
         long micros(int field) {
             return int64(field) + POSTGRES_EPOCH_MICROS;
+        }
+
+        private static long int64(byte[] b, int at) {
+            long value = 0;
+            for (int i = at; i < at + 8; i++) {
+                value = value << 8 | (b[i] & 0xff);
+            }
+            return value;
         }
 
         private static int int16(byte[] b, int at) {

@@ -172,7 +172,8 @@ public final class LedgerLeaf {
         return text;
     }
 
-    private static long micros(Instant instant) {
+    /** A time as the leaf holds it: microseconds since 1970. */
+    static long micros(Instant instant) {
         return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 

@@ -5,7 +5,6 @@ import io.caracal.core.merkle.Rfc6962;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -147,7 +146,7 @@ final class LedgerScan implements LedgerVerifier.Log {
      */
     private List<Unlogged> recompute(List<byte[]> events, int first) {
         List<Unlogged> others = new ArrayList<>();
-        long cutoff = ChronoUnit.MICROS.between(Instant.EPOCH, recordedBefore);
+        long cutoff = LedgerLeaf.micros(recordedBefore);
         int previous = first - 1;
         for (byte[] bytes : events) {
             CopyTuples.Tuple t = CopyTuples.tuple(bytes, EVENT_FIELDS);
@@ -169,8 +168,8 @@ final class LedgerScan implements LedgerVerifier.Log {
 
     @Override
     public List<Long> leafIndexesBetween(Instant from, Instant to) {
-        long low = micros(from);
-        long high = micros(to);
+        long low = LedgerLeaf.micros(from);
+        long high = LedgerLeaf.micros(to);
         List<Long> indexes = new ArrayList<>();
         for (int slot = 0; slot < size; slot++) {
             if (found[slot] && occurred[slot] >= low && occurred[slot] < high) {
@@ -185,8 +184,8 @@ final class LedgerScan implements LedgerVerifier.Log {
         if (!recordedBefore.equals(this.recordedBefore)) {
             throw new IllegalArgumentException("this scan kept the events recorded before " + this.recordedBefore + ", not " + recordedBefore);
         }
-        long low = micros(from);
-        long high = micros(to);
+        long low = LedgerLeaf.micros(from);
+        long high = LedgerLeaf.micros(to);
         // PostgreSQL orders uuids by their bytes, as unsigned numbers.
         return unlogged.stream().filter(e -> e.occurredMicros() >= low && e.occurredMicros() < high).map(Unlogged::eventId)
                 .sorted(Comparator.comparing(UUID::getMostSignificantBits, Long::compareUnsigned)
@@ -240,10 +239,6 @@ final class LedgerScan implements LedgerVerifier.Log {
             }
             slot++;
         }
-    }
-
-    private static long micros(Instant instant) {
-        return ChronoUnit.MICROS.between(Instant.EPOCH, instant);
     }
 
     // An open-addressing table from event id to slot, three longs an entry: the id's halves and slot + 1 (0 when empty).

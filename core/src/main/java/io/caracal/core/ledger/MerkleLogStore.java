@@ -19,7 +19,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -419,7 +418,7 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
         // bytes: 8, 16, 32 and 8), and the trailer.
         ByteBuffer out = ByteBuffer.allocate(CopyTuples.SIGNATURE.length + 8 + leaves.size() * (2 + 4 * 4 + 8 + 16 + 32 + 8) + 2);
         out.put(CopyTuples.SIGNATURE).putInt(0).putInt(0);
-        long integratedAt = ChronoUnit.MICROS.between(Instant.EPOCH, now) - CopyTuples.POSTGRES_EPOCH_MICROS;
+        long integratedAt = LedgerLeaf.micros(now) - CopyTuples.POSTGRES_EPOCH_MICROS;
         for (LeafReader.Read leaf : leaves) {
             out.putShort((short) 4);
             out.putInt(8).putLong(leaf.index());
