@@ -157,7 +157,7 @@ final class LeafReader {
             try {
                 long units = 0;
                 for (int i = 0; i < count; i++) {
-                    units = Math.addExact(Math.multiplyExact(units, 10_000), digit(numeric, count, i));
+                    units = Math.addExact(Math.multiplyExact(units, 10_000), digit(numeric, i));
                 }
                 // The digits read as one integer have this many decimals; the leaf has 9.
                 int scale = 4 * (count - 1 - (short) u16(numeric, 2));
@@ -185,14 +185,15 @@ final class LeafReader {
         }
         BigInteger unscaled = BigInteger.ZERO;
         for (int i = 0; i < count; i++) {
-            unscaled = unscaled.multiply(BigInteger.valueOf(10_000)).add(BigInteger.valueOf(digit(numeric, count, i)));
+            unscaled = unscaled.multiply(BigInteger.valueOf(10_000)).add(BigInteger.valueOf(digit(numeric, i)));
         }
         BigDecimal value = new BigDecimal(unscaled, 4 * (count - 1 - (short) u16(numeric, 2)));
         return sign == 0 ? value : value.negate();
     }
 
-    private static int digit(byte[] numeric, int count, int i) {
-        return i < count ? u16(numeric, 8 + 2 * i) : 0;
+    /** The {@code i}th base-10,000 digit. */
+    private static int digit(byte[] numeric, int i) {
+        return u16(numeric, 8 + 2 * i);
     }
 
     private static int u16(byte[] bytes, int at) {
