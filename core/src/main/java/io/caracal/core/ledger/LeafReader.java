@@ -63,17 +63,18 @@ final class LeafReader {
     }
 
     /**
-     * Up to {@code max} ledger events in no leaf yet, hashed as leaves {@code next}, {@code next + 1}... ({@code
-     * storedHash} is null: nothing is stored yet): oldest recorded first, and those recorded together (a ledger
-     * consumer's batch shares one time) in the order they were written, not by id. The table's stored order is then
-     * the log's, which lets verify-range match its rows to their leaves without looking each up ({@link LedgerScan}).
+     * Up to {@code max} ledger events in no leaf yet, written by transaction {@code horizon} or a later one, hashed as
+     * leaves {@code next}, {@code next + 1}... ({@code storedHash} is null: nothing is stored yet): oldest recorded
+     * first, and those recorded together (a ledger consumer's batch shares one time) in the order they were written,
+     * not by id. The table's stored order is then the log's, which lets verify-range match its rows to their leaves
+     * without looking each up ({@link LedgerScan}).
      */
-    static List<Read> unlogged(Connection c, long next, int max) throws SQLException {
+    static List<Read> unlogged(Connection c, long next, long horizon, int max) throws SQLException {
         List<Read> leaves = new ArrayList<>();
         read(c, "SELECT e.leaf_index, e.event_id, NULL::bytea, " + COLUMNS + " FROM (SELECT " + next
                 + " + row_number() OVER (ORDER BY u.recorded_at, u.ctid) - 1 AS leaf_index, u.* FROM ledger_events u"
-                + " WHERE NOT EXISTS (SELECT 1 FROM merkle_leaves m WHERE m.event_id = u.event_id) ORDER BY u.recorded_at, u.ctid LIMIT " + max
-                + ") e" + LINES + " ORDER BY e.leaf_index, line.policy_id", leaves::add);
+                + " WHERE u.written_by >= " + horizon + " AND NOT EXISTS (SELECT 1 FROM merkle_leaves m WHERE m.event_id = u.event_id)"
+                + " ORDER BY u.recorded_at, u.ctid LIMIT " + max + ") e" + LINES + " ORDER BY e.leaf_index, line.policy_id", leaves::add);
         return leaves;
     }
 

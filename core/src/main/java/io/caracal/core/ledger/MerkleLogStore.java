@@ -94,13 +94,30 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
 
         /**
          * Appends up to {@code max} ledger events not yet in the log, oldest recorded first; returns their leaf hashes in
-         * order. The events are read and hashed by {@link LeafReader}, and the leaves written by one binary COPY.
+         * order. The events are read and hashed by {@link LeafReader}, and the leaves written by one binary COPY. Only
+         * events written at or past the stored horizon are searched (migration V17); when this run finds fewer than
+         * {@code max}, it has taken every event written before its own snapshot, and the horizon moves up to the
+         * oldest transaction that snapshot saw running, read before the search so that it is no later than the search's.
          */
         public List<byte[]> integrate(int max) throws SQLException {
             long next = MerkleLogStore.size(c);
-            List<LeafReader.Read> added = LeafReader.unlogged(c, next, max);
+            long horizon;
+            long oldestRunning;
+            try (PreparedStatement ps = c.prepareStatement("SELECT horizon, pg_snapshot_xmin(pg_current_snapshot())::text::bigint FROM merkle_integration");
+                 ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                horizon = rs.getLong(1);
+                oldestRunning = rs.getLong(2);
+            }
+            List<LeafReader.Read> added = LeafReader.unlogged(c, next, horizon, max);
             if (!added.isEmpty()) {
                 copyLeaves(c, added, Rows.now(clock));
+            }
+            if (added.size() < max && oldestRunning > horizon) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE merkle_integration SET horizon = ?")) {
+                    ps.setLong(1, oldestRunning);
+                    ps.executeUpdate();
+                }
             }
             return added.stream().map(LeafReader.Read::hash).toList();
         }

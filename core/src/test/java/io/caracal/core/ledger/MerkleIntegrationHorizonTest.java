@@ -1,0 +1,126 @@
+package io.caracal.core.ledger;
+
+import io.caracal.core.keys.PemKeys;
+import io.caracal.core.store.Database;
+import io.caracal.testing.TestDatabase;
+import com.zaxxer.hikari.HikariDataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The integrator searches only events written at or past its horizon (migration V17), on real PostgreSQL: the horizon
+ * never passes a writer still running or events a capped run left behind, and an event hidden behind it is not
+ * trusted to the horizon but reported by verify-range.
+ */
+class MerkleIntegrationHorizonTest {
+    private static final String AGENT = "7a3f2b8c-0000-4000-8000-000000000002";
+
+    private HikariDataSource pool;
+    private MerkleLogStore log;
+    private MerkleLog integrator;
+
+    @BeforeEach
+    void ledger(@TempDir Path keys) throws Exception {
+        pool = TestDatabase.pool("merkle_horizon_" + Long.toHexString(System.nanoTime()));
+        log = new MerkleLogStore(new Database(pool), Clock.systemUTC());
+        integrator = new MerkleLog(log, "caracal-test", PemKeys.generate(keys.resolve("key.pem")), 1000, Duration.ofMinutes(5));
+        sql("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + AGENT + "', 'horizon', 'ops@example.com', now(), now())");
+    }
+
+    @AfterEach
+    void close() {
+        pool.close();
+    }
+
+    @Test
+    void anEventCommittedAfterARunByAnOlderTransactionIsLoggedByTheNext() throws Exception {
+        try (Connection slow = pool.getConnection()) {
+            slow.setAutoCommit(false);
+            UUID late = UUID.randomUUID();
+            insertEvent(slow, late); // written first, committed last
+            UUID early = UUID.randomUUID();
+            sql(insert(early));
+            assertEquals(1, integrator.integrateAll().appended());
+            assertTrue(horizon() <= writtenBy(slow, late), "the horizon passed a writer still running");
+            slow.commit();
+            assertEquals(1, integrator.integrateAll().appended());
+            assertEquals(List.of(early, late), log.leaves(0, 2).stream().map(MerkleLogStore.Leaf::eventId).toList());
+        }
+    }
+
+    @Test
+    void aRunThatTakesItsMaximumLeavesTheHorizonWhereItWas() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            sql(insert(UUID.randomUUID()));
+        }
+        assertTrue(log.integrate(session -> assertEquals(2, session.integrate(2).size())));
+        assertEquals(0, horizon());
+        assertTrue(log.integrate(session -> assertEquals(1, session.integrate(2).size())));
+        assertTrue(horizon() > 0, "a run that found fewer than its maximum took everything written before it");
+        assertEquals(3, log.size());
+    }
+
+    @Test
+    void anEventBehindTheHorizonIsNotSearchedButVerifyRangeReportsIt() throws Exception {
+        sql(insert(UUID.randomUUID()));
+        integrator.integrateAll();
+        long horizon = horizon();
+        assertTrue(horizon > 0);
+        UUID hidden = UUID.randomUUID();
+        sql("INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at, written_by) VALUES ('" + hidden + "', '"
+                + AGENT + "', 1, 'USD', '2026-12-01 00:00:00+00', '2026-12-01 00:00:00+00', " + (horizon - 1) + ")");
+        sql(insert(UUID.randomUUID()));
+        assertEquals(1, integrator.integrateAll().appended(), "the search is bounded by the horizon");
+        LedgerVerifier.Report report = new LedgerVerifier(log).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
+        assertFalse(report.passed());
+        assertTrue(report.problems().stream().anyMatch(p -> hidden.equals(p.eventId())), report.problems().toString());
+    }
+
+    private String insert(UUID id) {
+        return "INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at) VALUES ('" + id + "', '" + AGENT
+                + "', 1, 'USD', now(), now())";
+    }
+
+    private void insertEvent(Connection c, UUID id) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(insert(id));
+        }
+    }
+
+    private long writtenBy(Connection c, UUID id) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT written_by FROM ledger_events WHERE event_id = '" + id + "'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private long horizon() throws SQLException {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT horizon FROM merkle_integration")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private void sql(String sql) throws SQLException {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+}
