@@ -22,15 +22,18 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The integrator searches only events written at or past its horizon (migration V17), on real PostgreSQL: the horizon
- * never passes a writer still running or events a capped run left behind, and an event hidden behind it is not
- * trusted to the horizon but reported by verify-range.
+ * What migration V17 changed for the integrator, on real PostgreSQL. It searches only events written at or past its
+ * horizon: the horizon never passes a writer still running or events a capped run left behind, and an event hidden
+ * behind it is not trusted to the horizon but reported by verify-range. And a leaf's event is checked per statement
+ * instead of by a foreign key: a leaf naming no event is refused, and no ledger event can be removed from under one.
  */
-class MerkleIntegrationHorizonTest {
+class MerkleIntegrationTest {
     private static final String AGENT = "7a3f2b8c-0000-4000-8000-000000000002";
+    private static final String LEAF = "INSERT INTO merkle_leaves (leaf_index, event_id, leaf_hash, integrated_at) VALUES ";
 
     private HikariDataSource pool;
     private MerkleLogStore log;
@@ -91,6 +94,26 @@ class MerkleIntegrationHorizonTest {
         LedgerVerifier.Report report = new LedgerVerifier(log).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
         assertFalse(report.passed());
         assertTrue(report.problems().stream().anyMatch(p -> hidden.equals(p.eventId())), report.problems().toString());
+    }
+
+    @Test
+    void leavesNameOnlyLedgerEventsThatExistAndLedgerEventsAreKept() throws Exception {
+        UUID kept = UUID.randomUUID();
+        sql(insert(kept));
+        SQLException missing = assertThrows(SQLException.class, () -> sql(leaf(0, kept) + ", " + leaf(1, UUID.randomUUID()).substring(LEAF.length())));
+        assertEquals("23503", missing.getSQLState(), missing.getMessage());
+        assertEquals(0, log.size(), "nothing of the refused statement was written");
+        sql(leaf(0, kept));
+        assertEquals(1, log.size());
+        for (String sql : List.of("DELETE FROM ledger_events WHERE event_id = '" + kept + "'", "TRUNCATE ledger_events CASCADE")) {
+            SQLException e = assertThrows(SQLException.class, () -> sql(sql), sql);
+            assertTrue(e.getMessage().contains("ledger_events is append-only"), e.getMessage());
+        }
+        assertEquals(kept, log.leaves(0, 1).get(0).event().eventId());
+    }
+
+    private static String leaf(long index, UUID event) {
+        return LEAF + "(" + index + ", '" + event + "', decode(repeat('00', 32), 'hex'), now())";
     }
 
     private String insert(UUID id) {
