@@ -5,10 +5,12 @@
 -- running when a run last found every new event. A transaction older than that had ended before the run looked, so
 -- all it wrote was seen then; a run searches only events written at or past the horizon. The BRIN index narrows that
 -- search to the newest pages at almost no cost to writers: the table is append-only, so its pages are in about the
--- order of their writers. The horizon is no trust anchor: verify-range still checks that every event is in the log.
+-- order of their writers. Pages it has no summary of yet are always read, so autosummarize has autovacuum summarize
+-- each range of pages as soon as it fills. The horizon is no trust anchor: verify-range still checks that every event
+-- is in the log.
 -- Events from before this migration all get the migration's transaction, and the first run (horizon 0) searches them all.
 ALTER TABLE ledger_events ADD COLUMN written_by bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint;
-CREATE INDEX ledger_events_written_by_idx ON ledger_events USING brin (written_by);
+CREATE INDEX ledger_events_written_by_idx ON ledger_events USING brin (written_by) WITH (autosummarize = on);
 
 CREATE TABLE merkle_integration (
     singleton boolean PRIMARY KEY DEFAULT true,
