@@ -100,7 +100,7 @@ public final class LedgerVerifier {
         CheckpointRow last = all.get(all.size() - 1);
         List<Long> indexes = log.leafIndexesBetween(from, to);
         List<CheckpointRow> targets = all.stream().filter(c -> coversAny(c, indexes)).toList();
-        Report report = verify(targets, all, log);
+        Report report = verify(targets, log);
         List<Problem> problems = new ArrayList<>(report.problems());
         // Only events recorded before the last signature should be in the log; later ones may still be on their way.
         for (UUID inserted : log.eventsOutsideTheLog(from, to, last.createdAt())) {
@@ -111,8 +111,7 @@ public final class LedgerVerifier {
     }
 
     public Optional<Report> verifyBatch(UUID batchId) {
-        List<CheckpointRow> all = store.checkpoints();
-        return all.stream().filter(c -> c.batchId().equals(batchId)).findFirst().map(c -> verify(List.of(c), all, store));
+        return store.checkpoint(batchId).map(c -> verify(List.of(c), store));
     }
 
     /** The event's leaf, its checkpoint, and an inclusion proof of the leaf in that checkpoint's tree. */
@@ -121,9 +120,8 @@ public final class LedgerVerifier {
         if (index.isEmpty()) {
             return Optional.empty();
         }
-        List<CheckpointRow> all = store.checkpoints();
-        List<CheckpointRow> covering = all.stream().filter(c -> index.get() >= c.firstLeaf() && index.get() < c.treeSize()).toList();
-        Report report = verify(covering, all, store);
+        List<CheckpointRow> covering = store.checkpointsOver(index.get(), index.get() + 1);
+        Report report = verify(covering, store);
         if (covering.isEmpty()) {
             List<Problem> problems = new ArrayList<>(report.problems());
             problems.add(new Problem(eventId, index.get(), null, "is in the log but no checkpoint is signed over it yet"));
@@ -138,7 +136,7 @@ public final class LedgerVerifier {
      * A stored range that does not fold to its checkpoint's signed root is reported and not used: the leaves are then
      * recomputed from leaf 0. Every stored range passed on the way is compared with the recomputed one.
      */
-    private Report verify(List<CheckpointRow> targets, List<CheckpointRow> all, Log log) {
+    private Report verify(List<CheckpointRow> targets, Log log) {
         List<Problem> problems = new ArrayList<>();
         if (targets.isEmpty()) {
             return new Report(List.of(), problems, 0);
@@ -155,7 +153,7 @@ public final class LedgerVerifier {
                 problems.add(new Problem(null, null, base.get().checkpoint().batchId(), e.getMessage()));
             }
         }
-        Rebuild rebuild = new Rebuild(range, all, problems, store.storedRanges(range.size(), size),
+        Rebuild rebuild = new Rebuild(range, store.checkpointsOver(range.size(), size), problems, store.storedRanges(range.size(), size),
                 targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet()));
         // The signatures (a quarter of a millisecond each) are checked on the workers while this thread rebuilds the tree.
         List<CompletableFuture<Signature>> signatures = targets.stream()
@@ -193,7 +191,8 @@ public final class LedgerVerifier {
     /** The tree rebuilt from the ledger as it is now, leaf by leaf (or subtree by subtree) from {@code range}. */
     private static final class Rebuild implements Leaves {
         private final CompactRange range;
-        private final List<CheckpointRow> all;
+        /** The checkpoints whose batches the rebuilt leaves are in: what a problem names its batch from. */
+        private final List<CheckpointRow> batches;
         private final List<Problem> problems;
         private final Map<Long, byte[]> storedRanges;
         private final Set<Long> targetSizes;
@@ -204,9 +203,9 @@ public final class LedgerVerifier {
         /** The sizes at which the tree is checked: a subtree cannot be taken across one. */
         private final TreeSet<Long> stops = new TreeSet<>();
 
-        private Rebuild(CompactRange range, List<CheckpointRow> all, List<Problem> problems, Map<Long, byte[]> storedRanges, Set<Long> targetSizes) {
+        private Rebuild(CompactRange range, List<CheckpointRow> batches, List<Problem> problems, Map<Long, byte[]> storedRanges, Set<Long> targetSizes) {
             this.range = range;
-            this.all = all;
+            this.batches = batches;
             this.problems = problems;
             this.storedRanges = storedRanges;
             this.targetSizes = targetSizes;
@@ -232,16 +231,16 @@ public final class LedgerVerifier {
                 return;
             }
             if (leaf.index() != range.size()) {
-                problems.add(new Problem(null, range.size(), batchOf(all, range.size()), "leaves " + range.size() + " to " + (leaf.index() - 1)
+                problems.add(new Problem(null, range.size(), batchOf(batches, range.size()), "leaves " + range.size() + " to " + (leaf.index() - 1)
                         + " are missing from the log"));
                 gap = true; // the tree stops here: every later root is unprovable, and says so below
                 return;
             }
             byte[] hash = leaf.eventGone() ? leaf.storedHash() : leaf.hash();
             if (leaf.eventGone()) {
-                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was deleted from the ledger"));
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(batches, leaf.index()), "was deleted from the ledger"));
             } else if (!MessageDigest.isEqual(hash, leaf.storedHash())) {
-                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(all, leaf.index()), "was changed (or moved) after it was signed"));
+                problems.add(new Problem(leaf.eventId(), leaf.index(), batchOf(batches, leaf.index()), "was changed (or moved) after it was signed"));
             }
             range.append(hash);
             checked++;
@@ -252,7 +251,7 @@ public final class LedgerVerifier {
         private void check() {
             byte[] stored = storedRanges.get(range.size());
             if (stored != null && !MessageDigest.isEqual(stored, range.encoded())) {
-                problems.add(new Problem(null, null, batchOf(all, range.size() - 1), "its stored compact range was altered: it differs from the log's"));
+                problems.add(new Problem(null, null, batchOf(batches, range.size() - 1), "its stored compact range was altered: it differs from the log's"));
             }
             if (targetSizes.contains(range.size())) {
                 roots.put(range.size(), range.root());
@@ -267,7 +266,7 @@ public final class LedgerVerifier {
         return first < sortedIndexes.size() && sortedIndexes.get(first) < checkpoint.treeSize();
     }
 
-    private static UUID batchOf(List<CheckpointRow> all, long index) {
-        return all.stream().filter(c -> index >= c.firstLeaf() && index < c.treeSize()).map(CheckpointRow::batchId).findFirst().orElse(null);
+    private static UUID batchOf(List<CheckpointRow> batches, long index) {
+        return batches.stream().filter(c -> index >= c.firstLeaf() && index < c.treeSize()).map(CheckpointRow::batchId).findFirst().orElse(null);
     }
 }

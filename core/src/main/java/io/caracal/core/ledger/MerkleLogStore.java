@@ -259,6 +259,15 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
         return db.transaction(c -> checkpoints(c, " ORDER BY tree_size"));
     }
 
+    /**
+     * The checkpoints whose batches hold any of leaves [from, to), in order: read through the tree-size index up to the
+     * first checkpoint at or past {@code to}, so verifying one batch or one event reads its neighbours, not every row.
+     */
+    public List<CheckpointRow> checkpointsOver(long from, long to) {
+        return db.transaction(c -> checkpoints(c, " WHERE tree_size > " + from + " AND tree_size <= (SELECT coalesce(min(tree_size), " + Long.MAX_VALUE
+                + ") FROM merkle_checkpoints WHERE tree_size >= " + to + ") AND first_leaf < " + to + " ORDER BY tree_size"));
+    }
+
     public Optional<CheckpointRow> latestCheckpoint() {
         return db.transaction(MerkleLogStore::latestCheckpoint);
     }
