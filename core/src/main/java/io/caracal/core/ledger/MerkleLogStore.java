@@ -98,16 +98,19 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
          * events written at or past the stored horizon are searched (migration V17); when this run finds fewer than
          * {@code max}, it has taken every event written before its own snapshot, and the horizon moves up to the
          * oldest transaction that snapshot saw running, read before the search so that it is no later than the search's.
+         * A horizon past every transaction this server has begun came from another server's ids (a logical restore,
+         * which starts them again from low numbers): it would hide every new event, so the search starts from 0.
          */
         public List<byte[]> integrate(int max) throws SQLException {
             long next = MerkleLogStore.size(c);
             long horizon;
             long oldestRunning;
-            try (PreparedStatement ps = c.prepareStatement("SELECT horizon, pg_snapshot_xmin(pg_current_snapshot())::text::bigint FROM merkle_integration");
+            try (PreparedStatement ps = c.prepareStatement("SELECT horizon, pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint"
+                    + " FROM merkle_integration, pg_current_snapshot() s");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                horizon = rs.getLong(1);
                 oldestRunning = rs.getLong(2);
+                horizon = rs.getLong(1) > rs.getLong(3) ? 0 : rs.getLong(1);
             }
             List<LeafReader.Read> added = LeafReader.unlogged(c, next, horizon, max);
             if (!added.isEmpty()) {

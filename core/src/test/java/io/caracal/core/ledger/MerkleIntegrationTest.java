@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What migration V17 changed for the integrator, on real PostgreSQL. It searches only events written at or past its
- * horizon: the horizon never passes a writer still running or events a capped run left behind, and an event hidden
- * behind it is not trusted to the horizon but reported by verify-range. And a leaf's event is checked per statement
+ * horizon: the horizon never passes a writer still running or events a capped run left behind, one from another
+ * server's transaction ids is not believed, and an event hidden behind it is not trusted to the horizon but reported
+ * by verify-range. And a leaf's event is checked per statement
  * instead of by a foreign key: a leaf naming no event is refused, and no ledger event can be removed from under one.
  */
 class MerkleIntegrationTest {
@@ -94,6 +95,19 @@ class MerkleIntegrationTest {
         LedgerVerifier.Report report = new LedgerVerifier(log).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
         assertFalse(report.passed());
         assertTrue(report.problems().stream().anyMatch(p -> hidden.equals(p.eventId())), report.problems().toString());
+    }
+
+    @Test
+    void aHorizonFromAnotherServersTransactionIdsIsNotBelieved() throws Exception {
+        sql(insert(UUID.randomUUID()));
+        integrator.integrateAll();
+        // As a logical restore leaves it: the old server's horizon, far past the ids this server gives out.
+        sql("UPDATE merkle_integration SET horizon = " + (1L << 40));
+        UUID written = UUID.randomUUID();
+        sql(insert(written));
+        assertEquals(1, integrator.integrateAll().appended());
+        assertEquals(written, log.leaves(1, 2).get(0).eventId());
+        assertTrue(horizon() < 1L << 40, "the horizon is this server's again");
     }
 
     @Test
