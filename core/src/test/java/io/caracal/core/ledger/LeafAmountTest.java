@@ -33,7 +33,9 @@ class LeafAmountTest {
     @Test
     void printsEveryAmountAsBigDecimalDoes() throws Exception {
         String values = "0, 0.000000001, 0.1, 0.0001, 0.000100001, 0.00000001, 1, 10, 9999, 10000, 10000.5, 100000000, 1.000000009, 123456789.123456789,"
-                + " 99999999999999999999999999999.999999999, 10000000000000000000000000000, 42.5, 7, -1.5, -0.000000001";
+                + " 99999999999999999999999999999.999999999, 10000000000000000000000000000, 42.5, 7, -1.5, -0.000000001,"
+                + " 0.01, 1234.5678, 12345.6789, 0.00001, 10000.0001, 99999999.99999999, 100000000.000000001, 0.0000001,"
+                + " 1000000000000.000001, 20000, -12345.123456789, 9999.999999999";
         try (Connection c = pool.getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT v::text, numeric_send(v) FROM unnest(ARRAY[" + values + "]::numeric(38,9)[]) v")) {
             int checked = 0;
@@ -42,7 +44,7 @@ class LeafAmountTest {
                 assertEquals(expected, new String(LeafReader.amount(rs.getBytes(2)), StandardCharsets.US_ASCII), rs.getString(1));
                 checked++;
             }
-            assertEquals(20, checked);
+            assertEquals(32, checked);
         }
     }
 
