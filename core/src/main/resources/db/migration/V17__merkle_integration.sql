@@ -8,13 +8,18 @@
 -- order of their writers. Pages it has no summary of yet are always read, so autosummarize has autovacuum summarize
 -- each range of pages as soon as it fills. The horizon is no trust anchor: verify-range still checks that every event
 -- is in the log.
--- Events from before this migration all get the migration's transaction, and the first run (horizon 0) searches them all.
+-- Transaction ids count within one PostgreSQL server: a logical restore into another one starts them again from low
+-- numbers, and a horizon brought along would hide every new event. So the horizon names the server whose ids it
+-- counts (pg_control_system's system identifier, which a streaming replica shares), and a run on another server
+-- searches from 0 once. Events from before this migration all get the migration's transaction, and the first run
+-- (no server yet) searches them all.
 ALTER TABLE ledger_events ADD COLUMN written_by bigint NOT NULL DEFAULT pg_current_xact_id()::text::bigint;
 CREATE INDEX ledger_events_written_by_idx ON ledger_events USING brin (written_by) WITH (autosummarize = on);
 
 CREATE TABLE merkle_integration (
     singleton boolean PRIMARY KEY DEFAULT true,
     horizon   bigint  NOT NULL,
+    server    bigint,
     CONSTRAINT merkle_integration_one_row CHECK (singleton),
     CONSTRAINT merkle_integration_horizon_not_negative CHECK (horizon >= 0)
 );

@@ -98,27 +98,30 @@ public final class MerkleLogStore implements LedgerVerifier.Log {
          * events written at or past the stored horizon are searched (migration V17); when this run finds fewer than
          * {@code max}, it has taken every event written before its own snapshot, and the horizon moves up to the
          * oldest transaction that snapshot saw running, read before the search so that it is no later than the search's.
-         * A horizon past every transaction this server has begun came from another server's ids (a logical restore,
-         * which starts them again from low numbers): it would hide every new event, so the search starts from 0.
+         * A horizon counted in another server's transaction ids (a logical restore from it, which starts them again from
+         * low numbers) would hide every new event, so the search then starts from 0.
          */
         public List<byte[]> integrate(int max) throws SQLException {
             long next = MerkleLogStore.size(c);
             long horizon;
             long oldestRunning;
-            try (PreparedStatement ps = c.prepareStatement("SELECT horizon, pg_snapshot_xmin(s)::text::bigint, pg_snapshot_xmax(s)::text::bigint"
-                    + " FROM merkle_integration, pg_current_snapshot() s");
+            long server;
+            try (PreparedStatement ps = c.prepareStatement("SELECT i.horizon, i.server IS NOT DISTINCT FROM p.system_identifier,"
+                    + " pg_snapshot_xmin(pg_current_snapshot())::text::bigint, p.system_identifier FROM merkle_integration i, pg_control_system() p");
                  ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                oldestRunning = rs.getLong(2);
-                horizon = rs.getLong(1) > rs.getLong(3) ? 0 : rs.getLong(1);
+                horizon = rs.getBoolean(2) ? rs.getLong(1) : 0;
+                oldestRunning = rs.getLong(3);
+                server = rs.getLong(4);
             }
             List<LeafReader.Read> added = LeafReader.unlogged(c, next, horizon, max);
             if (!added.isEmpty()) {
                 copyLeaves(c, added, Rows.now(clock));
             }
             if (added.size() < max && oldestRunning > horizon) {
-                try (PreparedStatement ps = c.prepareStatement("UPDATE merkle_integration SET horizon = ?")) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE merkle_integration SET horizon = ?, server = ?")) {
                     ps.setLong(1, oldestRunning);
+                    ps.setLong(2, server);
                     ps.executeUpdate();
                 }
             }
