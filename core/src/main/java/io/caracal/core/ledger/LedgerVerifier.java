@@ -100,7 +100,7 @@ public final class LedgerVerifier {
         CheckpointRow last = all.get(all.size() - 1);
         List<Long> indexes = log.leafIndexesBetween(from, to);
         List<CheckpointRow> targets = all.stream().filter(c -> coversAny(c, indexes)).toList();
-        Report report = verify(targets, log);
+        Report report = verify(targets, (first, end) -> all, log); // every checkpoint is read already
         List<Problem> problems = new ArrayList<>(report.problems());
         // Only events recorded before the last signature should be in the log; later ones may still be on their way.
         for (UUID inserted : log.eventsOutsideTheLog(from, to, last.createdAt())) {
@@ -111,7 +111,7 @@ public final class LedgerVerifier {
     }
 
     public Optional<Report> verifyBatch(UUID batchId) {
-        return store.checkpoint(batchId).map(c -> verify(List.of(c), store));
+        return store.checkpoint(batchId).map(c -> verify(List.of(c), store::checkpointsOver, store));
     }
 
     /** The event's leaf, its checkpoint, and an inclusion proof of the leaf in that checkpoint's tree. */
@@ -121,7 +121,7 @@ public final class LedgerVerifier {
             return Optional.empty();
         }
         List<CheckpointRow> covering = store.checkpointsOver(index.get(), index.get() + 1);
-        Report report = verify(covering, store);
+        Report report = verify(covering, store::checkpointsOver, store);
         if (covering.isEmpty()) {
             List<Problem> problems = new ArrayList<>(report.problems());
             problems.add(new Problem(eventId, index.get(), null, "is in the log but no checkpoint is signed over it yet"));
@@ -134,9 +134,10 @@ public final class LedgerVerifier {
      * Recomputes the leaves of {@code targets} from the ledger as it is now, starting from the compact range of the
      * latest checkpoint before them (O(batches + log n), not the whole log), and checks their signatures and roots.
      * A stored range that does not fold to its checkpoint's signed root is reported and not used: the leaves are then
-     * recomputed from leaf 0. Every stored range passed on the way is compared with the recomputed one.
+     * recomputed from leaf 0. Every stored range passed on the way is compared with the recomputed one. A problem
+     * names its batch from the checkpoints {@code over} gives for the leaves rebuilt (any that hold them will do).
      */
-    private Report verify(List<CheckpointRow> targets, Log log) {
+    private Report verify(List<CheckpointRow> targets, CheckpointsOver over, Log log) {
         List<Problem> problems = new ArrayList<>();
         if (targets.isEmpty()) {
             return new Report(List.of(), problems, 0);
@@ -153,7 +154,7 @@ public final class LedgerVerifier {
                 problems.add(new Problem(null, null, base.get().checkpoint().batchId(), e.getMessage()));
             }
         }
-        Rebuild rebuild = new Rebuild(range, store.checkpointsOver(range.size(), size), problems, store.storedRanges(range.size(), size),
+        Rebuild rebuild = new Rebuild(range, over.checkpointsOver(range.size(), size), problems, store.storedRanges(range.size(), size),
                 targets.stream().map(CheckpointRow::treeSize).collect(Collectors.toSet()));
         // The signatures (a quarter of a millisecond each) are checked on the workers while this thread rebuilds the tree.
         List<CompletableFuture<Signature>> signatures = targets.stream()
@@ -172,6 +173,11 @@ public final class LedgerVerifier {
             results.add(new CheckpointResult(checkpoint, signature.verdict(), rootMatches));
         }
         return new Report(results, problems, rebuild.checked);
+    }
+
+    /** The checkpoints whose batches hold any of leaves [from, to), or more. */
+    private interface CheckpointsOver {
+        List<CheckpointRow> checkpointsOver(long from, long to);
     }
 
     /** A checkpoint's signature checked: its verdict, and the root it signs (null when it cannot be read). */
