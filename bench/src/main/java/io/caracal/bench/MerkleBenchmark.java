@@ -46,6 +46,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The verifiable ledger's costs beside their floors on the same machine in the same run: building and signing a
@@ -221,13 +222,7 @@ public final class MerkleBenchmark {
             fill(pool, agent, events, random);
             MerkleLogStore store = new MerkleLogStore(new Database(pool), Clock.systemUTC());
             ProcessTreeCpu cpuClock = new ProcessTreeCpu(URI.create(postgres.jdbcUrl("bench").substring("jdbc:".length())).getPort());
-            double cpu = cpuClock.seconds();
-            start = System.nanoTime();
-            MerkleLog.Run run = new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrateAll();
-            double integrated = (System.nanoTime() - start) / 1e9;
-            report("integrate " + run.appended() + " events, sign " + run.signed() + " checkpoints (" + Math.round(run.appended() / integrated) + " events/s)",
-                    integrated, "s");
-            cpu = cpu(cpuClock, "integrate", cpu);
+            double cpu = integrate(store, key, cpuClock, run -> "integrate " + run.appended() + " events, sign " + run.signed() + " checkpoints", "integrate");
             start = System.nanoTime();
             LedgerVerifier.Report result = new LedgerVerifier(store).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
             double verify = (System.nanoTime() - start) / 1e9;
@@ -312,13 +307,7 @@ public final class MerkleBenchmark {
                 // What autovacuum does within a minute on a live ledger (autosummarize, migration V17); this run is quicker.
                 st.execute("SELECT brin_summarize_new_values('ledger_events_written_by_idx')");
             }
-            cpu = cpuClock.seconds();
-            start = System.nanoTime();
-            run = new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrateAll();
-            integrated = (System.nanoTime() - start) / 1e9;
-            report("integrate " + run.appended() + " more events on the " + events + "-event log (" + Math.round(run.appended() / integrated) + " events/s)",
-                    integrated, "s");
-            cpu(cpuClock, "integrating them", cpu);
+            integrate(store, key, cpuClock, run -> "integrate " + run.appended() + " more events on the " + events + "-event log", "integrating them");
             pool.close();
         }
     }
@@ -437,6 +426,20 @@ public final class MerkleBenchmark {
             st.execute("INSERT INTO ledger_event_lines (event_id, policy_id, amount) SELECT event_id, '" + policy + "', amount FROM ledger_events WHERE agent_id = '" + agent + "'");
             st.execute("ANALYZE");
         }
+    }
+
+    /**
+     * Appends every event not in the log yet and signs it, in checkpoints of 1,000; reports its time and rate under
+     * {@code what} and its CPU as {@code step}. Returns the CPU count after it.
+     */
+    private static double integrate(MerkleLogStore store, PemKeys.SigningKey key, ProcessTreeCpu cpuClock, Function<MerkleLog.Run, String> what,
+                                    String step) {
+        double cpu = cpuClock.seconds();
+        long start = System.nanoTime();
+        MerkleLog.Run run = new MerkleLog(store, "caracal-bench", key, 1000, Duration.ofMinutes(5)).integrateAll();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report(what.apply(run) + " (" + Math.round(run.appended() / seconds) + " events/s)", seconds, "s");
+        return cpu(cpuClock, step, cpu);
     }
 
     /** Reports the CPU seconds (this JVM and PostgreSQL) since {@code since}; returns the count now. */
