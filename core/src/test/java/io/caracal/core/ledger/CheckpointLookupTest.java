@@ -9,8 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -28,12 +26,10 @@ class CheckpointLookupTest {
     @BeforeAll
     static void threeBatches() throws Exception {
         pool = TestDatabase.pool("checkpoint_lookup_" + Long.toHexString(System.nanoTime()));
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('7a3f2b8c-0000-4000-8000-000000000003', 'lookup',"
-                    + " 'ops@example.com', now(), now())");
-            st.execute("INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at) SELECT gen_random_uuid(),"
-                    + " '7a3f2b8c-0000-4000-8000-000000000003', n, 'USD', now(), now() + n * interval '1 ms' FROM generate_series(1, 8) n");
-        }
+        TestDatabase.execute(pool, "INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('7a3f2b8c-0000-4000-8000-000000000003', 'lookup',"
+                + " 'ops@example.com', now(), now())");
+        TestDatabase.execute(pool, "INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at) SELECT gen_random_uuid(),"
+                + " '7a3f2b8c-0000-4000-8000-000000000003', n, 'USD', now(), now() + n * interval '1 ms' FROM generate_series(1, 8) n");
         log = new MerkleLogStore(new Database(pool), Clock.systemUTC());
         MerkleLog integrator = new MerkleLog(log, "caracal-test", PemKeys.generate(Files.createTempDirectory("lookup").resolve("key.pem")), 3,
                 Duration.ofMinutes(5));

@@ -45,7 +45,7 @@ class MerkleIntegrationTest {
         pool = TestDatabase.pool("merkle_horizon_" + Long.toHexString(System.nanoTime()));
         log = new MerkleLogStore(new Database(pool), Clock.systemUTC());
         integrator = new MerkleLog(log, "caracal-test", PemKeys.generate(keys.resolve("key.pem")), 1000, Duration.ofMinutes(5));
-        sql("INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + AGENT + "', 'horizon', 'ops@example.com', now(), now())");
+        TestDatabase.execute(pool, "INSERT INTO agents (id, name, owner, created_at, updated_at) VALUES ('" + AGENT + "', 'horizon', 'ops@example.com', now(), now())");
     }
 
     @AfterEach
@@ -60,7 +60,7 @@ class MerkleIntegrationTest {
             UUID late = UUID.randomUUID();
             insertEvent(slow, late); // written first, committed last
             UUID early = UUID.randomUUID();
-            sql(insert(early));
+            TestDatabase.execute(pool, insert(early));
             assertEquals(1, integrator.integrateAll().appended());
             assertTrue(horizon() <= writtenBy(slow, late), "the horizon passed a writer still running");
             slow.commit();
@@ -72,7 +72,7 @@ class MerkleIntegrationTest {
     @Test
     void aRunThatTakesItsMaximumLeavesTheHorizonWhereItWas() throws Exception {
         for (int i = 0; i < 3; i++) {
-            sql(insert(UUID.randomUUID()));
+            TestDatabase.execute(pool, insert(UUID.randomUUID()));
         }
         assertTrue(log.integrate(session -> assertEquals(2, session.integrate(2).size())));
         assertEquals(0, horizon());
@@ -83,14 +83,14 @@ class MerkleIntegrationTest {
 
     @Test
     void anEventBehindTheHorizonIsNotSearchedButVerifyRangeReportsIt() throws Exception {
-        sql(insert(UUID.randomUUID()));
+        TestDatabase.execute(pool, insert(UUID.randomUUID()));
         integrator.integrateAll();
         long horizon = horizon();
         assertTrue(horizon > 0);
         UUID hidden = UUID.randomUUID();
-        sql("INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at, written_by) VALUES ('" + hidden + "', '"
+        TestDatabase.execute(pool, "INSERT INTO ledger_events (event_id, agent_id, amount, currency, occurred_at, recorded_at, written_by) VALUES ('" + hidden + "', '"
                 + AGENT + "', 1, 'USD', '2026-12-01 00:00:00+00', '2026-12-01 00:00:00+00', " + (horizon - 1) + ")");
-        sql(insert(UUID.randomUUID()));
+        TestDatabase.execute(pool, insert(UUID.randomUUID()));
         assertEquals(1, integrator.integrateAll().appended(), "the search is bounded by the horizon");
         LedgerVerifier.Report report = new LedgerVerifier(log).verifyRange(Instant.EPOCH, Instant.parse("2100-01-01T00:00:00Z"));
         assertFalse(report.passed());
@@ -99,7 +99,7 @@ class MerkleIntegrationTest {
 
     @Test
     void aHorizonCountedInAnotherServersTransactionIdsIsNotBelieved() throws Exception {
-        sql(insert(UUID.randomUUID()));
+        TestDatabase.execute(pool, insert(UUID.randomUUID()));
         integrator.integrateAll();
         UUID written = UUID.randomUUID();
         long id;
@@ -110,7 +110,7 @@ class MerkleIntegrationTest {
             c.commit();
         }
         // As a logical restore from another server leaves it: that server's horizon, here just past the new event's id.
-        sql("UPDATE merkle_integration SET horizon = " + (id + 1) + ", server = server + 1");
+        TestDatabase.execute(pool, "UPDATE merkle_integration SET horizon = " + (id + 1) + ", server = server + 1");
         assertEquals(1, integrator.integrateAll().appended());
         assertEquals(written, log.leaves(1, 2).get(0).eventId());
         try (Connection c = pool.getConnection(); Statement st = c.createStatement();
@@ -123,14 +123,14 @@ class MerkleIntegrationTest {
     @Test
     void leavesNameOnlyLedgerEventsThatExistAndLedgerEventsAreKept() throws Exception {
         UUID kept = UUID.randomUUID();
-        sql(insert(kept));
-        SQLException missing = assertThrows(SQLException.class, () -> sql(leaf(0, kept) + ", " + leaf(1, UUID.randomUUID()).substring(LEAF.length())));
+        TestDatabase.execute(pool, insert(kept));
+        SQLException missing = assertThrows(SQLException.class, () -> TestDatabase.execute(pool, leaf(0, kept) + ", " + leaf(1, UUID.randomUUID()).substring(LEAF.length())));
         assertEquals("23503", missing.getSQLState(), missing.getMessage());
         assertEquals(0, log.size(), "nothing of the refused statement was written");
-        sql(leaf(0, kept));
+        TestDatabase.execute(pool, leaf(0, kept));
         assertEquals(1, log.size());
         for (String sql : List.of("DELETE FROM ledger_events WHERE event_id = '" + kept + "'", "TRUNCATE ledger_events CASCADE")) {
-            SQLException e = assertThrows(SQLException.class, () -> sql(sql), sql);
+            SQLException e = assertThrows(SQLException.class, () -> TestDatabase.execute(pool, sql), sql);
             assertTrue(e.getMessage().contains("ledger_events is append-only"), e.getMessage());
         }
         assertEquals(kept, log.leaves(0, 1).get(0).event().eventId());
@@ -162,12 +162,6 @@ class MerkleIntegrationTest {
         try (Connection c = pool.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT horizon FROM merkle_integration")) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private void sql(String sql) throws SQLException {
-        try (Connection c = pool.getConnection(); Statement st = c.createStatement()) {
-            st.execute(sql);
         }
     }
 }
